@@ -1,0 +1,81 @@
+/*
+ * The interface of a CPU's relocation applier.
+ *
+ * An arch knows instruction encodings and nothing about containers.  The
+ * core hands it, per edge, the values of the formula's letters computed
+ * with *target* addresses, and a pointer to the *working* copy of the
+ * field; the arch computes the kind's formula, checks that the result
+ * fits, and writes it.  The stub, GOT-entry and bind-thunk writers let the
+ * core synthesize code without knowing the instruction set.
+ */
+#ifndef OBJLOAD_ARCH_H
+#define OBJLOAD_ARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "objload/plugin.h"
+
+typedef enum arch_check {
+	ARCH_CHECK_ANY,
+	ARCH_CHECK_SIGNED,
+	ARCH_CHECK_UNSIGNED,
+} arch_check;
+
+typedef struct arch_kind {
+	const char *name;
+	uint8_t width;       /* bytes written */
+	arch_check check;
+	uint32_t flags;      /* OBJLOAD_KF_* */
+	const char *formula;
+} arch_kind;
+
+/* The letters of a kind's formula, all target addresses. */
+typedef struct arch_fixup {
+	uint64_t S;    /* symbol (or the stub standing in for it) */
+	int64_t A;     /* addend */
+	uint64_t P;    /* the field */
+	uint64_t GOT;  /* GOT base serving this field */
+	uint64_t G;    /* GOT slot holding S */
+	uint64_t B;    /* image or section base */
+	uint64_t SUB;  /* subtrahend */
+} arch_fixup;
+
+typedef struct arch_ops {
+	const char *name;
+	objload_arch_id id;
+	unsigned pointer_size;
+	int little_endian;
+	const arch_kind *kinds;
+	unsigned nkinds;
+
+	/* Write kind `kind` at `field` (working address).  On a value that
+	 * does not fit, or a misaligned one, write nothing, put the reason in
+	 * err and return OBJLOAD_ERR_RANGE. */
+	objload_status (*apply)(unsigned kind, uint8_t *field,
+				const arch_fixup *fx, char *err, size_t errlen);
+	/* Does a branch kind at P reach S + A without a stub? */
+	int (*branch_reaches)(unsigned kind, uint64_t P, uint64_t S, int64_t A);
+
+	/* A stub: stub_size bytes at `work` (target address `at`) that
+	 * transfer control to `dest` from anywhere. */
+	unsigned stub_size;
+	unsigned stub_align;
+	void (*write_stub)(uint8_t *work, uint64_t at, uint64_t dest);
+	/* A GOT entry holding `value`. */
+	void (*write_got_entry)(uint8_t *work, uint64_t value);
+	/* A thunk that calls fn(a0, ..., a[nargs-1], bound) given
+	 * a0..a[nargs-1]; nargs < 6.  bind_thunk_size bytes. */
+	unsigned bind_thunk_size;
+	objload_status (*write_bind_thunk)(uint8_t *work, uint64_t at,
+					   uint64_t fn, uint64_t bound,
+					   unsigned nargs);
+	/* Make freshly written code visible to instruction fetch. */
+	void (*flush_icache)(void *start, size_t len);
+} arch_ops;
+
+const arch_ops *arch_lookup(objload_arch_id id);
+
+extern const arch_ops arch_x86_64;
+
+#endif

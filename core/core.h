@@ -1,0 +1,188 @@
+/*
+ * The format-neutral core: sessions, symbol resolution, the plan, and the
+ * link itself.  Nothing here knows a container format or an instruction
+ * encoding; formats fill objload_image, arches apply kinds.
+ */
+#ifndef OBJLOAD_CORE_H
+#define OBJLOAD_CORE_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#include "objload.h"
+#include "objload/plugin.h"
+#include "arch/arch.h"
+#include "core/hashmap.h"
+
+#define CORE_ERRMSG_MAX 2048
+#define CORE_MAX_EXTRA_FORMATS 16
+
+/* Where a referenced symbol ends up. */
+typedef enum res_kind {
+	RES_NONE = 0,      /* not referenced, or not yet resolved */
+	RES_SECTION,       /* image + section + offset */
+	RES_ADDRESS,       /* a fixed address: absolute, user, host */
+	RES_COMMON,        /* a common block owned by the session */
+	RES_BUILTIN,       /* a runtime helper objload synthesizes */
+	RES_WEAK_ZERO,     /* undefined weak: 0 */
+	RES_DISCARDED,     /* in a section that lost a COMDAT contest */
+} res_kind;
+
+typedef struct symres {
+	res_kind kind;
+	uint32_t image;    /* RES_SECTION */
+	uint32_t section;  /* RES_SECTION */
+	uint64_t value;    /* offset, address, common index, builtin id */
+	uint32_t global;   /* global table entry, or OBJLOAD_NO_INDEX */
+} symres;
+
+/* A piece of the plan: one section, or a block objload synthesizes. */
+typedef enum piece_kind {
+	PIECE_SECTION,
+	PIECE_GOT,
+	PIECE_STUBS,
+	PIECE_COMMONS,
+	PIECE_THUNKS,
+} piece_kind;
+
+typedef struct piece {
+	piece_kind kind;
+	uint32_t image, section;   /* PIECE_SECTION */
+	uint32_t area;             /* GOT/STUBS: which area they serve */
+	uint64_t size, align;
+	int prot;
+	uint32_t segment;
+	uint64_t offset;           /* in its segment */
+	uint64_t target;           /* final address */
+	uint8_t *work;
+} piece;
+
+/* An area is the unit GOT slots and stubs are shared in: the whole link
+ * under the whole-image strategy, one section under per-section. */
+typedef struct area {
+	uint32_t got_piece, stub_piece;  /* OBJLOAD_NO_INDEX when absent */
+	uint32_t ngot, nstubs;
+	int needs_got_base;
+} area;
+
+/* Per image, what the core adds to the plug-in's view. */
+typedef struct core_image {
+	objload_strategy strategy;
+	objload_plan_choice choice;
+	const arch_ops *arch;
+	symres *res;            /* per symbol */
+	uint32_t *sec_piece;    /* per section: piece index or NO_INDEX */
+	uint8_t *discarded;     /* per section: lost a COMDAT contest */
+	uint32_t *edge_slot;    /* per edge: GOT slot or stub index */
+	uint32_t *edge_stub;    /* per edge: stub index or NO_INDEX */
+	void *mapping;          /* the file's bytes */
+	size_t mapping_len;
+	int mapped;             /* mapping came from mmap */
+	/* plug-in allocations that live as long as the image */
+	void **allocs;
+	size_t nallocs, allocs_cap;
+	size_t sections_cap, symbols_cap, edges_cap, inits_cap, groups_cap;
+	objload_session *session;
+} core_image;
+
+typedef struct global_sym {
+	const char *name;        /* C-level */
+	uint32_t image, symbol;  /* the winning definition */
+	int strength;            /* 0 none, 1 common, 2 weak, 3 strong */
+	int hidden;
+	uint64_t common_size, common_align, common_offset;
+	int resolved;            /* res is valid */
+	int unresolved;          /* nothing defines it */
+	symres res;
+} global_sym;
+
+typedef struct user_define {
+	char *name;
+	uint64_t address;
+} user_define;
+
+typedef enum builtin_id {
+	BUILTIN_DSO_HANDLE,
+	BUILTIN_ATEXIT,
+	BUILTIN_COUNT
+} builtin_id;
+
+struct objload_session {
+	char errmsg[CORE_ERRMSG_MAX];
+	objload_strategy strategy;
+	const objload_memory_manager *mm;
+	void *mm_ctx;
+	int host_lookup;
+	void *libm;
+
+	const objload_format *extra_formats[CORE_MAX_EXTRA_FORMATS];
+	size_t nextra_formats;
+
+	objload_image **images;
+	size_t nimages, images_cap;
+
+	user_define *defines;
+	size_t ndefines;
+
+	/* link state */
+	int linked, initialized, finalized_unload;
+	global_sym *globals;
+	size_t nglobals, globals_cap;
+	hashmap global_index;     /* name -> globals index */
+	hashmap slot_index;       /* (area, kind, identity) -> slot */
+	piece *pieces;
+	size_t npieces, pieces_cap;
+	area *areas;
+	size_t nareas;
+	uint32_t commons_piece, thunks_piece;
+	uint64_t builtin_addr[BUILTIN_COUNT];
+	int builtin_used[BUILTIN_COUNT];
+	objload_segment *segments;
+	objload_alloc_request request;
+	int allocated;
+	const arch_ops *arch;     /* of the link; one arch per session */
+
+	/* __dso_handle: its address identifies this session's atexit
+	 * registrations to __cxa_atexit / __cxa_finalize. */
+	char dso_handle;
+
+	objload_metrics metrics;
+	uint64_t kind_count[OBJLOAD_MAX_KIND_METRICS];
+
+	/* GOT slots and stubs to write, in creation order */
+	struct slot_rec {
+		uint32_t area, index, image, symbol;
+		int is_stub;
+	} *slots;
+	size_t nslots, slots_cap;
+};
+
+/* errors */
+objload_status core_error(objload_session *s, objload_status st,
+			  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+objload_status core_verror(objload_session *s, objload_status st,
+			   const char *fmt, va_list ap);
+uint64_t core_now_ns(void);
+
+/* images */
+core_image *core_of(const objload_image *img);
+objload_image *core_image_new(objload_session *s, const char *path);
+void core_image_free(objload_image *img);
+objload_status core_validate_image(objload_session *s, objload_image *img);
+const objload_format *core_probe(objload_session *s, const uint8_t *bytes,
+				 size_t len);
+
+/* the link pipeline (core/link.c, core/symbols.c) */
+objload_status core_resolve_symbols(objload_session *s);
+objload_status core_link(objload_session *s);
+uint64_t core_symbol_address(objload_session *s, const symres *r);
+const char *core_symbol_display(const objload_image *img, uint32_t sym);
+
+/* runtime: constructors, destructors and builtins (core/runtime.c) */
+objload_status core_run_constructors(objload_session *s);
+void core_unload(objload_session *s);
+int core_builtin_lookup(const char *cname, builtin_id *id);
+objload_status core_write_builtins(objload_session *s);
+
+#endif

@@ -1,0 +1,214 @@
+/*
+ * The default memory manager: anonymous mmap, read-write while objload
+ * writes, then mprotect to each segment's final protection.  No page is
+ * ever writable and executable at once.
+ *
+ * Windows.  When a segment must lie in [lo, hi) — below 2 GiB for non-PIC
+ * code, or within reach of host data — the manager first lets the kernel
+ * choose (MAP_32BIT for the low 2 GiB), and when that lands outside, it
+ * probes candidate addresses inside the window with MAP_FIXED_NOREPLACE,
+ * which never replaces an existing mapping.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "core/core.h"
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+
+static int prot_bits(int prot)
+{
+	return (prot & OBJLOAD_PROT_READ ? PROT_READ : 0) |
+	       (prot & OBJLOAD_PROT_WRITE ? PROT_WRITE : 0) |
+	       (prot & OBJLOAD_PROT_EXEC ? PROT_EXEC : 0);
+}
+
+static int inside(uint64_t addr, uint64_t len, uint64_t lo, uint64_t hi)
+{
+	return addr >= lo && addr <= hi && hi - addr >= len;
+}
+
+/* Map len bytes aligned to `align` inside [lo, hi); NULL on failure.
+ * The returned mapping is exactly len bytes (the slack is unmapped). */
+static void *map_in_window(uint64_t len, uint64_t align, uint64_t lo,
+			   uint64_t hi, size_t *mappings)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t want = len + (align > page ? align : 0);
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+	uint8_t *p;
+	uint64_t a, step, mid;
+
+	if (hi <= (1ull << 31) && lo == 0)
+		flags |= MAP_32BIT;
+	p = mmap(NULL, want, PROT_READ | PROT_WRITE, flags, -1, 0);
+	if (p != MAP_FAILED) {
+		uint64_t start = ((uint64_t)(uintptr_t)p + align - 1) & ~(align - 1);
+
+		if (inside(start, len, lo, hi)) {
+			uint8_t *s = (uint8_t *)(uintptr_t)start;
+
+			if (s > p)
+				munmap(p, (size_t)(s - p));
+			if ((uint64_t)(uintptr_t)(p + want) > start + len)
+				munmap(s + len, (size_t)((uint64_t)(uintptr_t)(p + want) - start - len));
+			(*mappings)++;
+			return s;
+		}
+		munmap(p, want);
+	}
+	if (hi - lo < len)
+		return NULL;
+	/* probe from the middle of the window outwards */
+	step = 64ull << 20;
+	if (align > step)
+		step = align;
+	mid = lo + (hi - lo - len) / 2;
+	mid &= ~(step - 1);
+	for (int i = 0; i < 2048; i++) {
+		uint64_t d = (uint64_t)(i / 2 + (i & 1)) * step;
+
+		if (i & 1) {
+			if (mid < d || mid - d < lo)
+				continue;
+			a = mid - d;
+		} else {
+			if (mid > UINT64_MAX - d)
+				continue;
+			a = mid + d;
+		}
+		if (!a || !inside(a, len, lo, hi) || a >= (1ull << 47))
+			continue;
+		p = mmap((void *)(uintptr_t)a, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		if (p == MAP_FAILED)
+			continue;
+		if ((uint64_t)(uintptr_t)p == a) {
+			(*mappings)++;
+			return p;
+		}
+		munmap(p, len);   /* an old kernel ignored the flag */
+	}
+	return NULL;
+}
+
+static objload_status mmap_allocate(void *ctx, objload_alloc_request *req,
+				    size_t *mappings, char *err, size_t errlen)
+{
+	(void)ctx;
+	if (req->layout == OBJLOAD_LAYOUT_CONTIGUOUS) {
+		uint64_t align = 1, lo = 0, hi = UINT64_MAX;
+		uint8_t *base;
+
+		for (size_t i = 0; i < req->nsegments; i++) {
+			objload_segment *sg = &req->segments[i];
+
+			if (sg->align > align)
+				align = sg->align;
+			/* every segment's window, shifted to the base */
+			if (sg->window_lo > sg->offset && sg->window_lo - sg->offset > lo)
+				lo = sg->window_lo - sg->offset;
+			if (sg->window_hi != UINT64_MAX) {
+				uint64_t end = sg->offset + sg->size;
+				uint64_t h = sg->window_hi < end ? 0 :
+					sg->window_hi - end + req->span;
+
+				if (h < hi)
+					hi = h;
+			}
+		}
+		base = map_in_window(req->span, align, lo, hi, mappings);
+		if (!base) {
+			snprintf(err, errlen, "cannot map %llu bytes in [0x%llx, 0x%llx): %s",
+				 (unsigned long long)req->span, (unsigned long long)lo,
+				 (unsigned long long)hi, strerror(errno));
+			return OBJLOAD_ERR_NOMEM;
+		}
+		for (size_t i = 0; i < req->nsegments; i++) {
+			req->segments[i].work = base + req->segments[i].offset;
+			req->segments[i].target = (uint64_t)(uintptr_t)req->segments[i].work;
+		}
+		return OBJLOAD_OK;
+	}
+	for (size_t i = 0; i < req->nsegments; i++) {
+		objload_segment *sg = &req->segments[i];
+		uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+		uint64_t len = (sg->size + page - 1) & ~(page - 1);
+		void *p = map_in_window(len, sg->align > page ? sg->align : page,
+					sg->window_lo, sg->window_hi, mappings);
+
+		if (!p) {
+			snprintf(err, errlen, "cannot map segment %s (%llu bytes) in [0x%llx, 0x%llx): %s",
+				 sg->name, (unsigned long long)sg->size,
+				 (unsigned long long)sg->window_lo,
+				 (unsigned long long)sg->window_hi, strerror(errno));
+			for (size_t j = 0; j < i; j++) {
+				uint64_t l = (req->segments[j].size + page - 1) & ~(page - 1);
+
+				munmap(req->segments[j].work, l);
+				req->segments[j].work = NULL;
+			}
+			return OBJLOAD_ERR_NOMEM;
+		}
+		sg->work = p;
+		sg->target = (uint64_t)(uintptr_t)p;
+	}
+	return OBJLOAD_OK;
+}
+
+static objload_status mmap_finalize(void *ctx, objload_alloc_request *req,
+				    size_t *changes, char *err, size_t errlen)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+
+	(void)ctx;
+	for (size_t i = 0; i < req->nsegments; i++) {
+		objload_segment *sg = &req->segments[i];
+		uint64_t len = (sg->size + page - 1) & ~(page - 1);
+
+		if (sg->prot == (OBJLOAD_PROT_READ | OBJLOAD_PROT_WRITE))
+			continue;   /* already so */
+		if (mprotect(sg->work, len, prot_bits(sg->prot)) < 0) {
+			snprintf(err, errlen, "mprotect of segment %s: %s",
+				 sg->name, strerror(errno));
+			return OBJLOAD_ERR_NOMEM;
+		}
+		(*changes)++;
+	}
+	return OBJLOAD_OK;
+}
+
+static void mmap_release(void *ctx, objload_alloc_request *req)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+
+	(void)ctx;
+	if (req->layout == OBJLOAD_LAYOUT_CONTIGUOUS) {
+		if (req->nsegments && req->segments[0].work)
+			munmap(req->segments[0].work, req->span);
+		return;
+	}
+	for (size_t i = 0; i < req->nsegments; i++) {
+		if (req->segments[i].work)
+			munmap(req->segments[i].work,
+			       (req->segments[i].size + page - 1) & ~(page - 1));
+	}
+}
+
+static const objload_memory_manager mmap_manager = {
+	.name = "mmap",
+	.allocate = mmap_allocate,
+	.finalize = mmap_finalize,
+	.release = mmap_release,
+};
+
+const objload_memory_manager *objload_mmap_memory_manager(void)
+{
+	return &mmap_manager;
+}

@@ -1,0 +1,224 @@
+/*
+ * What runs: constructors, the entry point, destructors, and the few
+ * runtime helpers a C program expects from its static link.
+ *
+ * Order, as a static link and glibc's start-up code would do it:
+ *   1. a destructor runner is registered with __cxa_atexit under this
+ *      session's __dso_handle, before any constructor, so that handlers
+ *      registered later (by constructors or main) run before it;
+ *   2. constructors run by ascending priority, then in input order;
+ *   3. the entry point;
+ *   4. at unload, __cxa_finalize(&dso_handle) runs the atexit handlers
+ *      the images registered and then the destructors.  If the program
+ *      calls exit() instead, the host's exit runs the same handlers.
+ *
+ * Helpers objload provides (glibc keeps them in libc_nonshared.a, which
+ * the host's dynamic loader does not export):
+ *   __dso_handle  a per-session address identifying its registrations;
+ *   atexit(fn)    a thunk that calls __cxa_atexit(fn, 0, &dso_handle).
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+
+extern int __cxa_atexit(void (*fn)(void *), void *arg, void *dso);
+extern void __cxa_finalize(void *dso);
+
+static const char *const builtin_names[BUILTIN_COUNT] = {
+	[BUILTIN_DSO_HANDLE] = "__dso_handle",
+	[BUILTIN_ATEXIT] = "atexit",
+};
+
+int core_builtin_lookup(const char *cname, builtin_id *id)
+{
+	for (int i = 0; i < BUILTIN_COUNT; i++) {
+		if (strcmp(cname, builtin_names[i]) == 0) {
+			*id = (builtin_id)i;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The target of the atexit thunk: fn comes from the image, the session
+ * is bound by the thunk. */
+static int session_atexit(void (*fn)(void), objload_session *s)
+{
+	return __cxa_atexit((void (*)(void *))(void (*)(void))fn, NULL, &s->dso_handle);
+}
+
+objload_status core_write_builtins(objload_session *s)
+{
+	s->builtin_addr[BUILTIN_DSO_HANDLE] = (uint64_t)(uintptr_t)&s->dso_handle;
+	if (s->builtin_used[BUILTIN_ATEXIT]) {
+		piece *pc = &s->pieces[s->thunks_piece];
+		objload_status st;
+
+		st = s->arch->write_bind_thunk(pc->work, pc->target,
+					       (uint64_t)(uintptr_t)session_atexit,
+					       (uint64_t)(uintptr_t)s, 1);
+		if (st)
+			return core_error(s, st, "cannot write the atexit thunk");
+		s->builtin_addr[BUILTIN_ATEXIT] = pc->target;
+	}
+	return OBJLOAD_OK;
+}
+
+typedef void (*init_fn)(void);
+
+/* One function pointer of a table, read from the loaded (relocated) image. */
+static init_fn table_entry(objload_session *s, const objload_image *img,
+			   const objload_init_table *t, uint64_t i)
+{
+	uint32_t p = core_of(img)->sec_piece[t->section];
+	uint64_t v;
+
+	if (p == OBJLOAD_NO_INDEX)
+		return NULL;
+	memcpy(&v, s->pieces[p].work + t->offset + i * 8, 8);
+	/* 0 and -1 are the terminators .ctors/.dtors may hold */
+	if (v == 0 || v == UINT64_MAX)
+		return NULL;
+	return (init_fn)(uintptr_t)v;
+}
+
+struct table_ref {
+	const objload_image *img;
+	const objload_init_table *t;
+	size_t order;
+};
+
+static int cmp_table(const void *a, const void *b)
+{
+	const struct table_ref *x = a, *y = b;
+
+	if (x->t->priority != y->t->priority)
+		return x->t->priority < y->t->priority ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Collect the tables of one kind in run order (ascending priority). */
+static struct table_ref *collect_tables(objload_session *s, objload_init_kind kind,
+					size_t *n)
+{
+	struct table_ref *refs;
+	size_t count = 0, k = 0;
+
+	for (size_t i = 0; i < s->nimages; i++)
+		for (uint32_t j = 0; j < s->images[i]->ninits; j++)
+			count += s->images[i]->inits[j].kind == kind;
+	refs = calloc(count ? count : 1, sizeof(*refs));
+	if (!refs)
+		return NULL;
+	for (size_t i = 0; i < s->nimages; i++) {
+		const objload_image *img = s->images[i];
+
+		for (uint32_t j = 0; j < img->ninits; j++) {
+			if (img->inits[j].kind != kind)
+				continue;
+			refs[k].img = img;
+			refs[k].t = &img->inits[j];
+			refs[k].order = k;
+			k++;
+		}
+	}
+	qsort(refs, count, sizeof(*refs), cmp_table);
+	*n = count;
+	return refs;
+}
+
+static void run_table(objload_session *s, const struct table_ref *r, int backwards)
+{
+	uint64_t n = r->t->count;
+	int rev = r->t->reverse ^ backwards;
+
+	for (uint64_t i = 0; i < n; i++) {
+		init_fn fn = table_entry(s, r->img, r->t, rev ? n - 1 - i : i);
+
+		if (fn)
+			fn();
+	}
+}
+
+/* Destructors run in the reverse of the order constructors would. */
+static void run_destructors(void *arg)
+{
+	objload_session *s = arg;
+	struct table_ref *refs;
+	size_t n;
+
+	if (s->finalized_unload)
+		return;
+	s->finalized_unload = 1;
+	refs = collect_tables(s, OBJLOAD_INIT_DESTRUCTOR, &n);
+	if (!refs)
+		return;
+	/* a .fini_array runs from its last entry; .dtors (reverse) forwards */
+	for (size_t i = n; i-- > 0;)
+		run_table(s, &refs[i], 1);
+	free(refs);
+}
+
+objload_status core_run_constructors(objload_session *s)
+{
+	struct table_ref *refs;
+	size_t n;
+
+	if (__cxa_atexit(run_destructors, s, &s->dso_handle))
+		return core_error(s, OBJLOAD_ERR_NOMEM, "cannot register the destructors");
+	s->initialized = 1;
+	refs = collect_tables(s, OBJLOAD_INIT_CONSTRUCTOR, &n);
+	if (!refs)
+		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		run_table(s, &refs[i], 0);
+	free(refs);
+	return OBJLOAD_OK;
+}
+
+void core_unload(objload_session *s)
+{
+	if (s->initialized) {
+		/* atexit handlers of the images, then run_destructors */
+		__cxa_finalize(&s->dso_handle);
+		s->initialized = 0;
+	}
+	if (s->allocated) {
+		s->mm->release(s->mm_ctx, &s->request);
+		s->allocated = 0;
+	}
+}
+
+typedef int (*main_fn)(int, char **);
+
+objload_status objload_run_main(objload_session *s, const char *entry,
+				int argc, char **argv, int *exit_status)
+{
+	void *addr;
+	objload_status st;
+	uint32_t gi;
+	const global_sym *g;
+
+	if (!s || !exit_status)
+		return OBJLOAD_ERR_ARGUMENT;
+	if (!entry)
+		entry = "main";
+	st = objload_lookup(s, entry, &addr);
+	if (st)
+		return st;
+	hashmap_get_str(&s->global_index, entry, &gi);
+	g = &s->globals[gi];
+	if (g->res.kind != RES_SECTION ||
+	    s->images[g->image]->sections[g->res.section].role != OBJLOAD_ROLE_CODE)
+		return core_error(s, OBJLOAD_ERR_ARGUMENT,
+				  "entry point '%s' is not a function in a code section", entry);
+	if (s->images[g->image]->callconv != OBJLOAD_CC_SYSV)
+		return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
+				  "%s: entry point '%s' uses a calling convention objload cannot call yet",
+				  s->images[g->image]->path, entry);
+	*exit_status = ((main_fn)(uintptr_t)addr)(argc, argv);
+	return OBJLOAD_OK;
+}

@@ -1,0 +1,373 @@
+/*
+ * Symbol resolution.
+ *
+ * Every global or weak symbol is known to the session by its C-level name
+ * (objload_symbol.cname: the plug-in has already undone its format's
+ * decoration), so an ELF object's `foo` and a Mach-O object's `_foo` are
+ * one symbol.  A reference is resolved in this order:
+ *
+ *   1. images in the session: strong over weak over common (common blocks
+ *      merge to the largest size and alignment); two strong definitions
+ *      are an error; of several COMDAT groups with one key the first
+ *      loaded wins and the others' sections are discarded;
+ *   2. the user's definitions (objload_define, --define);
+ *   3. objload's runtime helpers (atexit, __dso_handle: see runtime.c);
+ *   4. the host process: its global scope, then its math library;
+ *   5. an undefined weak reference becomes 0.
+ *
+ * Only symbols that some relocation references are resolved; whatever is
+ * left unresolved is reported in one error listing every name.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+
+static int strength_of(const objload_symbol *sym)
+{
+	if (sym->def == OBJLOAD_DEF_COMMON)
+		return 1;
+	if (sym->binding == OBJLOAD_BIND_WEAK)
+		return 2;
+	return 3;
+}
+
+static objload_status global_entry(objload_session *s, const char *name,
+				   uint32_t *out)
+{
+	global_sym *g;
+
+	if (hashmap_get_str(&s->global_index, name, out))
+		return OBJLOAD_OK;
+	if (s->nglobals == s->globals_cap) {
+		size_t ncap = s->globals_cap ? s->globals_cap * 2 : 256;
+		global_sym *n = realloc(s->globals, ncap * sizeof(*n));
+
+		if (!n)
+			return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+		s->globals = n;
+		s->globals_cap = ncap;
+	}
+	g = &s->globals[s->nglobals];
+	memset(g, 0, sizeof(*g));
+	g->name = name;
+	g->image = g->symbol = OBJLOAD_NO_INDEX;
+	g->res.global = OBJLOAD_NO_INDEX;
+	if (hashmap_put_str(&s->global_index, name, (uint32_t)s->nglobals))
+		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+	*out = (uint32_t)s->nglobals++;
+	return OBJLOAD_OK;
+}
+
+static objload_status discard_comdat_losers(objload_session *s)
+{
+	hashmap seen = { 0 };
+	objload_status st = OBJLOAD_OK;
+
+	for (size_t i = 0; i < s->nimages && st == OBJLOAD_OK; i++) {
+		objload_image *img = s->images[i];
+		core_image *ci = core_of(img);
+		uint32_t winner;
+
+		for (uint32_t g = 0; g < img->ngroups; g++) {
+			const objload_group *grp = &img->groups[g];
+
+			if (!hashmap_get_str(&seen, grp->key, &winner)) {
+				if (hashmap_put_str(&seen, grp->key, (uint32_t)i)) {
+					st = core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+					break;
+				}
+				continue;
+			}
+			for (uint32_t m = 0; m < grp->nmembers; m++)
+				ci->discarded[grp->members[m]] = 1;
+		}
+	}
+	hashmap_free(&seen);
+	return st;
+}
+
+static objload_status collect_definitions(objload_session *s)
+{
+	for (size_t i = 0; i < s->nimages; i++) {
+		objload_image *img = s->images[i];
+		core_image *ci = core_of(img);
+
+		for (uint32_t j = 0; j < img->nsymbols; j++) {
+			const objload_symbol *sym = &img->symbols[j];
+			global_sym *g;
+			uint32_t gi;
+			int strength;
+			objload_status st;
+
+			if (!sym->cname || sym->binding == OBJLOAD_BIND_LOCAL ||
+			    sym->def == OBJLOAD_DEF_UNDEFINED)
+				continue;
+			if (sym->def == OBJLOAD_DEF_SECTION && ci->discarded[sym->section])
+				continue;
+			st = global_entry(s, sym->cname, &gi);
+			if (st)
+				return st;
+			g = &s->globals[gi];
+			strength = strength_of(sym);
+			if (strength == 1 && g->strength == 1) {
+				/* common + common: one block, largest of both */
+				if (sym->size > g->common_size)
+					g->common_size = sym->size;
+				if (sym->value > g->common_align)
+					g->common_align = sym->value;
+				continue;
+			}
+			if (strength == 3 && g->strength == 3)
+				return core_error(s, OBJLOAD_ERR_DUPLICATE,
+						  "%s: symbol '%s' is already defined by %s",
+						  img->path, sym->cname,
+						  s->images[g->image]->path);
+			if (strength <= g->strength)
+				continue;
+			g->strength = strength;
+			g->image = (uint32_t)i;
+			g->symbol = j;
+			g->hidden = sym->hidden;
+			if (strength == 1) {
+				g->common_size = sym->size;
+				g->common_align = sym->value ? sym->value : 1;
+			}
+		}
+	}
+	return OBJLOAD_OK;
+}
+
+static void *host_lookup(objload_session *s, const char *name)
+{
+	void *p;
+
+	dlerror();
+	p = dlsym(RTLD_DEFAULT, name);
+	if (p)
+		return p;
+	if (!s->libm)
+		s->libm = dlopen("libm.so.6", RTLD_LAZY | RTLD_LOCAL);
+	if (s->libm) {
+		p = dlsym(s->libm, name);
+		if (p)
+			return p;
+	}
+	return NULL;
+}
+
+/* Resolve a global entry (once); `weak_ref` says whether the reference
+ * that asks may stay undefined. */
+static void resolve_global(objload_session *s, uint32_t gi, int weak_ref)
+{
+	global_sym *g = &s->globals[gi];
+	builtin_id bid;
+	void *addr;
+
+	if (g->resolved)
+		return;
+	g->res.global = gi;
+	if (g->strength) {
+		const objload_image *img = s->images[g->image];
+		const objload_symbol *sym = &img->symbols[g->symbol];
+
+		if (g->strength == 1) {
+			g->res.kind = RES_COMMON;
+			g->res.value = gi;
+		} else if (sym->def == OBJLOAD_DEF_ABSOLUTE) {
+			g->res.kind = RES_ADDRESS;
+			g->res.value = sym->value;
+		} else {
+			g->res.kind = RES_SECTION;
+			g->res.image = g->image;
+			g->res.section = sym->section;
+			g->res.value = sym->value;
+		}
+		g->resolved = 1;
+		return;
+	}
+	for (size_t i = 0; i < s->ndefines; i++) {
+		if (strcmp(s->defines[i].name, g->name) == 0) {
+			g->res.kind = RES_ADDRESS;
+			g->res.value = s->defines[i].address;
+			g->resolved = 1;
+			return;
+		}
+	}
+	if (core_builtin_lookup(g->name, &bid)) {
+		g->res.kind = RES_BUILTIN;
+		g->res.value = bid;
+		s->builtin_used[bid] = 1;
+		g->resolved = 1;
+		return;
+	}
+	if (s->host_lookup && (addr = host_lookup(s, g->name)) != NULL) {
+		g->res.kind = RES_ADDRESS;
+		g->res.value = (uint64_t)(uintptr_t)addr;
+		g->resolved = 1;
+		return;
+	}
+	if (weak_ref) {
+		/* Stays open: a later strong reference must still fail. */
+		g->res.kind = RES_WEAK_ZERO;
+		return;
+	}
+	g->unresolved = 1;
+}
+
+static objload_status resolve_reference(objload_session *s, uint32_t ii,
+					uint32_t j)
+{
+	objload_image *img = s->images[ii];
+	core_image *ci = core_of(img);
+	const objload_symbol *sym = &img->symbols[j];
+	symres *r = &ci->res[j];
+
+	if (r->kind != RES_NONE)
+		return OBJLOAD_OK;
+	r->global = OBJLOAD_NO_INDEX;
+	if (sym->cname && sym->binding != OBJLOAD_BIND_LOCAL) {
+		uint32_t gi;
+		objload_status st = global_entry(s, sym->cname, &gi);
+		global_sym *g;
+
+		if (st)
+			return st;
+		resolve_global(s, gi, sym->binding == OBJLOAD_BIND_WEAK &&
+				      sym->def == OBJLOAD_DEF_UNDEFINED);
+		g = &s->globals[gi];
+		if (g->unresolved)
+			return OBJLOAD_OK;   /* reported with the others */
+		*r = g->res;
+		if (!g->resolved)
+			r->kind = RES_WEAK_ZERO;
+		return OBJLOAD_OK;
+	}
+	switch (sym->def) {
+	case OBJLOAD_DEF_SECTION:
+		if (ci->discarded[sym->section]) {
+			r->kind = RES_DISCARDED;
+			break;
+		}
+		r->kind = RES_SECTION;
+		r->image = ii;
+		r->section = sym->section;
+		r->value = sym->value;
+		break;
+	case OBJLOAD_DEF_ABSOLUTE:
+		r->kind = RES_ADDRESS;
+		r->value = sym->value;
+		break;
+	case OBJLOAD_DEF_UNDEFINED:
+	case OBJLOAD_DEF_COMMON:
+		/* a local common or undefined symbol without a name to look up */
+		return core_error(s, OBJLOAD_ERR_FORMAT,
+				  "%s: local symbol %u (%s) is undefined",
+				  img->path, j, sym->name);
+	}
+	return OBJLOAD_OK;
+}
+
+static objload_status report_unresolved(objload_session *s)
+{
+	char *p = s->errmsg, *end = s->errmsg + sizeof(s->errmsg);
+	size_t n = 0, shown = 0;
+
+	for (size_t i = 0; i < s->nglobals; i++)
+		n += s->globals[i].unresolved;
+	if (!n)
+		return OBJLOAD_OK;
+	p += snprintf(p, (size_t)(end - p), "%zu undefined symbol%s:", n,
+		      n == 1 ? "" : "s");
+	for (size_t ii = 0; ii < s->nimages; ii++) {
+		objload_image *img = s->images[ii];
+		core_image *ci = core_of(img);
+
+		for (uint32_t j = 0; j < img->nsymbols; j++) {
+			const objload_symbol *sym = &img->symbols[j];
+			uint32_t gi;
+
+			if (!sym->cname || sym->binding == OBJLOAD_BIND_LOCAL ||
+			    ci->res[j].kind != RES_NONE ||
+			    !hashmap_get_str(&s->global_index, sym->cname, &gi) ||
+			    !s->globals[gi].unresolved)
+				continue;
+			s->globals[gi].unresolved = 2;   /* listed */
+			if (end - p > 64) {
+				p += snprintf(p, (size_t)(end - p), "%s '%s' (referenced by %s)",
+					      shown ? "," : "", sym->name, img->path);
+			}
+			shown++;
+		}
+	}
+	if (shown > 0 && end - p <= 64)
+		snprintf(p, (size_t)(end - p), " ...");
+	return OBJLOAD_ERR_UNDEFINED;
+}
+
+objload_status core_resolve_symbols(objload_session *s)
+{
+	objload_status st;
+
+	for (size_t i = 0; i < s->nimages; i++) {
+		objload_image *img = s->images[i];
+		core_image *ci = core_of(img);
+
+		ci->res = calloc(img->nsymbols ? img->nsymbols : 1, sizeof(*ci->res));
+		ci->discarded = calloc(img->nsections ? img->nsections : 1, 1);
+		if (!ci->res || !ci->discarded)
+			return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+	}
+	st = discard_comdat_losers(s);
+	if (!st)
+		st = collect_definitions(s);
+	for (size_t i = 0; i < s->nimages && !st; i++) {
+		objload_image *img = s->images[i];
+
+		for (size_t e = 0; e < img->nedges && !st; e++) {
+			const objload_edge *ed = &img->edges[e];
+
+			if (core_of(img)->discarded[ed->section])
+				continue;
+			if (ed->symbol != OBJLOAD_NO_INDEX)
+				st = resolve_reference(s, (uint32_t)i, ed->symbol);
+			if (!st && ed->subtrahend != OBJLOAD_NO_INDEX)
+				st = resolve_reference(s, (uint32_t)i, ed->subtrahend);
+		}
+	}
+	if (st)
+		return st;
+	return report_unresolved(s);
+}
+
+const char *core_symbol_display(const objload_image *img, uint32_t sym)
+{
+	if (sym == OBJLOAD_NO_INDEX)
+		return "(none)";
+	if (!img->symbols[sym].name[0])
+		return "(unnamed)";
+	return img->symbols[sym].name;
+}
+
+objload_status objload_lookup(objload_session *s, const char *name, void **out)
+{
+	uint32_t gi;
+	const global_sym *g;
+
+	if (!s || !name || !out)
+		return OBJLOAD_ERR_ARGUMENT;
+	if (!s->linked)
+		return core_error(s, OBJLOAD_ERR_STATE, "the session is not linked yet");
+	if (!hashmap_get_str(&s->global_index, name, &gi) ||
+	    !s->globals[gi].strength || s->globals[gi].hidden)
+		return core_error(s, OBJLOAD_ERR_UNDEFINED,
+				  "symbol '%s' is not defined by the loaded images", name);
+	g = &s->globals[gi];
+	if (!g->resolved)
+		resolve_global(s, gi, 0);
+	*out = (void *)(uintptr_t)core_symbol_address(s, &g->res);
+	return OBJLOAD_OK;
+}

@@ -1,0 +1,57 @@
+/*
+ * The objload test program: every CUnit suite in one binary, run by
+ * `make check`.  `objload-tests SUITE...` runs only the named suites.
+ * Exit status is non-zero when any assertion failed.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+
+#include "tests/tests.h"
+
+static const struct {
+	const char *name;
+	int (*reg)(void);
+} suites[] = {
+	{ "arch_x86_64", objload_test_register_arch_x86_64 },
+	{ "elf", objload_test_register_elf },
+	{ "e2e", objload_test_register_e2e },
+};
+
+static int wanted(const char *name, int argc, char **argv)
+{
+	if (argc < 2)
+		return 1;
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned failed;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
+		if (!wanted(suites[i].name, argc, argv))
+			continue;
+		if (suites[i].reg()) {
+			fprintf(stderr, "cannot register suite %s: %s\n",
+				suites[i].name, CU_get_error_msg());
+			CU_cleanup_registry();
+			return 1;
+		}
+	}
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	if (CU_get_number_of_tests_run() == 0) {
+		fprintf(stderr, "no test ran\n");
+		failed = 1;
+	}
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}

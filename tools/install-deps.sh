@@ -1,0 +1,14 @@
+#!/bin/sh
+# Installs what objload needs to build and test on Debian or Ubuntu.
+set -e
+pkgs="build-essential autoconf automake libtool pkg-config binutils-dev
+libcunit1-dev zlib1g-dev clang llvm"
+if [ "$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing
+fi

@@ -1,0 +1,359 @@
+/*
+ * objload: the command-line tool.
+ *
+ *   objload run [--strategy=auto|whole|section] [--entry=SYM]
+ *               [--define=SYM=ADDR]... FILE... [-- ARGS...]
+ *   objload info [--strategy=...] FILE...
+ *
+ * Exit status: what the entry point returned for `run`; 1 for a load or
+ * link error ("objload: FILE: message"); 2 for a usage error.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "objload.h"
+#include "objload/plugin.h"
+
+static const char usage_text[] =
+	"usage: objload run [--strategy=auto|whole|section] [--entry=SYM]\n"
+	"                   [--define=SYM=ADDR]... FILE... [-- ARGS...]\n"
+	"       objload info [--strategy=auto|whole|section] FILE...\n"
+	"       objload --help | --version\n"
+	"\n"
+	"run   load FILEs into one session, link them with each other and the\n"
+	"      host, run constructors, call ENTRY (default main) with argv[0] =\n"
+	"      the first FILE and ARGS after it, and exit with its return value.\n"
+	"info  show each file's format, arch, kind, the plug-in's strategy and\n"
+	"      why, its sections, symbols and relocations in neutral form.\n"
+	"\n"
+	"Symbol names are C-level names; each format's decoration is applied\n"
+	"by objload.  Load or link errors exit 1, usage errors exit 2.\n";
+
+struct options {
+	objload_strategy strategy;
+	const char *entry;
+	const char **files;
+	int nfiles;
+	char **args;
+	int nargs;
+	struct {
+		char *name;
+		uint64_t addr;
+	} *defines;
+	int ndefines;
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "objload: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'objload --help'.\n");
+	return 2;
+}
+
+static int parse_strategy(const char *v, objload_strategy *out)
+{
+	if (strcmp(v, "auto") == 0)
+		*out = OBJLOAD_STRATEGY_AUTO;
+	else if (strcmp(v, "whole") == 0)
+		*out = OBJLOAD_STRATEGY_WHOLE;
+	else if (strcmp(v, "section") == 0)
+		*out = OBJLOAD_STRATEGY_SECTION;
+	else
+		return -1;
+	return 0;
+}
+
+/* Returns 0, or an exit status for a usage error. */
+static int parse_options(int argc, char **argv, struct options *o, int allow_run)
+{
+	int i;
+
+	o->files = calloc((size_t)argc + 1, sizeof(*o->files));
+	o->defines = calloc((size_t)argc + 1, sizeof(*o->defines));
+	if (!o->files || !o->defines) {
+		fprintf(stderr, "objload: out of memory\n");
+		return 1;
+	}
+	for (i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0) {
+			if (!allow_run)
+				return usage_error("'--' is only for run", a);
+			o->args = argv + i + 1;
+			o->nargs = argc - i - 1;
+			break;
+		}
+		if (strncmp(a, "--strategy=", 11) == 0) {
+			if (parse_strategy(a + 11, &o->strategy))
+				return usage_error("unknown strategy '%s'", a + 11);
+		} else if (allow_run && strncmp(a, "--entry=", 8) == 0) {
+			o->entry = a + 8;
+			if (!*o->entry)
+				return usage_error("empty entry symbol%s", "");
+		} else if (allow_run && strncmp(a, "--define=", 9) == 0) {
+			char *eq = strchr(a + 9, '='), *end;
+			unsigned long long v;
+
+			if (!eq || eq == a + 9)
+				return usage_error("--define wants SYM=ADDR, not '%s'", a + 9);
+			errno = 0;
+			v = strtoull(eq + 1, &end, 0);
+			if (errno || end == eq + 1 || *end)
+				return usage_error("bad address in '%s'", a);
+			o->defines[o->ndefines].name = strndup(a + 9, (size_t)(eq - a - 9));
+			o->defines[o->ndefines++].addr = v;
+		} else if (a[0] == '-' && a[1]) {
+			return usage_error("unknown option '%s'", a);
+		} else {
+			o->files[o->nfiles++] = a;
+		}
+	}
+	if (!o->nfiles)
+		return usage_error("no input files%s", "");
+	return 0;
+}
+
+static void free_options(struct options *o)
+{
+	for (int i = 0; i < o->ndefines; i++)
+		free(o->defines[i].name);
+	free(o->defines);
+	free(o->files);
+}
+
+static int fail(objload_session *s)
+{
+	fprintf(stderr, "objload: %s\n", objload_errmsg(s));
+	objload_session_free(s);
+	return 1;
+}
+
+static int load_inputs(objload_session *s, const struct options *o)
+{
+	if (objload_set_strategy(s, o->strategy))
+		return -1;
+	for (int i = 0; i < o->ndefines; i++)
+		if (objload_define(s, o->defines[i].name, o->defines[i].addr))
+			return -1;
+	for (int i = 0; i < o->nfiles; i++)
+		if (objload_add_file(s, o->files[i]))
+			return -1;
+	return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct options o = { 0 };
+	objload_session *s;
+	char **pargv;
+	int rc, status = 0;
+
+	rc = parse_options(argc, argv, &o, 1);
+	if (rc) {
+		free_options(&o);
+		return rc;
+	}
+	if (objload_session_new(&s)) {
+		fprintf(stderr, "objload: out of memory\n");
+		free_options(&o);
+		return 1;
+	}
+	if (load_inputs(s, &o) || objload_link(s)) {
+		free_options(&o);
+		return fail(s);
+	}
+	pargv = calloc((size_t)o.nargs + 2, sizeof(*pargv));
+	if (!pargv) {
+		free_options(&o);
+		fprintf(stderr, "objload: out of memory\n");
+		objload_session_free(s);
+		return 1;
+	}
+	pargv[0] = (char *)o.files[0];
+	for (int i = 0; i < o.nargs; i++)
+		pargv[i + 1] = o.args[i];
+	if (objload_run_main(s, o.entry, o.nargs + 1, pargv, &status)) {
+		free(pargv);
+		free_options(&o);
+		return fail(s);
+	}
+	/* as exit() would: the images' atexit handlers and destructors */
+	objload_session_free(s);
+	free(pargv);
+	free_options(&o);
+	return status;
+}
+
+static const char *role_name(objload_section_role r)
+{
+	switch (r) {
+	case OBJLOAD_ROLE_CODE: return "code";
+	case OBJLOAD_ROLE_RODATA: return "rodata";
+	case OBJLOAD_ROLE_DATA: return "data";
+	case OBJLOAD_ROLE_ZEROFILL: return "zerofill";
+	case OBJLOAD_ROLE_TLS: return "tls";
+	case OBJLOAD_ROLE_UNWIND: return "unwind";
+	case OBJLOAD_ROLE_DEBUG: return "debug";
+	case OBJLOAD_ROLE_NOLOAD: return "noload";
+	}
+	return "?";
+}
+
+static const char *binding_name(objload_binding b)
+{
+	return b == OBJLOAD_BIND_LOCAL ? "local" : b == OBJLOAD_BIND_WEAK ? "weak" : "global";
+}
+
+static const char *def_name(objload_symdef d)
+{
+	switch (d) {
+	case OBJLOAD_DEF_SECTION: return "section";
+	case OBJLOAD_DEF_ABSOLUTE: return "absolute";
+	case OBJLOAD_DEF_UNDEFINED: return "undefined";
+	case OBJLOAD_DEF_COMMON: return "common";
+	}
+	return "?";
+}
+
+static const char *type_name(objload_symtype t)
+{
+	switch (t) {
+	case OBJLOAD_SYM_NOTYPE: return "notype";
+	case OBJLOAD_SYM_FUNC: return "func";
+	case OBJLOAD_SYM_OBJECT: return "object";
+	case OBJLOAD_SYM_SECTION: return "section";
+	case OBJLOAD_SYM_FILE: return "file";
+	case OBJLOAD_SYM_TLS: return "tls";
+	}
+	return "?";
+}
+
+static void print_image(const objload_image *img, objload_strategy forced)
+{
+	objload_plan_choice choice = { 0 };
+	objload_status st;
+
+	printf("file: %s\n", img->path);
+	printf("format: %s\n", img->format->name);
+	printf("arch: %s\n", objload_arch_name(img->arch));
+	printf("kind: %s\n", img->kind == OBJLOAD_IMAGE_RELOCATABLE ? "relocatable" :
+	       img->kind == OBJLOAD_IMAGE_SHARED ? "shared" : "executable");
+	printf("calling-convention: %s\n", img->callconv == OBJLOAD_CC_SYSV ? "sysv" : "ms-x64");
+	st = img->format->plan(img, forced, &choice);
+	printf("strategy: %s%s (%s)\n",
+	       st ? "refused " : "", objload_strategy_name(st ? forced : choice.strategy),
+	       choice.reason ? choice.reason : "no reason given");
+
+	printf("sections: %u\n", img->nsections);
+	for (uint32_t i = 0; i < img->nsections; i++) {
+		const objload_section *sec = &img->sections[i];
+
+		printf("  section %u %s role=%s type=%s size=0x%" PRIx64 " align=%" PRIu64
+		       " flags=0x%" PRIx64 "%s%s\n",
+		       i, sec->name[0] ? sec->name : "(null)", role_name(sec->role),
+		       sec->native_type ? sec->native_type : "-", sec->size, sec->align,
+		       sec->native_flags,
+		       sec->group != OBJLOAD_NO_INDEX ? " comdat=" : "",
+		       sec->group != OBJLOAD_NO_INDEX ? img->groups[sec->group].key : "");
+	}
+	printf("symbols: %u\n", img->nsymbols);
+	for (uint32_t i = 0; i < img->nsymbols; i++) {
+		const objload_symbol *sym = &img->symbols[i];
+
+		printf("  symbol %u %s value=0x%" PRIx64 " size=%" PRIu64 " %s %s %s",
+		       i, sym->name[0] ? sym->name : "(null)", sym->value, sym->size,
+		       binding_name(sym->binding), type_name(sym->type), def_name(sym->def));
+		if (sym->def == OBJLOAD_DEF_SECTION)
+			printf(" section=%s", img->sections[sym->section].name);
+		if (sym->hidden)
+			printf(" hidden");
+		if (sym->cname && strcmp(sym->cname, sym->name) != 0)
+			printf(" cname=%s", sym->cname);
+		printf("\n");
+	}
+	printf("relocations: %zu\n", img->nedges);
+	for (size_t i = 0; i < img->nedges; i++) {
+		const objload_edge *e = &img->edges[i];
+		const char *native = img->format->reloc_name ?
+			img->format->reloc_name(img, e->native_type) : NULL;
+		char nbuf[32];
+
+		if (!native) {
+			snprintf(nbuf, sizeof(nbuf), "type-%u", e->native_type);
+			native = nbuf;
+		}
+		printf("  reloc %s 0x%" PRIx64 " %s %s %s %s0x%" PRIx64,
+		       img->sections[e->section].name, e->offset, native,
+		       objload_kind_name(img->arch, e->kind),
+		       e->symbol == OBJLOAD_NO_INDEX ? "(none)" :
+		       (img->symbols[e->symbol].name[0] ? img->symbols[e->symbol].name : "(null)"),
+		       e->addend < 0 ? "-" : "+",
+		       e->addend < 0 ? -(uint64_t)e->addend : (uint64_t)e->addend);
+		if (e->subtrahend != OBJLOAD_NO_INDEX)
+			printf(" minus %s", img->symbols[e->subtrahend].name);
+		printf("\n");
+	}
+	printf("init-tables: %u\n", img->ninits);
+	for (uint32_t i = 0; i < img->ninits; i++) {
+		const objload_init_table *t = &img->inits[i];
+
+		printf("  %s %s+0x%" PRIx64 " count=%" PRIu64 " priority=%u%s\n",
+		       t->kind == OBJLOAD_INIT_CONSTRUCTOR ? "constructors" : "destructors",
+		       img->sections[t->section].name, t->offset, t->count, t->priority,
+		       t->reverse ? " reverse" : "");
+	}
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	struct options o = { 0 };
+	int rc = parse_options(argc, argv, &o, 0);
+
+	if (rc) {
+		free_options(&o);
+		return rc;
+	}
+	for (int i = 0; i < o.nfiles; i++) {
+		objload_session *s;
+
+		if (objload_session_new(&s)) {
+			fprintf(stderr, "objload: out of memory\n");
+			free_options(&o);
+			return 1;
+		}
+		if (objload_add_file(s, o.files[i])) {
+			free_options(&o);
+			return fail(s);
+		}
+		if (i)
+			printf("\n");
+		print_image(objload_get_image(s, 0), o.strategy);
+		objload_session_free(s);
+	}
+	free_options(&o);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("no command given%s", "");
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("objload %s\n", OBJLOAD_VERSION_STRING);
+		return 0;
+	}
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 2, argv + 2);
+	if (strcmp(argv[1], "info") == 0)
+		return cmd_info(argc - 2, argv + 2);
+	return usage_error("unknown command '%s'", argv[1]);
+}
