@@ -27,6 +27,7 @@ typedef enum res_kind {
 	RES_BUILTIN,       /* a runtime helper objload synthesizes */
 	RES_WEAK_ZERO,     /* undefined weak: 0 */
 	RES_DISCARDED,     /* in a section that lost a COMDAT contest */
+	RES_CANONICAL,     /* a stub in the image standing for a host function */
 } res_kind;
 
 typedef struct symres {
@@ -93,6 +94,11 @@ typedef struct global_sym {
 	int hidden;
 	uint64_t common_size, common_align, common_offset;
 	int resolved;            /* res is valid */
+	int from_host;           /* res.value is an address in the host */
+	int host_copy;           /* non-PIC: a copy of host data in the image */
+	int host_canonical;      /* non-PIC: a stub standing for a host function */
+	uint64_t host_size;      /* bytes to copy */
+	uint64_t synth_offset;   /* canonical stub's offset in the thunks */
 	int unresolved;          /* nothing defines it */
 	symres res;
 } global_sym;

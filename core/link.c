@@ -23,7 +23,10 @@
  * Relocate.  Every fixup is computed with target addresses and written
  * through working addresses by the arch's applier.
  */
+#define _GNU_SOURCE
+#include <dlfcn.h>
 #include <inttypes.h>
+#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,8 +174,111 @@ static int may_be_far(objload_strategy strategy, const symres *r,
 	if (r->kind == RES_WEAK_ZERO)
 		return 0;
 	if (strategy == OBJLOAD_STRATEGY_WHOLE)
-		return r->kind != RES_SECTION && r->kind != RES_COMMON;
+		return r->kind == RES_ADDRESS;
 	return !(r->kind == RES_SECTION && r->image == ii && r->section == section);
+}
+
+/* A narrow fixup whose value depends on where its target is, and that
+ * neither a stub nor a GOT slot serves. */
+static int narrow_direct(const arch_kind *k)
+{
+	return k->width && k->width < 8 && k->check != ARCH_CHECK_ANY &&
+	       !(k->flags & (OBJLOAD_KF_GOT | OBJLOAD_KF_GOTBASE | OBJLOAD_KF_STUB |
+			     OBJLOAD_KF_IMAGEBASE | OBJLOAD_KF_SECTIONBASE |
+			     OBJLOAD_KF_SUB));
+}
+
+static int narrow_absolute(const arch_kind *k)
+{
+	return narrow_direct(k) && !(k->flags & OBJLOAD_KF_PCREL);
+}
+
+/*
+ * Non-PIC code (narrow absolute fixups aimed into the link) forces the
+ * link below 2 or 4 GiB, out of reach of the host's libraries.  A static
+ * linker meets the same problem for a non-PIE executable with copy
+ * relocations and canonical PLT entries, and so does objload: a host
+ * function referenced by such a fixup is given a stub inside the link
+ * that stands for its address, and a host data object is copied into the
+ * link at load time.  The copy is a snapshot: later writes by the host to
+ * its own object are not seen (libc's stdin/stdout/stderr pointers, the
+ * usual case, never change).
+ */
+static objload_status plan_host_copies(objload_session *s)
+{
+	int low = 0;
+
+	for (size_t i = 0; i < s->nimages && !low; i++) {
+		objload_image *img = s->images[i];
+		core_image *ci = core_of(img);
+
+		for (size_t e = 0; e < img->nedges && !low; e++) {
+			const objload_edge *ed = &img->edges[e];
+			const symres *r;
+
+			if (ed->symbol == OBJLOAD_NO_INDEX || ci->discarded[ed->section] ||
+			    !narrow_absolute(&s->arch->kinds[ed->kind]))
+				continue;
+			r = &ci->res[ed->symbol];
+			low = r->kind == RES_SECTION || r->kind == RES_COMMON ||
+			      r->kind == RES_BUILTIN;
+		}
+	}
+	if (!low)
+		return OBJLOAD_OK;
+	for (size_t i = 0; i < s->nimages; i++) {
+		objload_image *img = s->images[i];
+		core_image *ci = core_of(img);
+
+		for (size_t e = 0; e < img->nedges; e++) {
+			const objload_edge *ed = &img->edges[e];
+			const symres *r;
+			global_sym *g;
+			Dl_info info;
+			const ElfW(Sym) *esym = NULL;
+
+			if (ed->symbol == OBJLOAD_NO_INDEX || ci->discarded[ed->section] ||
+			    !narrow_direct(&s->arch->kinds[ed->kind]))
+				continue;
+			r = &ci->res[ed->symbol];
+			if (r->kind != RES_ADDRESS || r->global == OBJLOAD_NO_INDEX)
+				continue;
+			g = &s->globals[r->global];
+			if (!g->from_host || g->host_copy || g->host_canonical)
+				continue;
+			if (!dladdr1((void *)(uintptr_t)r->value, &info, (void **)&esym,
+				     RTLD_DL_SYMENT) || !esym)
+				continue;   /* unknown size: fails with a range error */
+			if (ELF64_ST_TYPE(esym->st_info) == STT_FUNC ||
+			    ELF64_ST_TYPE(esym->st_info) == STT_GNU_IFUNC)
+				g->host_canonical = 1;
+			else if (esym->st_size)
+				g->host_copy = 1;
+			g->host_size = esym->st_size;
+		}
+	}
+	/* every reference to such a symbol now goes to the stand-in */
+	for (size_t i = 0; i < s->nimages; i++) {
+		objload_image *img = s->images[i];
+		core_image *ci = core_of(img);
+
+		for (uint32_t j = 0; j < img->nsymbols; j++) {
+			symres *r = &ci->res[j];
+			global_sym *g;
+
+			if (r->kind != RES_ADDRESS || r->global == OBJLOAD_NO_INDEX)
+				continue;
+			g = &s->globals[r->global];
+			if (g->host_copy) {
+				r->kind = RES_COMMON;
+				r->value = r->global;
+			} else if (g->host_canonical) {
+				r->kind = RES_CANONICAL;
+				r->value = r->global;
+			}
+		}
+	}
+	return OBJLOAD_OK;
 }
 
 static objload_status plan_sections(objload_session *s, objload_strategy strategy)
@@ -298,8 +404,12 @@ static objload_status plan_commons_and_thunks(objload_session *s)
 	for (size_t g = 0; g < s->nglobals; g++) {
 		global_sym *gs = &s->globals[g];
 
-		if (gs->strength != 1)
+		if (gs->host_copy) {
+			gs->common_size = gs->host_size;
+			gs->common_align = 16;
+		} else if (gs->strength != 1) {
 			continue;
+		}
 		off = align_up(off, gs->common_align);
 		gs->common_offset = off;
 		off += gs->common_size ? gs->common_size : 1;
@@ -314,8 +424,16 @@ static objload_status plan_commons_and_thunks(objload_session *s)
 	}
 	if (s->builtin_used[BUILTIN_ATEXIT])
 		nthunks++;
-	if (nthunks) {
-		st = add_piece(s, PIECE_THUNKS, (uint64_t)nthunks * s->arch->bind_thunk_size,
+	off = (uint64_t)nthunks * s->arch->bind_thunk_size;
+	for (size_t g = 0; g < s->nglobals; g++) {
+		if (!s->globals[g].host_canonical)
+			continue;
+		off = align_up(off, s->arch->stub_align);
+		s->globals[g].synth_offset = off;
+		off += s->arch->stub_size;
+	}
+	if (off) {
+		st = add_piece(s, PIECE_THUNKS, off,
 			       16, OBJLOAD_PROT_READ | OBJLOAD_PROT_EXEC, &s->thunks_piece);
 		if (st)
 			return st;
@@ -485,7 +603,8 @@ static objload_status plan_windows(objload_session *s, objload_strategy strategy
 					1ull << (8 * k->width - 1) : 1ull << (8 * k->width);
 
 				if ((r->kind == RES_SECTION || r->kind == RES_COMMON ||
-				     r->kind == RES_BUILTIN) && lim < low_limit)
+				     r->kind == RES_BUILTIN || r->kind == RES_CANONICAL) &&
+				    lim < low_limit)
 					low_limit = lim;
 				continue;
 			}
@@ -573,6 +692,9 @@ uint64_t core_symbol_address(objload_session *s, const symres *r)
 			s->globals[r->value].common_offset;
 	case RES_BUILTIN:
 		return s->builtin_addr[r->value];
+	case RES_CANONICAL:
+		return s->pieces[s->thunks_piece].target +
+			s->globals[r->value].synth_offset;
 	case RES_NONE:
 	case RES_WEAK_ZERO:
 	case RES_DISCARDED:
@@ -599,6 +721,19 @@ static void assign_and_copy(objload_session *s)
 				memset(pc->work, 0, sec->size);
 		} else {
 			memset(pc->work, 0, pc->size);
+		}
+	}
+	for (size_t g = 0; g < s->nglobals; g++) {
+		const global_sym *gs = &s->globals[g];
+
+		if (gs->host_copy)
+			memcpy(s->pieces[s->commons_piece].work + gs->common_offset,
+			       (const void *)(uintptr_t)gs->res.value, gs->host_size);
+		if (gs->host_canonical) {
+			piece *th = &s->pieces[s->thunks_piece];
+
+			s->arch->write_stub(th->work + gs->synth_offset,
+					    th->target + gs->synth_offset, gs->res.value);
 		}
 	}
 }
@@ -735,6 +870,8 @@ objload_status core_link(objload_session *s)
 
 	t0 = core_now_ns();
 	st = choose_strategy(s, &strategy);
+	if (!st)
+		st = plan_host_copies(s);
 	if (!st)
 		st = plan_sections(s, strategy);
 	if (!st)

@@ -208,6 +208,7 @@ static void resolve_global(objload_session *s, uint32_t gi, int weak_ref)
 		g->res.kind = RES_ADDRESS;
 		g->res.value = (uint64_t)(uintptr_t)addr;
 		g->resolved = 1;
+		g->from_host = 1;
 		return;
 	}
 	if (weak_ref) {

@@ -1,0 +1,45 @@
+/*
+ * The compiled-in relocation appliers, and the public names of arches and
+ * their relocation kinds.
+ */
+#include <stddef.h>
+
+#include "arch/arch.h"
+
+static const arch_ops *const arch_table[] = {
+	&arch_x86_64,
+};
+
+const arch_ops *arch_lookup(objload_arch_id id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(arch_table) / sizeof(arch_table[0]); i++)
+		if (arch_table[i]->id == id)
+			return arch_table[i];
+	return NULL;
+}
+
+/* "?" rather than NULL, so that a caller may print the result as is. */
+const char *objload_kind_name(objload_arch_id arch, unsigned kind)
+{
+	const arch_ops *ops = arch_lookup(arch);
+
+	if (!ops || kind >= ops->nkinds)
+		return "?";
+	return ops->kinds[kind].name;
+}
+
+/* Every arch the API knows, whether or not its applier is compiled in. */
+const char *objload_arch_name(objload_arch_id arch)
+{
+	switch (arch) {
+	case OBJLOAD_ARCH_X86_64:
+		return "x86_64";
+	case OBJLOAD_ARCH_AARCH64:
+		return "aarch64";
+	case OBJLOAD_ARCH_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}

@@ -1,0 +1,340 @@
+/*
+ * x86-64 relocation applier.
+ *
+ * The psABI describes every relocation with a few letters: S is the
+ * address of the symbol, A the addend, P the address of the field being
+ * patched, GOT the address of the global offset table and G the address
+ * of the GOT slot that holds S.  PC32 writes S + A - P, ABS64 writes
+ * S + A, GOTPCREL writes G + A - P, and so on; include/objload/
+ * kinds-x86_64.def lists every kind with its formula.  The core computes
+ * the letters with target addresses; this file only does arithmetic,
+ * range checks and byte encoding.
+ *
+ * Code reaches code and data through 32-bit displacements: call and jmp
+ * rel32, and RIP-relative loads such as `mov foo(%rip), %rax`, reach
+ * +-2 GiB.  Loaded code may land further than that from the host
+ * functions and data it uses (libc is wherever the host's loader put it).
+ * A branch that cannot reach its target goes through a stub near the
+ * caller that jumps to an absolute 64-bit address; a GOT-relative address
+ * load (`mov foo@GOTPCREL(%rip), %rax`) reads the full address from a GOT
+ * slot near the code.  Both are sized by the core before allocation; this
+ * file writes them.  A plain `lea foo(%rip)` or PC32 data reference to
+ * something out of reach cannot be rescued and is reported as an error.
+ *
+ * There is no instruction relaxation here: a linker may rewrite
+ * `mov foo@GOTPCREL(%rip)` into `lea foo(%rip)` when foo is near, but
+ * objload writes exactly the field of each kind and never touches the
+ * instruction around it, so every GOTPCREL gets a real GOT slot.
+ *
+ * Each kind's value is `target + A - origin`, and the kind's flags say
+ * which letters those are (see x86_64_terms_of()).  The unit tests check
+ * that this agrees with the formula text of every row of the .def.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arch/arch.h"
+
+static const arch_kind x86_64_kinds[] = {
+#define OBJLOAD_X86_64_KIND(NAME, WIDTH, CHECK, FLAGS, FORMULA)		\
+	[OBJLOAD_X86_64_##NAME] = {					\
+		.name = #NAME,						\
+		.width = WIDTH,						\
+		.check = ARCH_CHECK_##CHECK,				\
+		.flags = FLAGS,						\
+		.formula = FORMULA,					\
+	},
+#include "objload/kinds-x86_64.def"
+#undef OBJLOAD_X86_64_KIND
+};
+
+/* Reject, at compile time, a row of the .def the code below cannot honour. */
+#define OBJLOAD_X86_64_KIND(NAME, WIDTH, CHECK, FLAGS, FORMULA)		\
+	_Static_assert((WIDTH) == 0 || (WIDTH) == 1 || (WIDTH) == 2 ||	\
+		       (WIDTH) == 4 || (WIDTH) == 8,			\
+		       #NAME ": width must be 0, 1, 2, 4 or 8");	\
+	_Static_assert(ARCH_CHECK_##CHECK != ARCH_CHECK_ANY ||		\
+		       (WIDTH) == 0 || (WIDTH) == 8,			\
+		       #NAME ": ANY is only meaningful for 8-byte fields");
+#include "objload/kinds-x86_64.def"
+#undef OBJLOAD_X86_64_KIND
+
+_Static_assert(sizeof(x86_64_kinds) / sizeof(x86_64_kinds[0]) ==
+	       OBJLOAD_X86_64_KIND_COUNT, "one arch_kind per kind");
+
+static void x86_64_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void x86_64_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static void x86_64_put_le(uint8_t *field, uint64_t v, unsigned width)
+{
+	uint8_t le[8];
+	unsigned i;
+
+	for (i = 0; i < sizeof(le); i++)
+		le[i] = (uint8_t)(v >> (8 * i));
+	memcpy(field, le, width);
+}
+
+/*
+ * The letters of a kind's formula, `target + A - origin`:
+ *   target  G for kinds that need a GOT slot (GOTPCREL, GOTSLOT), the GOT
+ *           itself for PC-relative references to the GOT base (GOTPC),
+ *           S otherwise;
+ *   origin  P for PC-relative kinds, else GOT for GOT-base kinds (GOTOFF,
+ *           GOTSLOT), else B for image- or section-relative ones, else
+ *           SUB for deltas, else nothing.
+ */
+struct x86_64_terms {
+	const char *tname;
+	uint64_t target;
+	const char *oname;      /* NULL: no origin */
+	uint64_t origin;
+};
+
+static struct x86_64_terms x86_64_terms_of(const arch_kind *k,
+					   const arch_fixup *fx)
+{
+	struct x86_64_terms t = { .tname = "S", .target = fx->S };
+
+	if (k->flags & OBJLOAD_KF_GOT) {
+		t.tname = "G";
+		t.target = fx->G;
+	} else if ((k->flags & OBJLOAD_KF_GOTBASE) &&
+		   (k->flags & OBJLOAD_KF_PCREL)) {
+		t.tname = "GOT";
+		t.target = fx->GOT;
+	}
+
+	if (k->flags & OBJLOAD_KF_PCREL) {
+		t.oname = "P";
+		t.origin = fx->P;
+	} else if (k->flags & OBJLOAD_KF_GOTBASE) {
+		t.oname = "GOT";
+		t.origin = fx->GOT;
+	} else if (k->flags & (OBJLOAD_KF_IMAGEBASE | OBJLOAD_KF_SECTIONBASE)) {
+		t.oname = "B";
+		t.origin = fx->B;
+	} else if (k->flags & OBJLOAD_KF_SUB) {
+		t.oname = "SUB";
+		t.origin = fx->SUB;
+	}
+	return t;
+}
+
+/*
+ * Everything is computed modulo 2^64, as the psABI does, and only then
+ * interpreted: a SIGNED field of w bytes holds [-2^(8w-1), 2^(8w-1)), which
+ * is exactly the set of v for which v + 2^(8w-1) wraps into [0, 2^(8w)).
+ */
+static int x86_64_fits(const arch_kind *k, uint64_t v)
+{
+	unsigned bits = 8u * k->width;
+
+	if (k->width >= 8)
+		return 1;
+	switch (k->check) {
+	case ARCH_CHECK_SIGNED:
+		return ((v + (UINT64_C(1) << (bits - 1))) >> bits) == 0;
+	case ARCH_CHECK_UNSIGNED:
+		return (v >> bits) == 0;
+	case ARCH_CHECK_ANY:
+		break;  /* only 8-byte fields, asserted above */
+	}
+	return 0;
+}
+
+static objload_status x86_64_apply(unsigned kind, uint8_t *field,
+				   const arch_fixup *fx, char *err,
+				   size_t errlen)
+{
+	const arch_kind *k;
+	struct x86_64_terms t;
+	uint64_t v, amag;
+	char origin[32] = "";
+
+	if (kind >= OBJLOAD_X86_64_KIND_COUNT) {
+		x86_64_err(err, errlen, "unknown x86-64 relocation kind %u",
+			   kind);
+		return OBJLOAD_ERR_ARGUMENT;
+	}
+	k = &x86_64_kinds[kind];
+	if (k->flags & OBJLOAD_KF_TLS) {
+		x86_64_err(err, errlen,
+			   "thread-local storage is not supported yet");
+		return OBJLOAD_ERR_UNSUPPORTED;
+	}
+	if (k->width == 0)
+		return OBJLOAD_OK;
+	if (!field || !fx) {
+		x86_64_err(err, errlen, "%s: no field or no fixup values",
+			   k->name);
+		return OBJLOAD_ERR_ARGUMENT;
+	}
+
+	t = x86_64_terms_of(k, fx);
+	v = t.target + (uint64_t)fx->A - t.origin;
+	if (x86_64_fits(k, v)) {
+		x86_64_put_le(field, v, k->width);
+		return OBJLOAD_OK;
+	}
+
+	/* |A| without negating INT64_MIN. */
+	amag = fx->A < 0 ? UINT64_C(0) - (uint64_t)fx->A : (uint64_t)fx->A;
+	if (t.oname)
+		snprintf(origin, sizeof(origin), " %s=0x%" PRIx64, t.oname,
+			 t.origin);
+	x86_64_err(err, errlen,
+		   "value 0x%" PRIx64 " (%s=0x%" PRIx64 " A=%s0x%" PRIx64
+		   "%s) does not fit in %s %u bits",
+		   v, t.tname, t.target, fx->A < 0 ? "-" : "", amag, origin,
+		   k->check == ARCH_CHECK_SIGNED ? "signed" : "unsigned",
+		   8u * k->width);
+	return OBJLOAD_ERR_RANGE;
+}
+
+/* Only PC-relative kinds reach anything; BRANCH32 reaches +-2 GiB. */
+static int x86_64_branch_reaches(unsigned kind, uint64_t P, uint64_t S,
+				 int64_t A)
+{
+	const arch_kind *k;
+
+	if (kind >= OBJLOAD_X86_64_KIND_COUNT)
+		return 0;
+	k = &x86_64_kinds[kind];
+	if (!(k->flags & OBJLOAD_KF_PCREL) || k->width == 0)
+		return 0;
+	return x86_64_fits(k, S + (uint64_t)A - P);
+}
+
+/*
+ * Stub: `jmp *0(%rip)` reads its destination from the eight bytes that
+ * follow it, so the stub is position-independent, clobbers no register
+ * and reaches the whole address space.
+ *
+ *	ff 25 00 00 00 00	jmp *0(%rip)
+ *	<8 bytes>		.quad dest
+ *	cc cc			int3 padding
+ */
+enum {
+	X86_64_STUB_SIZE = 16,
+	X86_64_STUB_ALIGN = 16,
+};
+
+static const uint8_t x86_64_jmp_rip[] = { 0xff, 0x25, 0x00, 0x00, 0x00, 0x00 };
+
+_Static_assert(sizeof(x86_64_jmp_rip) + 8 <= X86_64_STUB_SIZE,
+	       "stub encoding fits in X86_64_STUB_SIZE");
+
+static void x86_64_write_stub(uint8_t *work, uint64_t at, uint64_t dest)
+{
+	(void)at;       /* position-independent */
+	memset(work, 0xcc, X86_64_STUB_SIZE);
+	memcpy(work, x86_64_jmp_rip, sizeof(x86_64_jmp_rip));
+	x86_64_put_le(work + sizeof(x86_64_jmp_rip), dest, 8);
+}
+
+static void x86_64_write_got_entry(uint8_t *work, uint64_t value)
+{
+	x86_64_put_le(work, value, 8);
+}
+
+/*
+ * Bind thunk: put `bound` in the SysV integer argument register that
+ * follows the caller's nargs arguments, then jump to fn, which returns
+ * straight to the caller.
+ *
+ *	f3 0f 1e fa		endbr64 (a NOP without CET; makes the thunk
+ *				a valid indirect-branch target with IBT)
+ *	REX.W B8+r <imm64>	movabs $bound, %rdi/%rsi/%rdx/%rcx/%r8/%r9
+ *	ff 25 00 00 00 00	jmp *0(%rip)
+ *	<8 bytes>		.quad fn
+ *	cc ...			int3 padding
+ *
+ * The jump goes through memory rather than a scratch register so that
+ * %rax is left alone: it carries the vector-register count (%al) into
+ * variadic functions.
+ */
+static const uint8_t x86_64_endbr64[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+
+/* movabs $imm64, reg: REX.W (+B for r8..r15), then B8 + low 3 bits. */
+static const uint8_t x86_64_movabs_arg[6][2] = {
+	{ 0x48, 0xbf },         /* %rdi */
+	{ 0x48, 0xbe },         /* %rsi */
+	{ 0x48, 0xba },         /* %rdx */
+	{ 0x48, 0xb9 },         /* %rcx */
+	{ 0x49, 0xb8 },         /* %r8 */
+	{ 0x49, 0xb9 },         /* %r9 */
+};
+
+enum {
+	X86_64_BIND_THUNK_CODE = sizeof(x86_64_endbr64) + 2 + 8 +
+				 sizeof(x86_64_jmp_rip) + 8,
+	X86_64_BIND_THUNK_SIZE = (X86_64_BIND_THUNK_CODE + 15) & ~15,
+};
+
+static objload_status x86_64_write_bind_thunk(uint8_t *work, uint64_t at,
+					      uint64_t fn, uint64_t bound,
+					      unsigned nargs)
+{
+	uint8_t *p = work;
+
+	(void)at;       /* position-independent */
+	if (!work || nargs >= sizeof(x86_64_movabs_arg) /
+			      sizeof(x86_64_movabs_arg[0]))
+		return OBJLOAD_ERR_ARGUMENT;
+
+	memset(work, 0xcc, X86_64_BIND_THUNK_SIZE);
+	memcpy(p, x86_64_endbr64, sizeof(x86_64_endbr64));
+	p += sizeof(x86_64_endbr64);
+	memcpy(p, x86_64_movabs_arg[nargs], 2);
+	p += 2;
+	x86_64_put_le(p, bound, 8);
+	p += 8;
+	memcpy(p, x86_64_jmp_rip, sizeof(x86_64_jmp_rip));
+	p += sizeof(x86_64_jmp_rip);
+	x86_64_put_le(p, fn, 8);
+	return OBJLOAD_OK;
+}
+
+/*
+ * Nothing to do: x86 keeps instruction fetch coherent with stores in
+ * hardware (Intel SDM vol. 3A, 11.6 "Self-modifying code"), and loaded
+ * code is only entered by a jump or call after the mprotect that makes
+ * it executable.
+ */
+static void x86_64_flush_icache(void *start, size_t len)
+{
+	(void)start;
+	(void)len;
+}
+
+const arch_ops arch_x86_64 = {
+	.name = "x86_64",
+	.id = OBJLOAD_ARCH_X86_64,
+	.pointer_size = 8,
+	.little_endian = 1,
+	.kinds = x86_64_kinds,
+	.nkinds = OBJLOAD_X86_64_KIND_COUNT,
+	.apply = x86_64_apply,
+	.branch_reaches = x86_64_branch_reaches,
+	.stub_size = X86_64_STUB_SIZE,
+	.stub_align = X86_64_STUB_ALIGN,
+	.write_stub = x86_64_write_stub,
+	.write_got_entry = x86_64_write_got_entry,
+	.bind_thunk_size = X86_64_BIND_THUNK_SIZE,
+	.write_bind_thunk = x86_64_write_bind_thunk,
+	.flush_icache = x86_64_flush_icache,
+};
