@@ -612,13 +612,17 @@ static objload_status plan_windows(objload_session *s, objload_strategy strategy
 			    (k->flags & (OBJLOAD_KF_GOT | OBJLOAD_KF_GOTBASE)) ||
 			    ci->edge_stub[e] != OBJLOAD_NO_INDEX || r->kind != RES_ADDRESS)
 				continue;
-			/* PC-relative data reference to a fixed address */
+			/* PC-relative data reference to a fixed address.  Under
+			 * per-section every segment must also stay in reach of
+			 * the others, so all of them go within half the reach
+			 * of the anchor. */
 			reach = (1ull << (8 * k->width - 1)) - (1ull << 16);
+			if (strategy == OBJLOAD_STRATEGY_SECTION)
+				reach /= 2;
 			h = r->value;
 			lo = h > reach ? h - reach : 0;
 			hi = h < UINT64_MAX - reach ? h + reach : UINT64_MAX;
-			seg = strategy == OBJLOAD_STRATEGY_WHOLE ? &s->segments[0] :
-				&s->segments[s->pieces[ci->sec_piece[ed->section]].segment];
+			seg = &s->segments[0];
 			if (lo > seg->window_lo)
 				seg->window_lo = lo;
 			if (hi < seg->window_hi)
@@ -631,6 +635,11 @@ static objload_status plan_windows(objload_session *s, objload_strategy strategy
 						  reloc_display(img, ed, arch, rn, sizeof(rn)),
 						  core_symbol_display(img, ed->symbol));
 		}
+	}
+	/* one window for every segment of the link */
+	for (size_t g = 1; g < nseg; g++) {
+		s->segments[g].window_lo = s->segments[0].window_lo;
+		s->segments[g].window_hi = s->segments[0].window_hi;
 	}
 	if (low_limit == UINT64_MAX)
 		return OBJLOAD_OK;
@@ -852,7 +861,7 @@ static void summarize_kinds(objload_session *s)
 objload_status core_link(objload_session *s)
 {
 	objload_metrics *m = &s->metrics;
-	objload_strategy strategy;
+	objload_strategy strategy = OBJLOAD_STRATEGY_WHOLE;
 	char err[512];
 	objload_status st;
 	uint64_t t0, page = (uint64_t)sysconf(_SC_PAGESIZE);
