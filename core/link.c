@@ -171,10 +171,10 @@ static objload_status need_slot(objload_session *s, uint32_t area_idx,
 static int may_be_far(objload_strategy strategy, const symres *r,
 		      uint32_t ii, uint32_t section)
 {
-	if (r->kind == RES_WEAK_ZERO)
-		return 0;
+	/* an undefined weak function is never called, but its call must
+	 * still be encodable: it goes to a stub holding 0 */
 	if (strategy == OBJLOAD_STRATEGY_WHOLE)
-		return r->kind == RES_ADDRESS;
+		return r->kind == RES_ADDRESS || r->kind == RES_WEAK_ZERO;
 	return !(r->kind == RES_SECTION && r->image == ii && r->section == section);
 }
 
@@ -204,6 +204,40 @@ static int narrow_absolute(const arch_kind *k)
  * its own object are not seen (libc's stdin/stdout/stderr pointers, the
  * usual case, never change).
  */
+struct code_query {
+	uint64_t addr;
+	int is_code;
+};
+
+static int find_code_segment(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct code_query *q = arg;
+
+	(void)size;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uint64_t start = info->dlpi_addr + ph->p_vaddr;
+
+		if (ph->p_type == PT_LOAD && q->addr >= start &&
+		    q->addr - start < ph->p_memsz) {
+			q->is_code = (ph->p_flags & PF_X) != 0;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Is a host address inside an executable segment of a loaded object?
+ * (A function's address may be an IFUNC's implementation, which has no
+ * exported symbol of its own.) */
+static int host_address_is_code(uint64_t addr)
+{
+	struct code_query q = { .addr = addr, .is_code = 0 };
+
+	dl_iterate_phdr(find_code_segment, &q);
+	return q.is_code;
+}
+
 static objload_status plan_host_copies(objload_session *s)
 {
 	int low = 0;
@@ -246,14 +280,15 @@ static objload_status plan_host_copies(objload_session *s)
 			g = &s->globals[r->global];
 			if (!g->from_host || g->host_copy || g->host_canonical)
 				continue;
-			if (!dladdr1((void *)(uintptr_t)r->value, &info, (void **)&esym,
-				     RTLD_DL_SYMENT) || !esym)
-				continue;   /* unknown size: fails with a range error */
-			if (ELF64_ST_TYPE(esym->st_info) == STT_FUNC ||
-			    ELF64_ST_TYPE(esym->st_info) == STT_GNU_IFUNC)
+			if (host_address_is_code(r->value)) {
 				g->host_canonical = 1;
-			else if (esym->st_size)
-				g->host_copy = 1;
+				continue;
+			}
+			if (!dladdr1((void *)(uintptr_t)r->value, &info, (void **)&esym,
+				     RTLD_DL_SYMENT) || !esym || !esym->st_size ||
+			    info.dli_saddr != (void *)(uintptr_t)r->value)
+				continue;   /* unknown size: fails with a range error */
+			g->host_copy = 1;
 			g->host_size = esym->st_size;
 		}
 	}
