@@ -6,7 +6,7 @@
  * core_validate_image checks, in one place:
  *   - arch is one objload has an applier for;
  *   - every section: alignment a non-zero power of two; loaded roles other
- *     than zero-fill have bytes when size > 0; COMDAT group index valid;
+ *     than zero-fill and TLS have bytes when size > 0; COMDAT group index valid;
  *   - every symbol: DEF_SECTION names a valid section and its value lies
  *     within (or just past) that section; COMMON alignment a power of two;
  *   - every edge: section valid and loaded, kind known to the arch, the
@@ -243,8 +243,9 @@ objload_status core_validate_image(objload_session *s, objload_image *img)
 		if (!sec->name)
 			return core_error(s, OBJLOAD_ERR_FORMAT,
 					  "%s: section %u has no name", img->path, i);
+		/* zero-fill and thread-local sections may be NOBITS */
 		if (role_loaded(sec->role) && sec->role != OBJLOAD_ROLE_ZEROFILL &&
-		    sec->size && !sec->bytes)
+		    sec->role != OBJLOAD_ROLE_TLS && sec->size && !sec->bytes)
 			return core_error(s, OBJLOAD_ERR_FORMAT,
 					  "%s: section %u (%s) has no contents",
 					  img->path, i, sec->name);

@@ -17,10 +17,8 @@
 #include <unistd.h>
 
 #include "core/core.h"
+#include "formats/formats.h"
 
-extern const objload_format objload_format_elf;
-extern const objload_format objload_format_macho;
-extern const objload_format objload_format_coff;
 
 /* The compiled-in formats, probed in this order. */
 static const objload_format *const builtin_formats[] = {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "objload/plugin.h"
+#include "formats/formats.h"
 
 #define COFF_MACHINE_AMD64 0x8664
 #define COFF_MACHINE_ARM64 0xaa64

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "objload/plugin.h"
+#include "formats/formats.h"
 
 static uint32_t read_be32(const uint8_t *p)
 {

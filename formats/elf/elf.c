@@ -1,0 +1,1862 @@
+/*
+ * The ELF format plug-in: 64-bit little-endian relocatable objects (ET_REL).
+ *
+ * What a loader needs from the ELF relocatable-object model
+ * ---------------------------------------------------------
+ * A file starts with a 64-byte header (Elf64_Ehdr) that names the class
+ * (32/64-bit), byte order, object type and machine, and points at the
+ * section header table: e_shnum entries of e_shentsize bytes at e_shoff.
+ * A relocatable object (ET_REL) has no program headers and no layout of
+ * its own: sh_addr is 0 everywhere and the loader chooses where every
+ * section goes.  Section 0 is a null entry.  A file with SHN_LORESERVE
+ * (0xff00) sections or more stores 0 in e_shnum and the real count in
+ * section 0's sh_size; likewise e_shstrndx is then SHN_XINDEX and the
+ * section-name table's index is section 0's sh_link.
+ *
+ * sh_type says what a section holds and sh_flags how it is used.  SHF_ALLOC
+ * sections occupy memory at run time: SHF_EXECINSTR ones are code,
+ * SHF_WRITE ones data, SHT_NOBITS ones (.bss) are zero-filled and take no
+ * file space, SHF_TLS ones form the thread-local template.  Everything
+ * without SHF_ALLOC is for the linker or the debugger: the symbol table
+ * (SHT_SYMTAB) and its string table (SHT_STRTAB), relocation sections,
+ * section groups, .comment, .note.GNU-stack, .debug_*.
+ *
+ * Relocations live in SHT_RELA sections (r_offset, r_info, r_addend) or in
+ * SHT_REL sections, whose addend is stored in the field being patched.
+ * sh_link names the symbol table they use, sh_info the section they patch.
+ * r_info packs the symbol index (high 32 bits) and a machine-specific type
+ * (low 32 bits); r_offset is an offset in the patched section.  Symbol 0 is
+ * the null symbol: r_sym 0 means "no symbol, S = 0".
+ *
+ * A symbol (Elf64_Sym) has a name in the string table named by the symbol
+ * table's sh_link, a binding (STB_LOCAL, STB_GLOBAL, STB_WEAK; GNU's
+ * STB_GNU_UNIQUE is a global the dynamic linker keeps unique), a type
+ * (STT_FUNC, STT_OBJECT, STT_SECTION for a section itself, STT_FILE,
+ * STT_TLS, ...), a visibility in st_other (STV_HIDDEN and STV_INTERNAL never
+ * leave the link unit) and st_shndx: a section index or a special index,
+ * SHN_UNDEF (undefined), SHN_ABS (st_value is an absolute value),
+ * SHN_COMMON (a tentative definition: st_value is the alignment, st_size
+ * the size) or SHN_XINDEX (the real index is in the parallel
+ * SHT_SYMTAB_SHNDX table).  In ET_REL, st_value of a symbol defined in a
+ * section is its offset in that section.
+ *
+ * Section groups (SHT_GROUP) list sections that are kept or dropped
+ * together.  A group flagged GRP_COMDAT is kept only once per link, keyed by
+ * its signature (the name of symbol sh_info): this is how inline functions
+ * and template instances are de-duplicated.  Other groups load normally.
+ *
+ * Constructors and destructors are arrays of function pointers in
+ * .init_array / .fini_array (SHT_INIT_ARRAY / SHT_FINI_ARRAY), with
+ * .init_array.NNNNN variants for __attribute__((constructor(NNNNN))), and
+ * .preinit_array for what runs before everything else.  Older compilers
+ * used .ctors / .dtors, whose .NNNNN suffix is 65535 minus the priority;
+ * crtstuff ran .ctors from its last entry to its first and .dtors in the
+ * other direction, the mirror of .init_array / .fini_array.
+ *
+ * This file validates all of the above once (elf_validate) and then builds
+ * the neutral image from the validated views.  Native relocation types map
+ * to arch kinds through one table per machine; nothing here knows an
+ * instruction encoding.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "objload/plugin.h"
+#include "formats/formats.h"
+
+/* ---- The ELF constants this file uses (gABI and psABI names) ---------- */
+
+enum {
+	EI_NIDENT = 16,
+	EI_CLASS = 4,
+	EI_DATA = 5,
+	EI_VERSION = 6,
+	ELFCLASS32 = 1,
+	ELFCLASS64 = 2,
+	ELFDATA2LSB = 1,
+	ELFDATA2MSB = 2,
+	EV_CURRENT = 1,
+
+	ET_NONE = 0,
+	ET_REL = 1,
+	ET_EXEC = 2,
+	ET_DYN = 3,
+	ET_CORE = 4,
+
+	EM_X86_64 = 62,
+	EM_AARCH64 = 183,
+
+	ELF64_EHDR_SIZE = 64,
+	ELF64_SHDR_SIZE = 64,
+	ELF64_SYM_SIZE = 24,
+	ELF64_RELA_SIZE = 24,
+	ELF64_REL_SIZE = 16,
+	ELF64_ADDR_SIZE = 8,
+};
+
+enum {
+	SHN_UNDEF = 0,
+	SHN_LORESERVE = 0xff00,
+	SHN_ABS = 0xfff1,
+	SHN_COMMON = 0xfff2,
+	SHN_XINDEX = 0xffff,
+	SHN_X86_64_LCOMMON = 0xff02,
+};
+
+enum {
+	SHT_NULL = 0,
+	SHT_PROGBITS = 1,
+	SHT_SYMTAB = 2,
+	SHT_STRTAB = 3,
+	SHT_RELA = 4,
+	SHT_HASH = 5,
+	SHT_DYNAMIC = 6,
+	SHT_NOTE = 7,
+	SHT_NOBITS = 8,
+	SHT_REL = 9,
+	SHT_SHLIB = 10,
+	SHT_DYNSYM = 11,
+	SHT_INIT_ARRAY = 14,
+	SHT_FINI_ARRAY = 15,
+	SHT_PREINIT_ARRAY = 16,
+	SHT_GROUP = 17,
+	SHT_SYMTAB_SHNDX = 18,
+	SHT_RELR = 19,
+};
+
+#define SHT_LOOS 0x60000000u
+#define SHT_HIOS 0x6fffffffu
+#define SHT_LOPROC 0x70000000u
+#define SHT_HIPROC 0x7fffffffu
+#define SHT_LOUSER 0x80000000u
+#define SHT_HIUSER 0xffffffffu
+#define SHT_X86_64_UNWIND 0x70000001u
+
+#define SHF_WRITE 0x1u
+#define SHF_ALLOC 0x2u
+#define SHF_EXECINSTR 0x4u
+#define SHF_TLS 0x400u
+#define SHF_COMPRESSED 0x800u
+
+#define GRP_COMDAT 0x1u
+#define GRP_MASKOS 0x0ff00000u
+#define GRP_MASKPROC 0xf0000000u
+
+enum {
+	STB_LOCAL = 0,
+	STB_GLOBAL = 1,
+	STB_WEAK = 2,
+	STB_LOOS = 10,
+	STB_GNU_UNIQUE = 10,
+	STB_HIPROC = 15,
+
+	STT_NOTYPE = 0,
+	STT_OBJECT = 1,
+	STT_FUNC = 2,
+	STT_SECTION = 3,
+	STT_FILE = 4,
+	STT_COMMON = 5,
+	STT_TLS = 6,
+	STT_LOOS = 10,
+	STT_GNU_IFUNC = 10,
+	STT_HIPROC = 15,
+
+	STV_DEFAULT = 0,
+	STV_INTERNAL = 1,
+	STV_HIDDEN = 2,
+	STV_PROTECTED = 3,
+};
+
+/* x86-64 psABI relocation types.  39 and 40 were the MPX variants of PC32
+ * and PLT32; 43 and up are the APX forms of the GOT loads (binutils 2.43). */
+enum {
+	R_X86_64_NONE = 0,
+	R_X86_64_64 = 1,
+	R_X86_64_PC32 = 2,
+	R_X86_64_GOT32 = 3,
+	R_X86_64_PLT32 = 4,
+	R_X86_64_COPY = 5,
+	R_X86_64_GLOB_DAT = 6,
+	R_X86_64_JUMP_SLOT = 7,
+	R_X86_64_RELATIVE = 8,
+	R_X86_64_GOTPCREL = 9,
+	R_X86_64_32 = 10,
+	R_X86_64_32S = 11,
+	R_X86_64_16 = 12,
+	R_X86_64_PC16 = 13,
+	R_X86_64_8 = 14,
+	R_X86_64_PC8 = 15,
+	R_X86_64_DTPMOD64 = 16,
+	R_X86_64_DTPOFF64 = 17,
+	R_X86_64_TPOFF64 = 18,
+	R_X86_64_TLSGD = 19,
+	R_X86_64_TLSLD = 20,
+	R_X86_64_DTPOFF32 = 21,
+	R_X86_64_GOTTPOFF = 22,
+	R_X86_64_TPOFF32 = 23,
+	R_X86_64_PC64 = 24,
+	R_X86_64_GOTOFF64 = 25,
+	R_X86_64_GOTPC32 = 26,
+	R_X86_64_GOT64 = 27,
+	R_X86_64_GOTPCREL64 = 28,
+	R_X86_64_GOTPC64 = 29,
+	R_X86_64_GOTPLT64 = 30,
+	R_X86_64_PLTOFF64 = 31,
+	R_X86_64_SIZE32 = 32,
+	R_X86_64_SIZE64 = 33,
+	R_X86_64_GOTPC32_TLSDESC = 34,
+	R_X86_64_TLSDESC_CALL = 35,
+	R_X86_64_TLSDESC = 36,
+	R_X86_64_IRELATIVE = 37,
+	R_X86_64_RELATIVE64 = 38,
+	R_X86_64_PC32_BND = 39,
+	R_X86_64_PLT32_BND = 40,
+	R_X86_64_GOTPCRELX = 41,
+	R_X86_64_REX_GOTPCRELX = 42,
+	R_X86_64_CODE_4_GOTPCRELX = 43,
+	R_X86_64_CODE_4_GOTTPOFF = 44,
+	R_X86_64_CODE_4_GOTPC32_TLSDESC = 45,
+	R_X86_64_CODE_5_GOTPCRELX = 46,
+	R_X86_64_CODE_5_GOTTPOFF = 47,
+	R_X86_64_CODE_5_GOTPC32_TLSDESC = 48,
+	R_X86_64_CODE_6_GOTPCRELX = 49,
+	R_X86_64_CODE_6_GOTTPOFF = 50,
+	R_X86_64_CODE_6_GOTPC32_TLSDESC = 51,
+};
+
+/* The ELF convention for the GOT base: a PC-relative reference to this
+ * symbol means "the GOT of this link", which objload provides itself. */
+#define ELF_GOT_SYMBOL "_GLOBAL_OFFSET_TABLE_"
+
+/* ---- Per-machine tables --------------------------------------------- */
+
+#define ELF_KIND_UNSUPPORTED (-1)
+#define ELF_KIND_SAME (-1)
+
+/* How one native relocation type becomes an edge. */
+struct elf_reloc_type {
+	const char *name;  /* NULL: no such type */
+	int16_t kind;      /* arch kind, or ELF_KIND_UNSUPPORTED */
+	int16_t got_kind;  /* kind when S is _GLOBAL_OFFSET_TABLE_, or
+			      ELF_KIND_SAME */
+	uint8_t no_symbol; /* the formula has no S: the edge gets none */
+};
+
+#define RT(type, k) \
+	[R_X86_64_##type] = { "R_X86_64_" #type, OBJLOAD_X86_64_##k, \
+			      ELF_KIND_SAME, 0 }
+/* PC-relative to _GLOBAL_OFFSET_TABLE_ means "to the GOT base". */
+#define RT_GOTSYM(type, k, gk) \
+	[R_X86_64_##type] = { "R_X86_64_" #type, OBJLOAD_X86_64_##k, \
+			      OBJLOAD_X86_64_##gk, 0 }
+/* The GOT-base relocations ignore S (it is _GLOBAL_OFFSET_TABLE_). */
+#define RT_NOSYM(type, k) \
+	[R_X86_64_##type] = { "R_X86_64_" #type, OBJLOAD_X86_64_##k, \
+			      ELF_KIND_SAME, 1 }
+#define RT_NO(type) \
+	[R_X86_64_##type] = { "R_X86_64_" #type, ELF_KIND_UNSUPPORTED, \
+			      ELF_KIND_SAME, 0 }
+
+/*
+ * x86-64: every psABI type, by number.  PLTOFF64 ("L - GOT + A") becomes
+ * GOTOFF64 ("S + A - GOT"): objload resolves every symbol eagerly, so the
+ * PLT entry L of a symbol can be the symbol itself.  PLT32 likewise is a
+ * plain branch that may go through a stub when S is out of reach.  The
+ * relaxable GOT loads (GOTPCRELX, REX_GOTPCRELX and the APX CODE_n forms)
+ * are GOTPCREL32: objload keeps the GOT load and does not relax it.
+ */
+static const struct elf_reloc_type elf_x86_64_relocs[] = {
+	RT(NONE, NONE),
+	RT(64, ABS64),
+	RT_GOTSYM(PC32, PC32, GOTPC32),
+	RT(GOT32, GOTSLOT32),
+	RT(PLT32, BRANCH32),
+	RT_NO(COPY),
+	RT_NO(GLOB_DAT),
+	RT_NO(JUMP_SLOT),
+	RT_NO(RELATIVE),
+	RT(GOTPCREL, GOTPCREL32),
+	RT(32, ABS32),
+	RT(32S, ABS32S),
+	RT(16, ABS16),
+	RT(PC16, PC16),
+	RT(8, ABS8),
+	RT(PC8, PC8),
+	RT(DTPMOD64, TLS),
+	RT(DTPOFF64, TLS),
+	RT(TPOFF64, TLS),
+	RT(TLSGD, TLS),
+	RT(TLSLD, TLS),
+	RT(DTPOFF32, TLS),
+	RT(GOTTPOFF, TLS),
+	RT(TPOFF32, TLS),
+	RT_GOTSYM(PC64, PC64, GOTPC64),
+	RT(GOTOFF64, GOTOFF64),
+	RT_NOSYM(GOTPC32, GOTPC32),
+	RT(GOT64, GOTSLOT64),
+	RT(GOTPCREL64, GOTPCREL64),
+	RT_NOSYM(GOTPC64, GOTPC64),
+	RT_NO(GOTPLT64),
+	RT(PLTOFF64, GOTOFF64),
+	RT_NO(SIZE32),
+	RT_NO(SIZE64),
+	RT(GOTPC32_TLSDESC, TLS),
+	RT(TLSDESC_CALL, TLS),
+	RT(TLSDESC, TLS),
+	RT_NO(IRELATIVE),
+	RT_NO(RELATIVE64),
+	RT_NO(PC32_BND),
+	RT_NO(PLT32_BND),
+	RT(GOTPCRELX, GOTPCREL32),
+	RT(REX_GOTPCRELX, GOTPCREL32),
+	RT(CODE_4_GOTPCRELX, GOTPCREL32),
+	RT(CODE_4_GOTTPOFF, TLS),
+	RT(CODE_4_GOTPC32_TLSDESC, TLS),
+	RT(CODE_5_GOTPCRELX, GOTPCREL32),
+	RT(CODE_5_GOTTPOFF, TLS),
+	RT(CODE_5_GOTPC32_TLSDESC, TLS),
+	RT(CODE_6_GOTPCRELX, GOTPCREL32),
+	RT(CODE_6_GOTTPOFF, TLS),
+	RT(CODE_6_GOTPC32_TLSDESC, TLS),
+};
+
+#undef RT
+#undef RT_GOTSYM
+#undef RT_NOSYM
+#undef RT_NO
+
+/* Bytes of the field each x86-64 kind patches: where an SHT_REL addend is
+ * read from. */
+static const uint8_t elf_x86_64_kind_width[] = {
+#define OBJLOAD_X86_64_KIND(name, width, check, flags, formula) \
+	[OBJLOAD_X86_64_##name] = width,
+#include "objload/kinds-x86_64.def"
+#undef OBJLOAD_X86_64_KIND
+};
+
+struct elf_machine {
+	uint16_t e_machine;
+	objload_arch_id arch;
+	const char *name;
+	/* Indexed by native type; NULL: no relocation is supported yet. */
+	const struct elf_reloc_type *relocs;
+	uint32_t nrelocs;
+	const uint8_t *kind_width;
+	unsigned nkinds;
+	uint32_t unwind_type;          /* SHT_ of unwind tables, 0: none */
+	const char *unwind_type_name;  /* as readelf shows it */
+	uint16_t large_common;         /* SHN_ of large commons, 0: none */
+};
+
+static const struct elf_machine elf_machines[] = {
+	{
+		.e_machine = EM_X86_64,
+		.arch = OBJLOAD_ARCH_X86_64,
+		.name = "x86-64",
+		.relocs = elf_x86_64_relocs,
+		.nrelocs = sizeof(elf_x86_64_relocs) / sizeof(elf_x86_64_relocs[0]),
+		.kind_width = elf_x86_64_kind_width,
+		.nkinds = sizeof(elf_x86_64_kind_width) / sizeof(elf_x86_64_kind_width[0]),
+		.unwind_type = SHT_X86_64_UNWIND,
+		.unwind_type_name = "X86_64_UNWIND",
+		.large_common = SHN_X86_64_LCOMMON,
+	},
+	{
+		/* The AArch64 relocation table comes with the AArch64 applier. */
+		.e_machine = EM_AARCH64,
+		.arch = OBJLOAD_ARCH_AARCH64,
+		.name = "AArch64",
+	},
+};
+
+#define ELF_NMACHINES (sizeof(elf_machines) / sizeof(elf_machines[0]))
+
+static const struct elf_machine *elf_machine_by_arch(objload_arch_id arch)
+{
+	for (size_t i = 0; i < ELF_NMACHINES; i++)
+		if (elf_machines[i].arch == arch)
+			return &elf_machines[i];
+	return NULL;
+}
+
+/* The kind a native type maps to, or NULL when the type is unknown or not
+ * supported. */
+static const struct elf_reloc_type *elf_reloc_lookup(const struct elf_machine *m,
+						     uint32_t type)
+{
+	const struct elf_reloc_type *rt;
+
+	if (!m->relocs || type >= m->nrelocs)
+		return NULL;
+	rt = &m->relocs[type];
+	if (!rt->name || rt->kind == ELF_KIND_UNSUPPORTED)
+		return NULL;
+	return rt;
+}
+
+/* ---- Bounds-checked reading ----------------------------------------- */
+
+/* A window [0, len) of the file.  Getters advance only on success. */
+struct elf_cursor {
+	const uint8_t *p;
+	size_t len;
+	size_t off;
+};
+
+static int elf_cur_get(struct elf_cursor *cur, unsigned n, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (cur->len - cur->off < n)
+		return -1;
+	for (unsigned i = 0; i < n; i++)
+		x |= (uint64_t)cur->p[cur->off + i] << (8 * i);
+	cur->off += n;
+	*v = x;
+	return 0;
+}
+
+static int elf_cur_u8(struct elf_cursor *cur, uint8_t *v)
+{
+	uint64_t x;
+
+	if (elf_cur_get(cur, 1, &x))
+		return -1;
+	*v = (uint8_t)x;
+	return 0;
+}
+
+static int elf_cur_u16(struct elf_cursor *cur, uint16_t *v)
+{
+	uint64_t x;
+
+	if (elf_cur_get(cur, 2, &x))
+		return -1;
+	*v = (uint16_t)x;
+	return 0;
+}
+
+static int elf_cur_u32(struct elf_cursor *cur, uint32_t *v)
+{
+	uint64_t x;
+
+	if (elf_cur_get(cur, 4, &x))
+		return -1;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+static int elf_cur_u64(struct elf_cursor *cur, uint64_t *v)
+{
+	return elf_cur_get(cur, 8, v);
+}
+
+/* ---- Parse state ------------------------------------------------------ */
+
+struct elf_shdr {
+	uint32_t name;
+	uint32_t type;
+	uint64_t flags;
+	uint64_t addr;
+	uint64_t offset;
+	uint64_t size;
+	uint32_t link;
+	uint32_t info;
+	uint64_t addralign;
+	uint64_t entsize;
+};
+
+struct elf_sym {
+	uint32_t name;
+	uint8_t info;
+	uint8_t other;
+	uint16_t shndx;
+	uint64_t value;
+	uint64_t size;
+};
+
+struct elf_rel {
+	uint64_t offset;
+	uint32_t sym;
+	uint32_t type;
+	int64_t addend;
+};
+
+/* Kept in img->format_data (allocated with objload_image_alloc). */
+struct elf_info {
+	uint16_t e_machine;
+	uint32_t symtab;               /* section index, 0: none */
+	size_t skipped_relocations;    /* of sections that are not loaded */
+};
+
+struct elf_ctx {
+	objload_image *img;
+	const uint8_t *file;
+	size_t size;
+	const struct elf_machine *mach;
+	struct elf_info *info;
+	uint64_t shoff;
+	uint32_t shnum;
+	uint32_t shstrndx;             /* 0: sections have no names */
+	struct elf_shdr *sh;           /* shnum headers (malloc) */
+	const char **names;            /* shnum validated names (malloc) */
+	uint32_t *owner;               /* group section holding each section */
+	uint32_t symtab, strtab, shndx_table;
+	uint32_t nsyms;
+};
+
+/* Is [off, off + len) inside the file?  Written so that it cannot
+ * overflow. */
+static int elf_in_file(const struct elf_ctx *c, uint64_t off, uint64_t len)
+{
+	return off <= (uint64_t)c->size && (uint64_t)c->size - off >= len;
+}
+
+static int elf_window(const struct elf_ctx *c, uint64_t off, uint64_t len,
+		      struct elf_cursor *cur)
+{
+	if (!elf_in_file(c, off, len))
+		return -1;
+	cur->p = c->file + (size_t)off;
+	cur->len = (size_t)len;
+	cur->off = 0;
+	return 0;
+}
+
+static objload_status elf_truncated(struct elf_ctx *c, const char *what,
+				    uint64_t off)
+{
+	return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
+				   "%s at offset 0x%llx is outside the file (%zu bytes)",
+				   what, (unsigned long long)off, c->size);
+}
+
+static objload_status elf_read_shdr(struct elf_ctx *c, uint32_t i,
+				    struct elf_shdr *sh)
+{
+	struct elf_cursor cur;
+	uint64_t off = c->shoff + (uint64_t)i * ELF64_SHDR_SIZE;
+
+	if (elf_window(c, off, ELF64_SHDR_SIZE, &cur) ||
+	    elf_cur_u32(&cur, &sh->name) || elf_cur_u32(&cur, &sh->type) ||
+	    elf_cur_u64(&cur, &sh->flags) || elf_cur_u64(&cur, &sh->addr) ||
+	    elf_cur_u64(&cur, &sh->offset) || elf_cur_u64(&cur, &sh->size) ||
+	    elf_cur_u32(&cur, &sh->link) || elf_cur_u32(&cur, &sh->info) ||
+	    elf_cur_u64(&cur, &sh->addralign) || elf_cur_u64(&cur, &sh->entsize))
+		return elf_truncated(c, "section header", off);
+	return OBJLOAD_OK;
+}
+
+static objload_status elf_read_sym(struct elf_ctx *c, uint32_t i,
+				   struct elf_sym *s)
+{
+	struct elf_cursor cur;
+	const struct elf_shdr *st = &c->sh[c->symtab];
+	uint64_t off = st->offset + (uint64_t)i * ELF64_SYM_SIZE;
+
+	if (i >= c->nsyms || elf_window(c, off, ELF64_SYM_SIZE, &cur) ||
+	    elf_cur_u32(&cur, &s->name) || elf_cur_u8(&cur, &s->info) ||
+	    elf_cur_u8(&cur, &s->other) || elf_cur_u16(&cur, &s->shndx) ||
+	    elf_cur_u64(&cur, &s->value) || elf_cur_u64(&cur, &s->size))
+		return elf_truncated(c, "symbol", off);
+	return OBJLOAD_OK;
+}
+
+/* Entry i of SHT_SYMTAB_SHNDX: the section of symbol i when its st_shndx
+ * is SHN_XINDEX. */
+static objload_status elf_read_xindex(struct elf_ctx *c, uint32_t i,
+				      uint32_t *shndx)
+{
+	struct elf_cursor cur;
+	const struct elf_shdr *x = &c->sh[c->shndx_table];
+	uint64_t off = x->offset + (uint64_t)i * 4;
+
+	if (elf_window(c, off, 4, &cur) || elf_cur_u32(&cur, shndx))
+		return elf_truncated(c, "extended section index", off);
+	return OBJLOAD_OK;
+}
+
+static objload_status elf_read_rel(struct elf_ctx *c, uint32_t r, uint64_t k,
+				   struct elf_rel *rel)
+{
+	struct elf_cursor cur;
+	const struct elf_shdr *rs = &c->sh[r];
+	int rela = rs->type == SHT_RELA;
+	uint64_t esz = rela ? ELF64_RELA_SIZE : ELF64_REL_SIZE;
+	uint64_t off = rs->offset + k * esz;
+	uint64_t info, addend = 0;
+
+	if (elf_window(c, off, esz, &cur) || elf_cur_u64(&cur, &rel->offset) ||
+	    elf_cur_u64(&cur, &info) || (rela && elf_cur_u64(&cur, &addend)))
+		return elf_truncated(c, "relocation", off);
+	rel->sym = (uint32_t)(info >> 32);
+	rel->type = (uint32_t)info;
+	rel->addend = (int64_t)addend;
+	return OBJLOAD_OK;
+}
+
+/* Word k of a group section: 0 is the flag word, then member indices. */
+static objload_status elf_read_group_word(struct elf_ctx *c, uint32_t g,
+					  uint64_t k, uint32_t *w)
+{
+	struct elf_cursor cur;
+	uint64_t off = c->sh[g].offset + k * 4;
+
+	if (elf_window(c, off, 4, &cur) || elf_cur_u32(&cur, w))
+		return elf_truncated(c, "group entry", off);
+	return OBJLOAD_OK;
+}
+
+/* Resolve a symbol's st_shndx through SHN_XINDEX. */
+static objload_status elf_sym_shndx(struct elf_ctx *c, uint32_t i,
+				    const struct elf_sym *s, uint32_t *shndx)
+{
+	if (s->shndx != SHN_XINDEX) {
+		*shndx = s->shndx;
+		return OBJLOAD_OK;
+	}
+	if (!c->shndx_table)
+		return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
+					   "symbol %u: st_shndx is SHN_XINDEX but the file has no SHT_SYMTAB_SHNDX section",
+					   i);
+	return elf_read_xindex(c, i, shndx);
+}
+
+static int elf_is_pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+static int elf_has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* ---- Constructor and destructor tables -------------------------------- */
+
+struct elf_init_class {
+	int is_init;               /* the section is an init/fini table */
+	objload_init_kind kind;
+	uint32_t priority;
+	int reverse;
+	int bad_priority;          /* a .NNNNN suffix above 65535 */
+};
+
+/* The names that make a section a table, and what a .NNNNN priority
+ * suffix means.  Without a suffix a table runs after every prioritised
+ * one (65536).  .preinit_array runs before everything (0; ties keep the
+ * order of the sections).  .ctors/.dtors are marked `reverse`, as
+ * plugin.h asks, and their suffix is 65535 - priority. */
+static const struct {
+	const char *name;
+	uint32_t type;                 /* the SHT_ that means the same, or 0 */
+	objload_init_kind kind;
+	uint32_t base_priority;        /* without a suffix */
+	int suffix;                    /* takes a .NNNNN priority suffix */
+	int legacy;                    /* .ctors/.dtors rules */
+} elf_init_names[] = {
+	{ ".preinit_array", SHT_PREINIT_ARRAY, OBJLOAD_INIT_CONSTRUCTOR, 0, 0, 0 },
+	{ ".init_array", SHT_INIT_ARRAY, OBJLOAD_INIT_CONSTRUCTOR, 65536, 1, 0 },
+	{ ".fini_array", SHT_FINI_ARRAY, OBJLOAD_INIT_DESTRUCTOR, 65536, 1, 0 },
+	{ ".ctors", 0, OBJLOAD_INIT_CONSTRUCTOR, 65536, 1, 1 },
+	{ ".dtors", 0, OBJLOAD_INIT_DESTRUCTOR, 65536, 1, 1 },
+};
+
+#define ELF_NINIT_NAMES (sizeof(elf_init_names) / sizeof(elf_init_names[0]))
+
+/* "NNNNN" (1 to 10 digits, nothing else) to *n. */
+static int elf_parse_priority(const char *s, uint64_t *n)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; s[i]; i++) {
+		if (s[i] < '0' || s[i] > '9' || i >= 10)
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (i == 0)
+		return -1;
+	*n = v;
+	return 0;
+}
+
+static void elf_classify_init(const char *name, uint32_t type,
+			      struct elf_init_class *ic)
+{
+	memset(ic, 0, sizeof(*ic));
+	for (size_t k = 0; k < ELF_NINIT_NAMES; k++) {
+		size_t len = strlen(elf_init_names[k].name);
+		uint64_t n;
+
+		if (strncmp(name, elf_init_names[k].name, len) != 0)
+			continue;
+		if (name[len] == '\0') {
+			ic->priority = elf_init_names[k].base_priority;
+		} else if (name[len] == '.' && elf_init_names[k].suffix &&
+			   elf_parse_priority(name + len + 1, &n) == 0) {
+			if (n > 65535) {
+				ic->bad_priority = 1;
+				n = 65535;
+			}
+			ic->priority = elf_init_names[k].legacy ?
+				       65535 - (uint32_t)n : (uint32_t)n;
+		} else {
+			continue;
+		}
+		ic->is_init = 1;
+		ic->kind = elf_init_names[k].kind;
+		ic->reverse = elf_init_names[k].legacy;
+		return;
+	}
+	/* Any other name with an init-array type: no priority. */
+	for (size_t k = 0; k < ELF_NINIT_NAMES; k++) {
+		if (elf_init_names[k].type && elf_init_names[k].type == type) {
+			ic->is_init = 1;
+			ic->kind = elf_init_names[k].kind;
+			ic->priority = elf_init_names[k].base_priority;
+			return;
+		}
+	}
+}
+
+/* ---- Validation --------------------------------------------------------- */
+
+static objload_status elf_check_header(struct elf_ctx *c)
+{
+	objload_image *img = c->img;
+	const uint8_t *id = c->file;
+	struct elf_cursor cur;
+	uint16_t e_type, e_machine, ehsize, phentsize, phnum, shentsize, shnum,
+		 shstrndx;
+	uint32_t version, flags;
+	uint64_t entry, phoff;
+	struct elf_shdr sh0;
+	objload_status st;
+
+	if (c->size < EI_NIDENT || memcmp(id, "\177ELF", 4) != 0)
+		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+					   "not an ELF file or shorter than the %d-byte identification",
+					   EI_NIDENT);
+	if (id[EI_CLASS] == ELFCLASS32)
+		return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
+					   "32-bit ELF (ELFCLASS32) is not supported");
+	if (id[EI_CLASS] != ELFCLASS64)
+		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+					   "unknown ELF class %u", id[EI_CLASS]);
+	if (id[EI_DATA] == ELFDATA2MSB)
+		return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
+					   "big-endian ELF (ELFDATA2MSB) is not supported");
+	if (id[EI_DATA] != ELFDATA2LSB)
+		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+					   "unknown ELF data encoding %u", id[EI_DATA]);
+	if (id[EI_VERSION] != EV_CURRENT)
+		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+					   "unknown ELF identification version %u",
+					   id[EI_VERSION]);
+
+	if (elf_window(c, 0, ELF64_EHDR_SIZE, &cur))
+		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+					   "file is %zu bytes, shorter than the %d-byte ELF header",
+					   c->size, ELF64_EHDR_SIZE);
+	cur.off = EI_NIDENT;
+	if (elf_cur_u16(&cur, &e_type) || elf_cur_u16(&cur, &e_machine) ||
+	    elf_cur_u32(&cur, &version) || elf_cur_u64(&cur, &entry) ||
+	    elf_cur_u64(&cur, &phoff) || elf_cur_u64(&cur, &c->shoff) ||
+	    elf_cur_u32(&cur, &flags) || elf_cur_u16(&cur, &ehsize) ||
+	    elf_cur_u16(&cur, &phentsize) || elf_cur_u16(&cur, &phnum) ||
+	    elf_cur_u16(&cur, &shentsize) || elf_cur_u16(&cur, &shnum) ||
+	    elf_cur_u16(&cur, &shstrndx))
+		return elf_truncated(c, "ELF header", 0);
+
+	if (version != EV_CURRENT)
+		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+					   "unknown ELF version %u (e_version)", version);
+	switch (e_type) {
+	case ET_REL:
+		break;
+	case ET_EXEC:
+	case ET_DYN:
+	case ET_CORE:
+		return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
+					   "%s: only relocatable objects (ET_REL) are supported yet",
+					   e_type == ET_EXEC ? "executable (ET_EXEC)" :
+					   e_type == ET_DYN ? "shared object or PIE (ET_DYN)" :
+					   "core file (ET_CORE)");
+	default:
+		if (e_type >= 0xfe00)  /* ET_LOOS..ET_HIPROC */
+			return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
+						   "ELF type 0x%x: only relocatable objects (ET_REL) are supported yet",
+						   e_type);
+		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+					   "unknown ELF type %u (e_type)", e_type);
+	}
+
+	c->mach = NULL;
+	for (size_t i = 0; i < ELF_NMACHINES; i++)
+		if (elf_machines[i].e_machine == e_machine)
+			c->mach = &elf_machines[i];
+	if (!c->mach)
+		return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
+					   "machine %u (e_machine) is not supported; objload knows x86-64 (62) and AArch64 (183)",
+					   e_machine);
+
+	c->shnum = 0;
+	c->shstrndx = 0;
+	if (c->shoff == 0) {
+		if (shnum != 0)
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "e_shnum is %u but there is no section header table (e_shoff is 0)",
+						   shnum);
+		return OBJLOAD_OK;  /* no sections at all */
+	}
+
+	if (shentsize != ELF64_SHDR_SIZE)
+		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+					   "section header size %u (e_shentsize) is not %d",
+					   shentsize, ELF64_SHDR_SIZE);
+	if (!elf_in_file(c, c->shoff, ELF64_SHDR_SIZE))
+		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+					   "section header table at offset 0x%llx (e_shoff) is outside the file (%zu bytes)",
+					   (unsigned long long)c->shoff, c->size);
+	st = elf_read_shdr(c, 0, &sh0);
+	if (st)
+		return st;
+
+	/* Extended numbering: the count and the name table index live in
+	 * section 0 when they do not fit the header. */
+	if (shnum == 0) {
+		if (sh0.size == 0)
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "e_shoff is set but e_shnum and section 0's sh_size are both 0");
+		if (sh0.size >= OBJLOAD_NO_INDEX)
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "extended section count %llu (section 0's sh_size) is too large",
+						   (unsigned long long)sh0.size);
+		c->shnum = (uint32_t)sh0.size;
+	} else {
+		c->shnum = shnum;
+	}
+	if (c->shnum > ((uint64_t)c->size - c->shoff) / ELF64_SHDR_SIZE)
+		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+					   "section header table (%u entries at offset 0x%llx) extends past the end of the file (%zu bytes)",
+					   c->shnum, (unsigned long long)c->shoff, c->size);
+
+	if (shstrndx == SHN_XINDEX)
+		c->shstrndx = sh0.link;
+	else if (shstrndx >= SHN_LORESERVE)
+		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+					   "section-name table index 0x%x (e_shstrndx) is a reserved index",
+					   shstrndx);
+	else
+		c->shstrndx = shstrndx;
+	if (c->shstrndx >= c->shnum)
+		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+					   "section-name table index %u (e_shstrndx) is not below the section count %u",
+					   c->shstrndx, c->shnum);
+	return OBJLOAD_OK;
+}
+
+/* Section name checks: the table is a valid, NUL-terminated STRTAB and
+ * every sh_name is inside it. */
+static objload_status elf_check_names(struct elf_ctx *c)
+{
+	const struct elf_shdr *ns;
+	uint32_t n = c->shstrndx;
+
+	for (uint32_t i = 0; i < c->shnum; i++)
+		c->names[i] = "";
+	if (n == 0)
+		return OBJLOAD_OK;  /* the file gives no names */
+	ns = &c->sh[n];
+	if (ns->type != SHT_STRTAB)
+		return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
+					   "section %u (section-name table): type %u is not SHT_STRTAB",
+					   n, ns->type);
+	if (!elf_in_file(c, ns->offset, ns->size))
+		return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
+					   "section %u (section-name table): contents (offset 0x%llx, size 0x%llx) extend past the end of the file (%zu bytes)",
+					   n, (unsigned long long)ns->offset,
+					   (unsigned long long)ns->size, c->size);
+	if (ns->size == 0 || c->file[ns->offset + ns->size - 1] != '\0')
+		return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
+					   "section %u (section-name table): string table does not end with a NUL byte",
+					   n);
+	for (uint32_t i = 1; i < c->shnum; i++) {
+		if (c->sh[i].name >= ns->size)
+			return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
+						   "section %u: sh_name %u is outside the section-name table (section %u, %llu bytes)",
+						   i, c->sh[i].name, n,
+						   (unsigned long long)ns->size);
+		c->names[i] = (const char *)c->file + ns->offset + c->sh[i].name;
+	}
+	return OBJLOAD_OK;
+}
+
+/* Checks of one section header that need no other section. */
+static objload_status elf_check_section(struct elf_ctx *c, uint32_t i)
+{
+	const struct elf_shdr *s = &c->sh[i];
+	const char *name = c->names[i];
+	objload_image *img = c->img;
+	struct elf_init_class ic;
+	uint64_t esz = 0;
+
+	if (s->type != SHT_NOBITS && !elf_in_file(c, s->offset, s->size))
+		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+					   "section %u (%s): contents (offset 0x%llx, size 0x%llx) extend past the end of the file (%zu bytes)",
+					   i, name, (unsigned long long)s->offset,
+					   (unsigned long long)s->size, c->size);
+	if (s->addralign != 0 && !elf_is_pow2(s->addralign))
+		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+					   "section %u (%s): alignment %llu (sh_addralign) is not a power of two",
+					   i, name, (unsigned long long)s->addralign);
+	if ((s->flags & SHF_ALLOC) && (s->flags & SHF_COMPRESSED))
+		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+					   "section %u (%s): SHF_COMPRESSED on an SHF_ALLOC section",
+					   i, name);
+
+	switch (s->type) {
+	case SHT_SYMTAB:
+		if (c->symtab)
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "section %u (%s): a second symbol table (the first is section %u)",
+						   i, name, c->symtab);
+		c->symtab = i;
+		esz = ELF64_SYM_SIZE;
+		break;
+	case SHT_SYMTAB_SHNDX:
+		if (c->shndx_table)
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "section %u (%s): a second SHT_SYMTAB_SHNDX section (the first is section %u)",
+						   i, name, c->shndx_table);
+		c->shndx_table = i;
+		esz = 4;
+		break;
+	case SHT_RELA:
+		esz = ELF64_RELA_SIZE;
+		break;
+	case SHT_REL:
+		esz = ELF64_REL_SIZE;
+		break;
+	case SHT_GROUP:
+		esz = 4;
+		if (s->size < 4)
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "section %u (%s): group section has no flag word",
+						   i, name);
+		break;
+	case SHT_STRTAB:
+		if (s->size && c->file[s->offset + s->size - 1] != '\0')
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "section %u (%s): string table does not end with a NUL byte",
+						   i, name);
+		break;
+	default:
+		break;
+	}
+	if (esz && s->entsize != esz)
+		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+					   "section %u (%s): entry size %llu (sh_entsize) is not %llu",
+					   i, name, (unsigned long long)s->entsize,
+					   (unsigned long long)esz);
+	if (esz && s->size % esz)
+		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+					   "section %u (%s): size %llu is not a multiple of the entry size %llu",
+					   i, name, (unsigned long long)s->size,
+					   (unsigned long long)esz);
+
+	elf_classify_init(name, s->type, &ic);
+	if (ic.is_init) {
+		if (!(s->flags & SHF_ALLOC))
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "section %u (%s): constructor/destructor table without SHF_ALLOC",
+						   i, name);
+		if (s->type == SHT_NOBITS)
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "section %u (%s): constructor/destructor table is SHT_NOBITS",
+						   i, name);
+		if (s->size % ELF64_ADDR_SIZE)
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "section %u (%s): constructor/destructor table size %llu is not a multiple of %d",
+						   i, name, (unsigned long long)s->size,
+						   ELF64_ADDR_SIZE);
+		if (ic.bad_priority)
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "section %u (%s): priority suffix is larger than 65535",
+						   i, name);
+	}
+	return OBJLOAD_OK;
+}
+
+/* Checks of sections that refer to other sections. */
+static objload_status elf_check_links(struct elf_ctx *c)
+{
+	objload_image *img = c->img;
+
+	if (c->symtab) {
+		const struct elf_shdr *st = &c->sh[c->symtab];
+		uint64_t n = st->size / ELF64_SYM_SIZE;
+
+		if (n >= OBJLOAD_NO_INDEX)
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "section %u (%s): too many symbols (%llu)",
+						   c->symtab, c->names[c->symtab],
+						   (unsigned long long)n);
+		c->nsyms = (uint32_t)n;
+		if (st->link == 0 || st->link >= c->shnum ||
+		    c->sh[st->link].type != SHT_STRTAB)
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "section %u (%s): sh_link %u is not a string table",
+						   c->symtab, c->names[c->symtab], st->link);
+		c->strtab = st->link;
+		if (st->info > c->nsyms)
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "section %u (%s): first non-local symbol %u (sh_info) is past the %u symbols",
+						   c->symtab, c->names[c->symtab], st->info,
+						   c->nsyms);
+	}
+	if (c->shndx_table) {
+		const struct elf_shdr *x = &c->sh[c->shndx_table];
+
+		if (x->link != c->symtab || c->symtab == 0)
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "section %u (%s): sh_link %u is not the symbol table",
+						   c->shndx_table, c->names[c->shndx_table],
+						   x->link);
+		if (x->size / 4 != c->nsyms)
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "section %u (%s): %llu entries for %u symbols",
+						   c->shndx_table, c->names[c->shndx_table],
+						   (unsigned long long)(x->size / 4), c->nsyms);
+	}
+
+	for (uint32_t i = 1; i < c->shnum; i++) {
+		const struct elf_shdr *s = &c->sh[i];
+		const char *name = c->names[i];
+
+		if (s->type == SHT_RELA || s->type == SHT_REL) {
+			if (c->symtab == 0 || s->link != c->symtab)
+				return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+							   "section %u (%s): sh_link %u is not the symbol table",
+							   i, name, s->link);
+			if (s->info == 0 || s->info >= c->shnum || s->info == i)
+				return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+							   "section %u (%s): target section %u (sh_info) is not a valid section",
+							   i, name, s->info);
+			if (s->size && c->sh[s->info].type == SHT_NOBITS)
+				return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+							   "section %u (%s): relocates section %u (%s), which is SHT_NOBITS",
+							   i, name, s->info, c->names[s->info]);
+		} else if (s->type == SHT_GROUP) {
+			if (c->symtab == 0 || s->link != c->symtab)
+				return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+							   "section %u (%s): sh_link %u is not the symbol table",
+							   i, name, s->link);
+			if (s->info == 0 || s->info >= c->nsyms)
+				return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+							   "section %u (%s): signature symbol %u (sh_info) is not a valid symbol",
+							   i, name, s->info);
+		}
+	}
+	return OBJLOAD_OK;
+}
+
+static objload_status elf_check_symbols(struct elf_ctx *c)
+{
+	objload_image *img = c->img;
+	const struct elf_shdr *strtab;
+
+	if (!c->symtab)
+		return OBJLOAD_OK;
+	strtab = &c->sh[c->strtab];
+	for (uint32_t i = 1; i < c->nsyms; i++) {
+		struct elf_sym s;
+		uint32_t shndx;
+		unsigned bind, type;
+		const char *name;
+		objload_status st = elf_read_sym(c, i, &s);
+
+		if (st)
+			return st;
+		if (s.name >= strtab->size)
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "symbol %u: st_name %u is outside the string table (section %u (%s), %llu bytes)",
+						   i, s.name, c->strtab, c->names[c->strtab],
+						   (unsigned long long)strtab->size);
+		name = (const char *)c->file + strtab->offset + s.name;
+		bind = s.info >> 4;
+		type = s.info & 0xf;
+		if (bind > STB_WEAK && bind < STB_LOOS)
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "symbol %u (%s): reserved binding %u",
+						   i, name,
+						   bind);
+		if (type > STT_TLS && type < STT_LOOS)
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "symbol %u (%s): reserved type %u",
+						   i, name,
+						   type);
+
+		st = elf_sym_shndx(c, i, &s, &shndx);
+		if (st)
+			return st;
+		if (s.shndx == SHN_XINDEX) {
+			if (shndx == 0 || shndx >= c->shnum)
+				return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+							   "symbol %u (%s): extended section index %u is not a valid section",
+							   i, name,
+							   shndx);
+		} else if (shndx == SHN_COMMON ||
+			   (c->mach->large_common && shndx == c->mach->large_common)) {
+			if (s.value && !elf_is_pow2(s.value))
+				return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+							   "symbol %u (%s): common alignment %llu is not a power of two",
+							   i, name,
+							   (unsigned long long)s.value);
+			continue;
+		} else if (shndx == SHN_UNDEF || shndx == SHN_ABS) {
+			continue;
+		} else if (shndx >= SHN_LORESERVE) {
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "symbol %u (%s): st_shndx 0x%x is a reserved index objload does not know",
+						   i, name,
+						   shndx);
+		} else if (shndx >= c->shnum) {
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "symbol %u (%s): section %u (st_shndx) is not below the section count %u",
+						   i, name,
+						   shndx, c->shnum);
+		}
+		if (s.value > c->sh[shndx].size)
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "symbol %u (%s): offset 0x%llx (st_value) is past the end of section %u (%s), 0x%llx bytes",
+						   i, name,
+						   (unsigned long long)s.value, shndx,
+						   c->names[shndx],
+						   (unsigned long long)c->sh[shndx].size);
+	}
+	return OBJLOAD_OK;
+}
+
+static objload_status elf_check_relocations(struct elf_ctx *c)
+{
+	objload_image *img = c->img;
+
+	for (uint32_t r = 1; r < c->shnum; r++) {
+		const struct elf_shdr *rs = &c->sh[r];
+		uint64_t n, esz;
+		uint32_t t;
+
+		if (rs->type != SHT_RELA && rs->type != SHT_REL)
+			continue;
+		esz = rs->type == SHT_RELA ? ELF64_RELA_SIZE : ELF64_REL_SIZE;
+		n = rs->size / esz;
+		t = rs->info;
+		for (uint64_t k = 0; k < n; k++) {
+			const struct elf_reloc_type *rt;
+			struct elf_rel rel;
+			uint64_t width = 0;
+			objload_status st = elf_read_rel(c, r, k, &rel);
+
+			if (st)
+				return st;
+			if (rel.sym >= c->nsyms)
+				return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+							   "section %u (%s): relocation %llu: symbol %u (r_sym) is not below the symbol count %u",
+							   r, c->names[r], (unsigned long long)k,
+							   rel.sym, c->nsyms);
+			rt = elf_reloc_lookup(c->mach, rel.type);
+			if (rt && (unsigned)rt->kind < c->mach->nkinds)
+				width = c->mach->kind_width[rt->kind];
+			if (rel.offset > c->sh[t].size ||
+			    c->sh[t].size - rel.offset < width)
+				return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+							   "section %u (%s): relocation %llu: field at offset 0x%llx (%llu bytes) is outside section %u (%s), 0x%llx bytes",
+							   r, c->names[r], (unsigned long long)k,
+							   (unsigned long long)rel.offset,
+							   (unsigned long long)width, t,
+							   c->names[t],
+							   (unsigned long long)c->sh[t].size);
+		}
+	}
+	return OBJLOAD_OK;
+}
+
+static objload_status elf_check_groups(struct elf_ctx *c)
+{
+	objload_image *img = c->img;
+
+	for (uint32_t g = 1; g < c->shnum; g++) {
+		const struct elf_shdr *gs = &c->sh[g];
+		uint32_t flags;
+		uint64_t n;
+		objload_status st;
+
+		if (gs->type != SHT_GROUP)
+			continue;
+		st = elf_read_group_word(c, g, 0, &flags);
+		if (st)
+			return st;
+		if (flags & ~(GRP_COMDAT | GRP_MASKOS | GRP_MASKPROC))
+			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						   "section %u (%s): unknown group flags 0x%x",
+						   g, c->names[g], flags);
+		n = gs->size / 4;
+		for (uint64_t k = 1; k < n; k++) {
+			uint32_t m;
+
+			st = elf_read_group_word(c, g, k, &m);
+			if (st)
+				return st;
+			if (m == 0 || m >= c->shnum || m == g)
+				return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+							   "section %u (%s): member %u is not a valid section",
+							   g, c->names[g], m);
+			if (c->owner[m])
+				return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+							   "section %u (%s): member %u (%s) is already in group section %u",
+							   g, c->names[g], m, c->names[m],
+							   c->owner[m]);
+			c->owner[m] = g;
+		}
+	}
+	return OBJLOAD_OK;
+}
+
+/*
+ * Every check of the file, made once, before anything is built.  The build
+ * steps after this read only what was checked here.
+ *
+ * ELF header (elf_check_header):
+ *   - at least EI_NIDENT bytes with the \177ELF magic;
+ *   - EI_CLASS is ELFCLASS64 (ELFCLASS32: unsupported), EI_DATA is
+ *     ELFDATA2LSB (ELFDATA2MSB: unsupported), EI_VERSION is EV_CURRENT;
+ *   - the whole 64-byte header is inside the file; e_version is EV_CURRENT;
+ *   - e_type is ET_REL (ET_EXEC, ET_DYN, ET_CORE and OS/processor types
+ *     are unsupported, other values malformed);
+ *   - e_machine is EM_X86_64 or EM_AARCH64 (others unsupported);
+ *   - e_shoff 0 (no section header table) only with e_shnum 0;
+ *   - when e_shoff is not 0: e_shentsize is 64; section 0's header is
+ *     inside the file; the section count (e_shnum, or section 0's sh_size
+ *     when e_shnum is 0) is not 0 and below OBJLOAD_NO_INDEX; the whole
+ *     table fits, checked as count <= (size - e_shoff) / 64 so nothing can
+ *     overflow; the name table index (e_shstrndx, or section 0's sh_link
+ *     when it is SHN_XINDEX) is not another reserved index and is below
+ *     the count.
+ * Section names (elf_check_names): the name table is SHT_STRTAB, inside
+ *   the file, non-empty and NUL-terminated; every sh_name is inside it.
+ * Each section (elf_check_section):
+ *   - contents inside the file (offset <= size && size - offset >= len)
+ *     unless SHT_NOBITS;
+ *   - sh_addralign is 0 or a power of two;
+ *   - no SHF_COMPRESSED on an SHF_ALLOC section;
+ *   - at most one SHT_SYMTAB and one SHT_SYMTAB_SHNDX;
+ *   - sh_entsize and a size that is a multiple of it for SHT_SYMTAB (24),
+ *     SHT_RELA (24), SHT_REL (16), SHT_GROUP (4, plus a flag word) and
+ *     SHT_SYMTAB_SHNDX (4);
+ *   - every SHT_STRTAB that is not empty ends with a NUL byte, so every
+ *     name below its size is a C string;
+ *   - constructor/destructor tables (by name or by SHT_*_ARRAY type) are
+ *     SHF_ALLOC, not SHT_NOBITS, a multiple of 8 bytes, and a .NNNNN
+ *     priority suffix is at most 65535.
+ * Links (elf_check_links):
+ *   - the symbol table has fewer than OBJLOAD_NO_INDEX entries, its
+ *     sh_link is an SHT_STRTAB section, its sh_info is at most the count;
+ *   - SHT_SYMTAB_SHNDX links to the symbol table and has one entry per
+ *     symbol;
+ *   - SHT_RELA/SHT_REL: sh_link is the symbol table, sh_info a section
+ *     other than 0 and itself, and not SHT_NOBITS when there are entries;
+ *   - SHT_GROUP: sh_link is the symbol table, sh_info a symbol other
+ *     than 0.
+ * Symbols (elf_check_symbols), every one but symbol 0:
+ *   - st_name inside the string table;
+ *   - binding and type not in the reserved ranges (3..9 and 7..9);
+ *   - st_shndx is SHN_UNDEF, SHN_ABS, SHN_COMMON (alignment 0 or a power
+ *     of two), the machine's large-common index, or a section below the
+ *     count; SHN_XINDEX needs SHT_SYMTAB_SHNDX, whose entry must be a
+ *     section other than 0 and below the count; other reserved indices
+ *     are rejected;
+ *   - a symbol defined in a section has st_value <= the section's size.
+ * Relocations (elf_check_relocations), of every relocation section:
+ *   - r_sym below the symbol count;
+ *   - r_offset plus the field width of the type's kind inside the target
+ *     section (width 0 for types without a kind: the build rejects them
+ *     when the target is loaded, and ignores them otherwise).
+ * Groups (elf_check_groups): the flag word has only GRP_COMDAT and OS or
+ *   processor bits; every member is a section other than 0 and the group
+ *   itself, below the count, and in no other group.
+ */
+static objload_status elf_validate(struct elf_ctx *c)
+{
+	objload_status st;
+
+	st = elf_check_header(c);
+	if (st || c->shnum == 0)
+		return st;
+
+	c->sh = calloc(c->shnum, sizeof(*c->sh));
+	c->names = calloc(c->shnum, sizeof(*c->names));
+	c->owner = calloc(c->shnum, sizeof(*c->owner));
+	if (!c->sh || !c->names || !c->owner)
+		return objload_image_error(c->img, OBJLOAD_ERR_NOMEM,
+					   "out of memory for %u section headers",
+					   c->shnum);
+	for (uint32_t i = 0; i < c->shnum; i++) {
+		st = elf_read_shdr(c, i, &c->sh[i]);
+		if (st)
+			return st;
+	}
+	st = elf_check_names(c);
+	if (st)
+		return st;
+	for (uint32_t i = 1; i < c->shnum; i++) {
+		st = elf_check_section(c, i);
+		if (st)
+			return st;
+	}
+	st = elf_check_links(c);
+	if (!st)
+		st = elf_check_symbols(c);
+	if (!st)
+		st = elf_check_relocations(c);
+	if (!st)
+		st = elf_check_groups(c);
+	return st;
+}
+
+/* ---- Building the image ----------------------------------------------- */
+
+/* The SHT_ name without its prefix, as readelf shows it. */
+static const char *elf_sht_name(struct elf_ctx *c, uint32_t type)
+{
+	static const char *const gabi[] = {
+		[SHT_NULL] = "NULL",
+		[SHT_PROGBITS] = "PROGBITS",
+		[SHT_SYMTAB] = "SYMTAB",
+		[SHT_STRTAB] = "STRTAB",
+		[SHT_RELA] = "RELA",
+		[SHT_HASH] = "HASH",
+		[SHT_DYNAMIC] = "DYNAMIC",
+		[SHT_NOTE] = "NOTE",
+		[SHT_NOBITS] = "NOBITS",
+		[SHT_REL] = "REL",
+		[SHT_SHLIB] = "SHLIB",
+		[SHT_DYNSYM] = "DYNSYM",
+		[SHT_INIT_ARRAY] = "INIT_ARRAY",
+		[SHT_FINI_ARRAY] = "FINI_ARRAY",
+		[SHT_PREINIT_ARRAY] = "PREINIT_ARRAY",
+		[SHT_GROUP] = "GROUP",
+		[SHT_SYMTAB_SHNDX] = "SYMTAB_SHNDX",
+		[SHT_RELR] = "RELR",
+	};
+	static const struct {
+		uint32_t type;
+		const char *name;
+	} os[] = {
+		{ 0x6fff4c00u, "LLVM_ODRTAB" },
+		{ 0x6fff4c01u, "LLVM_LINKER_OPTIONS" },
+		{ 0x6fff4c03u, "LLVM_ADDRSIG" },
+		{ 0x6fff4c04u, "LLVM_DEPENDENT_LIBRARIES" },
+		{ 0x6fff4c05u, "LLVM_SYMPART" },
+		{ 0x6fff4c09u, "LLVM_CALL_GRAPH_PROFILE" },
+		{ 0x6ffffff5u, "GNU_ATTRIBUTES" },
+		{ 0x6ffffff6u, "GNU_HASH" },
+		{ 0x6ffffff7u, "GNU_LIBLIST" },
+		{ 0x6ffffffdu, "VERDEF" },
+		{ 0x6ffffffeu, "VERNEED" },
+		{ 0x6fffffffu, "VERSYM" },
+	};
+	char buf[32];
+	const char *s;
+
+	if (type < sizeof(gabi) / sizeof(gabi[0]) && gabi[type])
+		return gabi[type];
+	for (size_t k = 0; k < sizeof(os) / sizeof(os[0]); k++)
+		if (os[k].type == type)
+			return os[k].name;
+	if (c->mach->unwind_type && type == c->mach->unwind_type)
+		return c->mach->unwind_type_name;
+	if (type >= SHT_LOOS && type <= SHT_HIOS)
+		snprintf(buf, sizeof(buf), "LOOS+0x%x", type - SHT_LOOS);
+	else if (type >= SHT_LOPROC && type <= SHT_HIPROC)
+		snprintf(buf, sizeof(buf), "LOPROC+0x%x", type - SHT_LOPROC);
+	else if (type >= SHT_LOUSER)
+		snprintf(buf, sizeof(buf), "LOUSER+0x%x", type - SHT_LOUSER);
+	else
+		snprintf(buf, sizeof(buf), "0x%x", type);
+	s = objload_image_strdup(c->img, buf);
+	return s ? s : "unknown";
+}
+
+static objload_section_role elf_section_role(const struct elf_ctx *c,
+					     uint32_t i)
+{
+	const struct elf_shdr *s = &c->sh[i];
+	const char *name = c->names[i];
+	struct elf_init_class ic;
+
+	if (i == 0)
+		return OBJLOAD_ROLE_NOLOAD;
+	if (!(s->flags & SHF_ALLOC)) {
+		if (elf_has_prefix(name, ".debug_") ||
+		    elf_has_prefix(name, ".zdebug_"))
+			return OBJLOAD_ROLE_DEBUG;
+		return OBJLOAD_ROLE_NOLOAD;
+	}
+	elf_classify_init(name, s->type, &ic);
+	if (ic.is_init)
+		return OBJLOAD_ROLE_DATA;
+	if (s->flags & SHF_TLS)
+		return OBJLOAD_ROLE_TLS;
+	if (strcmp(name, ".eh_frame") == 0 ||
+	    (c->mach->unwind_type && s->type == c->mach->unwind_type))
+		return OBJLOAD_ROLE_UNWIND;
+	if (s->type == SHT_NOBITS)
+		return OBJLOAD_ROLE_ZEROFILL;
+	if (s->flags & SHF_EXECINSTR)
+		return OBJLOAD_ROLE_CODE;
+	if (s->flags & SHF_WRITE)
+		return OBJLOAD_ROLE_DATA;
+	return OBJLOAD_ROLE_RODATA;
+}
+
+static int elf_role_loaded(objload_section_role role)
+{
+	return role != OBJLOAD_ROLE_NOLOAD && role != OBJLOAD_ROLE_DEBUG;
+}
+
+static objload_status elf_build_sections(struct elf_ctx *c)
+{
+	objload_image *img = c->img;
+	objload_section *secs;
+
+	if (c->shnum == 0)
+		return OBJLOAD_OK;
+	secs = objload_image_add_sections(img, c->shnum);
+	if (!secs)
+		return objload_image_error(img, OBJLOAD_ERR_NOMEM,
+					   "out of memory for %u sections", c->shnum);
+	for (uint32_t i = 0; i < c->shnum; i++) {
+		const struct elf_shdr *s = &c->sh[i];
+		objload_section *o = &secs[i];
+
+		o->name = c->names[i];
+		o->role = elf_section_role(c, i);
+		o->group = OBJLOAD_NO_INDEX;
+		o->native_index = i;
+		if (i == 0) {
+			/* Section 0 may carry the extended counts: not a size. */
+			o->align = 1;
+			o->native_type = "NULL";
+			continue;
+		}
+		o->align = s->addralign ? s->addralign : 1;
+		o->size = s->size;
+		o->bytes = s->type == SHT_NOBITS ? NULL : c->file + s->offset;
+		o->file_addr = s->addr;
+		o->native_type = elf_sht_name(c, s->type);
+		o->native_flags = s->flags;
+	}
+	return OBJLOAD_OK;
+}
+
+static objload_status elf_build_inits(struct elf_ctx *c)
+{
+	objload_image *img = c->img;
+
+	for (uint32_t i = 1; i < c->shnum; i++) {
+		struct elf_init_class ic;
+		objload_init_table *t;
+
+		elf_classify_init(c->names[i], c->sh[i].type, &ic);
+		if (!ic.is_init || c->sh[i].size == 0)
+			continue;
+		t = objload_image_add_inits(img, 1);
+		if (!t)
+			return objload_image_error(img, OBJLOAD_ERR_NOMEM,
+						   "out of memory for init tables");
+		t->kind = ic.kind;
+		t->section = i;
+		t->offset = 0;
+		t->count = c->sh[i].size / ELF64_ADDR_SIZE;
+		t->priority = ic.priority;
+		t->reverse = ic.reverse;
+	}
+	return OBJLOAD_OK;
+}
+
+static objload_status elf_build_symbols(struct elf_ctx *c)
+{
+	objload_image *img = c->img;
+	const struct elf_shdr *strtab;
+	objload_symbol *syms;
+
+	if (c->nsyms == 0)
+		return OBJLOAD_OK;
+	strtab = &c->sh[c->strtab];
+	syms = objload_image_add_symbols(img, c->nsyms);
+	if (!syms)
+		return objload_image_error(img, OBJLOAD_ERR_NOMEM,
+					   "out of memory for %u symbols", c->nsyms);
+	syms[0].name = "";
+	syms[0].binding = OBJLOAD_BIND_LOCAL;
+	syms[0].def = OBJLOAD_DEF_UNDEFINED;
+	syms[0].section = OBJLOAD_NO_INDEX;
+	for (uint32_t i = 1; i < c->nsyms; i++) {
+		objload_symbol *o = &syms[i];
+		struct elf_sym s;
+		uint32_t shndx;
+		unsigned bind, type, vis;
+		objload_status st = elf_read_sym(c, i, &s);
+
+		if (!st)
+			st = elf_sym_shndx(c, i, &s, &shndx);
+		if (st)
+			return st;
+		o->name = (const char *)c->file + strtab->offset + s.name;
+		o->native_index = i;
+		o->size = s.size;
+		o->value = s.value;
+		o->section = OBJLOAD_NO_INDEX;
+
+		bind = s.info >> 4;
+		type = s.info & 0xf;
+		vis = s.other & 3;
+		switch (bind) {
+		case STB_LOCAL:
+			o->binding = OBJLOAD_BIND_LOCAL;
+			break;
+		case STB_GLOBAL:
+		case STB_GNU_UNIQUE:
+			o->binding = OBJLOAD_BIND_GLOBAL;
+			break;
+		case STB_WEAK:
+			o->binding = OBJLOAD_BIND_WEAK;
+			break;
+		default:
+			return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
+						   "symbol %u (%s): OS- or processor-specific binding %u is not supported",
+						   i, o->name, bind);
+		}
+		switch (type) {
+		case STT_NOTYPE:
+			o->type = OBJLOAD_SYM_NOTYPE;
+			break;
+		case STT_OBJECT:
+		case STT_COMMON:
+			o->type = OBJLOAD_SYM_OBJECT;
+			break;
+		case STT_FUNC:
+		case STT_GNU_IFUNC:
+			/* An IFUNC's value is its resolver; the core would have
+			 * to call it.  Reported as a plain function for now. */
+			o->type = OBJLOAD_SYM_FUNC;
+			break;
+		case STT_SECTION:
+			o->type = OBJLOAD_SYM_SECTION;
+			break;
+		case STT_FILE:
+			o->type = OBJLOAD_SYM_FILE;
+			break;
+		case STT_TLS:
+			o->type = OBJLOAD_SYM_TLS;
+			break;
+		default:
+			return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
+						   "symbol %u (%s): OS- or processor-specific type %u is not supported",
+						   i, o->name, type);
+		}
+		o->hidden = vis == STV_HIDDEN || vis == STV_INTERNAL;
+
+		if (s.shndx == SHN_UNDEF) {
+			o->def = OBJLOAD_DEF_UNDEFINED;
+		} else if (s.shndx == SHN_ABS) {
+			o->def = OBJLOAD_DEF_ABSOLUTE;
+		} else if (s.shndx == SHN_COMMON ||
+			   (c->mach->large_common && s.shndx == c->mach->large_common)) {
+			o->def = OBJLOAD_DEF_COMMON;
+			if (o->value == 0)
+				o->value = 1;
+		} else {
+			o->def = OBJLOAD_DEF_SECTION;
+			o->section = shndx;
+			if (type == STT_SECTION)
+				o->name = c->names[shndx];
+		}
+		if ((o->binding == OBJLOAD_BIND_GLOBAL ||
+		     o->binding == OBJLOAD_BIND_WEAK) &&
+		    type != STT_SECTION && type != STT_FILE && o->name[0])
+			o->cname = o->name;
+	}
+	return OBJLOAD_OK;
+}
+
+static objload_status elf_build_groups(struct elf_ctx *c)
+{
+	objload_image *img = c->img;
+
+	for (uint32_t g = 1; g < c->shnum; g++) {
+		const struct elf_shdr *gs = &c->sh[g];
+		uint32_t flags, gi, n, *members = NULL;
+		objload_group *grp;
+		objload_status st;
+
+		if (gs->type != SHT_GROUP)
+			continue;
+		st = elf_read_group_word(c, g, 0, &flags);
+		if (st)
+			return st;
+		if (!(flags & GRP_COMDAT))
+			continue;  /* members load as ordinary sections */
+		n = (uint32_t)(gs->size / 4 - 1);
+		if (n) {
+			members = objload_image_alloc(img, (size_t)n * sizeof(*members));
+			if (!members)
+				return objload_image_error(img, OBJLOAD_ERR_NOMEM,
+							   "out of memory for group %s",
+							   c->names[g]);
+		}
+		for (uint32_t k = 0; k < n; k++) {
+			st = elf_read_group_word(c, g, k + 1, &members[k]);
+			if (st)
+				return st;
+		}
+		gi = img->ngroups;
+		grp = objload_image_add_groups(img, 1);
+		if (!grp)
+			return objload_image_error(img, OBJLOAD_ERR_NOMEM,
+						   "out of memory for group %s",
+						   c->names[g]);
+		grp->key = img->symbols[gs->info].name;
+		grp->nmembers = n;
+		grp->members = members;
+		for (uint32_t k = 0; k < n; k++)
+			img->sections[members[k]].group = gi;
+	}
+	return OBJLOAD_OK;
+}
+
+/* Sign-extend the low `width` bytes of v. */
+static int64_t elf_sext(uint64_t v, unsigned width)
+{
+	unsigned shift;
+
+	if (width == 0 || width >= 8)
+		return (int64_t)v;
+	shift = 64 - 8 * width;
+	return (int64_t)(v << shift) >> shift;
+}
+
+static objload_status elf_map_reloc(struct elf_ctx *c, uint32_t r, uint64_t k,
+				    const struct elf_rel *rel, objload_edge *e)
+{
+	objload_image *img = c->img;
+	const struct elf_machine *m = c->mach;
+	const struct elf_shdr *rs = &c->sh[r];
+	uint32_t t = rs->info;
+	const struct elf_reloc_type *rt;
+	int kind;
+	uint32_t sym = rel->sym;
+
+	if (!m->relocs)
+		return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
+					   "section %u (%s): relocation %llu at %s+0x%llx: %s relocations are not supported yet (type %u)",
+					   r, c->names[r], (unsigned long long)k,
+					   c->names[t], (unsigned long long)rel->offset,
+					   m->name, rel->type);
+	if (rel->type >= m->nrelocs || !m->relocs[rel->type].name)
+		return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
+					   "section %u (%s): relocation %llu at %s+0x%llx: relocation type %u is not a known %s type",
+					   r, c->names[r], (unsigned long long)k,
+					   c->names[t], (unsigned long long)rel->offset,
+					   rel->type, m->name);
+	rt = &m->relocs[rel->type];
+	if (rt->kind == ELF_KIND_UNSUPPORTED)
+		return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
+					   "section %u (%s): relocation %llu at %s+0x%llx: relocation type %s (%u) is not supported",
+					   r, c->names[r], (unsigned long long)k,
+					   c->names[t], (unsigned long long)rel->offset,
+					   rt->name, rel->type);
+
+	kind = rt->kind;
+	if (rt->no_symbol) {
+		sym = 0;
+	} else if (rt->got_kind != ELF_KIND_SAME && sym &&
+		   strcmp(img->symbols[sym].name, ELF_GOT_SYMBOL) == 0) {
+		kind = rt->got_kind;
+		sym = 0;
+	}
+
+	e->section = t;
+	e->offset = rel->offset;
+	e->kind = (uint16_t)kind;
+	e->native_type = rel->type;
+	e->symbol = sym ? sym : OBJLOAD_NO_INDEX;
+	e->subtrahend = OBJLOAD_NO_INDEX;
+	if (rs->type == SHT_RELA) {
+		e->addend = rel->addend;
+	} else {
+		/* SHT_REL: the addend is the field's current contents. */
+		unsigned width = (unsigned)kind < m->nkinds ? m->kind_width[kind] : 0;
+		struct elf_cursor cur;
+		uint64_t v = 0;
+
+		if (width &&
+		    (elf_window(c, c->sh[t].offset + rel->offset, width, &cur) ||
+		     elf_cur_get(&cur, width, &v)))
+			return elf_truncated(c, "relocated field",
+					     c->sh[t].offset + rel->offset);
+		e->addend = elf_sext(v, width);
+	}
+	return OBJLOAD_OK;
+}
+
+static objload_status elf_build_edges(struct elf_ctx *c)
+{
+	objload_image *img = c->img;
+
+	for (uint32_t r = 1; r < c->shnum; r++) {
+		const struct elf_shdr *rs = &c->sh[r];
+		uint64_t n;
+		objload_edge *e;
+
+		if (rs->type != SHT_RELA && rs->type != SHT_REL)
+			continue;
+		n = rs->size / (rs->type == SHT_RELA ? ELF64_RELA_SIZE : ELF64_REL_SIZE);
+		if (n == 0)
+			continue;
+		if (!elf_role_loaded(img->sections[rs->info].role)) {
+			c->info->skipped_relocations += n;
+			continue;
+		}
+		e = objload_image_add_edges(img, n);
+		if (!e)
+			return objload_image_error(img, OBJLOAD_ERR_NOMEM,
+						   "out of memory for %llu relocations of section %u (%s)",
+						   (unsigned long long)n, r, c->names[r]);
+		/* Nothing below grows the image's arrays, so e stays valid. */
+		for (uint64_t k = 0; k < n; k++) {
+			struct elf_rel rel;
+			objload_status st = elf_read_rel(c, r, k, &rel);
+
+			if (!st)
+				st = elf_map_reloc(c, r, k, &rel, &e[k]);
+			if (st)
+				return st;
+		}
+	}
+	return OBJLOAD_OK;
+}
+
+/* ---- The plug-in ------------------------------------------------------ */
+
+static int elf_probe(const uint8_t *bytes, size_t len)
+{
+	return bytes && len >= 4 && memcmp(bytes, "\177ELF", 4) == 0;
+}
+
+static objload_status elf_parse_inner(struct elf_ctx *c)
+{
+	objload_image *img = c->img;
+	objload_status st;
+
+	if (img->nsections || img->nsymbols || img->nedges || img->ninits ||
+	    img->ngroups)
+		return objload_image_error(img, OBJLOAD_ERR_ARGUMENT,
+					   "ELF parse needs an empty image");
+	st = elf_validate(c);
+	if (st)
+		return st;
+
+	img->arch = c->mach->arch;
+	img->kind = OBJLOAD_IMAGE_RELOCATABLE;
+	img->callconv = OBJLOAD_CC_SYSV;
+	img->layout_meaningful = 0;
+	c->info = objload_image_alloc(img, sizeof(*c->info));
+	if (!c->info)
+		return objload_image_error(img, OBJLOAD_ERR_NOMEM, "out of memory");
+	memset(c->info, 0, sizeof(*c->info));
+	c->info->e_machine = c->mach->e_machine;
+	c->info->symtab = c->symtab;
+	img->format_data = c->info;
+
+	st = elf_build_sections(c);
+	if (!st)
+		st = elf_build_inits(c);
+	if (!st)
+		st = elf_build_symbols(c);
+	if (!st)
+		st = elf_build_groups(c);
+	if (!st)
+		st = elf_build_edges(c);
+	return st;
+}
+
+static objload_status elf_parse(objload_image *img)
+{
+	struct elf_ctx c;
+	objload_status st;
+
+	memset(&c, 0, sizeof(c));
+	c.img = img;
+	c.file = img->file;
+	c.size = img->file ? img->file_size : 0;
+	st = elf_parse_inner(&c);
+	free(c.sh);
+	free(c.names);
+	free(c.owner);
+	return st;
+}
+
+static objload_status elf_plan(const objload_image *img,
+			       objload_strategy forced,
+			       objload_plan_choice *choice)
+{
+	(void)img;
+	switch (forced) {
+	case OBJLOAD_STRATEGY_AUTO:
+		choice->strategy = OBJLOAD_STRATEGY_WHOLE;
+		choice->reason = "relocatable ELF: sections packed into one image by protection, so intra-image references stay in range without stubs";
+		return OBJLOAD_OK;
+	case OBJLOAD_STRATEGY_WHOLE:
+		choice->strategy = OBJLOAD_STRATEGY_WHOLE;
+		choice->reason = "whole-image forced by the caller: sections packed into one image by protection";
+		return OBJLOAD_OK;
+	case OBJLOAD_STRATEGY_SECTION:
+		choice->strategy = OBJLOAD_STRATEGY_SECTION;
+		choice->reason = "per-section forced by the caller: each loadable section allocated separately, far references through stubs and GOT slots";
+		return OBJLOAD_OK;
+	}
+	choice->reason = "unknown strategy";
+	return OBJLOAD_ERR_UNSUPPORTED;
+}
+
+static const char *elf_reloc_name(const objload_image *img,
+				  uint32_t native_type)
+{
+	const struct elf_machine *m = elf_machine_by_arch(img->arch);
+
+	if (!m || !m->relocs || native_type >= m->nrelocs)
+		return NULL;
+	return m->relocs[native_type].name;
+}
+
+static void elf_release(objload_image *img)
+{
+	/* format_data lives in image memory: nothing to free. */
+	img->format_data = NULL;
+}
+
+const objload_format objload_format_elf = {
+	.name = "elf",
+	.abi_version = OBJLOAD_PLUGIN_ABI_VERSION,
+	.probe = elf_probe,
+	.parse = elf_parse,
+	.plan = elf_plan,
+	.reloc_name = elf_reloc_name,
+	.release = elf_release,
+};
