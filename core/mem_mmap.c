@@ -4,10 +4,11 @@
  * ever writable and executable at once.
  *
  * Windows.  When a segment must lie in [lo, hi) — below 2 GiB for non-PIC
- * code, or within reach of host data — the manager first lets the kernel
- * choose (MAP_32BIT for the low 2 GiB), and when that lands outside, it
- * probes candidate addresses inside the window with MAP_FIXED_NOREPLACE,
- * which never replaces an existing mapping.
+ * code, or within reach of host data — the manager first tries right
+ * after the previous constrained segment, then lets the kernel choose
+ * (MAP_32BIT for the low 2 GiB), and when that lands outside, it probes
+ * candidate addresses inside the window with MAP_FIXED_NOREPLACE, which
+ * never replaces an existing mapping.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,8 +37,22 @@ static int inside(uint64_t addr, uint64_t len, uint64_t lo, uint64_t hi)
 
 /* Map len bytes aligned to `align` inside [lo, hi); NULL on failure.
  * The returned mapping is exactly len bytes (the slack is unmapped). */
+static void *map_fixed(uint64_t a, uint64_t len)
+{
+	void *p = mmap((void *)(uintptr_t)a, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if ((uint64_t)(uintptr_t)p != a) {
+		munmap(p, len);   /* an old kernel ignored the flag */
+		return NULL;
+	}
+	return p;
+}
+
 static void *map_in_window(uint64_t len, uint64_t align, uint64_t lo,
-			   uint64_t hi, size_t *mappings)
+			   uint64_t hi, uint64_t hint, size_t *mappings)
 {
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 	uint64_t want = len + (align > page ? align : 0);
@@ -45,6 +60,14 @@ static void *map_in_window(uint64_t len, uint64_t align, uint64_t lo,
 	uint8_t *p;
 	uint64_t a, step, mid;
 
+	/* right after the previous segment, when that is in the window */
+	if (hint) {
+		hint = (hint + align - 1) & ~(align - 1);
+		if (inside(hint, len, lo, hi) && (p = map_fixed(hint, len)) != NULL) {
+			(*mappings)++;
+			return p;
+		}
+	}
 	if (hi <= (1ull << 31) && lo == 0)
 		flags |= MAP_32BIT;
 	p = mmap(NULL, want, PROT_READ | PROT_WRITE, flags, -1, 0);
@@ -85,15 +108,11 @@ static void *map_in_window(uint64_t len, uint64_t align, uint64_t lo,
 		}
 		if (!a || !inside(a, len, lo, hi) || a >= (1ull << 47))
 			continue;
-		p = mmap((void *)(uintptr_t)a, len, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-		if (p == MAP_FAILED)
-			continue;
-		if ((uint64_t)(uintptr_t)p == a) {
+		p = map_fixed(a, len);
+		if (p) {
 			(*mappings)++;
 			return p;
 		}
-		munmap(p, len);   /* an old kernel ignored the flag */
 	}
 	return NULL;
 }
@@ -123,7 +142,7 @@ static objload_status mmap_allocate(void *ctx, objload_alloc_request *req,
 					hi = h;
 			}
 		}
-		base = map_in_window(req->span, align, lo, hi, mappings);
+		base = map_in_window(req->span, align, lo, hi, 0, mappings);
 		if (!base) {
 			snprintf(err, errlen, "cannot map %llu bytes in [0x%llx, 0x%llx): %s",
 				 (unsigned long long)req->span, (unsigned long long)lo,
@@ -136,12 +155,14 @@ static objload_status mmap_allocate(void *ctx, objload_alloc_request *req,
 		}
 		return OBJLOAD_OK;
 	}
+	uint64_t hint = 0;
+
 	for (size_t i = 0; i < req->nsegments; i++) {
 		objload_segment *sg = &req->segments[i];
 		uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 		uint64_t len = (sg->size + page - 1) & ~(page - 1);
 		void *p = map_in_window(len, sg->align > page ? sg->align : page,
-					sg->window_lo, sg->window_hi, mappings);
+					sg->window_lo, sg->window_hi, hint, mappings);
 
 		if (!p) {
 			snprintf(err, errlen, "cannot map segment %s (%llu bytes) in [0x%llx, 0x%llx): %s",
@@ -158,6 +179,9 @@ static objload_status mmap_allocate(void *ctx, objload_alloc_request *req,
 		}
 		sg->work = p;
 		sg->target = (uint64_t)(uintptr_t)p;
+		/* constrained segments are packed one after another */
+		if (sg->window_lo || sg->window_hi != UINT64_MAX)
+			hint = sg->target + len;
 	}
 	return OBJLOAD_OK;
 }

@@ -1,0 +1,7 @@
+#ifndef EXIT_SEARCH_H
+#define EXIT_SEARCH_H
+
+extern int deepest;
+int search(int x, int y, int depth);
+
+#endif
