@@ -111,6 +111,7 @@ typedef struct user_define {
 typedef enum builtin_id {
 	BUILTIN_DSO_HANDLE,
 	BUILTIN_ATEXIT,
+	BUILTIN_STACK_CHK_GUARD,
 	BUILTIN_COUNT
 } builtin_id;
 
@@ -152,6 +153,9 @@ struct objload_session {
 	/* __dso_handle: its address identifies this session's atexit
 	 * registrations to __cxa_atexit / __cxa_finalize. */
 	char dso_handle;
+	/* __stack_chk_guard for code that reads the canary from a global
+	 * (macOS, Windows); glibc keeps its own in TLS and exports none. */
+	uintptr_t stack_chk_guard;
 
 	objload_metrics metrics;
 	uint64_t kind_count[OBJLOAD_MAX_KIND_METRICS];

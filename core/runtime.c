@@ -15,7 +15,11 @@
  * Helpers objload provides (glibc keeps them in libc_nonshared.a, which
  * the host's dynamic loader does not export):
  *   __dso_handle  a per-session address identifying its registrations;
- *   atexit(fn)    a thunk that calls __cxa_atexit(fn, 0, &dso_handle).
+ *   atexit(fn)    a thunk that calls __cxa_atexit(fn, 0, &dso_handle);
+ *   __stack_chk_guard  a random canary, for code that reads it from a
+ *                 global (clang for macOS does at -O0); glibc keeps its
+ *                 canary in thread-local storage and exports no such
+ *                 symbol.  __stack_chk_fail itself comes from the host.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -30,6 +34,7 @@ extern void __cxa_finalize(void *dso);
 static const char *const builtin_names[BUILTIN_COUNT] = {
 	[BUILTIN_DSO_HANDLE] = "__dso_handle",
 	[BUILTIN_ATEXIT] = "atexit",
+	[BUILTIN_STACK_CHK_GUARD] = "__stack_chk_guard",
 };
 
 int core_builtin_lookup(const char *cname, builtin_id *id)
@@ -53,6 +58,7 @@ static int session_atexit(void (*fn)(void), objload_session *s)
 objload_status core_write_builtins(objload_session *s)
 {
 	s->builtin_addr[BUILTIN_DSO_HANDLE] = (uint64_t)(uintptr_t)&s->dso_handle;
+	s->builtin_addr[BUILTIN_STACK_CHK_GUARD] = (uint64_t)(uintptr_t)&s->stack_chk_guard;
 	if (s->builtin_used[BUILTIN_ATEXIT]) {
 		piece *pc = &s->pieces[s->thunks_piece];
 		objload_status st;

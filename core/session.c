@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -106,6 +107,10 @@ objload_status objload_session_new(objload_session **out)
 	s->mm = objload_mmap_memory_manager();
 	s->host_lookup = 1;
 	s->commons_piece = s->thunks_piece = OBJLOAD_NO_INDEX;
+	if (getrandom(&s->stack_chk_guard, sizeof(s->stack_chk_guard), 0) !=
+	    (ssize_t)sizeof(s->stack_chk_guard))
+		s->stack_chk_guard = (uintptr_t)core_now_ns() * 0x9e3779b97f4a7c15ull;
+	s->stack_chk_guard &= ~(uintptr_t)0xff;   /* a NUL stops string overruns */
 	*out = s;
 	return OBJLOAD_OK;
 }
