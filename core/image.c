@@ -4,7 +4,8 @@
  * produced, so that no later stage needs to re-check an index or offset.
  *
  * core_validate_image checks, in one place:
- *   - arch is one objload has an applier for;
+ *   - (an arch without an applier passes: it can be inspected, and
+ *     core_link refuses it);
  *   - every section: alignment a non-zero power of two; loaded roles other
  *     than zero-fill and TLS have bytes when size > 0; COMDAT group index valid;
  *   - every symbol: DEF_SECTION names a valid section and its value lies
@@ -228,10 +229,8 @@ objload_status core_validate_image(objload_session *s, objload_image *img)
 	const arch_ops *arch = arch_lookup(img->arch);
 	uint32_t i;
 
-	if (!arch)
-		return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
-				  "%s: no relocation applier for arch %s yet",
-				  img->path, objload_arch_name(img->arch));
+	/* An arch without an applier can still be inspected (objload info);
+	 * linking it fails in core_link. */
 	for (i = 0; i < img->nsections; i++) {
 		const objload_section *sec = &img->sections[i];
 
@@ -295,17 +294,17 @@ objload_status core_validate_image(objload_session *s, objload_image *img)
 					  "%s: relocation %zu patches a section that is not loaded",
 					  img->path, e);
 		sec = &img->sections[ed->section];
-		if (ed->kind >= arch->nkinds)
+		if (arch && ed->kind >= arch->nkinds)
 			return core_error(s, OBJLOAD_ERR_FORMAT,
 					  "%s: relocation %zu: unknown kind %u",
 					  img->path, e, ed->kind);
-		width = arch->kinds[ed->kind].width;
+		width = arch ? arch->kinds[ed->kind].width : 0;
 		if (ed->offset > sec->size || sec->size - ed->offset < width)
 			return core_error(s, OBJLOAD_ERR_FORMAT,
 					  "%s: section %s: relocation at offset 0x%llx (%s) lies outside the section (size 0x%llx)",
 					  img->path, sec->name,
 					  (unsigned long long)ed->offset,
-					  arch->kinds[ed->kind].name,
+					  objload_kind_name(img->arch, ed->kind),
 					  (unsigned long long)sec->size);
 		if (sec->role == OBJLOAD_ROLE_ZEROFILL && width)
 			return core_error(s, OBJLOAD_ERR_FORMAT,
@@ -326,7 +325,7 @@ objload_status core_validate_image(objload_session *s, objload_image *img)
 					  "%s: init table %u: bad section", img->path, i);
 		sec = &img->sections[t->section];
 		if (t->offset > sec->size ||
-		    t->count > (sec->size - t->offset) / arch->pointer_size ||
+		    t->count > (sec->size - t->offset) / 8 ||
 		    !role_loaded(sec->role))
 			return core_error(s, OBJLOAD_ERR_FORMAT,
 					  "%s: section %s: init table outside the section",

@@ -905,6 +905,12 @@ objload_status core_link(objload_session *s)
 	if (!s->nimages)
 		return core_error(s, OBJLOAD_ERR_ARGUMENT, "nothing to link: no input files");
 	s->arch = arch_lookup(s->images[0]->arch);
+	for (size_t i = 0; i < s->nimages; i++)
+		if (!arch_lookup(s->images[i]->arch))
+			return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
+					  "%s: no relocation applier for arch %s yet",
+					  s->images[i]->path,
+					  objload_arch_name(s->images[i]->arch));
 
 	t0 = core_now_ns();
 	st = core_resolve_symbols(s);
