@@ -26,6 +26,10 @@ typedef struct arch_kind {
 	const char *name;
 	uint8_t width;       /* bytes written */
 	arch_check check;
+	/* The value must fit in this many bits under `check` (64: any).
+	 * Equal to 8 * width for data fields; for an instruction field it
+	 * counts the scaled value (an AArch64 ADRP reaches 33 bits). */
+	uint8_t range_bits;
 	uint32_t flags;      /* OBJLOAD_KF_* */
 	const char *formula;
 } arch_kind;

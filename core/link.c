@@ -182,7 +182,7 @@ static int may_be_far(objload_strategy strategy, const symres *r,
  * neither a stub nor a GOT slot serves. */
 static int narrow_direct(const arch_kind *k)
 {
-	return k->width && k->width < 8 && k->check != ARCH_CHECK_ANY &&
+	return k->width && k->range_bits < 64 && k->check != ARCH_CHECK_ANY &&
 	       !(k->flags & (OBJLOAD_KF_GOT | OBJLOAD_KF_GOTBASE | OBJLOAD_KF_STUB |
 			     OBJLOAD_KF_IMAGEBASE | OBJLOAD_KF_SECTIONBASE |
 			     OBJLOAD_KF_SUB));
@@ -626,7 +626,7 @@ static objload_status plan_windows(objload_session *s, objload_strategy strategy
 			char rn[64];
 
 			if (ci->sec_piece[ed->section] == OBJLOAD_NO_INDEX ||
-			    ed->symbol == OBJLOAD_NO_INDEX || !k->width || k->width >= 8 ||
+			    ed->symbol == OBJLOAD_NO_INDEX || !k->width || k->range_bits >= 64 ||
 			    k->check == ARCH_CHECK_ANY)
 				continue;
 			r = &ci->res[ed->symbol];
@@ -635,7 +635,7 @@ static objload_status plan_windows(objload_session *s, objload_strategy strategy
 					  OBJLOAD_KF_SUB))) {
 				/* narrow absolute: the target must be low */
 				uint64_t lim = k->check == ARCH_CHECK_SIGNED ?
-					1ull << (8 * k->width - 1) : 1ull << (8 * k->width);
+					1ull << (k->range_bits - 1) : 1ull << k->range_bits;
 
 				if ((r->kind == RES_SECTION || r->kind == RES_COMMON ||
 				     r->kind == RES_BUILTIN || r->kind == RES_CANONICAL) &&
@@ -651,7 +651,7 @@ static objload_status plan_windows(objload_session *s, objload_strategy strategy
 			 * per-section every segment must also stay in reach of
 			 * the others, so all of them go within half the reach
 			 * of the anchor. */
-			reach = (1ull << (8 * k->width - 1)) - (1ull << 16);
+			reach = (1ull << (k->range_bits - 1)) - (1ull << 16);
 			if (strategy == OBJLOAD_STRATEGY_SECTION)
 				reach /= 2;
 			h = r->value;
@@ -697,7 +697,7 @@ static objload_status plan_windows(objload_session *s, objload_strategy strategy
 
 					if (ed->symbol == OBJLOAD_NO_INDEX ||
 					    ci->sec_piece[ed->section] == OBJLOAD_NO_INDEX ||
-					    !(k->flags & OBJLOAD_KF_PCREL) || k->width >= 8 ||
+					    !(k->flags & OBJLOAD_KF_PCREL) || k->range_bits >= 64 ||
 					    ci->edge_stub[e] != OBJLOAD_NO_INDEX ||
 					    (k->flags & OBJLOAD_KF_GOT) ||
 					    ci->res[ed->symbol].kind != RES_ADDRESS)

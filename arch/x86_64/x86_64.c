@@ -43,6 +43,7 @@ static const arch_kind x86_64_kinds[] = {
 		.name = #NAME,						\
 		.width = WIDTH,						\
 		.check = ARCH_CHECK_##CHECK,				\
+		.range_bits = 8 * (WIDTH),				\
 		.flags = FLAGS,						\
 		.formula = FORMULA,					\
 	},
