@@ -76,6 +76,14 @@ typedef struct arch_ops {
 					   unsigned nargs);
 	/* Make freshly written code visible to instruction fetch. */
 	void (*flush_icache)(void *start, size_t len);
+	/* Optional: a thunk of cc_thunk_size bytes that, called with
+	 * convention `from`, calls `dest` with convention `to` and returns
+	 * its result.  Generic: integer and pointer arguments only (the
+	 * arch's comment says how many).  OBJLOAD_ERR_UNSUPPORTED when the
+	 * pair is not one it can bridge. */
+	unsigned cc_thunk_size;
+	objload_status (*write_cc_thunk)(uint8_t *work, uint64_t at, uint64_t dest,
+					 objload_callconv from, objload_callconv to);
 } arch_ops;
 
 const arch_ops *arch_lookup(objload_arch_id id);

@@ -28,6 +28,8 @@ typedef enum res_kind {
 	RES_WEAK_ZERO,     /* undefined weak: 0 */
 	RES_DISCARDED,     /* in a section that lost a COMDAT contest */
 	RES_CANONICAL,     /* a stub in the image standing for a host function */
+	RES_IMPORT,        /* a pointer slot holding another address (__imp_) */
+	RES_CCTHUNK,       /* a thunk between calling conventions */
 } res_kind;
 
 typedef struct symres {
@@ -142,7 +144,7 @@ struct objload_session {
 	size_t npieces, pieces_cap;
 	area *areas;
 	size_t nareas;
-	uint32_t commons_piece, thunks_piece;
+	uint32_t commons_piece, thunks_piece, imports_piece;
 	uint64_t builtin_addr[BUILTIN_COUNT];
 	int builtin_used[BUILTIN_COUNT];
 	objload_segment *segments;
@@ -159,6 +161,18 @@ struct objload_session {
 
 	objload_metrics metrics;
 	uint64_t kind_count[OBJLOAD_MAX_KIND_METRICS];
+
+	/* thunks between calling conventions, and import slots */
+	struct cc_thunk {
+		symres target;
+		objload_callconv from, to;
+		uint64_t offset;       /* in the thunks piece */
+	} *ccthunks;
+	size_t nccthunks, ccthunks_cap;
+	hashmap ccthunk_index;
+	symres *imports;
+	size_t nimports, imports_cap;
+	hashmap import_index;
 
 	/* GOT slots and stubs to write, in creation order */
 	struct slot_rec {
@@ -182,6 +196,16 @@ void core_image_free(objload_image *img);
 objload_status core_validate_image(objload_session *s, objload_image *img);
 const objload_format *core_probe(objload_session *s, const uint8_t *bytes,
 				 size_t len);
+
+/* calling conventions and imports (core/callconv.c) */
+objload_status core_adapt_reference(objload_session *s, uint32_t image,
+				    uint32_t symbol, symres *r);
+void *core_bridged_host_symbol(objload_session *s, objload_callconv cc,
+			       const char *name);
+int core_host_address_is_code(uint64_t addr);
+objload_status core_check_bridges(objload_session *s);
+uint64_t core_plan_ccthunks(objload_session *s, uint64_t offset);
+objload_status core_write_ccthunks_and_imports(objload_session *s);
 
 /* the link pipeline (core/link.c, core/symbols.c) */
 objload_status core_resolve_symbols(objload_session *s);

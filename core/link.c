@@ -204,40 +204,6 @@ static int narrow_absolute(const arch_kind *k)
  * its own object are not seen (libc's stdin/stdout/stderr pointers, the
  * usual case, never change).
  */
-struct code_query {
-	uint64_t addr;
-	int is_code;
-};
-
-static int find_code_segment(struct dl_phdr_info *info, size_t size, void *arg)
-{
-	struct code_query *q = arg;
-
-	(void)size;
-	for (int i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		uint64_t start = info->dlpi_addr + ph->p_vaddr;
-
-		if (ph->p_type == PT_LOAD && q->addr >= start &&
-		    q->addr - start < ph->p_memsz) {
-			q->is_code = (ph->p_flags & PF_X) != 0;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* Is a host address inside an executable segment of a loaded object?
- * (A function's address may be an IFUNC's implementation, which has no
- * exported symbol of its own.) */
-static int host_address_is_code(uint64_t addr)
-{
-	struct code_query q = { .addr = addr, .is_code = 0 };
-
-	dl_iterate_phdr(find_code_segment, &q);
-	return q.is_code;
-}
-
 static objload_status plan_host_copies(objload_session *s)
 {
 	int low = 0;
@@ -280,7 +246,7 @@ static objload_status plan_host_copies(objload_session *s)
 			g = &s->globals[r->global];
 			if (!g->from_host || g->host_copy || g->host_canonical)
 				continue;
-			if (host_address_is_code(r->value)) {
+			if (core_host_address_is_code(r->value)) {
 				g->host_canonical = 1;
 				continue;
 			}
@@ -467,9 +433,16 @@ static objload_status plan_commons_and_thunks(objload_session *s)
 		s->globals[g].synth_offset = off;
 		off += s->arch->stub_size;
 	}
+	off = core_plan_ccthunks(s, off);
 	if (off) {
 		st = add_piece(s, PIECE_THUNKS, off,
 			       16, OBJLOAD_PROT_READ | OBJLOAD_PROT_EXEC, &s->thunks_piece);
+		if (st)
+			return st;
+	}
+	if (s->nimports) {
+		st = add_piece(s, PIECE_GOT, s->nimports * s->arch->pointer_size,
+			       s->arch->pointer_size, OBJLOAD_PROT_READ, &s->imports_piece);
 		if (st)
 			return st;
 	}
@@ -638,7 +611,8 @@ static objload_status plan_windows(objload_session *s, objload_strategy strategy
 					1ull << (k->range_bits - 1) : 1ull << k->range_bits;
 
 				if ((r->kind == RES_SECTION || r->kind == RES_COMMON ||
-				     r->kind == RES_BUILTIN || r->kind == RES_CANONICAL) &&
+				     r->kind == RES_BUILTIN || r->kind == RES_CANONICAL ||
+				     r->kind == RES_CCTHUNK || r->kind == RES_IMPORT) &&
 				    lim < low_limit)
 					low_limit = lim;
 				continue;
@@ -739,6 +713,11 @@ uint64_t core_symbol_address(objload_session *s, const symres *r)
 	case RES_CANONICAL:
 		return s->pieces[s->thunks_piece].target +
 			s->globals[r->value].synth_offset;
+	case RES_CCTHUNK:
+		return s->pieces[s->thunks_piece].target + s->ccthunks[r->value].offset;
+	case RES_IMPORT:
+		return s->pieces[s->imports_piece].target +
+			r->value * s->arch->pointer_size;
 	case RES_NONE:
 	case RES_WEAK_ZERO:
 	case RES_DISCARDED:
@@ -962,6 +941,8 @@ objload_status core_link(objload_session *s)
 
 	t0 = core_now_ns();
 	st = core_write_builtins(s);
+	if (!st)
+		st = core_write_ccthunks_and_imports(s);
 	if (!st) {
 		write_slots(s);
 		st = relocate(s, strategy);

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi/bridge.h"
 #include "core/core.h"
 
 extern int __cxa_atexit(void (*fn)(void *), void *arg, void *dso);
@@ -143,9 +144,14 @@ static void run_table(objload_session *s, const struct table_ref *r, int backwar
 
 	for (uint64_t i = 0; i < n; i++) {
 		init_fn fn = table_entry(s, r->img, r->t, rev ? n - 1 - i : i);
+		const cc_bridge *b;
 
-		if (fn)
+		if (!fn)
+			continue;
+		if (r->img->callconv == OBJLOAD_CC_SYSV)
 			fn();
+		else if ((b = bridge_lookup(r->img->callconv)) && b->call_init)
+			b->call_init((uint64_t)(uintptr_t)fn);
 	}
 }
 
@@ -221,10 +227,16 @@ objload_status objload_run_main(objload_session *s, const char *entry,
 	    s->images[g->image]->sections[g->res.section].role != OBJLOAD_ROLE_CODE)
 		return core_error(s, OBJLOAD_ERR_ARGUMENT,
 				  "entry point '%s' is not a function in a code section", entry);
-	if (s->images[g->image]->callconv != OBJLOAD_CC_SYSV)
-		return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
-				  "%s: entry point '%s' uses a calling convention objload cannot call yet",
-				  s->images[g->image]->path, entry);
+	if (s->images[g->image]->callconv != OBJLOAD_CC_SYSV) {
+		const cc_bridge *b = bridge_lookup(s->images[g->image]->callconv);
+
+		if (!b || !b->call_main)
+			return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
+					  "%s: entry point '%s' uses a calling convention objload cannot call yet",
+					  s->images[g->image]->path, entry);
+		*exit_status = b->call_main((uint64_t)(uintptr_t)addr, argc, argv);
+		return OBJLOAD_OK;
+	}
 	*exit_status = ((main_fn)(uintptr_t)addr)(argc, argv);
 	return OBJLOAD_OK;
 }

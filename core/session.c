@@ -106,7 +106,7 @@ objload_status objload_session_new(objload_session **out)
 		return OBJLOAD_ERR_NOMEM;
 	s->mm = objload_mmap_memory_manager();
 	s->host_lookup = 1;
-	s->commons_piece = s->thunks_piece = OBJLOAD_NO_INDEX;
+	s->commons_piece = s->thunks_piece = s->imports_piece = OBJLOAD_NO_INDEX;
 	if (getrandom(&s->stack_chk_guard, sizeof(s->stack_chk_guard), 0) !=
 	    (ssize_t)sizeof(s->stack_chk_guard))
 		s->stack_chk_guard = (uintptr_t)core_now_ns() * 0x9e3779b97f4a7c15ull;
@@ -141,6 +141,10 @@ void objload_session_free(objload_session *s)
 	free(s->areas);
 	free(s->segments);
 	free(s->slots);
+	free(s->ccthunks);
+	free(s->imports);
+	hashmap_free(&s->ccthunk_index);
+	hashmap_free(&s->import_index);
 	if (s->libm)
 		dlclose(s->libm);
 	free(s);

@@ -219,6 +219,14 @@ static void resolve_global(objload_session *s, uint32_t gi, int weak_ref)
 	g->unresolved = 1;
 }
 
+static int is_user_defined(const objload_session *s, const char *name)
+{
+	for (size_t i = 0; i < s->ndefines; i++)
+		if (strcmp(s->defines[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
 static objload_status resolve_reference(objload_session *s, uint32_t ii,
 					uint32_t j)
 {
@@ -234,9 +242,19 @@ static objload_status resolve_reference(objload_session *s, uint32_t ii,
 		uint32_t gi;
 		objload_status st = global_entry(s, sym->cname, &gi);
 		global_sym *g;
+		void *bridged;
 
 		if (st)
 			return st;
+		g = &s->globals[gi];
+		/* an image of another convention asks its bridge before the
+		 * host: wrappers of the host's C library in its convention */
+		if (!g->strength && !is_user_defined(s, sym->cname) &&
+		    (bridged = core_bridged_host_symbol(s, img->callconv, sym->cname))) {
+			r->kind = RES_ADDRESS;
+			r->value = (uint64_t)(uintptr_t)bridged;
+			return core_adapt_reference(s, ii, j, r);
+		}
 		resolve_global(s, gi, sym->binding == OBJLOAD_BIND_WEAK &&
 				      sym->def == OBJLOAD_DEF_UNDEFINED);
 		g = &s->globals[gi];
@@ -245,7 +263,7 @@ static objload_status resolve_reference(objload_session *s, uint32_t ii,
 		*r = g->res;
 		if (!g->resolved)
 			r->kind = RES_WEAK_ZERO;
-		return OBJLOAD_OK;
+		return core_adapt_reference(s, ii, j, r);
 	}
 	switch (sym->def) {
 	case OBJLOAD_DEF_SECTION:
@@ -269,7 +287,7 @@ static objload_status resolve_reference(objload_session *s, uint32_t ii,
 				  "%s: local symbol %u (%s) is undefined",
 				  img->path, j, sym->name);
 	}
-	return OBJLOAD_OK;
+	return core_adapt_reference(s, ii, j, r);
 }
 
 static objload_status report_unresolved(objload_session *s)
@@ -322,7 +340,9 @@ objload_status core_resolve_symbols(objload_session *s)
 		if (!ci->res || !ci->discarded)
 			return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
 	}
-	st = discard_comdat_losers(s);
+	st = core_check_bridges(s);
+	if (!st)
+		st = discard_comdat_losers(s);
 	if (!st)
 		st = collect_definitions(s);
 	for (size_t i = 0; i < s->nimages && !st; i++) {

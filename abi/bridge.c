@@ -1,0 +1,20 @@
+/*
+ * The registry of calling-convention bridges compiled into objload.
+ * System V is the host's own convention and needs none.
+ */
+#include <stddef.h>
+
+#include "abi/bridge.h"
+
+/* Bridges register here as they land (abi/ms_x64 for COFF x86-64). */
+static const cc_bridge *const bridges[] = {
+	NULL,
+};
+
+const cc_bridge *bridge_lookup(objload_callconv callconv)
+{
+	for (size_t i = 0; i < sizeof(bridges) / sizeof(bridges[0]); i++)
+		if (bridges[i] && bridges[i]->callconv == callconv)
+			return bridges[i];
+	return NULL;
+}
