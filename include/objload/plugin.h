@@ -1,0 +1,255 @@
+/*
+ * The neutral object image and the format plug-in interface.
+ *
+ * A format plug-in recognises its bytes (probe), validates every header,
+ * table, index and string once and fills an objload_image (parse), and
+ * chooses a loading strategy for the file (plan).  Everything after parse
+ * works on the image only and never reads raw file bytes again except the
+ * section contents the plug-in pointed to.
+ *
+ * Relocations are edges: (section, offset, arch kind, target symbol,
+ * addend, optional subtrahend).  A plug-in maps its native relocation
+ * types to the kinds of the image's arch (include/objload/kinds-*.def)
+ * and never encodes an instruction itself.
+ */
+#ifndef OBJLOAD_PLUGIN_H
+#define OBJLOAD_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "objload.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define OBJLOAD_PLUGIN_ABI_VERSION 1
+
+/* Relocation-kind flags (see kinds-*.def). */
+enum {
+	OBJLOAD_KF_PCREL = 1 << 0,
+	OBJLOAD_KF_GOT = 1 << 1,
+	OBJLOAD_KF_GOTBASE = 1 << 2,
+	OBJLOAD_KF_STUB = 1 << 3,
+	OBJLOAD_KF_IMAGEBASE = 1 << 4,
+	OBJLOAD_KF_SECTIONBASE = 1 << 5,
+	OBJLOAD_KF_SUB = 1 << 6,
+	OBJLOAD_KF_TLS = 1 << 7,
+};
+
+enum objload_x86_64_kind {
+#define OBJLOAD_X86_64_KIND(name, width, check, flags, formula) OBJLOAD_X86_64_##name,
+#include "kinds-x86_64.def"
+#undef OBJLOAD_X86_64_KIND
+	OBJLOAD_X86_64_KIND_COUNT
+};
+
+typedef enum objload_arch_id {
+	OBJLOAD_ARCH_UNKNOWN = 0,
+	OBJLOAD_ARCH_X86_64,
+	OBJLOAD_ARCH_AARCH64,
+} objload_arch_id;
+
+typedef enum objload_image_kind {
+	OBJLOAD_IMAGE_RELOCATABLE,
+	OBJLOAD_IMAGE_SHARED,
+	OBJLOAD_IMAGE_EXECUTABLE,
+} objload_image_kind;
+
+typedef enum objload_callconv {
+	OBJLOAD_CC_SYSV,  /* System V AMD64 / AAPCS64 */
+	OBJLOAD_CC_MS_X64,
+} objload_callconv;
+
+typedef enum objload_section_role {
+	OBJLOAD_ROLE_CODE,
+	OBJLOAD_ROLE_RODATA,
+	OBJLOAD_ROLE_DATA,
+	OBJLOAD_ROLE_ZEROFILL,
+	OBJLOAD_ROLE_TLS,
+	OBJLOAD_ROLE_UNWIND,   /* loaded read-only (eh_frame) */
+	OBJLOAD_ROLE_DEBUG,    /* not loaded */
+	OBJLOAD_ROLE_NOLOAD,   /* metadata, not loaded */
+} objload_section_role;
+
+#define OBJLOAD_NO_INDEX UINT32_MAX
+
+typedef struct objload_section {
+	const char *name;
+	objload_section_role role;
+	uint64_t align;          /* power of two, >= 1 */
+	uint64_t size;
+	const uint8_t *bytes;    /* size bytes; may be NULL for ZEROFILL and TLS */
+	uint64_t file_addr;      /* address in the file's own layout */
+	uint32_t group;          /* COMDAT group index, or OBJLOAD_NO_INDEX */
+	uint32_t native_index;   /* the format's section number, for messages */
+	const char *native_type; /* the format's own type name, e.g. "PROGBITS" */
+	uint64_t native_flags;
+} objload_section;
+
+typedef enum objload_binding {
+	OBJLOAD_BIND_LOCAL,
+	OBJLOAD_BIND_GLOBAL,
+	OBJLOAD_BIND_WEAK,
+} objload_binding;
+
+typedef enum objload_symdef {
+	OBJLOAD_DEF_SECTION,   /* section + value */
+	OBJLOAD_DEF_ABSOLUTE,  /* value */
+	OBJLOAD_DEF_UNDEFINED,
+	OBJLOAD_DEF_COMMON,    /* size bytes aligned to value */
+} objload_symdef;
+
+typedef enum objload_symtype {
+	OBJLOAD_SYM_NOTYPE,
+	OBJLOAD_SYM_FUNC,
+	OBJLOAD_SYM_OBJECT,
+	OBJLOAD_SYM_SECTION,
+	OBJLOAD_SYM_FILE,
+	OBJLOAD_SYM_TLS,
+} objload_symtype;
+
+typedef struct objload_symbol {
+	const char *name;       /* as written in the file */
+	const char *cname;      /* C-level name: host lookup and cross-format
+				   unification (after the format's decoration
+				   rule); NULL when the symbol has none */
+	objload_binding binding;
+	objload_symdef def;
+	objload_symtype type;
+	int hidden;             /* binds in the session, never exported */
+	int indirect;           /* names a pointer slot holding cname's
+				   address (COFF's __imp_NAME): the core
+				   makes the slot */
+	uint32_t section;       /* DEF_SECTION: section index in the image */
+	uint64_t value;         /* offset in section, absolute value, or
+				   common alignment */
+	uint64_t size;
+	uint32_t native_index;  /* the format's symbol number */
+} objload_symbol;
+
+typedef struct objload_edge {
+	uint32_t section;       /* section patched */
+	uint64_t offset;        /* offset of the field in that section */
+	uint16_t kind;          /* arch kind */
+	uint32_t native_type;   /* the format's relocation type */
+	uint32_t symbol;        /* target symbol index */
+	uint32_t subtrahend;    /* symbol index or OBJLOAD_NO_INDEX */
+	int64_t addend;
+} objload_edge;
+
+typedef enum objload_init_kind {
+	OBJLOAD_INIT_CONSTRUCTOR,
+	OBJLOAD_INIT_DESTRUCTOR,
+} objload_init_kind;
+
+/* A table of function pointers that runs at load or unload.  Entries are
+ * pointer-sized slots of `section` from `offset`.  Constructor tables run
+ * by ascending `priority`, ties in the order the tables were added, each
+ * from its first entry to its last (.init_array); destructor tables run
+ * in exactly the opposite order, each from its last entry to its first
+ * (.fini_array).  `reverse` flips one table's own direction: .ctors runs
+ * last to first, .dtors first to last. */
+typedef struct objload_init_table {
+	objload_init_kind kind;
+	uint32_t section;
+	uint64_t offset;
+	uint64_t count;
+	uint32_t priority;
+	int reverse;
+} objload_init_table;
+
+typedef struct objload_group {
+	const char *key;        /* COMDAT signature */
+	uint32_t nmembers;
+	uint32_t *members;      /* section indices */
+} objload_group;
+
+typedef struct objload_image objload_image;
+
+/* Everything parse fills.  Arrays are owned by the image; grow them only
+ * through the objload_image_* calls below. */
+struct objload_image {
+	const char *path;           /* for messages */
+	const struct objload_format *format;
+	objload_arch_id arch;
+	objload_image_kind kind;
+	objload_callconv callconv;
+	int layout_meaningful;      /* relative addresses in the file matter */
+	const uint8_t *file;
+	size_t file_size;
+
+	objload_section *sections;
+	uint32_t nsections;
+	objload_symbol *symbols;
+	uint32_t nsymbols;
+	objload_edge *edges;
+	size_t nedges;
+	objload_init_table *inits;
+	uint32_t ninits;
+	objload_group *groups;
+	uint32_t ngroups;
+
+	void *format_data;          /* plug-in private; freed by its release */
+	void *core;                 /* core private */
+};
+
+/* Append n zeroed records and return the first.  The array may move: keep
+ * indices, not pointers, across calls.  NULL when out of memory. */
+objload_section *objload_image_add_sections(objload_image *img, uint32_t n);
+objload_symbol *objload_image_add_symbols(objload_image *img, uint32_t n);
+objload_edge *objload_image_add_edges(objload_image *img, size_t n);
+objload_init_table *objload_image_add_inits(objload_image *img, uint32_t n);
+objload_group *objload_image_add_groups(objload_image *img, uint32_t n);
+/* Memory that lives as long as the image. */
+void *objload_image_alloc(objload_image *img, size_t size);
+char *objload_image_strdup(objload_image *img, const char *s);
+
+/* Report an error from a plug-in: the message is prefixed with the file. */
+objload_status objload_image_error(objload_image *img, objload_status status,
+				   const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The plan a plug-in proposes for one file. */
+typedef struct objload_plan_choice {
+	objload_strategy strategy;  /* WHOLE or SECTION */
+	const char *reason;         /* shown by `objload info` */
+} objload_plan_choice;
+
+typedef struct objload_format {
+	const char *name;
+	int abi_version;            /* OBJLOAD_PLUGIN_ABI_VERSION */
+	/* Non-zero when the bytes look like this format. */
+	int (*probe)(const uint8_t *bytes, size_t len);
+	/* Fill img (path, file, file_size are set). */
+	objload_status (*parse)(objload_image *img);
+	/* Choose a strategy for AUTO; when `forced` is not AUTO, return
+	 * OBJLOAD_ERR_UNSUPPORTED with a reason to refuse it. */
+	objload_status (*plan)(const objload_image *img, objload_strategy forced,
+			       objload_plan_choice *choice);
+	/* Name of a native relocation type, for messages and info. */
+	const char *(*reloc_name)(const objload_image *img, uint32_t native_type);
+	/* Optional: free format_data. */
+	void (*release)(objload_image *img);
+} objload_format;
+
+/* Register an out-of-tree format for this session; probed after the
+ * compiled-in ones. */
+objload_status objload_register_format(objload_session *session,
+				       const objload_format *format);
+
+/* Name of an arch kind, e.g. "PC32". */
+const char *objload_kind_name(objload_arch_id arch, unsigned kind);
+const char *objload_arch_name(objload_arch_id arch);
+
+/* Inspection: the images of a session, after objload_add_*. */
+size_t objload_image_count(const objload_session *session);
+const objload_image *objload_get_image(const objload_session *session,
+				       size_t index);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
