@@ -136,6 +136,10 @@ struct objload_session {
 
 	/* link state */
 	int linked, initialized, finalized_unload;
+	int link_only;            /* objload_link_at: nothing runs here */
+	uint64_t link_base;
+	uint8_t *flat;            /* link_only: the working buffer */
+	size_t flat_len;
 	global_sym *globals;
 	size_t nglobals, globals_cap;
 	hashmap global_index;     /* name -> globals index */

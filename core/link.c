@@ -918,7 +918,7 @@ objload_status core_link(objload_session *s)
 		return core_error(s, OBJLOAD_ERR_FORMAT, "nothing to load: the inputs have no loadable sections");
 
 	t0 = core_now_ns();
-	s->request.in_process = 1;
+	s->request.in_process = !s->link_only;
 	err[0] = 0;
 	st = s->mm->allocate(s->mm_ctx, &s->request, &mappings, err, sizeof(err));
 	m->phase_ns[OBJLOAD_PHASE_ALLOCATE] += core_now_ns() - t0;
@@ -964,6 +964,177 @@ objload_status core_link(objload_session *s)
 	m->phase_ns[OBJLOAD_PHASE_FINALIZE] += core_now_ns() - t0;
 	if (st)
 		return core_error(s, st, "memory manager %s: %s", s->mm->name, err);
+	return OBJLOAD_OK;
+}
+
+/*
+ * The memory manager of objload_link_at: one zeroed private buffer for the
+ * whole plan, target addresses from the session's base.  Independent
+ * segments are packed one after another in plan order.
+ */
+static objload_status target_allocate(void *ctx, objload_alloc_request *req,
+				      size_t *mappings, char *err, size_t errlen)
+{
+	objload_session *s = ctx;
+	uint64_t off = 0;
+
+	for (size_t i = 0; i < req->nsegments; i++) {
+		objload_segment *sg = &req->segments[i];
+		uint64_t t;
+
+		if (req->layout == OBJLOAD_LAYOUT_INDEPENDENT) {
+			t = align_up(s->link_base + off, sg->align);
+			sg->offset = t - s->link_base;
+		}
+		if (s->link_base & (sg->align - 1)) {
+			snprintf(err, errlen, "base 0x%" PRIx64 " is not aligned to %" PRIu64
+				 " as segment %s needs", s->link_base, sg->align, sg->name);
+			return OBJLOAD_ERR_ARGUMENT;
+		}
+		t = s->link_base + sg->offset;
+		if (t < s->link_base || t < sg->window_lo || t > sg->window_hi ||
+		    sg->window_hi - t < sg->size) {
+			snprintf(err, errlen, "segment %s at 0x%" PRIx64 " lies outside [0x%" PRIx64
+				 ", 0x%" PRIx64 ") where its fixups can reach",
+				 sg->name, t, sg->window_lo, sg->window_hi);
+			return OBJLOAD_ERR_RANGE;
+		}
+		off = sg->offset + sg->size;
+	}
+	if (req->layout == OBJLOAD_LAYOUT_CONTIGUOUS)
+		off = req->span;
+	if (off > (1ull << 32)) {
+		snprintf(err, errlen, "the image would be %" PRIu64 " bytes", off);
+		return OBJLOAD_ERR_NOMEM;
+	}
+	s->flat = calloc(1, off ? off : 1);
+	if (!s->flat) {
+		snprintf(err, errlen, "out of memory for %" PRIu64 " bytes", off);
+		return OBJLOAD_ERR_NOMEM;
+	}
+	s->flat_len = off;
+	for (size_t i = 0; i < req->nsegments; i++) {
+		req->segments[i].work = s->flat + req->segments[i].offset;
+		req->segments[i].target = s->link_base + req->segments[i].offset;
+	}
+	*mappings = 0;
+	return OBJLOAD_OK;
+}
+
+static objload_status target_finalize(void *ctx, objload_alloc_request *req,
+				      size_t *changes, char *err, size_t errlen)
+{
+	(void)ctx;
+	(void)req;
+	(void)err;
+	(void)errlen;
+	*changes = 0;
+	return OBJLOAD_OK;
+}
+
+static void target_release(void *ctx, objload_alloc_request *req)
+{
+	objload_session *s = ctx;
+
+	(void)req;
+	free(s->flat);
+	s->flat = NULL;
+	s->flat_len = 0;
+}
+
+static const objload_memory_manager target_manager = {
+	.name = "target",
+	.allocate = target_allocate,
+	.finalize = target_finalize,
+	.release = target_release,
+};
+
+objload_status objload_link_at(objload_session *s, uint64_t base)
+{
+	if (!s)
+		return OBJLOAD_ERR_ARGUMENT;
+	if (s->linked)
+		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
+	s->linked = 1;
+	s->link_only = 1;
+	s->link_base = base;
+	s->mm = &target_manager;
+	s->mm_ctx = s;
+	return core_link(s);
+}
+
+objload_status objload_get_flat_image(objload_session *s, const void **bytes,
+				      size_t *len)
+{
+	if (!s || !bytes || !len)
+		return OBJLOAD_ERR_ARGUMENT;
+	if (!s->link_only || !s->flat)
+		return core_error(s, OBJLOAD_ERR_STATE, "no image linked with objload_link_at");
+	*bytes = s->flat;
+	*len = s->flat_len;
+	return OBJLOAD_OK;
+}
+
+objload_status objload_write_map(objload_session *s, void *stdio_file)
+{
+	FILE *f = stdio_file;
+
+	if (!s || !f)
+		return OBJLOAD_ERR_ARGUMENT;
+	if (!s->allocated)
+		return core_error(s, OBJLOAD_ERR_STATE, "the session is not linked");
+	for (size_t p = 0; p < s->npieces; p++) {
+		const piece *pc = &s->pieces[p];
+		static const char *const kinds[] = {
+			[PIECE_SECTION] = "section", [PIECE_GOT] = "got",
+			[PIECE_STUBS] = "stubs", [PIECE_COMMONS] = "commons",
+			[PIECE_THUNKS] = "thunks",
+		};
+
+		if (pc->kind == PIECE_SECTION) {
+			const objload_image *img = s->images[pc->image];
+
+			fprintf(f, "0x%016" PRIx64 " %" PRIu64 " section %s(%s)\n", pc->target,
+				pc->size, img->path, img->sections[pc->section].name);
+		} else {
+			fprintf(f, "0x%016" PRIx64 " %" PRIu64 " %s\n", pc->target, pc->size,
+				kinds[pc->kind]);
+		}
+	}
+	for (size_t i = 0; i < s->nimages; i++) {
+		const objload_image *img = s->images[i];
+		const core_image *ci = core_of(img);
+
+		for (uint32_t j = 0; j < img->nsymbols; j++) {
+			const objload_symbol *sym = &img->symbols[j];
+			symres r = { .kind = RES_SECTION, .image = (uint32_t)i,
+				     .section = sym->section, .value = sym->value };
+			uint64_t a;
+
+			if (!sym->name[0] || sym->type == OBJLOAD_SYM_SECTION ||
+			    sym->type == OBJLOAD_SYM_FILE)
+				continue;
+			if (sym->def == OBJLOAD_DEF_SECTION) {
+				if (ci->sec_piece[sym->section] == OBJLOAD_NO_INDEX)
+					continue;
+				a = core_symbol_address(s, &r);
+			} else if (sym->def == OBJLOAD_DEF_ABSOLUTE) {
+				a = sym->value;
+			} else {
+				continue;
+			}
+			fprintf(f, "0x%016" PRIx64 " %" PRIu64 " %s %s\n", a, sym->size,
+				sym->binding == OBJLOAD_BIND_LOCAL ? "local" : "global", sym->name);
+		}
+	}
+	for (size_t g = 0; g < s->nglobals; g++) {
+		const global_sym *gs = &s->globals[g];
+
+		if (gs->strength == 1)
+			fprintf(f, "0x%016" PRIx64 " %" PRIu64 " common %s\n",
+				s->pieces[s->commons_piece].target + gs->common_offset,
+				gs->common_size, gs->name);
+	}
 	return OBJLOAD_OK;
 }
 

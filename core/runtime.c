@@ -218,6 +218,9 @@ objload_status objload_run_main(objload_session *s, const char *entry,
 		return OBJLOAD_ERR_ARGUMENT;
 	if (!entry)
 		entry = "main";
+	if (s->link_only)
+		return core_error(s, OBJLOAD_ERR_STATE,
+				  "the session was linked for another address: nothing runs here");
 	st = objload_lookup(s, entry, &addr);
 	if (st)
 		return st;

@@ -197,14 +197,14 @@ static void resolve_global(objload_session *s, uint32_t gi, int weak_ref)
 			return;
 		}
 	}
-	if (core_builtin_lookup(g->name, &bid)) {
+	if (!s->link_only && core_builtin_lookup(g->name, &bid)) {
 		g->res.kind = RES_BUILTIN;
 		g->res.value = bid;
 		s->builtin_used[bid] = 1;
 		g->resolved = 1;
 		return;
 	}
-	if (s->host_lookup && (addr = host_lookup(s, g->name)) != NULL) {
+	if (s->host_lookup && !s->link_only && (addr = host_lookup(s, g->name)) != NULL) {
 		g->res.kind = RES_ADDRESS;
 		g->res.value = (uint64_t)(uintptr_t)addr;
 		g->resolved = 1;
@@ -249,7 +249,7 @@ static objload_status resolve_reference(objload_session *s, uint32_t ii,
 		g = &s->globals[gi];
 		/* an image of another convention asks its bridge before the
 		 * host: wrappers of the host's C library in its convention */
-		if (!g->strength && !is_user_defined(s, sym->cname) &&
+		if (!g->strength && !s->link_only && !is_user_defined(s, sym->cname) &&
 		    (bridged = core_bridged_host_symbol(s, img->callconv, sym->cname))) {
 			r->kind = RES_ADDRESS;
 			r->value = (uint64_t)(uintptr_t)bridged;

@@ -188,6 +188,24 @@ objload_status objload_run_main(objload_session *session, const char *entry,
 objload_status objload_get_metrics(const objload_session *session,
 				   objload_metrics *out);
 
+/* ---- Linking for another address (cross-target) -------------------- */
+
+/* Link for target address `base` without running anything: the images
+ * are laid out from `base` (working memory is a private buffer), the
+ * host is not searched (give what the target provides with
+ * objload_define), no runtime helpers are added and no constructor runs.
+ * Works for any arch objload has an applier for. */
+objload_status objload_link_at(objload_session *session, uint64_t base);
+
+/* After objload_link_at: the linked image as one flat buffer starting at
+ * `base` (gaps zero-filled).  Valid until the session is freed. */
+objload_status objload_get_flat_image(objload_session *session,
+				      const void **bytes, size_t *len);
+
+/* After a link: one line per section and symbol (locals included),
+ * "ADDRESS SIZE KIND NAME", with the target address in hex. */
+objload_status objload_write_map(objload_session *session, void *stdio_file);
+
 #ifdef __cplusplus
 }
 #endif

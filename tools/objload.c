@@ -4,6 +4,8 @@
  *   objload run [--strategy=auto|whole|section] [--entry=SYM]
  *               [--define=SYM=ADDR]... FILE... [-- ARGS...]
  *   objload info [--strategy=...] FILE...
+ *   objload link --base=ADDR [--strategy=...] [--define=SYM=ADDR]...
+ *               [--map=FILE] -o OUT FILE...
  *
  * Exit status: what the entry point returned for `run`; 1 for a load or
  * link error ("objload: FILE: message"); 2 for a usage error.
@@ -21,6 +23,8 @@ static const char usage_text[] =
 	"usage: objload run [--strategy=auto|whole|section] [--entry=SYM]\n"
 	"                   [--define=SYM=ADDR]... FILE... [-- ARGS...]\n"
 	"       objload info [--strategy=auto|whole|section] FILE...\n"
+	"       objload link --base=ADDR [--strategy=...] [--define=SYM=ADDR]...\n"
+	"                    [--map=FILE] -o OUT FILE...\n"
 	"       objload --help | --version\n"
 	"\n"
 	"run   load FILEs into one session, link them with each other and the\n"
@@ -28,12 +32,21 @@ static const char usage_text[] =
 	"      the first FILE and ARGS after it, and exit with its return value.\n"
 	"info  show each file's format, arch, kind, the plug-in's strategy and\n"
 	"      why, its sections, symbols and relocations in neutral form.\n"
+	"link  link FILEs (of any supported arch) for target address ADDR without\n"
+	"      running anything and write the image as a flat file starting at\n"
+	"      ADDR; --map writes each section's and symbol's target address.\n"
+	"      The host is not searched: --define what the target provides.\n"
 	"\n"
 	"Symbol names are C-level names; each format's decoration is applied\n"
 	"by objload.  Load or link errors exit 1, usage errors exit 2.\n";
 
+enum command { CMD_RUN, CMD_INFO, CMD_LINK };
+
 struct options {
 	objload_strategy strategy;
+	const char *output, *map;
+	uint64_t base;
+	int have_base;
 	const char *entry;
 	const char **files;
 	int nfiles;
@@ -68,9 +81,9 @@ static int parse_strategy(const char *v, objload_strategy *out)
 }
 
 /* Returns 0, or an exit status for a usage error. */
-static int parse_options(int argc, char **argv, struct options *o, int allow_run)
+static int parse_options(int argc, char **argv, struct options *o, enum command cmd)
 {
-	int i;
+	int i, allow_run = cmd == CMD_RUN, allow_define = cmd != CMD_INFO;
 
 	o->files = calloc((size_t)argc + 1, sizeof(*o->files));
 	o->defines = calloc((size_t)argc + 1, sizeof(*o->defines));
@@ -95,7 +108,21 @@ static int parse_options(int argc, char **argv, struct options *o, int allow_run
 			o->entry = a + 8;
 			if (!*o->entry)
 				return usage_error("empty entry symbol%s", "");
-		} else if (allow_run && strncmp(a, "--define=", 9) == 0) {
+		} else if (cmd == CMD_LINK && strncmp(a, "--base=", 7) == 0) {
+			char *end;
+
+			errno = 0;
+			o->base = strtoull(a + 7, &end, 0);
+			if (errno || end == a + 7 || *end)
+				return usage_error("bad address in '%s'", a);
+			o->have_base = 1;
+		} else if (cmd == CMD_LINK && strncmp(a, "--map=", 6) == 0 && a[6]) {
+			o->map = a + 6;
+		} else if (cmd == CMD_LINK && strcmp(a, "-o") == 0) {
+			if (i + 1 >= argc)
+				return usage_error("-o needs a file name%s", "");
+			o->output = argv[++i];
+		} else if (allow_define && strncmp(a, "--define=", 9) == 0) {
 			char *eq = strchr(a + 9, '='), *end;
 			unsigned long long v;
 
@@ -115,6 +142,8 @@ static int parse_options(int argc, char **argv, struct options *o, int allow_run
 	}
 	if (!o->nfiles)
 		return usage_error("no input files%s", "");
+	if (cmd == CMD_LINK && (!o->have_base || !o->output))
+		return usage_error("link needs --base=ADDR and -o OUT%s", "");
 	return 0;
 }
 
@@ -153,7 +182,7 @@ static int cmd_run(int argc, char **argv)
 	char **pargv;
 	int rc, status = 0;
 
-	rc = parse_options(argc, argv, &o, 1);
+	rc = parse_options(argc, argv, &o, CMD_RUN);
 	if (rc) {
 		free_options(&o);
 		return rc;
@@ -312,7 +341,7 @@ static void print_image(const objload_image *img, objload_strategy forced)
 static int cmd_info(int argc, char **argv)
 {
 	struct options o = { 0 };
-	int rc = parse_options(argc, argv, &o, 0);
+	int rc = parse_options(argc, argv, &o, CMD_INFO);
 
 	if (rc) {
 		free_options(&o);
@@ -339,6 +368,50 @@ static int cmd_info(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_link(int argc, char **argv)
+{
+	struct options o = { 0 };
+	objload_session *s;
+	const void *bytes;
+	size_t len;
+	FILE *f;
+	int rc = parse_options(argc, argv, &o, CMD_LINK);
+
+	if (rc) {
+		free_options(&o);
+		return rc;
+	}
+	if (objload_session_new(&s)) {
+		fprintf(stderr, "objload: out of memory\n");
+		free_options(&o);
+		return 1;
+	}
+	if (load_inputs(s, &o) || objload_link_at(s, o.base) ||
+	    objload_get_flat_image(s, &bytes, &len)) {
+		free_options(&o);
+		return fail(s);
+	}
+	f = fopen(o.output, "wb");
+	if (!f || fwrite(bytes, 1, len, f) != len || fclose(f) != 0) {
+		fprintf(stderr, "objload: %s: %s\n", o.output, strerror(errno));
+		objload_session_free(s);
+		free_options(&o);
+		return 1;
+	}
+	if (o.map) {
+		f = fopen(o.map, "w");
+		if (!f || objload_write_map(s, f) || fclose(f) != 0) {
+			fprintf(stderr, "objload: %s: cannot write the map\n", o.map);
+			objload_session_free(s);
+			free_options(&o);
+			return 1;
+		}
+	}
+	objload_session_free(s);
+	free_options(&o);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -355,5 +428,7 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (strcmp(argv[1], "info") == 0)
 		return cmd_info(argc - 2, argv + 2);
+	if (strcmp(argv[1], "link") == 0)
+		return cmd_link(argc - 2, argv + 2);
 	return usage_error("unknown command '%s'", argv[1]);
 }
