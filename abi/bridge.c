@@ -5,10 +5,11 @@
 #include <stddef.h>
 
 #include "abi/bridge.h"
+#include "abi/ms_x64/ms_x64.h"
 
 /* Bridges register here as they land (abi/ms_x64 for COFF x86-64). */
 static const cc_bridge *const bridges[] = {
-	NULL,
+	&cc_bridge_ms_x64,
 };
 
 const cc_bridge *bridge_lookup(objload_callconv callconv)

@@ -95,7 +95,7 @@ static int is_code_target(objload_session *s, const symres *r, const objload_sym
 	case RES_ADDRESS:
 		return core_host_address_is_code(r->value);
 	case RES_BUILTIN:
-		return r->value == BUILTIN_ATEXIT;
+		return r->value == BUILTIN_ATEXIT || r->value == BUILTIN_ATEXIT_MS;
 	default:
 		return 0;
 	}
@@ -183,6 +183,11 @@ objload_status core_adapt_reference(objload_session *s, uint32_t ii,
 			to = from;
 		break;
 	case RES_BUILTIN:
+		/* a handler registered by an image runs in its convention */
+		if (r->value == BUILTIN_ATEXIT && from == OBJLOAD_CC_MS_X64) {
+			r->value = BUILTIN_ATEXIT_MS;
+			s->builtin_used[BUILTIN_ATEXIT_MS] = 1;
+		}
 		break;
 	default:
 		to = from;

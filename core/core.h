@@ -110,10 +110,18 @@ typedef struct user_define {
 	uint64_t address;
 } user_define;
 
+/* The link's own runtime data, at the start of the commons block: the
+ * byte whose address is this link's __dso_handle, and __stack_chk_guard.
+ * They live inside the link so that PC-relative references reach them. */
+#define CORE_RUNTIME_DATA_SIZE 16
+#define CORE_RUNTIME_DSO_OFFSET 0
+#define CORE_RUNTIME_GUARD_OFFSET 8
+
 typedef enum builtin_id {
 	BUILTIN_DSO_HANDLE,
 	BUILTIN_ATEXIT,
 	BUILTIN_STACK_CHK_GUARD,
+	BUILTIN_ATEXIT_MS,       /* atexit as a Microsoft x64 image calls it */
 	BUILTIN_COUNT
 } builtin_id;
 
@@ -130,12 +138,14 @@ struct objload_session {
 
 	objload_image **images;
 	size_t nimages, images_cap;
+	struct core_libs *libs;   /* archives, -L dirs, dlopen()ed libraries */
 
 	user_define *defines;
 	size_t ndefines;
 
 	/* link state */
 	int linked, initialized, finalized_unload;
+	int link_ok;              /* the link (and constructors) succeeded */
 	int link_only;            /* objload_link_at: nothing runs here */
 	uint64_t link_base;
 	uint8_t *flat;            /* link_only: the working buffer */
@@ -156,9 +166,12 @@ struct objload_session {
 	int allocated;
 	const arch_ops *arch;     /* of the link; one arch per session */
 
-	/* __dso_handle: its address identifies this session's atexit
-	 * registrations to __cxa_atexit / __cxa_finalize. */
+	/* __dso_handle: the address that identifies this session's atexit
+	 * registrations to __cxa_atexit / __cxa_finalize.  A byte in the
+	 * link's runtime data once linked (so code reaches it), before that
+	 * the session's own byte. */
 	char dso_handle;
+	void *dso_key;
 	/* __stack_chk_guard for code that reads the canary from a global
 	 * (macOS, Windows); glibc keeps its own in TLS and exports none. */
 	uintptr_t stack_chk_guard;

@@ -32,6 +32,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/archive.h"
 #include "core/core.h"
 
 #define PAGE_MIN 4096u
@@ -398,7 +399,8 @@ static objload_status plan_slots(objload_session *s, objload_strategy strategy)
 
 static objload_status plan_commons_and_thunks(objload_session *s)
 {
-	uint64_t off = 0, align = 1;
+	uint64_t off = s->link_only ? 0 : CORE_RUNTIME_DATA_SIZE;
+	uint64_t align = s->link_only ? 1 : 16;
 	unsigned nthunks = 0;
 	objload_status st;
 
@@ -423,8 +425,7 @@ static objload_status plan_commons_and_thunks(objload_session *s)
 		if (st)
 			return st;
 	}
-	if (s->builtin_used[BUILTIN_ATEXIT])
-		nthunks++;
+	nthunks += s->builtin_used[BUILTIN_ATEXIT] + s->builtin_used[BUILTIN_ATEXIT_MS];
 	off = (uint64_t)nthunks * s->arch->bind_thunk_size;
 	for (size_t g = 0; g < s->nglobals; g++) {
 		if (!s->globals[g].host_canonical)
@@ -518,7 +519,8 @@ static objload_status layout_sections(objload_session *s)
 		objload_segment *seg;
 		uint64_t off;
 
-		if (pc->kind == PIECE_GOT || pc->kind == PIECE_STUBS)
+		if ((pc->kind == PIECE_GOT || pc->kind == PIECE_STUBS) &&
+		    pc->area != OBJLOAD_NO_INDEX)
 			continue;   /* placed with their section */
 		seg = &s->segments[nseg];
 		pc->segment = (uint32_t)nseg;
@@ -551,7 +553,8 @@ static objload_status layout_sections(objload_session *s)
 				}
 			}
 		} else {
-			seg->name = pc->kind == PIECE_COMMONS ? "commons" : "thunks";
+			seg->name = pc->kind == PIECE_COMMONS ? "commons" :
+				pc->kind == PIECE_THUNKS ? "thunks" : "imports";
 		}
 		seg->size = off ? off : 1;
 		seg->window_lo = 0;
@@ -789,6 +792,13 @@ static objload_status relocate(objload_session *s, objload_strategy strategy)
 {
 	const arch_ops *arch = s->arch;
 	char err[256], rn[64];
+	uint64_t image_base = UINT64_MAX;
+
+	/* the base of image-relative fixups (COFF ADDR32NB): the lowest
+	 * address of the link, so every offset from it is positive */
+	for (size_t g = 0; g < s->request.nsegments; g++)
+		if (s->segments[g].target < image_base)
+			image_base = s->segments[g].target;
 
 	for (size_t i = 0; i < s->nimages; i++) {
 		objload_image *img = s->images[i];
@@ -838,7 +848,7 @@ static objload_status relocate(objload_session *s, objload_strategy strategy)
 			if (a->got_piece != OBJLOAD_NO_INDEX)
 				fx.GOT = s->pieces[a->got_piece].target;
 			if (k->flags & OBJLOAD_KF_IMAGEBASE)
-				fx.B = s->segments[0].target;
+				fx.B = image_base;
 			if (ed->subtrahend != OBJLOAD_NO_INDEX)
 				fx.SUB = core_symbol_address(s, &ci->res[ed->subtrahend]);
 			err[0] = 0;
@@ -882,7 +892,7 @@ objload_status core_link(objload_session *s)
 	size_t mappings = 0, protections = 0;
 
 	if (!s->nimages)
-		return core_error(s, OBJLOAD_ERR_ARGUMENT, "nothing to link: no input files");
+		return core_archive_nothing_to_link(s);
 	s->arch = arch_lookup(s->images[0]->arch);
 	for (size_t i = 0; i < s->nimages; i++)
 		if (!arch_lookup(s->images[i]->arch))
@@ -1051,6 +1061,8 @@ static const objload_memory_manager target_manager = {
 
 objload_status objload_link_at(objload_session *s, uint64_t base)
 {
+	objload_status st;
+
 	if (!s)
 		return OBJLOAD_ERR_ARGUMENT;
 	if (s->linked)
@@ -1060,7 +1072,9 @@ objload_status objload_link_at(objload_session *s, uint64_t base)
 	s->link_base = base;
 	s->mm = &target_manager;
 	s->mm_ctx = s;
-	return core_link(s);
+	st = core_link(s);
+	s->link_ok = st == OBJLOAD_OK;
+	return st;
 }
 
 objload_status objload_get_flat_image(objload_session *s, const void **bytes,
@@ -1148,7 +1162,8 @@ objload_status objload_link(objload_session *s)
 		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
 	s->linked = 1;
 	st = core_link(s);
-	if (st)
-		return st;
-	return core_run_constructors(s);
+	if (!st)
+		st = core_run_constructors(s);
+	s->link_ok = st == OBJLOAD_OK;
+	return st;
 }

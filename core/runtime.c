@@ -36,12 +36,13 @@ static const char *const builtin_names[BUILTIN_COUNT] = {
 	[BUILTIN_DSO_HANDLE] = "__dso_handle",
 	[BUILTIN_ATEXIT] = "atexit",
 	[BUILTIN_STACK_CHK_GUARD] = "__stack_chk_guard",
+	[BUILTIN_ATEXIT_MS] = NULL,    /* chosen for MS images by callconv.c */
 };
 
 int core_builtin_lookup(const char *cname, builtin_id *id)
 {
 	for (int i = 0; i < BUILTIN_COUNT; i++) {
-		if (strcmp(cname, builtin_names[i]) == 0) {
+		if (builtin_names[i] && strcmp(cname, builtin_names[i]) == 0) {
 			*id = (builtin_id)i;
 			return 1;
 		}
@@ -53,13 +54,36 @@ int core_builtin_lookup(const char *cname, builtin_id *id)
  * is bound by the thunk. */
 static int session_atexit(void (*fn)(void), objload_session *s)
 {
-	return __cxa_atexit((void (*)(void *))(void (*)(void))fn, NULL, &s->dso_handle);
+	return __cxa_atexit((void (*)(void *))(void (*)(void))fn, NULL, s->dso_key);
+}
+
+/* An atexit handler of a Microsoft x64 image, called by the host's exit
+ * machinery with System V: the bridge makes the call. */
+static void run_ms_handler(void *fn)
+{
+	const cc_bridge *b = bridge_lookup(OBJLOAD_CC_MS_X64);
+
+	if (b && b->call_init)
+		b->call_init((uint64_t)(uintptr_t)fn);
+}
+
+static int session_atexit_ms(void (*fn)(void), objload_session *s)
+{
+	return __cxa_atexit(run_ms_handler, (void *)(uintptr_t)fn, s->dso_key);
 }
 
 objload_status core_write_builtins(objload_session *s)
 {
-	s->builtin_addr[BUILTIN_DSO_HANDLE] = (uint64_t)(uintptr_t)&s->dso_handle;
-	s->builtin_addr[BUILTIN_STACK_CHK_GUARD] = (uint64_t)(uintptr_t)&s->stack_chk_guard;
+	if (s->commons_piece != OBJLOAD_NO_INDEX && !s->link_only) {
+		piece *rt = &s->pieces[s->commons_piece];
+
+		/* runtime data at the start of the commons block (link.c) */
+		s->builtin_addr[BUILTIN_DSO_HANDLE] = rt->target + CORE_RUNTIME_DSO_OFFSET;
+		s->builtin_addr[BUILTIN_STACK_CHK_GUARD] = rt->target + CORE_RUNTIME_GUARD_OFFSET;
+		memcpy(rt->work + CORE_RUNTIME_GUARD_OFFSET, &s->stack_chk_guard,
+		       sizeof(s->stack_chk_guard));
+		s->dso_key = (void *)(uintptr_t)s->builtin_addr[BUILTIN_DSO_HANDLE];
+	}
 	if (s->builtin_used[BUILTIN_ATEXIT]) {
 		piece *pc = &s->pieces[s->thunks_piece];
 		objload_status st;
@@ -70,6 +94,18 @@ objload_status core_write_builtins(objload_session *s)
 		if (st)
 			return core_error(s, st, "cannot write the atexit thunk");
 		s->builtin_addr[BUILTIN_ATEXIT] = pc->target;
+	}
+	if (s->builtin_used[BUILTIN_ATEXIT_MS]) {
+		piece *pc = &s->pieces[s->thunks_piece];
+		uint64_t off = s->builtin_used[BUILTIN_ATEXIT] ? s->arch->bind_thunk_size : 0;
+		objload_status st;
+
+		st = s->arch->write_bind_thunk(pc->work + off, pc->target + off,
+					       (uint64_t)(uintptr_t)session_atexit_ms,
+					       (uint64_t)(uintptr_t)s, 1);
+		if (st)
+			return core_error(s, st, "cannot write the atexit thunk");
+		s->builtin_addr[BUILTIN_ATEXIT_MS] = pc->target + off;
 	}
 	return OBJLOAD_OK;
 }
@@ -179,7 +215,7 @@ objload_status core_run_constructors(objload_session *s)
 	struct table_ref *refs;
 	size_t n;
 
-	if (__cxa_atexit(run_destructors, s, &s->dso_handle))
+	if (__cxa_atexit(run_destructors, s, s->dso_key))
 		return core_error(s, OBJLOAD_ERR_NOMEM, "cannot register the destructors");
 	s->initialized = 1;
 	refs = collect_tables(s, OBJLOAD_INIT_CONSTRUCTOR, &n);
@@ -195,7 +231,7 @@ void core_unload(objload_session *s)
 {
 	if (s->initialized) {
 		/* atexit handlers of the images, then run_destructors */
-		__cxa_finalize(&s->dso_handle);
+		__cxa_finalize(s->dso_key);
 		s->initialized = 0;
 	}
 	if (s->allocated) {

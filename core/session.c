@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/archive.h"
 #include "core/core.h"
 #include "formats/formats.h"
 
@@ -111,6 +112,7 @@ objload_status objload_session_new(objload_session **out)
 	    (ssize_t)sizeof(s->stack_chk_guard))
 		s->stack_chk_guard = (uintptr_t)core_now_ns() * 0x9e3779b97f4a7c15ull;
 	s->stack_chk_guard &= ~(uintptr_t)0xff;   /* a NUL stops string overruns */
+	s->dso_key = &s->dso_handle;
 	*out = s;
 	return OBJLOAD_OK;
 }
@@ -131,6 +133,8 @@ void objload_session_free(objload_session *s)
 		core_image_free(img);
 	}
 	free(s->images);
+	/* after the images: members point into the archives' mappings */
+	core_libs_free(s);
 	for (size_t i = 0; i < s->ndefines; i++)
 		free(s->defines[i].name);
 	free(s->defines);
@@ -240,9 +244,9 @@ const objload_format *core_probe(objload_session *s, const uint8_t *bytes,
 	return NULL;
 }
 
-static objload_status add_image(objload_session *s, const char *name,
-				const void *bytes, size_t len, void *mapping,
-				size_t mapping_len, int mapped)
+objload_status core_add_image(objload_session *s, const char *name,
+			      const void *bytes, size_t len, void *mapping,
+			      size_t mapping_len, int mapped)
 {
 	uint64_t t0 = core_now_ns();
 	const objload_format *f;
@@ -300,7 +304,10 @@ objload_status objload_add_memory(objload_session *s, const char *name,
 		return core_error(s, OBJLOAD_ERR_ARGUMENT, "no bytes");
 	if (s->linked)
 		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
-	return add_image(s, name ? name : "<memory>", bytes, len, NULL, 0, 0);
+	if (core_archive_probe(bytes, len))
+		return core_archive_add(s, name ? name : "<memory>", bytes, len,
+					NULL, 0, 0);
+	return core_add_image(s, name ? name : "<memory>", bytes, len, NULL, 0, 0);
 }
 
 objload_status objload_add_file(objload_session *s, const char *path)
@@ -339,7 +346,9 @@ objload_status objload_add_file(objload_session *s, const char *path)
 		}
 	}
 	close(fd);
-	return add_image(s, path, map, len, map, len, map != NULL);
+	if (core_archive_probe(map, len))
+		return core_archive_add(s, path, map, len, map, len, map != NULL);
+	return core_add_image(s, path, map, len, map, len, map != NULL);
 }
 
 objload_status objload_get_metrics(const objload_session *s, objload_metrics *out)

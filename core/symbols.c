@@ -11,9 +11,13 @@
  *      are an error; of several COMDAT groups with one key the first
  *      loaded wins and the others' sections are discarded;
  *   2. the user's definitions (objload_define, --define);
- *   3. objload's runtime helpers (atexit, __dso_handle: see runtime.c);
- *   4. the host process: its global scope, then its math library;
- *   5. an undefined weak reference becomes 0.
+ *   3. archive members, loaded on demand before anything is resolved
+ *      (core/archive.c): a member that defines a referenced symbol that
+ *      neither 1 nor 2 defines joins the images of 1;
+ *   4. objload's runtime helpers (atexit, __dso_handle: see runtime.c);
+ *   5. the host process: its global scope, the shared libraries -l
+ *      opened for the session, then its math library;
+ *   6. an undefined weak reference becomes 0.
  *
  * Only symbols that some relocation references are resolved; whatever is
  * left unresolved is reported in one error listing every name.
@@ -24,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/archive.h"
 #include "core/core.h"
 
 static int strength_of(const objload_symbol *sym)
@@ -147,6 +152,9 @@ static void *host_lookup(objload_session *s, const char *name)
 
 	dlerror();
 	p = dlsym(RTLD_DEFAULT, name);
+	if (p)
+		return p;
+	p = core_libs_lookup(s, name);
 	if (p)
 		return p;
 	if (!s->libm)
@@ -312,7 +320,7 @@ static objload_status report_unresolved(objload_session *s)
 			if (!sym->cname || sym->binding == OBJLOAD_BIND_LOCAL ||
 			    ci->res[j].kind != RES_NONE ||
 			    !hashmap_get_str(&s->global_index, sym->cname, &gi) ||
-			    !s->globals[gi].unresolved)
+			    s->globals[gi].unresolved != 1)
 				continue;
 			s->globals[gi].unresolved = 2;   /* listed */
 			if (end - p > 64) {
@@ -331,6 +339,9 @@ objload_status core_resolve_symbols(objload_session *s)
 {
 	objload_status st;
 
+	st = core_archive_load_members(s);
+	if (st)
+		return st;
 	for (size_t i = 0; i < s->nimages; i++) {
 		objload_image *img = s->images[i];
 		core_image *ci = core_of(img);
@@ -380,8 +391,9 @@ objload_status objload_lookup(objload_session *s, const char *name, void **out)
 
 	if (!s || !name || !out)
 		return OBJLOAD_ERR_ARGUMENT;
-	if (!s->linked)
-		return core_error(s, OBJLOAD_ERR_STATE, "the session is not linked yet");
+	if (!s->link_ok)
+		return core_error(s, OBJLOAD_ERR_STATE, s->linked ?
+				  "the session's link failed" : "the session is not linked yet");
 	if (!hashmap_get_str(&s->global_index, name, &gi) ||
 	    !s->globals[gi].strength || s->globals[gi].hidden)
 		return core_error(s, OBJLOAD_ERR_UNDEFINED,

@@ -106,6 +106,48 @@ typedef struct objload_memory_manager {
 /* The default: mmap, read-write while linking, final protections after. */
 const objload_memory_manager *objload_mmap_memory_manager(void);
 
+/* The scattering manager (core/mem_scatter.c): places every segment of an
+ * independent layout at least `stride` bytes after the end of the one
+ * before it, so no two segments are within 4 GiB of each other and every
+ * cross-segment branch needs a stub.  For studying per-section loading;
+ * a contiguous request is placed as one block, also `stride` apart from
+ * the previous one.  Segments whose window is constrained are placed
+ * inside the window (as close to scattered as it allows).  The caller owns
+ * the context; it must outlive the sessions that use it and must not be
+ * used by two links at once.  Zero fields take the defaults. */
+typedef struct objload_scatter_ctx {
+	uint64_t hint;    /* first address tried; 0: 0x100000000000 (16 TiB) */
+	uint64_t stride;  /* gap after each segment, raised to >= 4 GiB */
+	uint64_t next;    /* state: next address to try (0: start at hint) */
+} objload_scatter_ctx;
+
+const objload_memory_manager *objload_scatter_memory_manager(void);
+
+/* The arena manager (core/mem_arena.c): packs the segments of many small
+ * links into shared chunks, one pool per final protection, like GHC's m32
+ * allocator.  Read-write data is packed across links; code and read-only
+ * data are packed within one link and each link starts them on a fresh
+ * page, because a page is made read-only or executable when its link is
+ * finalized and is never written again.  Pass the arena as the manager's
+ * ctx; it must outlive every session that uses it.  Not thread-safe. */
+typedef struct objload_arena objload_arena;
+
+/* chunk_size: bytes mapped at a time, 0 for 1 MiB. */
+objload_status objload_arena_new(size_t chunk_size, objload_arena **out);
+/* Unmaps everything: call after freeing the sessions that used it. */
+void objload_arena_free(objload_arena *arena);
+const objload_memory_manager *objload_arena_memory_manager(void);
+
+typedef struct objload_arena_stats {
+	uint64_t chunks;          /* live OS mappings made by the arena */
+	uint64_t bytes_mapped;
+	uint64_t bytes_allocated; /* live segment bytes */
+	uint64_t pages_sealed;    /* pages made read-only or executable */
+} objload_arena_stats;
+
+void objload_arena_get_stats(const objload_arena *arena,
+			     objload_arena_stats *out);
+
 /* ---- Metrics ---------------------------------------------------------- */
 
 typedef enum objload_phase {
@@ -135,6 +177,10 @@ typedef struct objload_metrics {
 	uint64_t stubs;
 	uint64_t relocations;
 	uint64_t out_of_range;
+	uint64_t archives;           /* static archives added */
+	uint64_t archive_members;    /* members loaded from them */
+	uint64_t archive_imports;    /* Microsoft import members left to the host */
+	uint64_t shared_libraries;   /* libraries -l dlopen()ed for the session */
 	uint64_t phase_ns[OBJLOAD_PHASE_COUNT];
 	/* relocations applied per arch kind; names from objload_kind_name() */
 	size_t nkinds;
@@ -172,6 +218,60 @@ objload_status objload_add_file(objload_session *session, const char *path);
 objload_status objload_add_memory(objload_session *session, const char *name,
 				  const void *bytes, size_t len);
 
+/* ---- Archives and the host's libraries (docs/archives.md) ----------- */
+
+/* objload_add_file and objload_add_memory also take static archives (GNU,
+ * thin, BSD/Darwin and Microsoft lib ar containers): the archive is mapped,
+ * validated and kept; its members are not parsed yet.  At link time a
+ * member is loaded when it defines a symbol an image references that no
+ * image and no objload_define() defines, as a linker does: archives are
+ * searched in the order added, all of them again while any loads a member,
+ * until nothing changes.  A loaded member points into the archive's
+ * mapping (nothing is copied). */
+
+/* Archives added from now on load every member (on: ld's --whole-archive,
+ * off: --no-whole-archive; off by default). */
+objload_status objload_set_whole_archive(objload_session *session, int enabled);
+
+/* A directory searched by objload_add_library before the system's
+ * (/usr/local/lib, /usr/lib/x86_64-linux-gnu, /lib/x86_64-linux-gnu,
+ * /usr/lib, /lib), in the order added: ld's -LDIR. */
+objload_status objload_add_search_dir(objload_session *session, const char *dir);
+
+/* ld's -lNAME.  `name` is "-lNAME" or "NAME": each search directory in turn
+ * is tried for libNAME.so then libNAME.a; "-l:FILE" looks for exactly FILE;
+ * a name with a '/' is a path.  An archive is added as by objload_add_file;
+ * a shared library is dlopen()ed into a handle the session keeps, searched
+ * for undefined symbols after the host's global scope and closed when the
+ * session is freed; a GNU ld script (Debian's libc.so) is followed: its
+ * GROUP, INPUT and AS_NEEDED files are added the same way. */
+objload_status objload_add_library(objload_session *session, const char *name);
+
+typedef struct objload_archive_info {
+	const char *path;
+	const char *flavor;     /* "gnu", "thin", "bsd" or "coff" */
+	size_t members;         /* members (the index and name tables excluded) */
+	size_t index_symbols;   /* entries of the symbol index */
+	int has_index;          /* 0: members are scanned for definitions */
+	int whole;              /* every member is loaded */
+	size_t loaded;          /* members loaded into the session so far */
+} objload_archive_info;
+
+typedef struct objload_archive_member {
+	const char *name;
+	uint64_t offset;        /* of the member header in the archive */
+	uint64_t size;
+	int loaded;             /* loaded (or, for an import, left to the host) */
+	int import;             /* a Microsoft short import member */
+} objload_archive_member;
+
+size_t objload_archive_count(const objload_session *session);
+objload_status objload_get_archive_info(const objload_session *session,
+					size_t index, objload_archive_info *out);
+objload_status objload_get_archive_member(const objload_session *session,
+					  size_t index, size_t member,
+					  objload_archive_member *out);
+
 /* Plan, allocate, resolve, relocate, finalize, then run constructors.  One
  * link per session. */
 objload_status objload_link(objload_session *session);
@@ -201,6 +301,55 @@ objload_status objload_link_at(objload_session *session, uint64_t base);
  * `base` (gaps zero-filled).  Valid until the session is freed. */
 objload_status objload_get_flat_image(objload_session *session,
 				      const void **bytes, size_t *len);
+
+/* ---- Inspecting a link's placement (core/inspect.c) ----------------- */
+
+typedef enum objload_piece_kind {
+	OBJLOAD_PIECE_SECTION,
+	OBJLOAD_PIECE_GOT,
+	OBJLOAD_PIECE_STUBS,
+	OBJLOAD_PIECE_COMMONS,
+	OBJLOAD_PIECE_THUNKS,
+} objload_piece_kind;
+
+/* A segment is what the memory manager placed; a piece is a section, GOT,
+ * stub block, common block or thunk block inside a segment. */
+typedef struct objload_segment_info {
+	const char *name;
+	uint64_t target;   /* where it runs */
+	uint64_t size;
+	int prot;          /* final protection, OBJLOAD_PROT_* */
+	objload_piece_kind kind;   /* of its first piece */
+} objload_segment_info;
+
+typedef struct objload_piece_info {
+	const char *name;  /* section name, or "got", "stubs", ... */
+	const char *file;  /* image path for sections, else NULL */
+	uint64_t target;
+	uint64_t size;
+	int prot;
+	objload_piece_kind kind;
+	size_t segment;    /* index for objload_get_segment */
+} objload_piece_info;
+
+/* A branch the relocator sent through a stub because its target was out
+ * of reach: from the fixup at `from`, via the stub at `stub`, to `to`. */
+typedef struct objload_jump_info {
+	uint64_t from, stub, to;
+} objload_jump_info;
+
+/* All valid after objload_link or objload_link_at succeeded, until the
+ * session is freed; counts are 0 before. */
+size_t objload_segment_count(const objload_session *session);
+objload_status objload_get_segment(const objload_session *session, size_t index,
+				   objload_segment_info *out);
+size_t objload_piece_count(const objload_session *session);
+objload_status objload_get_piece(const objload_session *session, size_t index,
+				 objload_piece_info *out);
+/* Long jumps are recomputed from the plan: O(relocations). */
+size_t objload_jump_count(const objload_session *session);
+objload_status objload_get_jumps(const objload_session *session,
+				 objload_jump_info *out, size_t max, size_t *count);
 
 /* After a link: one line per section and symbol (locals included),
  * "ADDRESS SIZE KIND NAME", with the target address in hex. */

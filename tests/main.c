@@ -17,6 +17,14 @@ static const struct {
 	{ "arch_x86_64", objload_test_register_arch_x86_64 },
 	{ "elf", objload_test_register_elf },
 	{ "e2e", objload_test_register_e2e },
+	{ "coff", objload_test_register_coff },
+	{ "e2e_coff", objload_test_register_e2e_coff },
+	{ "core", objload_test_register_core },
+	{ "cli", objload_test_register_cli },
+	{ "compare", objload_test_register_compare },
+	{ "macho", objload_test_register_macho },
+	{ "e2e_macho", objload_test_register_e2e_macho },
+	{ "archive", objload_test_register_archive },
 };
 
 static int wanted(const char *name, int argc, char **argv)

@@ -2,10 +2,14 @@
  * objload: the command-line tool.
  *
  *   objload run [--strategy=auto|whole|section] [--entry=SYM]
- *               [--define=SYM=ADDR]... FILE... [-- ARGS...]
+ *               [--define=SYM=ADDR]... [--stats] INPUT... [-- ARGS...]
  *   objload info [--strategy=...] FILE...
  *   objload link --base=ADDR [--strategy=...] [--define=SYM=ADDR]...
- *               [--map=FILE] -o OUT FILE...
+ *               [--map=FILE] [--stats] -o OUT INPUT...
+ *
+ * INPUT is an object or archive FILE, -LDIR, -lNAME, --whole-archive or
+ * --no-whole-archive, taken in order as ld takes them (every -L applies
+ * to every -l).
  *
  * Exit status: what the entry point returned for `run`; 1 for a load or
  * link error ("objload: FILE: message"); 2 for a usage error.
@@ -18,13 +22,15 @@
 
 #include "objload.h"
 #include "objload/plugin.h"
+#include "tools/compare.h"
 
 static const char usage_text[] =
 	"usage: objload run [--strategy=auto|whole|section] [--entry=SYM]\n"
-	"                   [--define=SYM=ADDR]... FILE... [-- ARGS...]\n"
+	"                   [--define=SYM=ADDR]... [--stats] INPUT... [-- ARGS...]\n"
 	"       objload info [--strategy=auto|whole|section] FILE...\n"
 	"       objload link --base=ADDR [--strategy=...] [--define=SYM=ADDR]...\n"
-	"                    [--map=FILE] -o OUT FILE...\n"
+	"                    [--map=FILE] [--stats] -o OUT INPUT...\n"
+	"       objload compare [--json|--csv] [--svg=FILE] [--entry=SYM] FILE... [-- ARGS]\n"
 	"       objload --help | --version\n"
 	"\n"
 	"run   load FILEs into one session, link them with each other and the\n"
@@ -36,6 +42,20 @@ static const char usage_text[] =
 	"      running anything and write the image as a flat file starting at\n"
 	"      ADDR; --map writes each section's and symbol's target address.\n"
 	"      The host is not searched: --define what the target provides.\n"
+	"\n"
+	"INPUT is an object file, a static archive (members are loaded when they\n"
+	"define a symbol still undefined, as a linker does), or:\n"
+	"  -LDIR               search DIR for -l before the system directories\n"
+	"  -lNAME              libNAME.so (opened for host lookups) or libNAME.a;\n"
+	"                      -l:FILE looks for exactly FILE\n"
+	"  --whole-archive     archives after this load every member\n"
+	"  --no-whole-archive  back to loading members on demand\n"
+	"--stats prints what was loaded (images, archive members, libraries)\n"
+	"to stderr after the link.  `info` on an archive lists its members.\n"
+	"\n"
+	"compare  load FILEs once per strategy (whole, section, section scattered\n"
+	"      4 GiB apart), each in a child process, and tabulate the metrics\n"
+	"      (see docs/memory-managers.md).\n"
 	"\n"
 	"Symbol names are C-level names; each format's decoration is applied\n"
 	"by objload.  Load or link errors exit 1, usage errors exit 2.\n";
@@ -50,6 +70,15 @@ struct options {
 	const char *entry;
 	const char **files;
 	int nfiles;
+	/* files, libraries and archive modes in command-line order */
+	struct input {
+		char kind;   /* 'f' file, 'l' library, 'W'/'w' whole archive on/off */
+		const char *arg;
+	} *inputs;
+	int ninputs;
+	const char **dirs;
+	int ndirs;
+	int stats;
 	char **args;
 	int nargs;
 	struct {
@@ -87,7 +116,9 @@ static int parse_options(int argc, char **argv, struct options *o, enum command 
 
 	o->files = calloc((size_t)argc + 1, sizeof(*o->files));
 	o->defines = calloc((size_t)argc + 1, sizeof(*o->defines));
-	if (!o->files || !o->defines) {
+	o->inputs = calloc((size_t)argc + 1, sizeof(*o->inputs));
+	o->dirs = calloc((size_t)argc + 1, sizeof(*o->dirs));
+	if (!o->files || !o->defines || !o->inputs || !o->dirs) {
 		fprintf(stderr, "objload: out of memory\n");
 		return 1;
 	}
@@ -134,13 +165,30 @@ static int parse_options(int argc, char **argv, struct options *o, enum command 
 				return usage_error("bad address in '%s'", a);
 			o->defines[o->ndefines].name = strndup(a + 9, (size_t)(eq - a - 9));
 			o->defines[o->ndefines++].addr = v;
+		} else if (cmd != CMD_INFO && (strncmp(a, "-L", 2) == 0 ||
+					       strncmp(a, "-l", 2) == 0)) {
+			const char *v = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
+
+			if (!v || !*v)
+				return usage_error("%s needs an argument", a);
+			if (a[1] == 'L')
+				o->dirs[o->ndirs++] = v;
+			else
+				o->inputs[o->ninputs++] = (struct input){ 'l', v };
+		} else if (cmd != CMD_INFO && strcmp(a, "--whole-archive") == 0) {
+			o->inputs[o->ninputs++] = (struct input){ 'W', a };
+		} else if (cmd != CMD_INFO && strcmp(a, "--no-whole-archive") == 0) {
+			o->inputs[o->ninputs++] = (struct input){ 'w', a };
+		} else if (cmd != CMD_INFO && strcmp(a, "--stats") == 0) {
+			o->stats = 1;
 		} else if (a[0] == '-' && a[1]) {
 			return usage_error("unknown option '%s'", a);
 		} else {
 			o->files[o->nfiles++] = a;
+			o->inputs[o->ninputs++] = (struct input){ 'f', a };
 		}
 	}
-	if (!o->nfiles)
+	if (!o->nfiles && !o->ninputs)
 		return usage_error("no input files%s", "");
 	if (cmd == CMD_LINK && (!o->have_base || !o->output))
 		return usage_error("link needs --base=ADDR and -o OUT%s", "");
@@ -153,6 +201,8 @@ static void free_options(struct options *o)
 		free(o->defines[i].name);
 	free(o->defines);
 	free(o->files);
+	free(o->inputs);
+	free(o->dirs);
 }
 
 static int fail(objload_session *s)
@@ -169,10 +219,44 @@ static int load_inputs(objload_session *s, const struct options *o)
 	for (int i = 0; i < o->ndefines; i++)
 		if (objload_define(s, o->defines[i].name, o->defines[i].addr))
 			return -1;
-	for (int i = 0; i < o->nfiles; i++)
-		if (objload_add_file(s, o->files[i]))
+	for (int i = 0; i < o->ndirs; i++)
+		if (objload_add_search_dir(s, o->dirs[i]))
 			return -1;
+	for (int i = 0; i < o->ninputs; i++) {
+		const struct input *in = &o->inputs[i];
+		objload_status st;
+
+		if (in->kind == 'f')
+			st = objload_add_file(s, in->arg);
+		else if (in->kind == 'l')
+			st = objload_add_library(s, in->arg);
+		else
+			st = objload_set_whole_archive(s, in->kind == 'W');
+		if (st)
+			return -1;
+	}
 	return 0;
+}
+
+/* --stats: what the link loaded, on stderr (stdout is the program's). */
+static void print_stats(objload_session *s)
+{
+	objload_metrics m;
+
+	if (objload_get_metrics(s, &m))
+		return;
+	fprintf(stderr, "objload: stats: images %" PRIu64 ", archives %" PRIu64
+		", archive members loaded %" PRIu64 ", imports left to the host %" PRIu64
+		", shared libraries %" PRIu64 ", relocations %" PRIu64 "\n",
+		m.images, m.archives, m.archive_members, m.archive_imports,
+		m.shared_libraries, m.relocations);
+	for (size_t i = 0; i < objload_archive_count(s); i++) {
+		objload_archive_info ai;
+
+		if (objload_get_archive_info(s, i, &ai) == OBJLOAD_OK)
+			fprintf(stderr, "objload: stats: %s: %zu of %zu members loaded\n",
+				ai.path, ai.loaded, ai.members);
+	}
 }
 
 static int cmd_run(int argc, char **argv)
@@ -203,7 +287,9 @@ static int cmd_run(int argc, char **argv)
 		objload_session_free(s);
 		return 1;
 	}
-	pargv[0] = (char *)o.files[0];
+	if (o.stats)
+		print_stats(s);
+	pargv[0] = (char *)(o.nfiles ? o.files[0] : "a.out");
 	for (int i = 0; i < o.nargs; i++)
 		pargv[i + 1] = o.args[i];
 	if (objload_run_main(s, o.entry, o.nargs + 1, pargv, &status)) {
@@ -338,6 +424,26 @@ static void print_image(const objload_image *img, objload_strategy forced)
 	}
 }
 
+static void print_archive(const objload_session *s)
+{
+	objload_archive_info ai;
+
+	if (objload_get_archive_info(s, 0, &ai))
+		return;
+	printf("archive: %s\n", ai.path);
+	printf("flavor: %s\n", ai.flavor);
+	printf("index: %s (%zu symbols)\n", ai.has_index ? "yes" : "no", ai.index_symbols);
+	printf("members: %zu\n", ai.members);
+	for (size_t j = 0; j < ai.members; j++) {
+		objload_archive_member m;
+
+		if (objload_get_archive_member(s, 0, j, &m))
+			break;
+		printf("  member %zu %s offset=0x%" PRIx64 " size=%" PRIu64 "%s\n",
+		       j, m.name, m.offset, m.size, m.import ? " import" : "");
+	}
+}
+
 static int cmd_info(int argc, char **argv)
 {
 	struct options o = { 0 };
@@ -361,7 +467,10 @@ static int cmd_info(int argc, char **argv)
 		}
 		if (i)
 			printf("\n");
-		print_image(objload_get_image(s, 0), o.strategy);
+		if (objload_archive_count(s))
+			print_archive(s);
+		else
+			print_image(objload_get_image(s, 0), o.strategy);
 		objload_session_free(s);
 	}
 	free_options(&o);
@@ -391,6 +500,8 @@ static int cmd_link(int argc, char **argv)
 		free_options(&o);
 		return fail(s);
 	}
+	if (o.stats)
+		print_stats(s);
 	f = fopen(o.output, "wb");
 	if (!f || fwrite(bytes, 1, len, f) != len || fclose(f) != 0) {
 		fprintf(stderr, "objload: %s: %s\n", o.output, strerror(errno));
@@ -430,5 +541,7 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 2, argv + 2);
 	if (strcmp(argv[1], "link") == 0)
 		return cmd_link(argc - 2, argv + 2);
+	if (strcmp(argv[1], "compare") == 0)
+		return objload_compare_main(argc - 2, argv + 2);
 	return usage_error("unknown command '%s'", argv[1]);
 }

@@ -311,6 +311,182 @@ static objload_status x86_64_write_bind_thunk(uint8_t *work, uint64_t at,
 }
 
 /*
+ * Calling-convention thunks between System V (the host's) and Microsoft
+ * x64 (COFF objects).  Both are generic: they move up to six integer or
+ * pointer arguments between the conventions' registers and stack slots,
+ * and pass xmm0-xmm3 through untouched, which is right for functions
+ * whose floating-point arguments are all doubles (sqrt, pow, atan2) and
+ * wrong for mixed integer/double argument lists (ldexp, frexp: the
+ * bridge in abi/ms_x64 wraps those).  Not supported: more than six
+ * arguments, variadic callees (the bridge wraps printf and friends),
+ * structures passed or returned by value, long double.  The result comes
+ * back in rax or xmm0 in both conventions.
+ *
+ * Microsoft x64 code calling a System V function (MS -> SysV):
+ *   the callee may clobber rdi, rsi and xmm6-xmm15, which the Microsoft
+ *   caller expects preserved, so the thunk saves them in its own frame;
+ *   arguments 1-4 move rcx, rdx, r8, r9 -> rdi, rsi, rdx, rcx, and 5-6
+ *   are read from the caller's stack (above its return address and the
+ *   32-byte shadow space) into r8, r9.  %al (the vector-register count a
+ *   System V variadic callee reads) is set to 0.
+ *
+ *	f3 0f 1e fa		endbr64
+ *	57 56			push %rdi; push %rsi
+ *	48 81 ec a8 00 00 00	sub $168, %rsp (16-aligned again)
+ *	66 [44] 0f 7f 84 24 d32	movdqa %xmm6..15, 0..144(%rsp)
+ *	48 89 cf; 48 89 d6	mov %rcx, %rdi; mov %rdx, %rsi
+ *	4c 89 c2; 4c 89 c9	mov %r8, %rdx; mov %r9, %rcx
+ *	4c 8b 84 24 e0 00 00 00	mov 224(%rsp), %r8 (argument 5)
+ *	4c 8b 8c 24 e8 00 00 00	mov 232(%rsp), %r9 (argument 6)
+ *	49 bb <8 bytes>		movabs $dest, %r11
+ *	31 c0; 41 ff d3		xor %eax, %eax; call *%r11
+ *	66 [44] 0f 6f ...	movdqa back, add $168, pop, pop, ret
+ *
+ * System V code calling a Microsoft x64 function (SysV -> MS):
+ *   the Microsoft callee preserves everything System V needs preserved
+ *   (rbx, rbp, r12-r15) and more; it may use the 32 bytes above its
+ *   return address as shadow space and expects rsp 16-aligned at the
+ *   call.  The thunk reserves 56 bytes (32 shadow + arguments 5 and 6 +
+ *   8 to realign), moves rdi, rsi, rdx, rcx -> rcx, rdx, r8, r9 and
+ *   r8, r9 -> the stack slots of arguments 5 and 6.
+ */
+enum {
+	X86_64_CC_THUNK_SIZE = 320,
+	X86_64_MS_SAVE = 168,   /* xmm6-15 (160) + 8 to realign */
+};
+
+struct x86_64_emit {
+	uint8_t *p;
+	uint8_t *end;
+};
+
+static void x86_64_emit(struct x86_64_emit *e, const uint8_t *b, size_t n)
+{
+	if ((size_t)(e->end - e->p) < n) {
+		e->p = e->end + 1;   /* overflow marker: checked by the caller */
+		return;
+	}
+	memcpy(e->p, b, n);
+	e->p += n;
+}
+
+static void x86_64_emit_le(struct x86_64_emit *e, uint64_t v, unsigned width)
+{
+	uint8_t le[8];
+
+	if (e->p > e->end)
+		return;
+	x86_64_put_le(le, v, width);
+	x86_64_emit(e, le, width);
+}
+
+/* movdqa %xmmN, disp32(%rsp) (store) or movdqa disp32(%rsp), %xmmN. */
+static void x86_64_emit_xmm_spill(struct x86_64_emit *e, unsigned n, uint32_t disp,
+				  int load)
+{
+	uint8_t b[5];
+	size_t k = 0;
+
+	if (e->p > e->end)
+		return;
+	b[k++] = 0x66;
+	if (n >= 8)
+		b[k++] = 0x44;   /* REX.R */
+	b[k++] = 0x0f;
+	b[k++] = load ? 0x6f : 0x7f;
+	x86_64_emit(e, b, k);
+	b[0] = (uint8_t)(0x84 | (n & 7) << 3);   /* mod 10, r/m 100: SIB */
+	b[1] = 0x24;                              /* base rsp */
+	x86_64_emit(e, b, 2);
+	x86_64_emit_le(e, disp, 4);
+}
+
+static void x86_64_ms_to_sysv(struct x86_64_emit *e, uint64_t dest)
+{
+	static const uint8_t prologue[] = {
+		0x57, 0x56,                               /* push %rdi; push %rsi */
+		0x48, 0x81, 0xec, X86_64_MS_SAVE, 0, 0, 0, /* sub $168, %rsp */
+	};
+	/* arguments 5, 6: caller's rsp + 8 (return) + 32 (shadow) = entry
+	 * rsp + 40, and entry rsp = rsp + 168 + 16 */
+	static const uint8_t args[] = {
+		0x4c, 0x8b, 0x84, 0x24, X86_64_MS_SAVE + 16 + 40, 0, 0, 0, /* mov ..,%r8 */
+		0x4c, 0x8b, 0x8c, 0x24, X86_64_MS_SAVE + 16 + 48, 0, 0, 0, /* mov ..,%r9 */
+		0x48, 0x89, 0xcf,       /* mov %rcx, %rdi */
+		0x48, 0x89, 0xd6,       /* mov %rdx, %rsi */
+		0x4c, 0x89, 0xc2,       /* mov %r8, %rdx -- before r8 is reloaded */
+		0x4c, 0x89, 0xc9,       /* mov %r9, %rcx */
+	};
+	static const uint8_t call[] = {
+		0x31, 0xc0,             /* xor %eax, %eax */
+		0x41, 0xff, 0xd3,       /* call *%r11 */
+	};
+	static const uint8_t epilogue[] = {
+		0x48, 0x81, 0xc4, X86_64_MS_SAVE, 0, 0, 0, /* add $168, %rsp */
+		0x5e, 0x5f, 0xc3,       /* pop %rsi; pop %rdi; ret */
+	};
+	static const uint8_t movabs_r11[] = { 0x49, 0xbb };
+
+	x86_64_emit(e, x86_64_endbr64, sizeof(x86_64_endbr64));
+	x86_64_emit(e, prologue, sizeof(prologue));
+	for (unsigned n = 6; n < 16; n++)
+		x86_64_emit_xmm_spill(e, n, (n - 6) * 16, 0);
+	/* r8/r9 hold arguments 3/4 and must reach rdx/rcx before arguments
+	 * 5/6 are loaded into them: emit the register moves first */
+	x86_64_emit(e, args + 16, sizeof(args) - 16);
+	x86_64_emit(e, args, 16);
+	x86_64_emit(e, movabs_r11, sizeof(movabs_r11));
+	x86_64_emit_le(e, dest, 8);
+	x86_64_emit(e, call, sizeof(call));
+	for (unsigned n = 6; n < 16; n++)
+		x86_64_emit_xmm_spill(e, n, (n - 6) * 16, 1);
+	x86_64_emit(e, epilogue, sizeof(epilogue));
+}
+
+static void x86_64_sysv_to_ms(struct x86_64_emit *e, uint64_t dest)
+{
+	static const uint8_t body[] = {
+		0x48, 0x83, 0xec, 0x38,                 /* sub $56, %rsp */
+		0x4c, 0x89, 0x44, 0x24, 0x20,           /* mov %r8, 32(%rsp) */
+		0x4c, 0x89, 0x4c, 0x24, 0x28,           /* mov %r9, 40(%rsp) */
+		0x49, 0x89, 0xd0,                       /* mov %rdx, %r8 */
+		0x49, 0x89, 0xc9,                       /* mov %rcx, %r9 */
+		0x48, 0x89, 0xf9,                       /* mov %rdi, %rcx */
+		0x48, 0x89, 0xf2,                       /* mov %rsi, %rdx */
+		0x48, 0xb8,                             /* movabs $dest, %rax */
+	};
+	static const uint8_t tail[] = {
+		0xff, 0xd0,                             /* call *%rax */
+		0x48, 0x83, 0xc4, 0x38,                 /* add $56, %rsp */
+		0xc3,                                   /* ret */
+	};
+
+	x86_64_emit(e, x86_64_endbr64, sizeof(x86_64_endbr64));
+	x86_64_emit(e, body, sizeof(body));
+	x86_64_emit_le(e, dest, 8);
+	x86_64_emit(e, tail, sizeof(tail));
+}
+
+static objload_status x86_64_write_cc_thunk(uint8_t *work, uint64_t at, uint64_t dest,
+					    objload_callconv from, objload_callconv to)
+{
+	struct x86_64_emit e = { .p = work, .end = work + X86_64_CC_THUNK_SIZE };
+
+	(void)at;       /* position-independent */
+	if (!work)
+		return OBJLOAD_ERR_ARGUMENT;
+	if (!((from == OBJLOAD_CC_MS_X64 && to == OBJLOAD_CC_SYSV) ||
+	      (from == OBJLOAD_CC_SYSV && to == OBJLOAD_CC_MS_X64)))
+		return OBJLOAD_ERR_UNSUPPORTED;   /* nothing written */
+	memset(work, 0xcc, X86_64_CC_THUNK_SIZE);
+	if (from == OBJLOAD_CC_MS_X64)
+		x86_64_ms_to_sysv(&e, dest);
+	else
+		x86_64_sysv_to_ms(&e, dest);
+	return e.p > e.end ? OBJLOAD_ERR_ARGUMENT : OBJLOAD_OK;
+}
+
+/*
  * Nothing to do: x86 keeps instruction fetch coherent with stores in
  * hardware (Intel SDM vol. 3A, 11.6 "Self-modifying code"), and loaded
  * code is only entered by a jump or call after the mprotect that makes
@@ -338,4 +514,6 @@ const arch_ops arch_x86_64 = {
 	.bind_thunk_size = X86_64_BIND_THUNK_SIZE,
 	.write_bind_thunk = x86_64_write_bind_thunk,
 	.flush_icache = x86_64_flush_icache,
+	.cc_thunk_size = X86_64_CC_THUNK_SIZE,
+	.write_cc_thunk = x86_64_write_cc_thunk,
 };

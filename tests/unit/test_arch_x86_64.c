@@ -939,6 +939,114 @@ static void test_names(void)
 			       "?");
 }
 
+/* ---- Calling-convention thunks, executed ------------------------------- */
+
+/* System V targets of MS -> SysV thunks; the second clobbers every
+ * register the Microsoft caller expects preserved. */
+static long cc_sysv6(long a, long b, long c, long d, long e, long f)
+{
+	return a + 10 * b + 100 * c + 1000 * d + 10000 * e + 100000 * f;
+}
+
+static long cc_sysv_clobber(long a, long b)
+{
+	__asm__ volatile("mov $-1, %%rdi; mov $-1, %%rsi; pcmpeqd %%xmm6, %%xmm6;"
+			 "pcmpeqd %%xmm9, %%xmm9; pcmpeqd %%xmm15, %%xmm15"
+			 ::: "rdi", "rsi", "xmm6", "xmm9", "xmm15");
+	return a - b;
+}
+
+static double cc_sysv_pow2(double x, double y)
+{
+	return x * 100 + y;
+}
+
+/* Microsoft x64 targets of SysV -> MS thunks. */
+static __attribute__((ms_abi)) long cc_ms6(long a, long b, long c, long d, long e, long f)
+{
+	return a + 10 * b + 100 * c + 1000 * d + 10000 * e + 100000 * f;
+}
+
+/* Formats a double, which the host's printf does with aligned SSE
+ * stores (a misaligned stack faults), and at -O0 spills its argument to
+ * its shadow space as Microsoft x64 allows. */
+static __attribute__((ms_abi, noinline)) long cc_ms_shadow(long a)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%.1f", (double)a / 2);
+	return a + (long)strlen(buf);
+}
+
+/* Call an MS -> SysV thunk from code that keeps values in rdi, rsi and
+ * xmm6 / xmm9 / xmm15 across the call, and report whether they
+ * survived.  The red zone is stepped over. */
+static long cc_call_ms_preserving(uint64_t thunk, long a, long b, int *kept)
+{
+	register uint64_t rdi __asm__("rdi") = 0x1111;
+	register uint64_t rsi __asm__("rsi") = 0x2222;
+	register double x6 __asm__("xmm6") = 6.5;
+	register double x9 __asm__("xmm9") = 9.5;
+	register double x15 __asm__("xmm15") = 15.5;
+	register long rcx __asm__("rcx") = a;
+	register long rdx __asm__("rdx") = b;
+	long ret;
+
+	__asm__ volatile("lea -128(%%rsp), %%rsp; push %%rbx; mov %%rsp, %%rbx;"
+			 "and $-16, %%rsp; sub $32, %%rsp; call *%[t]; mov %%rbx, %%rsp;"
+			 "pop %%rbx; lea 128(%%rsp), %%rsp"
+			 : "=a"(ret), "+D"(rdi), "+S"(rsi), "+x"(x6), "+x"(x9), "+x"(x15),
+			   "+c"(rcx), "+d"(rdx)
+			 : [t] "r"(thunk)
+			 : "r8", "r9", "r10", "r11", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4",
+			   "xmm5", "memory", "cc");
+	*kept = rdi == 0x1111 && rsi == 0x2222 && x6 == 6.5 && x9 == 9.5 && x15 == 15.5;
+	return ret;
+}
+
+static void test_cc_thunks(void)
+{
+	const arch_ops *a = &arch_x86_64;
+	size_t len = (size_t)sysconf(_SC_PAGESIZE);
+	unsigned sz = a->cc_thunk_size;
+	uint8_t *page, scratch[8];
+	int kept = 0;
+
+	CU_ASSERT_FATAL(a->write_cc_thunk != NULL);
+	CU_ASSERT_FATAL(sz >= 16 && sz % 16 == 0 && 6 * sz <= len);
+	CU_ASSERT_EQUAL(a->write_cc_thunk(scratch, 0, 0, OBJLOAD_CC_SYSV, OBJLOAD_CC_SYSV),
+			OBJLOAD_ERR_UNSUPPORTED);
+	page = map_rw(len);
+	CU_ASSERT_FATAL(page != NULL);
+	CU_ASSERT_EQUAL(a->write_cc_thunk(page, 0, addr_of((void (*)(void))cc_sysv6),
+					  OBJLOAD_CC_MS_X64, OBJLOAD_CC_SYSV), OBJLOAD_OK);
+	CU_ASSERT_EQUAL(a->write_cc_thunk(page + sz, 0, addr_of((void (*)(void))cc_sysv_clobber),
+					  OBJLOAD_CC_MS_X64, OBJLOAD_CC_SYSV), OBJLOAD_OK);
+	CU_ASSERT_EQUAL(a->write_cc_thunk(page + 2 * sz, 0, addr_of((void (*)(void))cc_sysv_pow2),
+					  OBJLOAD_CC_MS_X64, OBJLOAD_CC_SYSV), OBJLOAD_OK);
+	CU_ASSERT_EQUAL(a->write_cc_thunk(page + 3 * sz, 0, addr_of((void (*)(void))cc_ms6),
+					  OBJLOAD_CC_SYSV, OBJLOAD_CC_MS_X64), OBJLOAD_OK);
+	CU_ASSERT_EQUAL(a->write_cc_thunk(page + 4 * sz, 0, addr_of((void (*)(void))cc_ms_shadow),
+					  OBJLOAD_CC_SYSV, OBJLOAD_CC_MS_X64), OBJLOAD_OK);
+	CU_ASSERT_FATAL(make_rx(page, len));
+
+	/* MS x64 caller, six arguments (two on the stack) */
+	CU_ASSERT_EQUAL(((__attribute__((ms_abi)) long (*)(long, long, long, long, long, long))
+			 (uintptr_t)page)(1, 2, 3, 4, 5, 6), 654321);
+	/* rdi, rsi, xmm6-15 survive a System V callee that clobbers them */
+	CU_ASSERT_EQUAL(cc_call_ms_preserving((uint64_t)(uintptr_t)(page + sz), 50, 8, &kept), 42);
+	CU_ASSERT(kept);
+	/* all-double arguments pass through xmm0/xmm1 */
+	CU_ASSERT_EQUAL(((__attribute__((ms_abi)) double (*)(double, double))
+			 (uintptr_t)(page + 2 * sz))(1.5, 0.25), 150.25);
+	/* System V caller, six arguments into rcx, rdx, r8, r9 and the stack */
+	CU_ASSERT_EQUAL(((long (*)(long, long, long, long, long, long))(uintptr_t)(page + 3 * sz))
+			(1, 2, 3, 4, 5, 6), 654321);
+	/* shadow space is the thunk's, and the stack is 16-aligned */
+	CU_ASSERT_EQUAL(((long (*)(long))(uintptr_t)(page + 4 * sz))(7), 10);
+	munmap(page, len);
+}
+
 int objload_test_register_arch_x86_64(void)
 {
 	static const struct {
@@ -964,6 +1072,7 @@ int objload_test_register_arch_x86_64(void)
 		{ "bind thunk executes", test_bind_thunk },
 		{ "arch_ops descriptor", test_ops },
 		{ "arch and kind names", test_names },
+		{ "calling-convention thunks execute", test_cc_thunks },
 	};
 	CU_pSuite suite;
 	size_t i;

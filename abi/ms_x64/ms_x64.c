@@ -1,0 +1,592 @@
+/*
+ * The Microsoft x64 bridge: what lets a COFF x86-64 object compiled for
+ * Windows (MSVC target or MinGW) use the Linux host's C library.
+ *
+ * Microsoft x64 passes the first four arguments in rcx, rdx, r8, r9 (or,
+ * for a double, xmm0-xmm3 of the same position), reserves 32 bytes of
+ * "shadow space" above the return address, keeps rdi, rsi and xmm6-xmm15
+ * callee-saved, and is LLP64: `long` is 32 bits.  Variadic arguments are
+ * passed like integers (a double also in its integer register).  The
+ * arch's generic thunk (arch/x86_64) bridges functions whose arguments
+ * are integers and pointers, or all doubles; everything else is wrapped
+ * here with gcc's __attribute__((ms_abi)):
+ *
+ *   - the printf family, as the MSVC (UCRT) and MinGW headers reach it:
+ *     the format is parsed here, each argument pulled with the Microsoft
+ *     va_arg (LLP64: %ld is 32 bits; %lld, %I64d, %zd and %p 64) and
+ *     each conversion formatted by the host's snprintf;
+ *   - __acrt_iob_func: the host's stdin/stdout/stderr, which the host's
+ *     fwrite/fputs/fflush then take through generic thunks;
+ *   - functions with `long` (strtol, strtoul, atol, labs), callbacks
+ *     (qsort, bsearch) or mixed int/double arguments (frexp, ldexp,
+ *     modf);
+ *   - the pieces a Windows linker and CRT supply: __main, _fltused,
+ *     __chkstk/___chkstk_ms, __security_cookie and
+ *     __security_check_cookie, _setjmp/longjmp.
+ *
+ * docs/coff.md lists every name.
+ */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <limits.h>
+#include <errno.h>
+
+#include "abi/ms_x64/ms_x64.h"
+
+/* ---- printf ----------------------------------------------------------- */
+
+/* Where formatted text goes: a stream, or a buffer with snprintf rules. */
+struct ms_out {
+	FILE *f;
+	char *buf;
+	size_t cap;
+	size_t len;     /* characters produced (all of them, for snprintf) */
+	int err;
+};
+
+static void ms_emit(struct ms_out *o, const char *s, size_t n)
+{
+	if (o->f) {
+		if (n && fwrite(s, 1, n, o->f) != n)
+			o->err = 1;
+	} else if (o->buf && o->len < o->cap) {
+		size_t room = o->cap - 1 - o->len;
+
+		memcpy(o->buf + o->len, s, n < room ? n : room);
+	}
+	o->len += n;
+}
+
+/* Format one host conversion `spec` (a complete printf format with one
+ * conversion) of an argument of type T. */
+#define MS_FORMAT_ONE(o, spec, value)						\
+	do {									\
+		char small_[256];						\
+		int n_ = snprintf(small_, sizeof(small_), spec, value);	\
+		if (n_ < 0) {							\
+			(o)->err = 1;						\
+		} else if ((size_t)n_ < sizeof(small_)) {			\
+			ms_emit(o, small_, (size_t)n_);			\
+		} else {							\
+			char *big_ = malloc((size_t)n_ + 1);			\
+			if (!big_) {						\
+				(o)->err = 1;					\
+			} else {						\
+				snprintf(big_, (size_t)n_ + 1, spec, value);	\
+				ms_emit(o, big_, (size_t)n_);			\
+				free(big_);					\
+			}							\
+		}								\
+	} while (0)
+
+/*
+ * The Microsoft x64 format engine.  Length modifiers: hh, h, l (32 bits:
+ * LLP64), ll, L (a double: MSVC's long double is a double; MinGW's 80-bit
+ * long double is not supported), z, t, j, I (64), I32, I64, q, w (wide:
+ * %ls/%lc/%S/%C are not supported and print "(wide)").
+ */
+static void ms_vformat(struct ms_out *o, const char *fmt, __builtin_ms_va_list *ap)
+{
+	const char *p = fmt;
+
+	while (*p) {
+		char spec[64];
+		size_t sl = 0;
+		int longness = 0, wide = 0;   /* 0 int, 1 64-bit */
+		const char *start;
+
+		if (*p != '%') {
+			const char *q = strchr(p, '%');
+			size_t n = q ? (size_t)(q - p) : strlen(p);
+
+			ms_emit(o, p, n);
+			p += n;
+			continue;
+		}
+		start = p++;
+		spec[sl++] = '%';
+		while (*p && strchr("-+ #0'", *p) && sl < 20)
+			spec[sl++] = *p++;
+		if (*p == '*') {
+			sl += (size_t)snprintf(spec + sl, sizeof(spec) - sl, "%d",
+					       __builtin_va_arg(*ap, int));
+			p++;
+		} else {
+			while (*p >= '0' && *p <= '9' && sl < 40)
+				spec[sl++] = *p++;
+		}
+		if (*p == '.') {
+			spec[sl++] = *p++;
+			if (*p == '*') {
+				sl += (size_t)snprintf(spec + sl, sizeof(spec) - sl, "%d",
+						       __builtin_va_arg(*ap, int));
+				p++;
+			} else {
+				while (*p >= '0' && *p <= '9' && sl < 56)
+					spec[sl++] = *p++;
+			}
+		}
+		/* length */
+		if (p[0] == 'h') {
+			p += p[1] == 'h' ? 2 : 1;
+		} else if (p[0] == 'l' && p[1] == 'l') {
+			longness = 1;
+			p += 2;
+		} else if (p[0] == 'l') {
+			wide = 1;   /* for c/s; 32 bits for integers */
+			p++;
+		} else if (p[0] == 'I' && p[1] == '6' && p[2] == '4') {
+			longness = 1;
+			p += 3;
+		} else if (p[0] == 'I' && p[1] == '3' && p[2] == '2') {
+			p += 3;
+		} else if (strchr("zjtIq", p[0]) && p[0]) {
+			longness = 1;
+			p++;
+		} else if (p[0] == 'L') {
+			p++;
+		} else if (p[0] == 'w') {
+			wide = 1;
+			p++;
+		}
+		switch (*p) {
+		case 'd':
+		case 'i':
+			spec[sl++] = 'l';
+			spec[sl++] = 'l';
+			spec[sl++] = *p;
+			spec[sl] = '\0';
+			if (longness)
+				MS_FORMAT_ONE(o, spec, (long long)__builtin_va_arg(*ap, long long));
+			else
+				MS_FORMAT_ONE(o, spec, (long long)__builtin_va_arg(*ap, int));
+			break;
+		case 'u':
+		case 'o':
+		case 'x':
+		case 'X':
+			spec[sl++] = 'l';
+			spec[sl++] = 'l';
+			spec[sl++] = *p;
+			spec[sl] = '\0';
+			if (longness)
+				MS_FORMAT_ONE(o, spec, __builtin_va_arg(*ap, unsigned long long));
+			else
+				MS_FORMAT_ONE(o, spec,
+					      (unsigned long long)__builtin_va_arg(*ap, unsigned));
+			break;
+		case 'c':
+		case 'C':
+			spec[sl++] = 'c';
+			spec[sl] = '\0';
+			if (wide || *p == 'C')
+				MS_FORMAT_ONE(o, spec, (int)(__builtin_va_arg(*ap, int) & 0x7f));
+			else
+				MS_FORMAT_ONE(o, spec, __builtin_va_arg(*ap, int));
+			break;
+		case 's':
+		case 'S':
+			spec[sl++] = 's';
+			spec[sl] = '\0';
+			if (wide || *p == 'S') {
+				(void)__builtin_va_arg(*ap, void *);
+				MS_FORMAT_ONE(o, spec, "(wide)");
+			} else {
+				const char *s = __builtin_va_arg(*ap, const char *);
+
+				MS_FORMAT_ONE(o, spec, s ? s : "(null)");
+			}
+			break;
+		case 'f':
+		case 'F':
+		case 'e':
+		case 'E':
+		case 'g':
+		case 'G':
+		case 'a':
+		case 'A':
+			spec[sl++] = *p;
+			spec[sl] = '\0';
+			MS_FORMAT_ONE(o, spec, __builtin_va_arg(*ap, double));
+			break;
+		case 'p':
+			/* as the Microsoft CRT prints it: 16 upper-case digits */
+			MS_FORMAT_ONE(o, "%016llX",
+				      (unsigned long long)(uintptr_t)__builtin_va_arg(*ap, void *));
+			break;
+		case 'n': {
+			int *np = __builtin_va_arg(*ap, int *);
+
+			if (np)
+				*np = (int)o->len;
+			break;
+		}
+		case '%':
+			ms_emit(o, "%", 1);
+			break;
+		default:
+			/* unknown or truncated: print it as written */
+			ms_emit(o, start, (size_t)(p - start) + (*p != '\0'));
+			break;
+		}
+		if (*p)
+			p++;
+	}
+}
+
+static int ms_vfprintf_impl(FILE *f, const char *fmt, __builtin_ms_va_list *ap)
+{
+	struct ms_out o = { .f = f };
+
+	if (!f || !fmt)
+		return -1;
+	ms_vformat(&o, fmt, ap);
+	return o.err || o.len > INT_MAX ? -1 : (int)o.len;
+}
+
+/* C99 snprintf rules: NUL-terminated when cap > 0, returns the full length. */
+static int ms_vsnprintf_impl(char *buf, size_t cap, const char *fmt,
+			     __builtin_ms_va_list *ap)
+{
+	struct ms_out o = { .buf = buf, .cap = cap };
+
+	if (!fmt)
+		return -1;
+	ms_vformat(&o, fmt, ap);
+	if (buf && cap)
+		buf[o.len < cap ? o.len : cap - 1] = '\0';
+	return o.err || o.len > INT_MAX ? -1 : (int)o.len;
+}
+
+/* A Microsoft va_list is a pointer into the argument area. */
+static __builtin_ms_va_list ms_va(void *ap)
+{
+	return (__builtin_ms_va_list)ap;
+}
+
+static MS_ABI int ms_vfprintf(FILE *f, const char *fmt, void *ap)
+{
+	__builtin_ms_va_list va = ms_va(ap);
+
+	return ms_vfprintf_impl(f, fmt, &va);
+}
+
+static MS_ABI int ms_vprintf(const char *fmt, void *ap)
+{
+	__builtin_ms_va_list va = ms_va(ap);
+
+	return ms_vfprintf_impl(stdout, fmt, &va);
+}
+
+static MS_ABI int ms_vsnprintf(char *buf, size_t cap, const char *fmt, void *ap)
+{
+	__builtin_ms_va_list va = ms_va(ap);
+
+	return ms_vsnprintf_impl(buf, cap, fmt, &va);
+}
+
+static MS_ABI int ms_vsprintf(char *buf, const char *fmt, void *ap)
+{
+	__builtin_ms_va_list va = ms_va(ap);
+
+	return ms_vsnprintf_impl(buf, SIZE_MAX, fmt, &va);
+}
+
+/* MSVC's legacy _vsnprintf: -1 and no NUL when the text does not fit. */
+static MS_ABI int ms__vsnprintf(char *buf, size_t cap, const char *fmt, void *ap)
+{
+	__builtin_ms_va_list va = ms_va(ap);
+	struct ms_out o = { .buf = buf, .cap = cap + 1 };
+
+	ms_vformat(&o, fmt, &va);
+	if (o.len > cap)
+		return -1;
+	if (o.len < cap)
+		buf[o.len] = '\0';
+	return (int)o.len;
+}
+
+static MS_ABI int ms_printf(const char *fmt, ...)
+{
+	__builtin_ms_va_list ap;
+	int r;
+
+	__builtin_ms_va_start(ap, fmt);
+	r = ms_vfprintf_impl(stdout, fmt, &ap);
+	__builtin_ms_va_end(ap);
+	return r;
+}
+
+static MS_ABI int ms_fprintf(FILE *f, const char *fmt, ...)
+{
+	__builtin_ms_va_list ap;
+	int r;
+
+	__builtin_ms_va_start(ap, fmt);
+	r = ms_vfprintf_impl(f, fmt, &ap);
+	__builtin_ms_va_end(ap);
+	return r;
+}
+
+static MS_ABI int ms_snprintf(char *buf, size_t cap, const char *fmt, ...)
+{
+	__builtin_ms_va_list ap;
+	int r;
+
+	__builtin_ms_va_start(ap, fmt);
+	r = ms_vsnprintf_impl(buf, cap, fmt, &ap);
+	__builtin_ms_va_end(ap);
+	return r;
+}
+
+static MS_ABI int ms_sprintf(char *buf, const char *fmt, ...)
+{
+	__builtin_ms_va_list ap;
+	int r;
+
+	__builtin_ms_va_start(ap, fmt);
+	r = ms_vsnprintf_impl(buf, SIZE_MAX, fmt, &ap);
+	__builtin_ms_va_end(ap);
+	return r;
+}
+
+/* UCRT: the printf family of <stdio.h> is inline over these two. */
+#define UCRT_STANDARD_SNPRINTF_BEHAVIOR 2ull
+
+static MS_ABI int ms_stdio_common_vfprintf(uint64_t options, FILE *f, const char *fmt,
+					   void *locale, void *ap)
+{
+	__builtin_ms_va_list va = ms_va(ap);
+
+	(void)options;
+	(void)locale;
+	return ms_vfprintf_impl(f, fmt, &va);
+}
+
+static MS_ABI int ms_stdio_common_vsprintf(uint64_t options, char *buf, size_t cap,
+					   const char *fmt, void *locale, void *ap)
+{
+	__builtin_ms_va_list va = ms_va(ap);
+	int r;
+
+	(void)locale;
+	r = ms_vsnprintf_impl(buf, cap, fmt, &va);
+	if (r >= 0 && (size_t)r >= cap && buf &&
+	    !(options & UCRT_STANDARD_SNPRINTF_BEHAVIOR))
+		return -1;
+	return r;
+}
+
+/* UCRT's stream table: 0 stdin, 1 stdout, 2 stderr. */
+static MS_ABI FILE *ms_acrt_iob_func(unsigned i)
+{
+	switch (i) {
+	case 0:
+		return stdin;
+	case 1:
+		return stdout;
+	case 2:
+		return stderr;
+	}
+	return NULL;
+}
+
+/* ---- stdlib: LLP64 long, callbacks ------------------------------------ */
+
+typedef MS_ABI int (*ms_cmp_fn)(const void *, const void *);
+
+static int ms_cmp_tramp(const void *a, const void *b, void *ctx)
+{
+	return ((ms_cmp_fn)ctx)(a, b);
+}
+
+static MS_ABI void ms_qsort(void *base, size_t n, size_t size, ms_cmp_fn cmp)
+{
+	qsort_r(base, n, size, ms_cmp_tramp, (void *)cmp);
+}
+
+static MS_ABI void *ms_bsearch(const void *key, const void *base, size_t n, size_t size,
+			       ms_cmp_fn cmp)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *e = (const char *)base + mid * size;
+		int c = cmp(key, e);
+
+		if (c == 0)
+			return (void *)(uintptr_t)e;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/* long is 32 bits: clamp as the Microsoft CRT does, with ERANGE. */
+static MS_ABI int32_t ms_strtol(const char *s, char **end, int base)
+{
+	long v = strtol(s, end, base);
+
+	if (v > INT32_MAX) {
+		errno = ERANGE;
+		return INT32_MAX;
+	}
+	if (v < INT32_MIN) {
+		errno = ERANGE;
+		return INT32_MIN;
+	}
+	return (int32_t)v;
+}
+
+static MS_ABI uint32_t ms_strtoul(const char *s, char **end, int base)
+{
+	unsigned long v = strtoul(s, end, base);
+
+	/* glibc negates in unsigned long: "-1" is ULONG_MAX, and MS's 32-bit
+	 * result is then 0xffffffff; anything else above 32 bits is out of
+	 * range */
+	if (v > UINT32_MAX && v < (unsigned long)-(long)UINT32_MAX) {
+		errno = ERANGE;
+		return UINT32_MAX;
+	}
+	return (uint32_t)v;
+}
+
+static MS_ABI int32_t ms_atol(const char *s)
+{
+	return (int32_t)strtol(s, NULL, 10);
+}
+
+static MS_ABI int32_t ms_labs(int32_t v)
+{
+	return v < 0 ? (int32_t)(0u - (uint32_t)v) : v;
+}
+
+/* ---- math: mixed integer and double arguments ------------------------- */
+
+static MS_ABI double ms_frexp(double x, int *e)
+{
+	return frexp(x, e);
+}
+
+static MS_ABI double ms_ldexp(double x, int e)
+{
+	return ldexp(x, e);
+}
+
+static MS_ABI double ms_modf(double x, double *ip)
+{
+	return modf(x, ip);
+}
+
+/* ---- what a Windows linker and CRT supply ----------------------------- */
+
+/* MinGW's main() calls __main to run constructors; objload runs them. */
+static MS_ABI void ms_main_hook(void)
+{
+}
+
+/* MSVC: referenced by any object using floating point. */
+static const int ms_fltused = 0x9875;
+
+/* /GS: the canary compiled code compares against.  A constant, which is
+ * what the CRT's default is before it is randomised. */
+static const uint64_t ms_security_cookie = 0x00002B992DDFA232ull;
+
+static MS_ABI void ms_security_check_cookie(uint64_t cookie)
+{
+	if (cookie != ms_security_cookie)
+		abort();   /* the image's stack is corrupt: as __fastfail */
+}
+
+static MS_ABI void ms_longjmp_checked(void *buf, int val)
+{
+	ms_x64_longjmp(buf, val);
+}
+
+/* ---- The bridge ------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	void *addr;
+} ms_x64_symbols[] = {
+	/* stdio */
+	{ "printf", (void *)ms_printf },
+	{ "fprintf", (void *)ms_fprintf },
+	{ "sprintf", (void *)ms_sprintf },
+	{ "snprintf", (void *)ms_snprintf },
+	{ "vprintf", (void *)ms_vprintf },
+	{ "vfprintf", (void *)ms_vfprintf },
+	{ "vsprintf", (void *)ms_vsprintf },
+	{ "vsnprintf", (void *)ms_vsnprintf },
+	{ "_vsnprintf", (void *)ms__vsnprintf },
+	{ "__mingw_printf", (void *)ms_printf },
+	{ "__mingw_fprintf", (void *)ms_fprintf },
+	{ "__mingw_sprintf", (void *)ms_sprintf },
+	{ "__mingw_snprintf", (void *)ms_snprintf },
+	{ "__mingw_vprintf", (void *)ms_vprintf },
+	{ "__mingw_vfprintf", (void *)ms_vfprintf },
+	{ "__mingw_vsprintf", (void *)ms_vsprintf },
+	{ "__mingw_vsnprintf", (void *)ms_vsnprintf },
+	{ "__stdio_common_vfprintf", (void *)ms_stdio_common_vfprintf },
+	{ "__stdio_common_vsprintf", (void *)ms_stdio_common_vsprintf },
+	{ "__acrt_iob_func", (void *)ms_acrt_iob_func },
+	/* stdlib */
+	{ "qsort", (void *)ms_qsort },
+	{ "bsearch", (void *)ms_bsearch },
+	{ "strtol", (void *)ms_strtol },
+	{ "strtoul", (void *)ms_strtoul },
+	{ "atol", (void *)ms_atol },
+	{ "labs", (void *)ms_labs },
+	/* math */
+	{ "frexp", (void *)ms_frexp },
+	{ "ldexp", (void *)ms_ldexp },
+	{ "modf", (void *)ms_modf },
+	/* linker and CRT */
+	{ "__main", (void *)ms_main_hook },
+	{ "_fltused", (void *)&ms_fltused },
+	{ "__chkstk", (void *)ms_x64_chkstk },
+	{ "___chkstk_ms", (void *)ms_x64_chkstk },
+	{ "__security_cookie", (void *)&ms_security_cookie },
+	{ "__security_check_cookie", (void *)ms_security_check_cookie },
+	{ "_setjmp", (void *)ms_x64_setjmp },
+	{ "setjmp", (void *)ms_x64_setjmp },
+	{ "longjmp", (void *)ms_longjmp_checked },
+	{ "_longjmp", (void *)ms_longjmp_checked },
+};
+
+static void *ms_x64_host_symbol(const char *name)
+{
+	for (size_t i = 0; i < sizeof(ms_x64_symbols) / sizeof(ms_x64_symbols[0]); i++)
+		if (strcmp(ms_x64_symbols[i].name, name) == 0)
+			return ms_x64_symbols[i].addr;
+	return NULL;
+}
+
+typedef MS_ABI int (*ms_main_fn)(int, char **);
+typedef MS_ABI void (*ms_init_fn)(void);
+
+static int ms_x64_call_main(uint64_t fn, int argc, char **argv)
+{
+	return ((ms_main_fn)(uintptr_t)fn)(argc, argv);
+}
+
+static void ms_x64_call_init(uint64_t fn)
+{
+	((ms_init_fn)(uintptr_t)fn)();
+}
+
+const cc_bridge cc_bridge_ms_x64 = {
+	.name = "ms_x64",
+	.callconv = OBJLOAD_CC_MS_X64,
+	.host_symbol = ms_x64_host_symbol,
+	.call_main = ms_x64_call_main,
+	.call_init = ms_x64_call_init,
+};

@@ -1,0 +1,17 @@
+/* The Microsoft x64 bridge: host C library wrappers in the Microsoft x64
+ * calling convention (abi/ms_x64/ms_x64.c) and its assembly routines. */
+#ifndef OBJLOAD_MS_X64_H
+#define OBJLOAD_MS_X64_H
+
+#include "abi/bridge.h"
+
+#define MS_ABI __attribute__((ms_abi))
+
+extern const cc_bridge cc_bridge_ms_x64;
+
+/* abi/ms_x64/ms_x64_asm.c */
+void ms_x64_chkstk(void);
+int ms_x64_setjmp(void *buf, void *frame) MS_ABI __attribute__((returns_twice));
+void ms_x64_longjmp(void *buf, int val) MS_ABI __attribute__((noreturn));
+
+#endif

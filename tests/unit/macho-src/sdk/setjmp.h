@@ -1,0 +1,9 @@
+#ifndef _SETJMP_H_
+#define _SETJMP_H_
+#define _JBLEN ((9 * 2) + 3 + 16)
+typedef int jmp_buf[_JBLEN];
+int setjmp(jmp_buf);
+void longjmp(jmp_buf, int) __attribute__((noreturn));
+int _setjmp(jmp_buf);
+void _longjmp(jmp_buf, int) __attribute__((noreturn));
+#endif

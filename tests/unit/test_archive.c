@@ -1,0 +1,869 @@
+/*
+ * Static archives and the host's libraries (core/archive.c, suite
+ * "archive").
+ *
+ *   - real Debian static libraries: a SQL driver over libsqlite3.a and a
+ *     zlib driver over libz.a (tests/programs-ar/), run through the CLI
+ *     and compared with the natively linked drivers (stdout and exit
+ *     status); only the needed members are loaded (metrics via the API);
+ *   - containers built at test time with the real tools: `ar rcs` with
+ *     long member names and duplicate member names, `ar rcsT` (thin),
+ *     `llvm-ar --format=bsd` and `--format=darwin`, an archive without an
+ *     index; several archives needing each other (rescanned to a fixed
+ *     point); --whole-archive; a member of another arch; a Microsoft
+ *     import library (llvm-dlltool) with a COFF object;
+ *   - malformed archives built in memory: each is OBJLOAD_ERR_FORMAT with
+ *     a message naming the archive and the member, never a crash;
+ *   - -l/-L: -lz finds libz.so, -L to a temporary directory with a
+ *     libfoo.a, an ld script, a missing library; -lc and atexit.
+ *
+ * Tools that are missing (clang, llvm-ar, llvm-dlltool, the sqlite and
+ * zlib static libraries) make the tests that need them pass with a note
+ * on stderr.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+
+#include "objload.h"
+#include "tests/tests.h"
+
+#ifndef OBJLOAD_TEST_SRCDIR
+#define OBJLOAD_TEST_SRCDIR "tests"
+#endif
+#ifndef OBJLOAD_BIN
+#define OBJLOAD_BIN "./objload"
+#endif
+
+#define AR_TIMEOUT 120
+#define SQLITE_A "/usr/lib/x86_64-linux-gnu/libsqlite3.a"
+#define LIBZ_A "/usr/lib/x86_64-linux-gnu/libz.a"
+
+static char ar_tmp[] = "/tmp/objload-archive-XXXXXX";
+
+/* ---- helpers ---------------------------------------------------------- */
+
+__attribute__((format(printf, 3, 4)))
+static int ar_check_at(unsigned line, int ok, const char *fmt, ...)
+{
+	char msg[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!ok)
+		fprintf(stderr, "\narchive FAILED (line %u): %s\n", line, msg);
+	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, msg, __FILE__, "",
+				CU_FALSE);
+	return ok;
+}
+
+#define AR_CHECK(cond, ...) ar_check_at(__LINE__, (cond) ? 1 : 0, __VA_ARGS__)
+
+static const char *env_or(const char *name, const char *dflt)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : dflt;
+}
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, f);
+	if (vasprintf(&p, f, ap) < 0)
+		p = NULL;
+	va_end(ap);
+	if (!p)
+		abort();
+	return p;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0;
+
+	if (!f)
+		return strdup("");
+	for (;;) {
+		char *nb = realloc(buf, n + 65536 + 1);
+
+		if (!nb)
+			abort();
+		buf = nb;
+		size_t got = fread(buf + n, 1, 65536, f);
+		n += got;
+		if (!got)
+			break;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void spit(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+struct result {
+	int status;      /* exit status, or 128 + signal, or -1 */
+	char *out, *err;
+};
+
+static void result_free(struct result *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+/* Run argv (NULL-terminated) in `cwd`, stdout/stderr captured. */
+static struct result run_argv(const char *cwd, char *const argv[])
+{
+	struct result r = { -1, NULL, NULL };
+	char *out = fmt("%s/.out", ar_tmp), *err = fmt("%s/.err", ar_tmp);
+	time_t t0 = time(NULL);
+	pid_t pid = fork();
+	int st = 0;
+
+	if (pid == 0) {
+		int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fi = open("/dev/null", O_RDONLY);
+
+		if (fo < 0 || fe < 0 || fi < 0 || (cwd && chdir(cwd) != 0))
+			_exit(126);
+		dup2(fi, 0);
+		dup2(fo, 1);
+		dup2(fe, 2);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid > 0) {
+		for (;;) {
+			pid_t w = waitpid(pid, &st, WNOHANG);
+
+			if (w == pid)
+				break;
+			if (w < 0 || time(NULL) - t0 > AR_TIMEOUT) {
+				kill(pid, SIGKILL);
+				waitpid(pid, &st, 0);
+				break;
+			}
+			usleep(2000);
+		}
+		r.status = WIFEXITED(st) ? WEXITSTATUS(st) :
+			   WIFSIGNALED(st) ? 128 + WTERMSIG(st) : -1;
+	}
+	r.out = slurp(out);
+	r.err = slurp(err);
+	free(out);
+	free(err);
+	return r;
+}
+
+/* Run a shell command line in the temporary directory. */
+static struct result sh(const char *cmd)
+{
+	char *const argv[] = { "sh", "-c", (char *)cmd, NULL };
+
+	return run_argv(ar_tmp, argv);
+}
+
+static int sh_ok(const char *cmd)
+{
+	struct result r = sh(cmd);
+	int ok = r.status == 0;
+
+	if (!ok)
+		fprintf(stderr, "\narchive: `%s` failed (%d): %s\n", cmd, r.status, r.err);
+	result_free(&r);
+	return ok;
+}
+
+static int have_tool(const char *tool)
+{
+	char *cmd = fmt("command -v %s >/dev/null 2>&1", tool);
+	struct result r = sh(cmd);
+	int ok = r.status == 0;
+
+	free(cmd);
+	result_free(&r);
+	return ok;
+}
+
+static int skip(const char *why)
+{
+	fprintf(stderr, "\narchive: skipped: %s\n", why);
+	return 1;
+}
+
+/* `objload ARGS` (a shell-quoted string) in the temporary directory. */
+static struct result objload(const char *args)
+{
+	char *cmd = fmt("'%s' %s", env_or("OBJLOAD_BIN", OBJLOAD_BIN), args);
+	struct result r = sh(cmd);
+
+	free(cmd);
+	return r;
+}
+
+static char *src(const char *rel)
+{
+	return fmt("%s/programs-ar/%s", env_or("OBJLOAD_TEST_SRCDIR", OBJLOAD_TEST_SRCDIR), rel);
+}
+
+/* Compare `objload run ARGS` with the native ./NATIVE. */
+static void compare_native(const char *native, const char *args)
+{
+	char *cmd = fmt("./%s", native);
+	struct result n = sh(cmd), o = objload(args);
+
+	AR_CHECK(n.status == o.status, "%s: exit %d natively, %d under `objload %s` (%s)",
+		 native, n.status, o.status, args, o.err);
+	AR_CHECK(strcmp(n.out, o.out) == 0,
+		 "%s: stdout differs under `objload %s`:\n--- native\n%s--- objload\n%s",
+		 native, args, n.out, o.out);
+	free(cmd);
+	result_free(&n);
+	result_free(&o);
+}
+
+/* ---- real static libraries ----------------------------------------------- */
+
+/* Link `obj` with `archive` through the API (no run) and read the metrics. */
+static int api_link(const char *obj, const char *archive, const char *lib,
+		    objload_metrics *m, objload_archive_info *ai, char *err, size_t errlen)
+{
+	objload_session *s;
+	int rc = -1;
+
+	if (objload_session_new(&s))
+		return -1;
+	if (!objload_add_file(s, obj) &&
+	    (!archive || !objload_add_file(s, archive)) &&
+	    (!lib || !objload_add_library(s, lib)) && !objload_link(s)) {
+		objload_get_metrics(s, m);
+		if (objload_archive_count(s))
+			objload_get_archive_info(s, 0, ai);
+		rc = 0;
+	}
+	snprintf(err, errlen, "%s", objload_errmsg(s));
+	objload_session_free(s);
+	return rc;
+}
+
+static void test_sqlite(void)
+{
+	char *drv = src("sqlite/driver.c");
+	char *cmd = fmt("gcc -O2 -c '%s' -o sq.o && gcc sq.o -lsqlite3 -lm -o sq_native", drv);
+	objload_metrics m = { 0 };
+	objload_archive_info ai = { 0 };
+	char err[2048], *path;
+
+	free(drv);
+	if (access(SQLITE_A, R_OK) != 0 && skip(SQLITE_A " is missing (libsqlite3-dev)")) {
+		free(cmd);
+		return;
+	}
+	if (!AR_CHECK(sh_ok(cmd), "building the sqlite driver")) {
+		free(cmd);
+		return;
+	}
+	free(cmd);
+	compare_native("sq_native", "run sq.o " SQLITE_A " -lm");
+	compare_native("sq_native", "run --strategy=section sq.o " SQLITE_A " -lm");
+	/* only what the driver needs is loaded */
+	path = fmt("%s/sq.o", ar_tmp);
+	if (AR_CHECK(api_link(path, SQLITE_A, "-lm", &m, &ai, err, sizeof(err)) == 0,
+		     "linking sq.o with libsqlite3.a: %s", err)) {
+		AR_CHECK(m.archives == 1 && m.archive_members > 0 &&
+			 m.archive_members == ai.loaded && ai.loaded < ai.members,
+			 "libsqlite3.a: %" PRIu64 " members loaded of %zu", m.archive_members,
+			 ai.members);
+		AR_CHECK(m.images == 1 + m.archive_members, "images %" PRIu64, m.images);
+		AR_CHECK(m.shared_libraries >= 1, "-lm opened %" PRIu64 " libraries",
+			 m.shared_libraries);
+	}
+	free(path);
+}
+
+static void test_zlib(void)
+{
+	char *drv = fmt("%s/programs/zlib/main.c",
+			env_or("OBJLOAD_TEST_SRCDIR", OBJLOAD_TEST_SRCDIR));
+	char *cmd = fmt("gcc -O2 -c '%s' -o z.o && gcc z.o -lz -o z_native", drv);
+	objload_metrics m = { 0 };
+	objload_archive_info ai = { 0 };
+	struct result r;
+	char err[2048], *path;
+
+	free(drv);
+	if (access(LIBZ_A, R_OK) != 0 && skip(LIBZ_A " is missing (zlib1g-dev)")) {
+		free(cmd);
+		return;
+	}
+	if (!AR_CHECK(sh_ok(cmd), "building the zlib driver")) {
+		free(cmd);
+		return;
+	}
+	free(cmd);
+	compare_native("z_native", "run z.o " LIBZ_A);
+	/* the host's libz.so through the system directories */
+	compare_native("z_native", "run z.o -lz");
+	compare_native("z_native", "run z.o -l:libz.a");
+	path = fmt("%s/z.o", ar_tmp);
+	if (AR_CHECK(api_link(path, LIBZ_A, NULL, &m, &ai, err, sizeof(err)) == 0,
+		     "linking z.o with libz.a: %s", err))
+		AR_CHECK(m.archive_members > 0 && ai.loaded < ai.members &&
+			 !strcmp(ai.flavor, "gnu") && ai.has_index,
+			 "libz.a: %zu of %zu members, flavor %s", ai.loaded, ai.members, ai.flavor);
+	memset(&m, 0, sizeof(m));
+	if (AR_CHECK(api_link(path, NULL, "-lz", &m, &ai, err, sizeof(err)) == 0,
+		     "linking z.o with -lz: %s", err))
+		AR_CHECK(m.shared_libraries == 1 && m.archive_members == 0,
+			 "-lz: %" PRIu64 " shared libraries, %" PRIu64 " members",
+			 m.shared_libraries, m.archive_members);
+	free(path);
+	r = objload("run --stats z.o " LIBZ_A);
+	AR_CHECK(r.status == 0 && strstr(r.err, "members loaded") != NULL,
+		 "--stats: %s", r.err);
+	result_free(&r);
+	r = objload("info " LIBZ_A);
+	AR_CHECK(r.status == 0 && strstr(r.out, "archive: " LIBZ_A) &&
+		 strstr(r.out, "flavor: gnu") && strstr(r.out, "deflate.o"),
+		 "info on libz.a: %s%s", r.out, r.err);
+	result_free(&r);
+}
+
+/* ---- containers built with the real tools ----------------------------------- */
+
+/* Members: a library where main needs a long-named member, two members both
+ * named x.o, a member pulled only by another member, one that must never
+ * load (it references a symbol nothing defines) and a constructor member
+ * that loads only with --whole-archive. */
+static const char corner_main[] =
+	"#include <stdio.h>\n"
+	"int long_name_fun(void); int dup_one(void); int dup_two(void);\n"
+	"int group_a(void);\n"
+	"int main(void) {\n"
+	"  printf(\"%d %d %d %d\\n\", long_name_fun(), dup_one(), dup_two(), group_a());\n"
+	"  return 0;\n"
+	"}\n";
+
+static int build_corner_sources(void)
+{
+	return sh_ok("mkdir -p d1 d2 g && "
+		     "echo 'int chain_fun(void); int long_name_fun(void){return chain_fun()+1;}' > "
+		     "a_very_long_member_name_for_gnu_ar.c && "
+		     "echo 'int chain_fun(void){return 41;}' > chain.c && "
+		     "echo 'int dup_one(void){return 1;}' > d1/x.c && "
+		     "echo 'int dup_two(void){return 2;}' > d2/x.c && "
+		     "echo 'int no_such_symbol_anywhere(void); int unused_fun(void){return no_such_symbol_anywhere();}' > unused.c && "
+		     "echo '#include <stdio.h>' > ctor.c && "
+		     "echo '__attribute__((constructor)) static void c(void){puts(\"whole: ctor ran\");}' >> ctor.c && "
+		     "echo 'int group_b(void); int group_a(void){return group_b()*10;}' > g/ga.c && "
+		     "echo 'int group_a2(void); int group_b(void){return group_a2()+3;}' > g/gb.c && "
+		     "echo 'int group_a2(void){return 4;}' > g/ga2.c && "
+		     "for f in a_very_long_member_name_for_gnu_ar chain d1/x d2/x unused ctor g/ga g/gb g/ga2; do "
+		     "gcc -O2 -c $f.c -o $f.o || exit 1; done && "
+		     "ar rcs libga.a g/ga.o g/ga2.o && ar rcs libgb.a g/gb.o");
+}
+
+static void corner_run(const char *archive_desc, const char *archive)
+{
+	char *args = fmt("run cm.o %s libga.a libgb.a", archive);
+	struct result r = objload(args);
+
+	AR_CHECK(r.status == 0 && strcmp(r.out, "42 1 2 70\n") == 0,
+		 "%s: `objload %s` gave %d, stdout '%s', stderr '%s'", archive_desc,
+		 args, r.status, r.out, r.err);
+	result_free(&r);
+	free(args);
+	/* the same, the archives in the other order: rescanned to a fixed point */
+	args = fmt("run cm.o libgb.a libga.a %s", archive);
+	r = objload(args);
+	AR_CHECK(r.status == 0 && strcmp(r.out, "42 1 2 70\n") == 0,
+		 "%s: `objload %s` gave %d, stdout '%s', stderr '%s'", archive_desc,
+		 args, r.status, r.out, r.err);
+	result_free(&r);
+	free(args);
+}
+
+#define CORNER_MEMBERS "a_very_long_member_name_for_gnu_ar.o chain.o unused.o ctor.o"
+
+static void test_gnu_long_and_duplicate_names(void)
+{
+	struct result r;
+	objload_session *s;
+
+	char *cm = fmt("%s/cm.c", ar_tmp);
+
+	spit(cm, corner_main);
+	free(cm);
+	if (!AR_CHECK(build_corner_sources() && sh_ok("gcc -O2 -c cm.c -o cm.o"),
+		      "building the corner-case members"))
+		return;
+	/* r replaces a member of the same name; q appends a second x.o */
+	AR_CHECK(sh_ok("rm -f libgnu.a && ar rc libgnu.a " CORNER_MEMBERS " d1/x.o && "
+		       "ar q libgnu.a d2/x.o && ar s libgnu.a"), "ar rcs");
+	r = objload("info libgnu.a");
+	AR_CHECK(strstr(r.out, "a_very_long_member_name_for_gnu_ar.o") &&
+		 strstr(r.out, "member 4 x.o") && strstr(r.out, "member 5 x.o"),
+		 "info libgnu.a: %s", r.out);
+	result_free(&r);
+	corner_run("gnu ar", "libgnu.a");
+	/* --whole-archive: every member, so the unused one fails the link */
+	r = objload("run cm.o --whole-archive libgnu.a --no-whole-archive libga.a libgb.a");
+	AR_CHECK(r.status == 1 && strstr(r.err, "no_such_symbol_anywhere") &&
+		 strstr(r.err, "libgnu.a(unused.o)"),
+		 "--whole-archive loads unused.o: %d %s", r.status, r.err);
+	result_free(&r);
+	AR_CHECK(sh_ok("rm -f libwhole.a && ar rcs libwhole.a ctor.o chain.o"), "ar");
+	r = objload("run cm.o --whole-archive libwhole.a --no-whole-archive libgnu.a libga.a libgb.a");
+	AR_CHECK(r.status == 0 && strcmp(r.out, "whole: ctor ran\n42 1 2 70\n") == 0,
+		 "--whole-archive constructor: %d '%s' %s", r.status, r.out, r.err);
+	result_free(&r);
+	/* the API: whole archive on, then the member count */
+	AR_CHECK(sh_ok("rm -f libwhole2.a && ar rcs libwhole2.a chain.o d1/x.o"), "ar");
+	if (objload_session_new(&s) == OBJLOAD_OK) {
+		char *p = fmt("%s/libwhole2.a", ar_tmp);
+		objload_archive_info ai = { 0 };
+		objload_metrics m;
+
+		objload_set_whole_archive(s, 1);
+		AR_CHECK(objload_add_file(s, p) == OBJLOAD_OK, "%s", objload_errmsg(s));
+		AR_CHECK(objload_link(s) == OBJLOAD_OK, "whole link: %s", objload_errmsg(s));
+		objload_get_archive_info(s, 0, &ai);
+		objload_get_metrics(s, &m);
+		AR_CHECK(ai.whole && ai.loaded == 2 && m.archive_members == 2,
+			 "whole: %zu loaded", ai.loaded);
+		objload_session_free(s);
+		free(p);
+	}
+}
+
+static void test_thin(void)
+{
+	struct result r;
+
+	AR_CHECK(sh_ok("rm -f libthin.a && ar rcsT libthin.a " CORNER_MEMBERS " d1/x.o && "
+		       "ar qT libthin.a d2/x.o && ar sT libthin.a"), "ar rcsT");
+	r = objload("info libthin.a");
+	AR_CHECK(strstr(r.out, "flavor: thin") != NULL, "info libthin.a: %s %s", r.out, r.err);
+	result_free(&r);
+	corner_run("thin", "libthin.a");
+	/* a thin archive's member that has gone: an I/O error naming it */
+	AR_CHECK(sh_ok("mkdir -p thin2 && cp chain.o a_very_long_member_name_for_gnu_ar.o thin2/ && "
+		       "rm -f thin2/lib.a && ar rcsT thin2/lib.a thin2/a_very_long_member_name_for_gnu_ar.o thin2/chain.o && "
+		       "rm thin2/chain.o"), "thin2");
+	r = objload("run cm.o thin2/lib.a libgnu.a libga.a libgb.a");
+	AR_CHECK(r.status == 1 && strstr(r.err, "thin2/lib.a") && strstr(r.err, "chain.o"),
+		 "missing thin member: %d %s", r.status, r.err);
+	result_free(&r);
+}
+
+static void test_bsd_darwin(void)
+{
+	static const char *const formats[] = { "bsd", "darwin" };
+
+	if (!have_tool("llvm-ar") && skip("llvm-ar is missing"))
+		return;
+	for (size_t i = 0; i < 2; i++) {
+		char *cmd = fmt("rm -f lib%s.a && llvm-ar --format=%s rcs lib%s.a " CORNER_MEMBERS
+				" d1/x.o d2/x.o", formats[i], formats[i], formats[i]);
+		char *a = fmt("lib%s.a", formats[i]);
+		char *info = fmt("info %s", a);
+		struct result r;
+
+		/* llvm-ar keeps both x.o when given in one command */
+		AR_CHECK(sh_ok(cmd), "%s", cmd);
+		r = objload(info);
+		AR_CHECK(strstr(r.out, "flavor: bsd") && strstr(r.out, "index: yes"),
+			 "%s: %s %s", info, r.out, r.err);
+		result_free(&r);
+		corner_run(formats[i], a);
+		free(cmd);
+		free(a);
+		free(info);
+	}
+}
+
+static void test_no_index(void)
+{
+	struct result r;
+
+	/* a text member too: scanned, not an object, skipped */
+	AR_CHECK(sh_ok("echo text > README.txt && rm -f libnoidx.a && "
+		       "ar rcS libnoidx.a " CORNER_MEMBERS " d1/x.o d2/x.o README.txt"),
+		 "ar rcS");
+	r = objload("info libnoidx.a");
+	AR_CHECK(strstr(r.out, "index: no") != NULL, "info libnoidx.a: %s %s", r.out, r.err);
+	result_free(&r);
+	corner_run("no index", "libnoidx.a");
+}
+
+static void test_group_and_api(void)
+{
+	objload_session *s;
+	char *p;
+
+	if (objload_session_new(&s))
+		return;
+	p = fmt("%s/cm.o", ar_tmp);
+	AR_CHECK(objload_add_file(s, p) == OBJLOAD_OK, "%s", objload_errmsg(s));
+	free(p);
+	AR_CHECK(objload_add_search_dir(s, ar_tmp) == OBJLOAD_OK, "%s", objload_errmsg(s));
+	AR_CHECK(objload_add_library(s, "-lgb") == OBJLOAD_OK, "-lgb: %s", objload_errmsg(s));
+	AR_CHECK(objload_add_library(s, "ga") == OBJLOAD_OK, "ga: %s", objload_errmsg(s));
+	AR_CHECK(objload_add_library(s, "-lgnu") == OBJLOAD_OK, "-lgnu: %s", objload_errmsg(s));
+	if (AR_CHECK(objload_link(s) == OBJLOAD_OK, "group link: %s", objload_errmsg(s))) {
+		objload_archive_info ai;
+		objload_metrics m;
+		void *fn = NULL;
+
+		objload_get_metrics(s, &m);
+		/* ga.o ga2.o gb.o, long-named + chain, both x.o */
+		AR_CHECK(m.archive_members == 7, "members loaded: %" PRIu64, m.archive_members);
+		objload_get_archive_info(s, 2, &ai);
+		AR_CHECK(ai.loaded == 4 && ai.members == 6, "libgnu.a: %zu of %zu", ai.loaded, ai.members);
+		AR_CHECK(objload_lookup(s, "group_a", &fn) == OBJLOAD_OK && fn &&
+			 ((int (*)(void))fn)() == 70, "group_a()");
+		AR_CHECK(objload_lookup(s, "unused_fun", &fn) != OBJLOAD_OK,
+			 "unused_fun must not be loaded");
+	}
+	objload_session_free(s);
+}
+
+static void test_libs(void)
+{
+	struct result r;
+
+	AR_CHECK(sh_ok("mkdir -p ldir && rm -f ldir/libfoo.a && ar rcs ldir/libfoo.a " CORNER_MEMBERS
+		       " d1/x.o && ar q ldir/libfoo.a d2/x.o && ar s ldir/libfoo.a && "
+		       "cp libga.a libgb.a ldir/ && "
+		       "printf '/* GNU ld script */\\nGROUP ( libfoo.a AS_NEEDED ( -lga ) -lgb )\\n' > ldir/libscript.so"),
+		 "ldir");
+	r = objload("run cm.o -Lldir -lfoo -lga -lgb");
+	AR_CHECK(r.status == 0 && strcmp(r.out, "42 1 2 70\n") == 0, "-L -lfoo: %d '%s' %s",
+		 r.status, r.out, r.err);
+	result_free(&r);
+	r = objload("run --stats cm.o -L ldir -l script");
+	AR_CHECK(r.status == 0 && strcmp(r.out, "42 1 2 70\n") == 0 &&
+		 strstr(r.err, "archives 3"), "ld script: %d '%s' %s", r.status, r.out, r.err);
+	result_free(&r);
+	r = objload("run cm.o -lnosuchlib_objload_test");
+	AR_CHECK(r.status == 1 && strstr(r.err, "cannot find -lnosuchlib_objload_test"),
+		 "missing -l: %d %s", r.status, r.err);
+	result_free(&r);
+	r = objload("run cm.o -l");
+	AR_CHECK(r.status == 2, "-l without a name: %d %s", r.status, r.err);
+	result_free(&r);
+}
+
+static void test_libc_atexit(void)
+{
+	char *drv = src("atexit/main.c");
+	char *cmd = fmt("gcc -O2 -c '%s' -o ax.o && gcc ax.o -o ax_native", drv);
+	struct result r;
+
+	free(drv);
+	if (!AR_CHECK(sh_ok(cmd), "building the atexit driver")) {
+		free(cmd);
+		return;
+	}
+	free(cmd);
+	compare_native("ax_native", "run ax.o -lc");
+	compare_native("ax_native", "run ax.o -lc -lm");
+	r = objload("run --stats ax.o -lc");
+	/* libc.so's script: libc.so.6 and libc_nonshared.a, whose atexit is
+	 * objload's runtime helper's job */
+	AR_CHECK(strstr(r.err, "archives 1") && strstr(r.err, "0 of"),
+		 "-lc stats: %s", r.err);
+	result_free(&r);
+}
+
+static void test_other_arch(void)
+{
+	struct result r;
+
+	if (!have_tool("clang") && skip("clang is missing"))
+		return;
+	if (!sh_ok("echo 'int chain_fun(void){return 41;}' > arm.c && "
+		   "clang --target=aarch64-linux-gnu -O2 -c arm.c -o arm_chain.o 2>/dev/null && "
+		   "rm -f libarm.a && ar rcs libarm.a arm_chain.o a_very_long_member_name_for_gnu_ar.o")) {
+		skip("clang cannot build aarch64 objects");
+		return;
+	}
+	r = objload("run cm.o libarm.a libgnu.a libga.a libgb.a");
+	AR_CHECK(r.status == 1 && strstr(r.err, "libarm.a(arm_chain.o)") &&
+		 strstr(r.err, "aarch64"), "aarch64 member: %d %s", r.status, r.err);
+	result_free(&r);
+}
+
+static void test_import_library(void)
+{
+	struct result r;
+
+	if ((!have_tool("llvm-dlltool") || !have_tool("clang")) &&
+	    skip("llvm-dlltool or clang is missing"))
+		return;
+	if (!AR_CHECK(sh_ok("printf 'LIBRARY msvcrt.dll\\nEXPORTS\\nputs\\n' > imp.def && "
+			    "llvm-dlltool -m i386:x86-64 -d imp.def -l imp.lib && "
+			    "printf '__declspec(dllimport) int puts(const char *);\\n"
+			    "int main(void){ puts(\"hello through an import\"); return 3; }\\n' > win.c && "
+			    "clang --target=x86_64-pc-windows-msvc -O2 -c win.c -o win.obj"),
+		      "building the import library"))
+		return;
+	r = objload("info imp.lib");
+	AR_CHECK(strstr(r.out, " import") != NULL, "info imp.lib: %s %s", r.out, r.err);
+	result_free(&r);
+	r = objload("run --stats win.obj imp.lib");
+	AR_CHECK(r.status == 3 && strcmp(r.out, "hello through an import\n") == 0 &&
+		 strstr(r.err, "imports left to the host 1"),
+		 "import library: %d '%s' %s", r.status, r.out, r.err);
+	result_free(&r);
+}
+
+/* ---- malformed archives ---------------------------------------------------- */
+
+struct arbuf {
+	unsigned char b[4096];
+	size_t n;
+};
+
+static void ab_bytes(struct arbuf *a, const void *p, size_t n)
+{
+	memcpy(a->b + a->n, p, n);
+	a->n += n;
+}
+
+/* A header with a raw size field (so tests can write non-decimal ones). */
+static void ab_header(struct arbuf *a, const char *name, const char *size)
+{
+	char h[128];
+
+	snprintf(h, sizeof(h), "%-16.16s%-12s%-6s%-6s%-8s%-10.10s`\n", name, "0", "0", "0",
+		 "644", size);
+	ab_bytes(a, h, 60);
+}
+
+static void ab_member(struct arbuf *a, const char *name, const void *data, size_t n)
+{
+	char size[16];
+
+	snprintf(size, sizeof(size), "%zu", n);
+	ab_header(a, name, size);
+	ab_bytes(a, data, n);
+	if (n & 1)
+		ab_bytes(a, "\n", 1);
+}
+
+static void expect_bad(const char *what, const struct arbuf *a, objload_status want,
+		       const char *needle1, const char *needle2)
+{
+	objload_session *s;
+	objload_status st;
+	const char *msg;
+
+	if (objload_session_new(&s))
+		return;
+	st = objload_add_memory(s, "bad.a", a->b, a->n);
+	if (st == OBJLOAD_OK) {
+		char *obj = fmt("%s/cm.o", ar_tmp);
+
+		/* errors found when members load */
+		objload_add_file(s, obj);
+		free(obj);
+		st = objload_link(s);
+	}
+	msg = objload_errmsg(s);
+	AR_CHECK(st == want && strstr(msg, "bad.a") && (!needle1 || strstr(msg, needle1)) &&
+		 (!needle2 || strstr(msg, needle2)),
+		 "%s: status %s, message '%s'", what, objload_status_name(st), msg);
+	objload_session_free(s);
+}
+
+static void put_be32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+static void test_malformed(void)
+{
+	struct arbuf a;
+	unsigned char idx[32];
+
+	a.n = 0;
+	ab_bytes(&a, "!<arch>\n", 8);
+	ab_header(&a, "short.o/", "100");
+	ab_bytes(&a, "0123456789", 10);
+	expect_bad("truncated member", &a, OBJLOAD_ERR_FORMAT, "short.o", "past the end");
+
+	a.n = 0;
+	ab_bytes(&a, "!<arch>\n", 8);
+	ab_header(&a, "hex.o/", "12a");
+	ab_bytes(&a, "0123456789abcdef", 16);
+	expect_bad("size not decimal", &a, OBJLOAD_ERR_FORMAT, "hex.o", "not a decimal");
+
+	a.n = 0;
+	ab_bytes(&a, "!<arch>\n", 8);
+	ab_member(&a, "ok.o/", "abc", 3);
+	ab_header(&a, "past.o/", "4000000000");
+	expect_bad("member past the end", &a, OBJLOAD_ERR_FORMAT, "past.o", "past the end");
+
+	a.n = 0;
+	ab_bytes(&a, "!<arch>\n", 8);
+	ab_bytes(&a, "trunc.o/        0", 17);
+	expect_bad("truncated header", &a, OBJLOAD_ERR_FORMAT, "truncated member header", NULL);
+
+	a.n = 0;
+	ab_bytes(&a, "!<arch>\n", 8);
+	ab_header(&a, "fmag.o/", "2");
+	a.b[a.n - 2] = 'x';
+	ab_bytes(&a, "ab", 2);
+	expect_bad("bad fmag", &a, OBJLOAD_ERR_FORMAT, "fmag.o", "terminator");
+
+	/* index entry pointing past the end */
+	a.n = 0;
+	ab_bytes(&a, "!<arch>\n", 8);
+	put_be32(idx, 1);
+	put_be32(idx + 4, 0x100000);
+	memcpy(idx + 8, "chain_fun\0", 10);
+	ab_member(&a, "/", idx, 18);
+	ab_member(&a, "m.o/", "xyz", 3);
+	expect_bad("index offset past the end", &a, OBJLOAD_ERR_FORMAT, "chain_fun",
+		   "past the end");
+
+	/* index entry pointing into a member's bytes */
+	put_be32(idx + 4, 9);
+	a.n = 0;
+	ab_bytes(&a, "!<arch>\n", 8);
+	ab_member(&a, "/", idx, 18);
+	ab_member(&a, "m.o/", "xyz", 3);
+	expect_bad("index offset not a header", &a, OBJLOAD_ERR_FORMAT, "chain_fun",
+		   "not a member header");
+
+	/* index count overflow */
+	put_be32(idx, 0x7fffffff);
+	a.n = 0;
+	ab_bytes(&a, "!<arch>\n", 8);
+	ab_member(&a, "/", idx, 18);
+	expect_bad("index count overflow", &a, OBJLOAD_ERR_FORMAT, "symbol index", "2147483647");
+
+	/* /NNN without a long-name table, and outside it */
+	a.n = 0;
+	ab_bytes(&a, "!<arch>\n", 8);
+	ab_member(&a, "/0", "abcd", 4);
+	expect_bad("long name without table", &a, OBJLOAD_ERR_FORMAT, "/0", "long-name table");
+	a.n = 0;
+	ab_bytes(&a, "!<arch>\n", 8);
+	ab_member(&a, "//", "long_name.o/\n", 13);
+	ab_member(&a, "/99", "abcd", 4);
+	expect_bad("long name outside table", &a, OBJLOAD_ERR_FORMAT, "/99", "long-name table");
+
+	/* BSD: a name longer than the member */
+	a.n = 0;
+	ab_bytes(&a, "!<arch>\n", 8);
+	ab_member(&a, "#1/50", "abcd", 4);
+	expect_bad("BSD name past member", &a, OBJLOAD_ERR_FORMAT, "#1/50", "BSD name");
+
+	/* a member the index names that is not an object, found at link time */
+	put_be32(idx, 1);
+	put_be32(idx + 4, 8 + 60 + 16);
+	memcpy(idx + 8, "dup_one\0", 8);
+	a.n = 0;
+	ab_bytes(&a, "!<arch>\n", 8);
+	ab_member(&a, "/", idx, 16);
+	ab_member(&a, "text.o/", "not an object", 13);
+	expect_bad("member not an object", &a, OBJLOAD_ERR_FORMAT, "text.o", "not an object");
+
+	/* a good empty archive is fine */
+	a.n = 0;
+	ab_bytes(&a, "!<arch>\n", 8);
+	{
+		objload_session *s;
+
+		if (objload_session_new(&s) == OBJLOAD_OK) {
+			AR_CHECK(objload_add_memory(s, "empty.a", a.b, a.n) == OBJLOAD_OK &&
+				 objload_archive_count(s) == 1, "empty archive: %s",
+				 objload_errmsg(s));
+			objload_session_free(s);
+		}
+	}
+}
+
+/* ---- suite ------------------------------------------------------------------ */
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int suite_init(void)
+{
+	return mkdtemp(ar_tmp) ? 0 : -1;
+}
+
+static int suite_clean(void)
+{
+	if (!getenv("OBJLOAD_KEEP_TMP"))
+		nftw(ar_tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return 0;
+}
+
+int objload_test_register_archive(void)
+{
+	CU_pSuite s = CU_add_suite("archive", suite_init, suite_clean);
+
+	if (!s)
+		return -1;
+	if (!CU_add_test(s, "sqlite3 driver over libsqlite3.a", test_sqlite) ||
+	    !CU_add_test(s, "zlib driver over libz.a, -lz", test_zlib) ||
+	    !CU_add_test(s, "gnu ar: long and duplicate names, whole archive",
+			 test_gnu_long_and_duplicate_names) ||
+	    !CU_add_test(s, "thin archives", test_thin) ||
+	    !CU_add_test(s, "llvm-ar bsd and darwin", test_bsd_darwin) ||
+	    !CU_add_test(s, "archive without an index", test_no_index) ||
+	    !CU_add_test(s, "archives needing each other, API", test_group_and_api) ||
+	    !CU_add_test(s, "-L, -l, ld scripts", test_libs) ||
+	    !CU_add_test(s, "-lc and atexit", test_libc_atexit) ||
+	    !CU_add_test(s, "member of another arch", test_other_arch) ||
+	    !CU_add_test(s, "Microsoft import library", test_import_library) ||
+	    !CU_add_test(s, "malformed archives", test_malformed))
+		return -1;
+	return 0;
+}
