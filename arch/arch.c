@@ -8,6 +8,7 @@
 
 static const arch_ops *const arch_table[] = {
 	&arch_x86_64,
+	&arch_aarch64,
 };
 
 const arch_ops *arch_lookup(objload_arch_id id)

@@ -65,11 +65,17 @@ typedef struct arch_ops {
 	 * transfer control to `dest` from anywhere. */
 	unsigned stub_size;
 	unsigned stub_align;
+	/* The addend a branch kind has when it targets exactly its symbol
+	 * (x86-64 PLT32: -4, the field is 4 bytes before the next
+	 * instruction; AArch64 CALL26: 0).  A stub jumps to S + A - bias and
+	 * the branch to it is written with A = bias. */
+	int64_t branch_addend_bias;
 	void (*write_stub)(uint8_t *work, uint64_t at, uint64_t dest);
 	/* A GOT entry holding `value`. */
 	void (*write_got_entry)(uint8_t *work, uint64_t value);
 	/* A thunk that calls fn(a0, ..., a[nargs-1], bound) given
-	 * a0..a[nargs-1]; nargs < 6.  bind_thunk_size bytes. */
+	 * a0..a[nargs-1]; nargs below the arch's count of integer argument
+	 * registers.  bind_thunk_size bytes. */
 	unsigned bind_thunk_size;
 	objload_status (*write_bind_thunk)(uint8_t *work, uint64_t at,
 					   uint64_t fn, uint64_t bound,
@@ -89,5 +95,6 @@ typedef struct arch_ops {
 const arch_ops *arch_lookup(objload_arch_id id);
 
 extern const arch_ops arch_x86_64;
+extern const arch_ops arch_aarch64;
 
 #endif

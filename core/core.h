@@ -195,6 +195,7 @@ struct objload_session {
 	struct slot_rec {
 		uint32_t area, index, image, symbol;
 		int is_stub;
+		int64_t addend;        /* stubs: the branch's own addend */
 	} *slots;
 	size_t nslots, slots_cap;
 };
@@ -205,6 +206,7 @@ objload_status core_error(objload_session *s, objload_status st,
 objload_status core_verror(objload_session *s, objload_status st,
 			   const char *fmt, va_list ap);
 uint64_t core_now_ns(void);
+objload_arch_id core_host_arch(void);
 
 /* images */
 core_image *core_of(const objload_image *img);

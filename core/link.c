@@ -135,13 +135,19 @@ static uint64_t target_identity(const symres *r, uint32_t image, uint32_t sym)
 	return (1ull << 63) | ((uint64_t)image << 32) | sym;
 }
 
+/* GOT slots are shared per target; stubs per target and addend, since a
+ * stub stands for S + A (a branch to a function's inside, as AArch64
+ * section-relative calls are, needs its own). */
 static objload_status need_slot(objload_session *s, uint32_t area_idx,
 				int is_stub, uint32_t image, uint32_t sym,
-				uint32_t *out)
+				int64_t addend, uint32_t *out)
 {
 	const symres *r = &core_of(s->images[image])->res[sym];
 	uint64_t k1 = ((uint64_t)area_idx << 1) | (unsigned)is_stub;
 	uint64_t k2 = target_identity(r, image, sym);
+
+	if (is_stub)
+		k1 ^= (uint64_t)(addend - s->arch->branch_addend_bias) * 0x9e3779b97f4a7c15ull << 1;
 	area *a = &s->areas[area_idx];
 	struct slot_rec *rec;
 
@@ -165,6 +171,7 @@ static objload_status need_slot(objload_session *s, uint32_t area_idx,
 	rec->image = image;
 	rec->symbol = sym;
 	rec->is_stub = is_stub;
+	rec->addend = addend;
 	return OBJLOAD_OK;
 }
 
@@ -349,7 +356,7 @@ static objload_status plan_slots(objload_session *s, objload_strategy strategy)
 			if (ed->symbol == OBJLOAD_NO_INDEX)
 				continue;
 			if (flags & OBJLOAD_KF_GOT) {
-				st = need_slot(s, a, 0, (uint32_t)i, ed->symbol, &ci->edge_slot[e]);
+				st = need_slot(s, a, 0, (uint32_t)i, ed->symbol, 0, &ci->edge_slot[e]);
 				if (st)
 					return st;
 			}
@@ -362,7 +369,8 @@ static objload_status plan_slots(objload_session *s, objload_strategy strategy)
 					return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
 							  "%s: section %s: a branch fixup outside code",
 							  img->path, img->sections[ed->section].name);
-				st = need_slot(s, a, 1, (uint32_t)i, ed->symbol, &ci->edge_stub[e]);
+				st = need_slot(s, a, 1, (uint32_t)i, ed->symbol, ed->addend,
+					       &ci->edge_stub[e]);
 				if (st)
 					return st;
 			}
@@ -778,7 +786,8 @@ static void write_slots(objload_session *s)
 			piece *pc = &s->pieces[a->stub_piece];
 			uint64_t off = (uint64_t)rec->index * arch->stub_size;
 
-			arch->write_stub(pc->work + off, pc->target + off, dest);
+			arch->write_stub(pc->work + off, pc->target + off,
+					 dest + (uint64_t)(rec->addend - arch->branch_addend_bias));
 		} else {
 			piece *pc = &s->pieces[a->got_piece];
 			uint64_t off = (uint64_t)rec->index * arch->pointer_size;
@@ -834,9 +843,12 @@ static objload_status relocate(objload_session *s, objload_strategy strategy)
 				}
 				fx.S = core_symbol_address(s, r);
 				if (ci->edge_stub[e] != OBJLOAD_NO_INDEX &&
-				    !arch->branch_reaches(ed->kind, fx.P, fx.S, fx.A))
+				    !arch->branch_reaches(ed->kind, fx.P, fx.S, fx.A)) {
+					/* the stub holds S + A; branch to it exactly */
 					fx.S = s->pieces[a->stub_piece].target +
 						(uint64_t)ci->edge_stub[e] * arch->stub_size;
+					fx.A = arch->branch_addend_bias;
+				}
 				if (ci->edge_slot[e] != OBJLOAD_NO_INDEX)
 					fx.G = s->pieces[a->got_piece].target +
 						(uint64_t)ci->edge_slot[e] * arch->pointer_size;
@@ -894,12 +906,20 @@ objload_status core_link(objload_session *s)
 	if (!s->nimages)
 		return core_archive_nothing_to_link(s);
 	s->arch = arch_lookup(s->images[0]->arch);
-	for (size_t i = 0; i < s->nimages; i++)
+	for (size_t i = 0; i < s->nimages; i++) {
 		if (!arch_lookup(s->images[i]->arch))
 			return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
 					  "%s: no relocation applier for arch %s yet",
 					  s->images[i]->path,
 					  objload_arch_name(s->images[i]->arch));
+		if (!s->link_only && s->images[i]->arch != core_host_arch())
+			return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
+					  "%s: %s code cannot run on this %s host; link it for a "
+					  "target address instead (objload link --base)",
+					  s->images[i]->path,
+					  objload_arch_name(s->images[i]->arch),
+					  objload_arch_name(core_host_arch()));
+	}
 
 	t0 = core_now_ns();
 	st = core_resolve_symbols(s);

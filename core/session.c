@@ -88,6 +88,17 @@ objload_status core_error(objload_session *s, objload_status st,
 	return st;
 }
 
+objload_arch_id core_host_arch(void)
+{
+#if defined(__x86_64__)
+	return OBJLOAD_ARCH_X86_64;
+#elif defined(__aarch64__)
+	return OBJLOAD_ARCH_AARCH64;
+#else
+	return OBJLOAD_ARCH_UNKNOWN;
+#endif
+}
+
 uint64_t core_now_ns(void)
 {
 	struct timespec ts;

@@ -15,6 +15,7 @@ static const struct {
 	int (*reg)(void);
 } suites[] = {
 	{ "arch_x86_64", objload_test_register_arch_x86_64 },
+	{ "arch_aarch64", objload_test_register_arch_aarch64 },
 	{ "elf", objload_test_register_elf },
 	{ "e2e", objload_test_register_e2e },
 	{ "coff", objload_test_register_coff },

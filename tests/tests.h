@@ -3,6 +3,7 @@
 #define OBJLOAD_TESTS_H
 
 int objload_test_register_arch_x86_64(void);
+int objload_test_register_arch_aarch64(void);
 int objload_test_register_elf(void);
 int objload_test_register_e2e(void);
 int objload_test_register_core(void);

@@ -509,6 +509,7 @@ const arch_ops arch_x86_64 = {
 	.branch_reaches = x86_64_branch_reaches,
 	.stub_size = X86_64_STUB_SIZE,
 	.stub_align = X86_64_STUB_ALIGN,
+	.branch_addend_bias = -4,
 	.write_stub = x86_64_write_stub,
 	.write_got_entry = x86_64_write_got_entry,
 	.bind_thunk_size = X86_64_BIND_THUNK_SIZE,

@@ -227,6 +227,137 @@ enum {
 	R_X86_64_CODE_6_GOTPC32_TLSDESC = 51,
 };
 
+/* AAELF64 relocation types, ELF64 numbering.  256 is the withdrawn
+ * R_AARCH64_NULL, still accepted as "none"; 1024 and up are dynamic. */
+enum {
+	R_AARCH64_NONE = 0,
+	R_AARCH64_NULL = 256,
+	R_AARCH64_ABS64 = 257,
+	R_AARCH64_ABS32 = 258,
+	R_AARCH64_ABS16 = 259,
+	R_AARCH64_PREL64 = 260,
+	R_AARCH64_PREL32 = 261,
+	R_AARCH64_PREL16 = 262,
+	R_AARCH64_MOVW_UABS_G0 = 263,
+	R_AARCH64_MOVW_UABS_G0_NC = 264,
+	R_AARCH64_MOVW_UABS_G1 = 265,
+	R_AARCH64_MOVW_UABS_G1_NC = 266,
+	R_AARCH64_MOVW_UABS_G2 = 267,
+	R_AARCH64_MOVW_UABS_G2_NC = 268,
+	R_AARCH64_MOVW_UABS_G3 = 269,
+	R_AARCH64_MOVW_SABS_G0 = 270,
+	R_AARCH64_MOVW_SABS_G1 = 271,
+	R_AARCH64_MOVW_SABS_G2 = 272,
+	R_AARCH64_LD_PREL_LO19 = 273,
+	R_AARCH64_ADR_PREL_LO21 = 274,
+	R_AARCH64_ADR_PREL_PG_HI21 = 275,
+	R_AARCH64_ADR_PREL_PG_HI21_NC = 276,
+	R_AARCH64_ADD_ABS_LO12_NC = 277,
+	R_AARCH64_LDST8_ABS_LO12_NC = 278,
+	R_AARCH64_TSTBR14 = 279,
+	R_AARCH64_CONDBR19 = 280,
+	R_AARCH64_JUMP26 = 282,
+	R_AARCH64_CALL26 = 283,
+	R_AARCH64_LDST16_ABS_LO12_NC = 284,
+	R_AARCH64_LDST32_ABS_LO12_NC = 285,
+	R_AARCH64_LDST64_ABS_LO12_NC = 286,
+	R_AARCH64_MOVW_PREL_G0 = 287,
+	R_AARCH64_MOVW_PREL_G0_NC = 288,
+	R_AARCH64_MOVW_PREL_G1 = 289,
+	R_AARCH64_MOVW_PREL_G1_NC = 290,
+	R_AARCH64_MOVW_PREL_G2 = 291,
+	R_AARCH64_MOVW_PREL_G2_NC = 292,
+	R_AARCH64_MOVW_PREL_G3 = 293,
+	R_AARCH64_LDST128_ABS_LO12_NC = 299,
+	R_AARCH64_MOVW_GOTOFF_G0 = 300,
+	R_AARCH64_MOVW_GOTOFF_G0_NC = 301,
+	R_AARCH64_MOVW_GOTOFF_G1 = 302,
+	R_AARCH64_MOVW_GOTOFF_G1_NC = 303,
+	R_AARCH64_MOVW_GOTOFF_G2 = 304,
+	R_AARCH64_MOVW_GOTOFF_G2_NC = 305,
+	R_AARCH64_MOVW_GOTOFF_G3 = 306,
+	R_AARCH64_GOTREL64 = 307,
+	R_AARCH64_GOTREL32 = 308,
+	R_AARCH64_GOT_LD_PREL19 = 309,
+	R_AARCH64_LD64_GOTOFF_LO15 = 310,
+	R_AARCH64_ADR_GOT_PAGE = 311,
+	R_AARCH64_LD64_GOT_LO12_NC = 312,
+	R_AARCH64_LD64_GOTPAGE_LO15 = 313,
+	R_AARCH64_PLT32 = 314,
+	R_AARCH64_GOTPCREL32 = 315,
+	R_AARCH64_TLSGD_ADR_PREL21 = 512,
+	R_AARCH64_TLSGD_ADR_PAGE21 = 513,
+	R_AARCH64_TLSGD_ADD_LO12_NC = 514,
+	R_AARCH64_TLSGD_MOVW_G1 = 515,
+	R_AARCH64_TLSGD_MOVW_G0_NC = 516,
+	R_AARCH64_TLSLD_ADR_PREL21 = 517,
+	R_AARCH64_TLSLD_ADR_PAGE21 = 518,
+	R_AARCH64_TLSLD_ADD_LO12_NC = 519,
+	R_AARCH64_TLSLD_MOVW_G1 = 520,
+	R_AARCH64_TLSLD_MOVW_G0_NC = 521,
+	R_AARCH64_TLSLD_LD_PREL19 = 522,
+	R_AARCH64_TLSLD_MOVW_DTPREL_G2 = 523,
+	R_AARCH64_TLSLD_MOVW_DTPREL_G1 = 524,
+	R_AARCH64_TLSLD_MOVW_DTPREL_G1_NC = 525,
+	R_AARCH64_TLSLD_MOVW_DTPREL_G0 = 526,
+	R_AARCH64_TLSLD_MOVW_DTPREL_G0_NC = 527,
+	R_AARCH64_TLSLD_ADD_DTPREL_HI12 = 528,
+	R_AARCH64_TLSLD_ADD_DTPREL_LO12 = 529,
+	R_AARCH64_TLSLD_ADD_DTPREL_LO12_NC = 530,
+	R_AARCH64_TLSLD_LDST8_DTPREL_LO12 = 531,
+	R_AARCH64_TLSLD_LDST8_DTPREL_LO12_NC = 532,
+	R_AARCH64_TLSLD_LDST16_DTPREL_LO12 = 533,
+	R_AARCH64_TLSLD_LDST16_DTPREL_LO12_NC = 534,
+	R_AARCH64_TLSLD_LDST32_DTPREL_LO12 = 535,
+	R_AARCH64_TLSLD_LDST32_DTPREL_LO12_NC = 536,
+	R_AARCH64_TLSLD_LDST64_DTPREL_LO12 = 537,
+	R_AARCH64_TLSLD_LDST64_DTPREL_LO12_NC = 538,
+	R_AARCH64_TLSIE_MOVW_GOTTPREL_G1 = 539,
+	R_AARCH64_TLSIE_MOVW_GOTTPREL_G0_NC = 540,
+	R_AARCH64_TLSIE_ADR_GOTTPREL_PAGE21 = 541,
+	R_AARCH64_TLSIE_LD64_GOTTPREL_LO12_NC = 542,
+	R_AARCH64_TLSIE_LD_GOTTPREL_PREL19 = 543,
+	R_AARCH64_TLSLE_MOVW_TPREL_G2 = 544,
+	R_AARCH64_TLSLE_MOVW_TPREL_G1 = 545,
+	R_AARCH64_TLSLE_MOVW_TPREL_G1_NC = 546,
+	R_AARCH64_TLSLE_MOVW_TPREL_G0 = 547,
+	R_AARCH64_TLSLE_MOVW_TPREL_G0_NC = 548,
+	R_AARCH64_TLSLE_ADD_TPREL_HI12 = 549,
+	R_AARCH64_TLSLE_ADD_TPREL_LO12 = 550,
+	R_AARCH64_TLSLE_ADD_TPREL_LO12_NC = 551,
+	R_AARCH64_TLSLE_LDST8_TPREL_LO12 = 552,
+	R_AARCH64_TLSLE_LDST8_TPREL_LO12_NC = 553,
+	R_AARCH64_TLSLE_LDST16_TPREL_LO12 = 554,
+	R_AARCH64_TLSLE_LDST16_TPREL_LO12_NC = 555,
+	R_AARCH64_TLSLE_LDST32_TPREL_LO12 = 556,
+	R_AARCH64_TLSLE_LDST32_TPREL_LO12_NC = 557,
+	R_AARCH64_TLSLE_LDST64_TPREL_LO12 = 558,
+	R_AARCH64_TLSLE_LDST64_TPREL_LO12_NC = 559,
+	R_AARCH64_TLSDESC_LD_PREL19 = 560,
+	R_AARCH64_TLSDESC_ADR_PREL21 = 561,
+	R_AARCH64_TLSDESC_ADR_PAGE21 = 562,
+	R_AARCH64_TLSDESC_LD64_LO12 = 563,
+	R_AARCH64_TLSDESC_ADD_LO12 = 564,
+	R_AARCH64_TLSDESC_OFF_G1 = 565,
+	R_AARCH64_TLSDESC_OFF_G0_NC = 566,
+	R_AARCH64_TLSDESC_LDR = 567,
+	R_AARCH64_TLSDESC_ADD = 568,
+	R_AARCH64_TLSDESC_CALL = 569,
+	R_AARCH64_TLSLE_LDST128_TPREL_LO12 = 570,
+	R_AARCH64_TLSLE_LDST128_TPREL_LO12_NC = 571,
+	R_AARCH64_TLSLD_LDST128_DTPREL_LO12 = 572,
+	R_AARCH64_TLSLD_LDST128_DTPREL_LO12_NC = 573,
+	R_AARCH64_COPY = 1024,
+	R_AARCH64_GLOB_DAT = 1025,
+	R_AARCH64_JUMP_SLOT = 1026,
+	R_AARCH64_RELATIVE = 1027,
+	R_AARCH64_TLS_DTPMOD = 1028,
+	R_AARCH64_TLS_DTPREL = 1029,
+	R_AARCH64_TLS_TPREL = 1030,
+	R_AARCH64_TLSDESC = 1031,
+	R_AARCH64_IRELATIVE = 1032,
+};
+
 /* The ELF convention for the GOT base: a PC-relative reference to this
  * symbol means "the GOT of this link", which objload provides itself. */
 #define ELF_GOT_SYMBOL "_GLOBAL_OFFSET_TABLE_"
@@ -243,22 +374,25 @@ struct elf_reloc_type {
 	int16_t got_kind;  /* kind when S is _GLOBAL_OFFSET_TABLE_, or
 			      ELF_KIND_SAME */
 	uint8_t no_symbol; /* the formula has no S: the edge gets none */
+	uint8_t insn;      /* patches an instruction: an SHT_REL addend
+			      would be encoded in its immediate, which the
+			      plug-in does not decode */
 };
 
 #define RT(type, k) \
 	[R_X86_64_##type] = { "R_X86_64_" #type, OBJLOAD_X86_64_##k, \
-			      ELF_KIND_SAME, 0 }
+			      ELF_KIND_SAME, 0, 0 }
 /* PC-relative to _GLOBAL_OFFSET_TABLE_ means "to the GOT base". */
 #define RT_GOTSYM(type, k, gk) \
 	[R_X86_64_##type] = { "R_X86_64_" #type, OBJLOAD_X86_64_##k, \
-			      OBJLOAD_X86_64_##gk, 0 }
+			      OBJLOAD_X86_64_##gk, 0, 0 }
 /* The GOT-base relocations ignore S (it is _GLOBAL_OFFSET_TABLE_). */
 #define RT_NOSYM(type, k) \
 	[R_X86_64_##type] = { "R_X86_64_" #type, OBJLOAD_X86_64_##k, \
-			      ELF_KIND_SAME, 1 }
+			      ELF_KIND_SAME, 1, 0 }
 #define RT_NO(type) \
 	[R_X86_64_##type] = { "R_X86_64_" #type, ELF_KIND_UNSUPPORTED, \
-			      ELF_KIND_SAME, 0 }
+			      ELF_KIND_SAME, 0, 0 }
 
 /*
  * x86-64: every psABI type, by number.  PLTOFF64 ("L - GOT + A") becomes
@@ -337,11 +471,173 @@ static const uint8_t elf_x86_64_kind_width[] = {
 #undef OBJLOAD_X86_64_KIND
 };
 
+/* AArch64: data fields (RD), instruction fields (RI), and types objload
+ * has no kind for (RN). */
+#define RD(type, k) \
+	[R_AARCH64_##type] = { "R_AARCH64_" #type, OBJLOAD_AARCH64_##k, \
+			       ELF_KIND_SAME, 0, 0 }
+#define RI(type, k) \
+	[R_AARCH64_##type] = { "R_AARCH64_" #type, OBJLOAD_AARCH64_##k, \
+			       ELF_KIND_SAME, 0, 1 }
+#define RN(type) \
+	[R_AARCH64_##type] = { "R_AARCH64_" #type, ELF_KIND_UNSUPPORTED, \
+			       ELF_KIND_SAME, 0, 0 }
+
+/*
+ * AArch64: every AAELF64 type, by number.  The _NC types ("no check") are
+ * the unchecked halves of ADRP + lo12 pairs and MOVZ/MOVK sequences.
+ * PLT32 is PREL32 (objload resolves eagerly, so a symbol is its own PLT
+ * entry).  Not mapped: the signed and PC-relative MOVW groups, the GOT-
+ * base-relative forms (GOTREL, MOVW_GOTOFF, LD64_GOTOFF_LO15,
+ * LD64_GOTPAGE_LO15 of gcc -fpic), the LDR-literal types (tiny code
+ * model) and the dynamic types, which a relocatable object has no use
+ * for.
+ */
+static const struct elf_reloc_type elf_aarch64_relocs[] = {
+	RD(NONE, NONE),
+	RD(NULL, NONE),
+	RD(ABS64, ABS64),
+	RD(ABS32, ABS32),
+	RD(ABS16, ABS16),
+	RD(PREL64, PREL64),
+	RD(PREL32, PREL32),
+	RD(PREL16, PREL16),
+	RI(MOVW_UABS_G0, MOVW_UABS_G0),
+	RI(MOVW_UABS_G0_NC, MOVW_UABS_G0_NC),
+	RI(MOVW_UABS_G1, MOVW_UABS_G1),
+	RI(MOVW_UABS_G1_NC, MOVW_UABS_G1_NC),
+	RI(MOVW_UABS_G2, MOVW_UABS_G2),
+	RI(MOVW_UABS_G2_NC, MOVW_UABS_G2_NC),
+	RI(MOVW_UABS_G3, MOVW_UABS_G3),
+	RN(MOVW_SABS_G0),
+	RN(MOVW_SABS_G1),
+	RN(MOVW_SABS_G2),
+	RN(LD_PREL_LO19),
+	RI(ADR_PREL_LO21, ADR_LO21),
+	RI(ADR_PREL_PG_HI21, ADR_PAGE21),
+	RI(ADR_PREL_PG_HI21_NC, ADR_PAGE21_NC),
+	RI(ADD_ABS_LO12_NC, ADD_LO12),
+	RI(LDST8_ABS_LO12_NC, LDST8_LO12),
+	RI(TSTBR14, TSTBR14),
+	RI(CONDBR19, CONDBR19),
+	RI(JUMP26, JUMP26),
+	RI(CALL26, CALL26),
+	RI(LDST16_ABS_LO12_NC, LDST16_LO12),
+	RI(LDST32_ABS_LO12_NC, LDST32_LO12),
+	RI(LDST64_ABS_LO12_NC, LDST64_LO12),
+	RN(MOVW_PREL_G0),
+	RN(MOVW_PREL_G0_NC),
+	RN(MOVW_PREL_G1),
+	RN(MOVW_PREL_G1_NC),
+	RN(MOVW_PREL_G2),
+	RN(MOVW_PREL_G2_NC),
+	RN(MOVW_PREL_G3),
+	RI(LDST128_ABS_LO12_NC, LDST128_LO12),
+	RN(MOVW_GOTOFF_G0),
+	RN(MOVW_GOTOFF_G0_NC),
+	RN(MOVW_GOTOFF_G1),
+	RN(MOVW_GOTOFF_G1_NC),
+	RN(MOVW_GOTOFF_G2),
+	RN(MOVW_GOTOFF_G2_NC),
+	RN(MOVW_GOTOFF_G3),
+	RN(GOTREL64),
+	RN(GOTREL32),
+	RN(GOT_LD_PREL19),
+	RN(LD64_GOTOFF_LO15),
+	RI(ADR_GOT_PAGE, GOT_PAGE21),
+	RI(LD64_GOT_LO12_NC, GOT_LO12),
+	RN(LD64_GOTPAGE_LO15),
+	RD(PLT32, PREL32),
+	RD(GOTPCREL32, GOT_PCREL32),
+	RI(TLSGD_ADR_PREL21, TLS),
+	RI(TLSGD_ADR_PAGE21, TLS),
+	RI(TLSGD_ADD_LO12_NC, TLS),
+	RI(TLSGD_MOVW_G1, TLS),
+	RI(TLSGD_MOVW_G0_NC, TLS),
+	RI(TLSLD_ADR_PREL21, TLS),
+	RI(TLSLD_ADR_PAGE21, TLS),
+	RI(TLSLD_ADD_LO12_NC, TLS),
+	RI(TLSLD_MOVW_G1, TLS),
+	RI(TLSLD_MOVW_G0_NC, TLS),
+	RI(TLSLD_LD_PREL19, TLS),
+	RI(TLSLD_MOVW_DTPREL_G2, TLS),
+	RI(TLSLD_MOVW_DTPREL_G1, TLS),
+	RI(TLSLD_MOVW_DTPREL_G1_NC, TLS),
+	RI(TLSLD_MOVW_DTPREL_G0, TLS),
+	RI(TLSLD_MOVW_DTPREL_G0_NC, TLS),
+	RI(TLSLD_ADD_DTPREL_HI12, TLS),
+	RI(TLSLD_ADD_DTPREL_LO12, TLS),
+	RI(TLSLD_ADD_DTPREL_LO12_NC, TLS),
+	RI(TLSLD_LDST8_DTPREL_LO12, TLS),
+	RI(TLSLD_LDST8_DTPREL_LO12_NC, TLS),
+	RI(TLSLD_LDST16_DTPREL_LO12, TLS),
+	RI(TLSLD_LDST16_DTPREL_LO12_NC, TLS),
+	RI(TLSLD_LDST32_DTPREL_LO12, TLS),
+	RI(TLSLD_LDST32_DTPREL_LO12_NC, TLS),
+	RI(TLSLD_LDST64_DTPREL_LO12, TLS),
+	RI(TLSLD_LDST64_DTPREL_LO12_NC, TLS),
+	RI(TLSIE_MOVW_GOTTPREL_G1, TLS),
+	RI(TLSIE_MOVW_GOTTPREL_G0_NC, TLS),
+	RI(TLSIE_ADR_GOTTPREL_PAGE21, TLS),
+	RI(TLSIE_LD64_GOTTPREL_LO12_NC, TLS),
+	RI(TLSIE_LD_GOTTPREL_PREL19, TLS),
+	RI(TLSLE_MOVW_TPREL_G2, TLS),
+	RI(TLSLE_MOVW_TPREL_G1, TLS),
+	RI(TLSLE_MOVW_TPREL_G1_NC, TLS),
+	RI(TLSLE_MOVW_TPREL_G0, TLS),
+	RI(TLSLE_MOVW_TPREL_G0_NC, TLS),
+	RI(TLSLE_ADD_TPREL_HI12, TLS),
+	RI(TLSLE_ADD_TPREL_LO12, TLS),
+	RI(TLSLE_ADD_TPREL_LO12_NC, TLS),
+	RI(TLSLE_LDST8_TPREL_LO12, TLS),
+	RI(TLSLE_LDST8_TPREL_LO12_NC, TLS),
+	RI(TLSLE_LDST16_TPREL_LO12, TLS),
+	RI(TLSLE_LDST16_TPREL_LO12_NC, TLS),
+	RI(TLSLE_LDST32_TPREL_LO12, TLS),
+	RI(TLSLE_LDST32_TPREL_LO12_NC, TLS),
+	RI(TLSLE_LDST64_TPREL_LO12, TLS),
+	RI(TLSLE_LDST64_TPREL_LO12_NC, TLS),
+	RI(TLSDESC_LD_PREL19, TLS),
+	RI(TLSDESC_ADR_PREL21, TLS),
+	RI(TLSDESC_ADR_PAGE21, TLS),
+	RI(TLSDESC_LD64_LO12, TLS),
+	RI(TLSDESC_ADD_LO12, TLS),
+	RI(TLSDESC_OFF_G1, TLS),
+	RI(TLSDESC_OFF_G0_NC, TLS),
+	RI(TLSDESC_LDR, TLS),
+	RI(TLSDESC_ADD, TLS),
+	RI(TLSDESC_CALL, TLS),
+	RI(TLSLE_LDST128_TPREL_LO12, TLS),
+	RI(TLSLE_LDST128_TPREL_LO12_NC, TLS),
+	RI(TLSLD_LDST128_DTPREL_LO12, TLS),
+	RI(TLSLD_LDST128_DTPREL_LO12_NC, TLS),
+	RN(COPY),
+	RN(GLOB_DAT),
+	RN(JUMP_SLOT),
+	RN(RELATIVE),
+	RD(TLS_DTPMOD, TLS),
+	RD(TLS_DTPREL, TLS),
+	RD(TLS_TPREL, TLS),
+	RD(TLSDESC, TLS),
+	RN(IRELATIVE),
+};
+
+#undef RD
+#undef RI
+#undef RN
+
+static const uint8_t elf_aarch64_kind_width[] = {
+#define OBJLOAD_AARCH64_KIND(name, width, check, range_bits, flags, formula) \
+	[OBJLOAD_AARCH64_##name] = width,
+#include "objload/kinds-aarch64.def"
+#undef OBJLOAD_AARCH64_KIND
+};
+
 struct elf_machine {
 	uint16_t e_machine;
 	objload_arch_id arch;
 	const char *name;
-	/* Indexed by native type; NULL: no relocation is supported yet. */
+	/* Indexed by native type. */
 	const struct elf_reloc_type *relocs;
 	uint32_t nrelocs;
 	const uint8_t *kind_width;
@@ -365,10 +661,13 @@ static const struct elf_machine elf_machines[] = {
 		.large_common = SHN_X86_64_LCOMMON,
 	},
 	{
-		/* The AArch64 relocation table comes with the AArch64 applier. */
 		.e_machine = EM_AARCH64,
 		.arch = OBJLOAD_ARCH_AARCH64,
 		.name = "AArch64",
+		.relocs = elf_aarch64_relocs,
+		.nrelocs = sizeof(elf_aarch64_relocs) / sizeof(elf_aarch64_relocs[0]),
+		.kind_width = elf_aarch64_kind_width,
+		.nkinds = sizeof(elf_aarch64_kind_width) / sizeof(elf_aarch64_kind_width[0]),
 	},
 };
 
@@ -1662,12 +1961,6 @@ static objload_status elf_map_reloc(struct elf_ctx *c, uint32_t r, uint64_t k,
 	int kind;
 	uint32_t sym = rel->sym;
 
-	if (!m->relocs)
-		return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
-					   "section %u (%s): relocation %llu at %s+0x%llx: %s relocations are not supported yet (type %u)",
-					   r, c->names[r], (unsigned long long)k,
-					   c->names[t], (unsigned long long)rel->offset,
-					   m->name, rel->type);
 	if (rel->type >= m->nrelocs || !m->relocs[rel->type].name)
 		return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
 					   "section %u (%s): relocation %llu at %s+0x%llx: relocation type %u is not a known %s type",
@@ -1699,6 +1992,12 @@ static objload_status elf_map_reloc(struct elf_ctx *c, uint32_t r, uint64_t k,
 	e->subtrahend = OBJLOAD_NO_INDEX;
 	if (rs->type == SHT_RELA) {
 		e->addend = rel->addend;
+	} else if (rt->insn) {
+		return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
+					   "section %u (%s): relocation %llu at %s+0x%llx: %s in SHT_REL: the addend is encoded in the instruction, which is not supported (use SHT_RELA)",
+					   r, c->names[r], (unsigned long long)k,
+					   c->names[t], (unsigned long long)rel->offset,
+					   rt->name);
 	} else {
 		/* SHT_REL: the addend is the field's current contents. */
 		unsigned width = (unsigned)kind < m->nkinds ? m->kind_width[kind] : 0;

@@ -45,6 +45,13 @@ enum objload_x86_64_kind {
 	OBJLOAD_X86_64_KIND_COUNT
 };
 
+enum objload_aarch64_kind {
+#define OBJLOAD_AARCH64_KIND(name, width, check, range_bits, flags, formula) OBJLOAD_AARCH64_##name,
+#include "kinds-aarch64.def"
+#undef OBJLOAD_AARCH64_KIND
+	OBJLOAD_AARCH64_KIND_COUNT
+};
+
 typedef enum objload_arch_id {
 	OBJLOAD_ARCH_UNKNOWN = 0,
 	OBJLOAD_ARCH_X86_64,
