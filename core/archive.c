@@ -391,7 +391,7 @@ static objload_status index_target(objload_session *s, core_archive *a,
 		return ar_error(s, a, OBJLOAD_ERR_FORMAT,
 				"%s entry %zu ('%s') points past the end of the archive (offset 0x%" PRIx64 ", archive size 0x%zx)",
 				what, i, name, off, a->len);
-	m = bsearch(&off, a->members, a->nmembers, sizeof(*m), member_cmp);
+	m = a->nmembers ? bsearch(&off, a->members, a->nmembers, sizeof(*m), member_cmp) : NULL;
 	if (!m)
 		return ar_error(s, a, OBJLOAD_ERR_FORMAT,
 				"%s entry %zu ('%s') points at offset 0x%" PRIx64 ", which is not a member header",

@@ -177,9 +177,11 @@ objload_status core_adapt_reference(objload_session *s, uint32_t ii,
 		to = s->images[r->image]->callconv;
 		break;
 	case RES_ADDRESS:
-		/* user definitions are taken to follow the referencing
-		 * image's convention; host symbols follow the host's */
-		if (r->global == OBJLOAD_NO_INDEX || !s->globals[r->global].from_host)
+		/* Host symbols follow the host's convention, and so do user
+		 * definitions of an in-process link (they are the host's
+		 * functions or data); a bridge wrapper (no global) and any
+		 * address of a link for another target follow the image's. */
+		if (r->global == OBJLOAD_NO_INDEX || s->link_only)
 			to = from;
 		break;
 	case RES_BUILTIN:

@@ -22,6 +22,8 @@ static const struct {
 	{ "e2e_coff", objload_test_register_e2e_coff },
 	{ "core", objload_test_register_core },
 	{ "cli", objload_test_register_cli },
+	{ "malformed", objload_test_register_malformed },
+	{ "lifetime", objload_test_register_lifetime },
 	{ "compare", objload_test_register_compare },
 	{ "macho", objload_test_register_macho },
 	{ "e2e_macho", objload_test_register_e2e_macho },

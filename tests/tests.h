@@ -10,6 +10,8 @@ int objload_test_register_core(void);
 int objload_test_register_cli(void);
 int objload_test_register_coff(void);
 int objload_test_register_e2e_coff(void);
+int objload_test_register_malformed(void);
+int objload_test_register_lifetime(void);
 int objload_test_register_compare(void);
 int objload_test_register_macho(void);
 int objload_test_register_e2e_macho(void);

@@ -2,7 +2,8 @@
 # Installs what objload needs to build and test on Debian or Ubuntu.
 set -e
 pkgs="build-essential autoconf automake libtool pkg-config binutils-dev
-libcunit1-dev zlib1g-dev clang llvm libsqlite3-dev gcc-mingw-w64-x86-64"
+libcunit1-dev zlib1g-dev clang llvm lld libsqlite3-dev gcc-mingw-w64-x86-64
+python3 libclang-rt-14-dev qemu-user"
 if [ "$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi
 missing=
 for p in $pkgs; do

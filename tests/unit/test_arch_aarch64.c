@@ -1743,7 +1743,8 @@ static void test_lld_agreement(void)
 
 	if (!have_tool("llvm-mc --version") || !have_tool("ld.lld --version") ||
 	    !have_tool("llvm-nm --version") || !have_tool("readelf --version")) {
-		fprintf(stderr, "\n  llvm-mc, ld.lld, llvm-nm or readelf missing: skipped");
+		fprintf(stderr, "\n  llvm-mc, ld.lld, llvm-nm or readelf missing ");
+		CU_FAIL("llvm-mc, ld.lld, llvm-nm or readelf missing (tools/install-deps.sh installs it)");
 		return;
 	}
 	snprintf(src, sizeof(src), "%s/golden.s", a64_tmp);
@@ -1910,7 +1911,8 @@ static void test_clang_cross_check(void)
 	char src[128], obj[128], cmd[1024];
 
 	if (!have_tool("clang --version") || !have_tool("readelf --version")) {
-		fprintf(stderr, "\n  clang or readelf missing: skipped");
+		fprintf(stderr, "\n  clang or readelf missing ");
+		CU_FAIL("clang or readelf missing (tools/install-deps.sh installs it)");
 		return;
 	}
 	snprintf(src, sizeof(src), "%s/cross.c", a64_tmp);
@@ -1924,7 +1926,8 @@ static void test_clang_cross_check(void)
 			 "clang --target=aarch64-linux-gnu %s -c -o '%s' '%s' 2>&1",
 			 flag_sets[f], obj, src);
 		if (f == 0 && !run_ok(cmd)) {
-			fprintf(stderr, "\n  clang cannot target AArch64: skipped");
+			fprintf(stderr, "\n  clang cannot target AArch64 ");
+			CU_FAIL("clang cannot target AArch64 (tools/install-deps.sh installs it)");
 			return;
 		}
 		if (f > 0)
@@ -2045,8 +2048,11 @@ static void test_qemu_runs_linked_image(void)
 	if (!have_tool("qemu-aarch64 --version") || !have_tool("clang --version") ||
 	    !have_tool("ld.lld --version") || !have_tool("llvm-objcopy --version") ||
 	    !have_tool("llvm-mc --version") || access(bin, X_OK) != 0) {
-		fprintf(stderr, "\n  qemu-aarch64, clang, ld.lld, llvm-objcopy, llvm-mc or %s missing: skipped",
+		/* a missing tool fails the test: tools/install-deps.sh
+		 * installs them all */
+		fprintf(stderr, "\n  qemu-aarch64, clang, ld.lld, llvm-objcopy, llvm-mc or %s missing",
 			bin);
+		CU_FAIL("qemu-aarch64, clang, ld.lld, llvm-objcopy or llvm-mc is missing");
 		return;
 	}
 	snprintf(src, sizeof(src), "%s/prog.c", a64_tmp);
@@ -2075,8 +2081,10 @@ static void test_qemu_runs_linked_image(void)
 			 flag_sets[f], obj, src);
 		if (!run_ok(cmd)) {
 			CHECK_MSG(f > 0, "clang %s compiles", flag_sets[f]);
-			if (f == 0)
-				fprintf(stderr, "\n  clang cannot target AArch64: skipped");
+			if (f == 0) {
+				fprintf(stderr, "\n  clang cannot target AArch64 ");
+				CU_FAIL("clang cannot target AArch64 (tools/install-deps.sh installs it)");
+			}
 			return;
 		}
 		/* far_add is 768 MiB from the image: out of BL's reach. */

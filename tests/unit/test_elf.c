@@ -831,7 +831,8 @@ static void test_elf_readelf_gcc(void)
 static void test_elf_readelf_clang(void)
 {
 	if (!elf_have_clang) {
-		fprintf(stderr, "\n  clang not found: skipped");
+		fprintf(stderr, "\n  clang not found ");
+		CU_FAIL("clang not found (tools/install-deps.sh installs it)");
 		return;
 	}
 	readelf_matrix("clang");
@@ -1365,13 +1366,15 @@ static void test_elf_aarch64(void)
 	int nbranch = 0, npage = 0, nlo12 = 0;
 
 	if (!elf_have_clang) {
-		fprintf(stderr, "\n  clang not found: AArch64 skipped");
+		fprintf(stderr, "\n  clang not found ");
+		CU_FAIL("clang not found (tools/install-deps.sh installs it)");
 		return;
 	}
 	if (write_scratch("leaf.c", leaf, src, sizeof(src)) ||
 	    compile("clang", "--target=aarch64-linux-gnu -c -O2 -fno-asynchronous-unwind-tables -fno-unwind-tables",
 		    src, obj, sizeof(obj))) {
-		fprintf(stderr, "\n  clang cannot target AArch64: skipped");
+		fprintf(stderr, "\n  clang cannot target AArch64 ");
+		CU_FAIL("clang cannot target AArch64 (tools/install-deps.sh installs it)");
 		return;
 	}
 	load_path(&l, obj);

@@ -1,0 +1,23 @@
+/*
+ * libFuzzer harness: ar archives (GNU, with symbol and long-name tables)
+ * of ELF objects, every member loaded.
+ *
+ * Everything goes through the public API as tests/unit/test_malformed.c
+ * does (fuzz/harness.h): objload_add_memory, objload_define of the
+ * undefined names, objload_link_at into a private buffer.  Mutated code is
+ * never executed.  The seed corpus comes from tests/malformed/gen.py
+ * --seeds-only --only archive; see fuzz/run.sh.
+ */
+#include "fuzz/harness.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	objload_status st;
+
+	/* the strategy from the size: every one gets its share, and a crash
+	 * replays the same way in the malformed suite (which runs all three) */
+	harness_run("fuzz-archive", data, size, (objload_strategy)(size % 3), NULL, &st, NULL);
+	return 0;
+}
