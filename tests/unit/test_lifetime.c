@@ -204,6 +204,19 @@ static const objload_memory_manager lt_spy_manager = {
 typedef int (*lt_sysv_fn)(int);
 typedef int (__attribute__((ms_abi)) *lt_ms_fn)(int);
 
+/* Each call in a function of its own: gcc 12 at -O2 merges the two calls
+ * of `cond ? ((lt_ms_fn)fn)(5) : ((lt_sysv_fn)fn)(5)` into one System V
+ * call, losing the ms_abi of the first. */
+static __attribute__((noinline)) int lt_call_ms(void *fn, int x)
+{
+	return ((lt_ms_fn)fn)(x);
+}
+
+static __attribute__((noinline)) int lt_call_sysv(void *fn, int x)
+{
+	return ((lt_sysv_fn)fn)(x);
+}
+
 /* Loads, links, calls lt_work(5) and unloads one object.  Returns
  * OBJLOAD_OK, or the status (the message is printed when `verbose`). */
 static objload_status lt_cycle(const char *obj, enum lt_fmt fmt,
@@ -237,10 +250,7 @@ static objload_status lt_cycle(const char *obj, enum lt_fmt fmt,
 		objload_session_free(s);
 		return st;
 	}
-	if (fmt == LT_COFF)
-		r = ((lt_ms_fn)fn)(5);
-	else
-		r = ((lt_sysv_fn)fn)(5);
+	r = fmt == LT_COFF ? lt_call_ms(fn, 5) : lt_call_sysv(fn, 5);
 	if (r != 5 + 1 + 0) {   /* counter 1, lt_data[5] 0 */
 		fprintf(stderr, "\n  %s: lt_work(5) returned %d, want 6; lt_hook saw", obj, r);
 		for (unsigned i = 0; i < lt_nevents && i < 16; i++)
