@@ -21,6 +21,22 @@ const arch_ops *arch_lookup(objload_arch_id id)
 	return NULL;
 }
 
+/* The arch decodes, so that a format never reads an instruction itself. */
+objload_status objload_arch_read_addend(objload_arch_id arch, unsigned kind,
+					const uint8_t *field, size_t avail,
+					int64_t *addend)
+{
+	const arch_ops *ops = arch_lookup(arch);
+
+	if (!ops || kind >= ops->nkinds || !field || !addend)
+		return OBJLOAD_ERR_ARGUMENT;
+	if (!ops->read_addend)
+		return OBJLOAD_ERR_UNSUPPORTED;
+	if (avail < ops->kinds[kind].width)
+		return OBJLOAD_ERR_FORMAT;
+	return ops->read_addend(kind, field, addend);
+}
+
 /* "?" rather than NULL, so that a caller may print the result as is. */
 const char *objload_kind_name(objload_arch_id arch, unsigned kind)
 {

@@ -80,6 +80,14 @@ typedef struct arch_ops {
 	objload_status (*write_bind_thunk)(uint8_t *work, uint64_t at,
 					   uint64_t fn, uint64_t bound,
 					   unsigned nargs);
+	/* Optional: the addend an instruction or data field holds when the
+	 * format's relocations carry none (REL-style implicit addends):
+	 * what the field contributes to X, in bytes, for kind `kind`.
+	 * `field` has the kind's width.  OBJLOAD_ERR_FORMAT when the field
+	 * cannot hold that kind (an LD/ST kind on another instruction),
+	 * OBJLOAD_ERR_UNSUPPORTED when the kind has no implicit form. */
+	objload_status (*read_addend)(unsigned kind, const uint8_t *field,
+				      int64_t *addend);
 	/* Make freshly written code visible to instruction fetch. */
 	void (*flush_icache)(void *start, size_t len);
 	/* Optional: a thunk of cc_thunk_size bytes that, called with

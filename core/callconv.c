@@ -61,6 +61,77 @@ int core_host_address_is_code(uint64_t addr)
 	return q.is_code;
 }
 
+/* The number of entries of a dynamic symbol table, from DT_HASH or, when
+ * only DT_GNU_HASH is there, from the highest symbol its chains reach. */
+static size_t dynsym_count(const ElfW(Word) *hash, const uint32_t *gnu)
+{
+	uint32_t nbuckets, symoffset, bloom, last = 0;
+	const uint32_t *buckets, *chain;
+
+	if (hash)
+		return hash[1];
+	if (!gnu)
+		return 0;
+	nbuckets = gnu[0];
+	symoffset = gnu[1];
+	bloom = gnu[2];
+	buckets = gnu + 4 + bloom * (sizeof(ElfW(Addr)) / 4);
+	chain = buckets + nbuckets;
+	for (uint32_t b = 0; b < nbuckets; b++)
+		if (buckets[b] > last)
+			last = buckets[b];
+	if (last < symoffset)
+		return symoffset;
+	while (!(chain[last - symoffset] & 1))
+		last++;
+	return (size_t)last + 1;
+}
+
+/* The size of the host's data object `name` at `addr`, from the dynamic
+ * symbol table of the object holding it.  (dladdr1 may name another
+ * symbol at the same address, such as a size-0 __bss_start.) */
+int core_host_object_size(uint64_t addr, const char *name, uint64_t *size)
+{
+	struct link_map *lm = NULL;
+	const ElfW(Sym) *symtab = NULL;
+	const ElfW(Word) *hash = NULL;
+	const uint32_t *gnu = NULL;
+	const char *strtab = NULL;
+	Dl_info info;
+	size_t n;
+
+	if (!dladdr1((void *)(uintptr_t)addr, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm)
+		return 0;
+	for (const ElfW(Dyn) *d = lm->l_ld; d && d->d_tag != DT_NULL; d++) {
+		ElfW(Addr) p = d->d_un.d_ptr;
+
+		/* glibc relocates these in place; be safe if it did not */
+		if (p < lm->l_addr)
+			p += lm->l_addr;
+		switch (d->d_tag) {
+		case DT_SYMTAB: symtab = (const ElfW(Sym) *)p; break;
+		case DT_STRTAB: strtab = (const char *)p; break;
+		case DT_HASH: hash = (const ElfW(Word) *)p; break;
+		case DT_GNU_HASH: gnu = (const uint32_t *)p; break;
+		default: break;
+		}
+	}
+	if (!symtab || !strtab)
+		return 0;
+	n = dynsym_count(hash, gnu);
+	for (size_t i = 0; i < n; i++) {
+		const ElfW(Sym) *sym = &symtab[i];
+
+		if (sym->st_shndx == SHN_UNDEF || !sym->st_size ||
+		    lm->l_addr + sym->st_value != addr ||
+		    strcmp(strtab + sym->st_name, name) != 0)
+			continue;
+		*size = sym->st_size;
+		return 1;
+	}
+	return 0;
+}
+
 void *core_bridged_host_symbol(objload_session *s, objload_callconv cc,
 			       const char *name)
 {

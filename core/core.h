@@ -135,6 +135,9 @@ struct objload_session {
 
 	const objload_format *extra_formats[CORE_MAX_EXTRA_FORMATS];
 	size_t nextra_formats;
+	/* run-time plug-ins (core/plugins.c) and objload_set_format's choice */
+	struct core_plugins *plugins;
+	const objload_format *forced_format;
 
 	objload_image **images;
 	size_t nimages, images_cap;
@@ -213,6 +216,7 @@ core_image *core_of(const objload_image *img);
 objload_image *core_image_new(objload_session *s, const char *path);
 void core_image_free(objload_image *img);
 objload_status core_validate_image(objload_session *s, objload_image *img);
+void core_plugins_free(objload_session *s);
 const objload_format *core_probe(objload_session *s, const uint8_t *bytes,
 				 size_t len);
 
@@ -222,6 +226,7 @@ objload_status core_adapt_reference(objload_session *s, uint32_t image,
 void *core_bridged_host_symbol(objload_session *s, objload_callconv cc,
 			       const char *name);
 int core_host_address_is_code(uint64_t addr);
+int core_host_object_size(uint64_t addr, const char *name, uint64_t *size);
 objload_status core_check_bridges(objload_session *s);
 uint64_t core_plan_ccthunks(objload_session *s, uint64_t offset);
 objload_status core_write_ccthunks_and_imports(objload_session *s);

@@ -1,9 +1,11 @@
 /*
  * Linear-probing hash table with a cached 64-bit hash per slot.  The hash
  * is forced non-zero so that 0 marks an empty slot.  The table grows at
- * half full, which keeps probe sequences short for the symbol counts
- * objects have (tens of thousands at most).
+ * three quarters full: with a well-mixed hash the probe sequences stay
+ * short, and the table stays small enough for the caches (its misses, and
+ * the page faults of a big fresh table, are what a lookup costs).
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +19,12 @@ static uint64_t hash_str(const char *s)
 		h ^= (unsigned char)*s;
 		h *= 0x100000001b3ull;
 	}
+	/* FNV's low bits, which pick the slot, depend only on the low bits
+	 * of every byte: names that differ in a digit cluster.  Fold the
+	 * high half in. */
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
 	return h ? h : 1;
 }
 
@@ -58,9 +66,9 @@ static hashmap_entry *find(const hashmap *m, uint64_t h, const char *str,
 	}
 }
 
-static int grow(hashmap *m)
+static int grow_to(hashmap *m, size_t ncap)
 {
-	size_t ncap = m->cap ? m->cap * 2 : 64, i;
+	size_t i;
 	hashmap_entry *old = m->slots;
 	size_t ocap = m->cap;
 
@@ -81,12 +89,29 @@ static int grow(hashmap *m)
 	return 0;
 }
 
+static int grow(hashmap *m)
+{
+	return grow_to(m, m->cap ? m->cap * 2 : 64);
+}
+
+int hashmap_reserve(hashmap *m, size_t n)
+{
+	size_t ncap = m->cap ? m->cap : 64;
+
+	while (ncap / 4 * 3 < n) {
+		if (ncap > SIZE_MAX / 4 / sizeof(hashmap_entry))
+			return -1;
+		ncap *= 2;
+	}
+	return ncap > m->cap ? grow_to(m, ncap) : 0;
+}
+
 static int put(hashmap *m, uint64_t h, const char *str, uint64_t k1,
 	       uint64_t k2, uint32_t value)
 {
 	hashmap_entry *e;
 
-	if ((m->count + 1) * 2 > m->cap && grow(m))
+	if ((m->count + 1) * 4 > m->cap * 3 && grow(m))
 		return -1;
 	e = find(m, h, str, k1, k2);
 	if (!e->hash) {
@@ -128,4 +153,28 @@ int hashmap_put_str(hashmap *m, const char *key, uint32_t value)
 int hashmap_put_int(hashmap *m, uint64_t k1, uint64_t k2, uint32_t value)
 {
 	return put(m, hash_int(k1, k2), NULL, k1, k2, value);
+}
+
+int hashmap_intern_str(hashmap *m, const char *key, uint32_t value,
+		       uint32_t *out)
+{
+	uint64_t h = hash_str(key);
+	hashmap_entry *e = find(m, h, key, 0, 0);
+
+	if (e && e->hash) {
+		*out = e->value;
+		return 1;
+	}
+	if ((m->count + 1) * 4 > m->cap * 3) {
+		if (grow(m))
+			return -1;
+		e = find(m, h, key, 0, 0);
+	}
+	e->hash = h;
+	e->str = key;
+	e->k1 = e->k2 = 0;
+	e->value = value;
+	m->count++;
+	*out = value;
+	return 0;
 }

@@ -27,6 +27,13 @@ void hashmap_free(hashmap *m);
 /* Find: returns 1 and sets *value when present. */
 int hashmap_get_str(const hashmap *m, const char *key, uint32_t *value);
 int hashmap_get_int(const hashmap *m, uint64_t k1, uint64_t k2, uint32_t *value);
+/* Find key, or insert it with `value`: 1 and *out = its value when it was
+ * present, 0 and *out = value when inserted, -1 when out of memory.  One
+ * hash and one probe sequence. */
+int hashmap_intern_str(hashmap *m, const char *key, uint32_t value,
+		       uint32_t *out);
+/* Make room for n entries without growing.  0, or -1 when out of memory. */
+int hashmap_reserve(hashmap *m, size_t n);
 /* Insert or overwrite.  Returns 0, or -1 when out of memory. */
 int hashmap_put_str(hashmap *m, const char *key, uint32_t value);
 int hashmap_put_int(hashmap *m, uint64_t k1, uint64_t k2, uint32_t value);

@@ -242,8 +242,6 @@ static objload_status plan_host_copies(objload_session *s)
 			const objload_edge *ed = &img->edges[e];
 			const symres *r;
 			global_sym *g;
-			Dl_info info;
-			const ElfW(Sym) *esym = NULL;
 
 			if (ed->symbol == OBJLOAD_NO_INDEX || ci->discarded[ed->section] ||
 			    !narrow_direct(&s->arch->kinds[ed->kind]))
@@ -258,12 +256,9 @@ static objload_status plan_host_copies(objload_session *s)
 				g->host_canonical = 1;
 				continue;
 			}
-			if (!dladdr1((void *)(uintptr_t)r->value, &info, (void **)&esym,
-				     RTLD_DL_SYMENT) || !esym || !esym->st_size ||
-			    info.dli_saddr != (void *)(uintptr_t)r->value)
+			if (!core_host_object_size(r->value, g->name, &g->host_size))
 				continue;   /* unknown size: fails with a range error */
 			g->host_copy = 1;
-			g->host_size = esym->st_size;
 		}
 	}
 	/* every reference to such a symbol now goes to the stand-in */
@@ -458,6 +453,35 @@ static objload_status plan_commons_and_thunks(objload_session *s)
 	return OBJLOAD_OK;
 }
 
+/* The piece that makes a plan too big, for messages. */
+static const piece *largest_piece(const objload_session *s)
+{
+	const piece *best = NULL;
+
+	for (size_t p = 0; p < s->npieces; p++)
+		if (!best || s->pieces[p].size > best->size)
+			best = &s->pieces[p];
+	return best;
+}
+
+static const char *largest_piece_file(const objload_session *s)
+{
+	const piece *p = largest_piece(s);
+
+	if (p && p->kind == PIECE_SECTION)
+		return s->images[p->image]->path;
+	return s->nimages ? s->images[0]->path : "objload";
+}
+
+static const char *largest_piece_name(const objload_session *s)
+{
+	const piece *p = largest_piece(s);
+
+	if (p && p->kind == PIECE_SECTION)
+		return s->images[p->image]->sections[p->section].name;
+	return p && p->kind == PIECE_COMMONS ? "the common symbols" : "synthesized";
+}
+
 /* Segments for the whole-image strategy: one per protection class. */
 static objload_status layout_whole(objload_session *s)
 {
@@ -504,8 +528,9 @@ static objload_status layout_whole(objload_session *s)
 	}
 	if (base > (1ull << 31) - (1ull << 24))
 		return core_error(s, OBJLOAD_ERR_RANGE,
-				  "the whole image would be %" PRIu64 " MiB: more than 32-bit "
-				  "PC-relative fixups can span", base >> 20);
+				  "%s: the whole image would be %" PRIu64 " MiB: more than 32-bit "
+				  "PC-relative fixups can span (its largest section is %s)",
+				  largest_piece_file(s), base >> 20, largest_piece_name(s));
 	s->request.layout = OBJLOAD_LAYOUT_CONTIGUOUS;
 	s->request.nsegments = nseg;
 	s->request.segments = s->segments;
@@ -737,8 +762,28 @@ uint64_t core_symbol_address(objload_session *s, const symres *r)
 	return 0;
 }
 
+/* core_symbol_address, with the two kinds relocate meets on nearly every
+ * edge (a section of the link, a host address) inline. */
+static inline uint64_t symbol_address_fast(objload_session *s, const symres *r)
+{
+	if (r->kind == RES_SECTION) {
+		const core_image *ci = s->images[r->image]->core;
+		uint32_t p = ci->sec_piece[r->section];
+
+		return p == OBJLOAD_NO_INDEX ? 0 : s->pieces[p].target + r->value;
+	}
+	if (r->kind == RES_ADDRESS)
+		return r->value;
+	return core_symbol_address(s, r);
+}
+
+/* Place every piece and copy the section bytes.  Zero-fill, GOT, stub,
+ * commons and thunk pieces are cleared only when the manager did not
+ * return zeroed memory (request.zeroed). */
 static void assign_and_copy(objload_session *s)
 {
+	int zeroed = s->request.zeroed;
+
 	for (size_t p = 0; p < s->npieces; p++) {
 		piece *pc = &s->pieces[p];
 		objload_segment *seg = &s->segments[pc->segment];
@@ -751,9 +796,9 @@ static void assign_and_copy(objload_session *s)
 
 			if (sec->bytes && sec->role != OBJLOAD_ROLE_ZEROFILL)
 				memcpy(pc->work, sec->bytes, sec->size);
-			else
+			else if (!zeroed)
 				memset(pc->work, 0, sec->size);
-		} else {
+		} else if (!zeroed) {
 			memset(pc->work, 0, pc->size);
 		}
 	}
@@ -812,11 +857,14 @@ static objload_status relocate(objload_session *s, objload_strategy strategy)
 	for (size_t i = 0; i < s->nimages; i++) {
 		objload_image *img = s->images[i];
 		core_image *ci = core_of(img);
+		const uint32_t *sec_piece = ci->sec_piece;
+		const objload_edge *edges = img->edges;
+		size_t nedges = img->nedges;
 
-		for (size_t e = 0; e < img->nedges; e++) {
-			const objload_edge *ed = &img->edges[e];
+		for (size_t e = 0; e < nedges; e++) {
+			const objload_edge *ed = &edges[e];
 			const arch_kind *k = &arch->kinds[ed->kind];
-			uint32_t sp = ci->sec_piece[ed->section];
+			uint32_t sp = sec_piece[ed->section];
 			piece *pc;
 			area *a;
 			arch_fixup fx;
@@ -826,9 +874,7 @@ static objload_status relocate(objload_session *s, objload_strategy strategy)
 				continue;
 			pc = &s->pieces[sp];
 			a = &s->areas[strategy == OBJLOAD_STRATEGY_WHOLE ? 0 : sp];
-			memset(&fx, 0, sizeof(fx));
-			fx.A = ed->addend;
-			fx.P = pc->target + ed->offset;
+			fx = (arch_fixup){ .A = ed->addend, .P = pc->target + ed->offset };
 			if (ed->symbol != OBJLOAD_NO_INDEX) {
 				const symres *r = &ci->res[ed->symbol];
 
@@ -841,7 +887,7 @@ static objload_status relocate(objload_session *s, objload_strategy strategy)
 							  ed->offset, reloc_display(img, ed, arch, rn, sizeof(rn)),
 							  core_symbol_display(img, ed->symbol));
 				}
-				fx.S = core_symbol_address(s, r);
+				fx.S = symbol_address_fast(s, r);
 				if (ci->edge_stub[e] != OBJLOAD_NO_INDEX &&
 				    !arch->branch_reaches(ed->kind, fx.P, fx.S, fx.A)) {
 					/* the stub holds S + A; branch to it exactly */
@@ -862,7 +908,7 @@ static objload_status relocate(objload_session *s, objload_strategy strategy)
 			if (k->flags & OBJLOAD_KF_IMAGEBASE)
 				fx.B = image_base;
 			if (ed->subtrahend != OBJLOAD_NO_INDEX)
-				fx.SUB = core_symbol_address(s, &ci->res[ed->subtrahend]);
+				fx.SUB = symbol_address_fast(s, &ci->res[ed->subtrahend]);
 			err[0] = 0;
 			st = arch->apply(ed->kind, pc->work + ed->offset, &fx, err, sizeof(err));
 			if (st) {
@@ -949,11 +995,13 @@ objload_status core_link(objload_session *s)
 
 	t0 = core_now_ns();
 	s->request.in_process = !s->link_only;
+	s->request.zeroed = 0;   /* the manager sets it */
 	err[0] = 0;
 	st = s->mm->allocate(s->mm_ctx, &s->request, &mappings, err, sizeof(err));
 	m->phase_ns[OBJLOAD_PHASE_ALLOCATE] += core_now_ns() - t0;
 	if (st)
-		return core_error(s, st, "memory manager %s: %s", s->mm->name, err);
+		return core_error(s, st, "%s: memory manager %s: %s",
+				  largest_piece_file(s), s->mm->name, err);
 	s->allocated = 1;
 	m->mappings = mappings;
 	m->allocations = s->request.layout == OBJLOAD_LAYOUT_CONTIGUOUS ? 1 : s->request.nsegments;
@@ -993,7 +1041,8 @@ objload_status core_link(objload_session *s)
 	}
 	m->phase_ns[OBJLOAD_PHASE_FINALIZE] += core_now_ns() - t0;
 	if (st)
-		return core_error(s, st, "memory manager %s: %s", s->mm->name, err);
+		return core_error(s, st, "%s: memory manager %s: %s",
+				  largest_piece_file(s), s->mm->name, err);
 	return OBJLOAD_OK;
 }
 
@@ -1033,8 +1082,12 @@ static objload_status target_allocate(void *ctx, objload_alloc_request *req,
 	}
 	if (req->layout == OBJLOAD_LAYOUT_CONTIGUOUS)
 		off = req->span;
-	if (off > (1ull << 32)) {
-		snprintf(err, errlen, "the image would be %" PRIu64 " bytes", off);
+	/* a flat image is written out whole: a hostile input must not make
+	 * objload produce gigabytes */
+	if (off > (1ull << 30)) {
+		snprintf(err, errlen, "the image would be %" PRIu64 " bytes, more than the 1 GiB "
+			 "objload links for a target address (its largest section is %s)",
+			 off, largest_piece_name(s));
 		return OBJLOAD_ERR_NOMEM;
 	}
 	s->flat = calloc(1, off ? off : 1);
@@ -1043,6 +1096,7 @@ static objload_status target_allocate(void *ctx, objload_alloc_request *req,
 		return OBJLOAD_ERR_NOMEM;
 	}
 	s->flat_len = off;
+	req->zeroed = 1;   /* calloc */
 	for (size_t i = 0; i < req->nsegments; i++) {
 		req->segments[i].work = s->flat + req->segments[i].offset;
 		req->segments[i].target = s->link_base + req->segments[i].offset;

@@ -9,6 +9,12 @@
  * (MAP_32BIT for the low 2 GiB), and when that lands outside, it probes
  * candidate addresses inside the window with MAP_FIXED_NOREPLACE, which
  * never replaces an existing mapping.
+ *
+ * Pages.  objload writes every page of the reservation at once (copy,
+ * then relocate), so mappings are made with MAP_POPULATE: the kernel
+ * allocates and zeroes all pages in one call instead of taking one page
+ * fault per page.  Fresh anonymous pages are zero, which the manager
+ * reports with req->zeroed so that objload does not clear them again.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -40,7 +46,8 @@ static int inside(uint64_t addr, uint64_t len, uint64_t lo, uint64_t hi)
 static void *map_fixed(uint64_t a, uint64_t len)
 {
 	void *p = mmap((void *)(uintptr_t)a, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_POPULATE,
+		       -1, 0);
 
 	if (p == MAP_FAILED)
 		return NULL;
@@ -70,6 +77,10 @@ static void *map_in_window(uint64_t len, uint64_t align, uint64_t lo,
 	}
 	if (hi <= (1ull << 31) && lo == 0)
 		flags |= MAP_32BIT;
+	/* populate only what is kept for sure: an unconstrained mapping
+	 * without alignment slack */
+	if (lo == 0 && hi == UINT64_MAX && want == len)
+		flags |= MAP_POPULATE;
 	p = mmap(NULL, want, PROT_READ | PROT_WRITE, flags, -1, 0);
 	if (p != MAP_FAILED) {
 		uint64_t start = ((uint64_t)(uintptr_t)p + align - 1) & ~(align - 1);
@@ -153,6 +164,7 @@ static objload_status mmap_allocate(void *ctx, objload_alloc_request *req,
 			req->segments[i].work = base + req->segments[i].offset;
 			req->segments[i].target = (uint64_t)(uintptr_t)req->segments[i].work;
 		}
+		req->zeroed = 1;   /* fresh anonymous pages */
 		return OBJLOAD_OK;
 	}
 	uint64_t hint = 0;
@@ -183,6 +195,7 @@ static objload_status mmap_allocate(void *ctx, objload_alloc_request *req,
 		if (sg->window_lo || sg->window_hi != UINT64_MAX)
 			hint = sg->target + len;
 	}
+	req->zeroed = 1;   /* fresh anonymous pages */
 	return OBJLOAD_OK;
 }
 

@@ -146,6 +146,7 @@ void objload_session_free(objload_session *s)
 	free(s->images);
 	/* after the images: members point into the archives' mappings */
 	core_libs_free(s);
+	core_plugins_free(s);   /* after the images: formats live in plug-ins */
 	for (size_t i = 0; i < s->ndefines; i++)
 		free(s->defines[i].name);
 	free(s->defines);
@@ -246,6 +247,8 @@ objload_status objload_register_format(objload_session *s,
 const objload_format *core_probe(objload_session *s, const uint8_t *bytes,
 				 size_t len)
 {
+	if (s->forced_format)   /* objload_set_format: that one only */
+		return s->forced_format->probe(bytes, len) ? s->forced_format : NULL;
 	for (size_t i = 0; i < sizeof(builtin_formats) / sizeof(builtin_formats[0]); i++)
 		if (builtin_formats[i]->probe(bytes, len))
 			return builtin_formats[i];
@@ -269,6 +272,8 @@ objload_status core_add_image(objload_session *s, const char *name,
 	if (!img) {
 		if (mapped)
 			munmap(mapping, mapping_len);
+		else
+			free(mapping);   /* a read buffer, or NULL */
 		return core_error(s, OBJLOAD_ERR_NOMEM, "%s: out of memory", name);
 	}
 	ci = core_of(img);
@@ -284,6 +289,8 @@ objload_status core_add_image(objload_session *s, const char *name,
 		if (!n) {
 			if (mapped)
 				munmap(mapping, mapping_len);
+			else
+				free(mapping);   /* a read buffer, or NULL */
 			core_image_free(img);
 			return core_error(s, OBJLOAD_ERR_NOMEM, "%s: out of memory", name);
 		}
@@ -321,6 +328,9 @@ objload_status objload_add_memory(objload_session *s, const char *name,
 	return core_add_image(s, name ? name : "<memory>", bytes, len, NULL, 0, 0);
 }
 
+/* Inputs up to this size are read into the heap instead of mapped. */
+#define CORE_READ_MAX (64u * 1024u)
+
 objload_status objload_add_file(objload_session *s, const char *path)
 {
 	struct stat stbuf;
@@ -346,8 +356,45 @@ objload_status objload_add_file(objload_session *s, const char *path)
 		return core_error(s, OBJLOAD_ERR_IO, "%s: not a regular file", path);
 	}
 	len = (size_t)stbuf.st_size;
+	if (len && len <= CORE_READ_MAX) {
+		/* a small file: read() is one syscall, where mmap, its page
+		 * faults and the munmap at the end cost three and a VMA */
+		size_t got = 0;
+
+		map = malloc(len);
+		if (!map) {
+			close(fd);
+			return core_error(s, OBJLOAD_ERR_NOMEM, "%s: out of memory", path);
+		}
+		while (got < len) {
+			ssize_t n = read(fd, (char *)map + got, len - got);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				int e = n < 0 ? errno : EIO;
+
+				free(map);
+				close(fd);
+				return core_error(s, OBJLOAD_ERR_IO, "%s: %s", path,
+						  n < 0 ? strerror(e) : "file shrank while read");
+			}
+			got += (size_t)n;
+		}
+		if (!core_archive_probe(map, len)) {
+			close(fd);
+			/* the image owns the buffer: freed with it */
+			return core_add_image(s, path, map, len, map, len, 0);
+		}
+		/* archives own only mappings: map it as any large file */
+		free(map);
+		map = NULL;
+	}
 	if (len) {
-		map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+		/* MAP_POPULATE: every page is read (headers, symbols,
+		 * relocations, section bytes), so map them all in one call
+		 * instead of one fault per 16 pages */
+		map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 		if (map == MAP_FAILED) {
 			int e = errno;
 

@@ -44,9 +44,8 @@ static objload_status global_entry(objload_session *s, const char *name,
 				   uint32_t *out)
 {
 	global_sym *g;
+	int found;
 
-	if (hashmap_get_str(&s->global_index, name, out))
-		return OBJLOAD_OK;
 	if (s->nglobals == s->globals_cap) {
 		size_t ncap = s->globals_cap ? s->globals_cap * 2 : 256;
 		global_sym *n = realloc(s->globals, ncap * sizeof(*n));
@@ -56,14 +55,18 @@ static objload_status global_entry(objload_session *s, const char *name,
 		s->globals = n;
 		s->globals_cap = ncap;
 	}
+	/* one hash: find the name, or enter it as the next entry */
+	found = hashmap_intern_str(&s->global_index, name, (uint32_t)s->nglobals, out);
+	if (found < 0)
+		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+	if (found)
+		return OBJLOAD_OK;
 	g = &s->globals[s->nglobals];
 	memset(g, 0, sizeof(*g));
 	g->name = name;
 	g->image = g->symbol = OBJLOAD_NO_INDEX;
 	g->res.global = OBJLOAD_NO_INDEX;
-	if (hashmap_put_str(&s->global_index, name, (uint32_t)s->nglobals))
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-	*out = (uint32_t)s->nglobals++;
+	s->nglobals++;
 	return OBJLOAD_OK;
 }
 
@@ -116,6 +119,9 @@ static objload_status collect_definitions(objload_session *s)
 			st = global_entry(s, sym->cname, &gi);
 			if (st)
 				return st;
+			/* resolve_reference starts from this entry: one hash
+			 * per symbol, not two */
+			ci->res[j].global = gi;
 			g = &s->globals[gi];
 			strength = strength_of(sym);
 			if (strength == 1 && g->strength == 1) {
@@ -245,15 +251,19 @@ static objload_status resolve_reference(objload_session *s, uint32_t ii,
 
 	if (r->kind != RES_NONE)
 		return OBJLOAD_OK;
-	r->global = OBJLOAD_NO_INDEX;
 	if (sym->cname && sym->binding != OBJLOAD_BIND_LOCAL) {
-		uint32_t gi;
-		objload_status st = global_entry(s, sym->cname, &gi);
+		/* collect_definitions left the entry of a definition here */
+		uint32_t gi = r->global;
 		global_sym *g;
 		void *bridged;
 
-		if (st)
-			return st;
+		r->global = OBJLOAD_NO_INDEX;
+		if (gi == OBJLOAD_NO_INDEX) {
+			objload_status st = global_entry(s, sym->cname, &gi);
+
+			if (st)
+				return st;
+		}
 		g = &s->globals[gi];
 		/* an image of another convention asks its bridge before the
 		 * host: wrappers of the host's C library in its convention */
@@ -273,6 +283,7 @@ static objload_status resolve_reference(objload_session *s, uint32_t ii,
 			r->kind = RES_WEAK_ZERO;
 		return core_adapt_reference(s, ii, j, r);
 	}
+	r->global = OBJLOAD_NO_INDEX;
 	switch (sym->def) {
 	case OBJLOAD_DEF_SECTION:
 		if (ci->discarded[sym->section]) {
@@ -338,6 +349,7 @@ static objload_status report_unresolved(objload_session *s)
 objload_status core_resolve_symbols(objload_session *s)
 {
 	objload_status st;
+	size_t ndefined = 0;
 
 	st = core_archive_load_members(s);
 	if (st)
@@ -350,6 +362,25 @@ objload_status core_resolve_symbols(objload_session *s)
 		ci->discarded = calloc(img->nsections ? img->nsections : 1, 1);
 		if (!ci->res || !ci->discarded)
 			return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+		for (uint32_t j = 0; j < img->nsymbols; j++) {
+			ci->res[j].global = OBJLOAD_NO_INDEX;
+			if (img->symbols[j].cname &&
+			    img->symbols[j].binding != OBJLOAD_BIND_LOCAL &&
+			    img->symbols[j].def != OBJLOAD_DEF_UNDEFINED)
+				ndefined++;
+		}
+	}
+	/* room for every definition up front: no rehashing while they are
+	 * collected (references to the host grow the table as usual) */
+	if (hashmap_reserve(&s->global_index, s->nglobals + ndefined))
+		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+	if (s->globals_cap < s->nglobals + ndefined) {
+		global_sym *n = realloc(s->globals, (s->nglobals + ndefined) * sizeof(*n));
+
+		if (!n)
+			return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+		s->globals = n;
+		s->globals_cap = s->nglobals + ndefined;
 	}
 	st = core_check_bridges(s);
 	if (!st)

@@ -87,6 +87,11 @@ typedef struct objload_alloc_request {
 	objload_segment *segments;
 	uint64_t span;      /* CONTIGUOUS: total size of the reservation */
 	int in_process;     /* target == work is required (code will run) */
+	/* Set by `allocate` when every segment's working memory is already
+	 * zero (fresh anonymous pages): objload then skips clearing zero-fill,
+	 * GOT and stub bytes.  objload sets it to 0 before calling allocate;
+	 * a manager that does not know leaves it so. */
+	int zeroed;
 } objload_alloc_request;
 
 /* A memory manager.  `allocate` fills work/target of every segment, mapped

@@ -2,6 +2,8 @@
 #ifndef OBJLOAD_TESTS_H
 #define OBJLOAD_TESTS_H
 
+#include <stdint.h>
+
 int objload_test_register_arch_x86_64(void);
 int objload_test_register_arch_aarch64(void);
 int objload_test_register_elf(void);
@@ -16,5 +18,18 @@ int objload_test_register_compare(void);
 int objload_test_register_macho(void);
 int objload_test_register_e2e_macho(void);
 int objload_test_register_archive(void);
+int objload_test_register_bfd(void);
+
+int objload_test_register_aarch64_link(void);
+int objload_test_register_e2e_aarch64(void);
+
+/* AArch64 link tests (tests/e2e/test_e2e_aarch64.c): where images are
+ * linked, the far code the ELF wrapper adds, the wrapper, and a map
+ * lookup (`name` or `_name`; UINT64_MAX when absent). */
+#define A64_TEST_BASE UINT64_C(0x10000000)
+#define A64_TEST_FAR UINT64_C(0x50000000)
+int objload_test_aarch64_wrap(const char *image, uint64_t base, uint64_t entry,
+			      const char *out);
+uint64_t objload_test_aarch64_map_symbol(const char *map, const char *name);
 
 #endif

@@ -30,6 +30,7 @@ static const char usage_text[] =
 	"       objload info [--strategy=auto|whole|section] FILE...\n"
 	"       objload link --base=ADDR [--strategy=...] [--define=SYM=ADDR]...\n"
 	"                    [--map=FILE] [--stats] -o OUT INPUT...\n"
+	"       common options: [--plugin=PATH|NAME]... [--format=NAME]\n"
 	"       objload compare [--json|--csv] [--svg=FILE] [--entry=SYM] FILE... [-- ARGS]\n"
 	"       objload --help | --version\n"
 	"\n"
@@ -56,6 +57,12 @@ static const char usage_text[] =
 	"compare  load FILEs once per strategy (whole, section, section scattered\n"
 	"      4 GiB apart), each in a child process, and tabulate the metrics\n"
 	"      (see docs/memory-managers.md).\n"
+	"\n"
+	"--plugin loads a format plug-in (a file, or NAME for objload-NAME.so in\n"
+	"$OBJLOAD_PLUGIN_PATH or the plug-in directory); --format=NAME reads every\n"
+	"input with that format only (elf, coff, macho, bfd, ...).  Every plug-in\n"
+	"of the plug-in path is loaded at start: it claims the files no\n"
+	"compiled-in format does (docs/plugins.md).\n"
 	"\n"
 	"Symbol names are C-level names; each format's decoration is applied\n"
 	"by objload.  Load or link errors exit 1, usage errors exit 2.\n";
@@ -86,6 +93,9 @@ struct options {
 		uint64_t addr;
 	} *defines;
 	int ndefines;
+	const char **plugins;   /* --plugin=PATH, in order */
+	int nplugins;
+	const char *format;     /* --format=NAME */
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -118,7 +128,8 @@ static int parse_options(int argc, char **argv, struct options *o, enum command 
 	o->defines = calloc((size_t)argc + 1, sizeof(*o->defines));
 	o->inputs = calloc((size_t)argc + 1, sizeof(*o->inputs));
 	o->dirs = calloc((size_t)argc + 1, sizeof(*o->dirs));
-	if (!o->files || !o->defines || !o->inputs || !o->dirs) {
+	o->plugins = calloc((size_t)argc + 1, sizeof(*o->plugins));
+	if (!o->files || !o->defines || !o->inputs || !o->dirs || !o->plugins) {
 		fprintf(stderr, "objload: out of memory\n");
 		return 1;
 	}
@@ -135,6 +146,10 @@ static int parse_options(int argc, char **argv, struct options *o, enum command 
 		if (strncmp(a, "--strategy=", 11) == 0) {
 			if (parse_strategy(a + 11, &o->strategy))
 				return usage_error("unknown strategy '%s'", a + 11);
+		} else if (strncmp(a, "--plugin=", 9) == 0 && a[9]) {
+			o->plugins[o->nplugins++] = a + 9;
+		} else if (strncmp(a, "--format=", 9) == 0 && a[9]) {
+			o->format = a + 9;
 		} else if (allow_run && strncmp(a, "--entry=", 8) == 0) {
 			o->entry = a + 8;
 			if (!*o->entry)
@@ -203,6 +218,22 @@ static void free_options(struct options *o)
 	free(o->files);
 	free(o->inputs);
 	free(o->dirs);
+	free(o->plugins);
+}
+
+/* Plug-ins (docs/plugins.md): every objload-*.so of the plug-in path is
+ * loaded first, so a plug-in claims the files no compiled-in format
+ * does; one that cannot be loaded is skipped.  Then --plugin files, whose
+ * errors are fatal, and --format. */
+static int load_plugins(objload_session *s, const struct options *o)
+{
+	(void)objload_load_plugin(s, NULL);
+	for (int i = 0; i < o->nplugins; i++)
+		if (objload_load_plugin(s, o->plugins[i]))
+			return -1;
+	if (o->format && objload_set_format(s, o->format))
+		return -1;
+	return 0;
 }
 
 static int fail(objload_session *s)
@@ -214,7 +245,7 @@ static int fail(objload_session *s)
 
 static int load_inputs(objload_session *s, const struct options *o)
 {
-	if (objload_set_strategy(s, o->strategy))
+	if (load_plugins(s, o) || objload_set_strategy(s, o->strategy))
 		return -1;
 	for (int i = 0; i < o->ndefines; i++)
 		if (objload_define(s, o->defines[i].name, o->defines[i].addr))
@@ -461,7 +492,7 @@ static int cmd_info(int argc, char **argv)
 			free_options(&o);
 			return 1;
 		}
-		if (objload_add_file(s, o.files[i])) {
+		if (load_plugins(s, &o) || objload_add_file(s, o.files[i])) {
 			free_options(&o);
 			return fail(s);
 		}

@@ -487,6 +487,86 @@ static objload_status aarch64_apply(unsigned kind, uint8_t *field,
 	return OBJLOAD_OK;
 }
 
+/* The low `bits` bits of v, sign-extended. */
+static int64_t aarch64_sext(uint64_t v, unsigned bits)
+{
+	unsigned shift = 64 - bits;
+
+	return (int64_t)(v << shift) >> shift;
+}
+
+/*
+ * The implicit addend of a field, for formats whose relocations carry
+ * none (REL-style: COFF arm64).  Each instruction field holds the addend
+ * in the units the field's own fixup writes, with one exception that the
+ * Microsoft and LLVM tools agree on: an ADRP's immediate holds the addend
+ * in *bytes* (a signed 21-bit value added to S before Page() is taken),
+ * not in pages.  So:
+ *   ADR, ADRP              sext(immhi:immlo), bytes
+ *   ADD imm12              imm12
+ *   LD/ST imm12            imm12 << s, s the access size (from the kind,
+ *                          or from the instruction for the AUTO kinds)
+ *   SECREL_HI12A           imm12 << 12 (the field holds X[23:12])
+ *   B, BL / B.cond / TBZ   sext(imm26 / imm19 / imm14) << 2
+ *   MOVZ/MOVK              imm16 << the group's shift
+ *   data                   the field, zero-extended for UNSIGNED kinds,
+ *                          sign-extended otherwise
+ */
+static objload_status aarch64_read_addend(unsigned kind, const uint8_t *field,
+					  int64_t *addend)
+{
+	const arch_kind *k;
+	struct aarch64_form f;
+	uint32_t insn;
+	unsigned scale;
+	uint64_t v = 0;
+
+	if (kind >= OBJLOAD_AARCH64_KIND_COUNT || !field || !addend)
+		return OBJLOAD_ERR_ARGUMENT;
+	k = &aarch64_kinds[kind];
+	*addend = 0;
+	if (k->width == 0)
+		return OBJLOAD_OK;
+	f = aarch64_form_of((enum objload_aarch64_kind)kind);
+	if (f.field == A64_DATA) {
+		for (unsigned i = 0; i < k->width; i++)
+			v |= (uint64_t)field[i] << (8 * i);
+		*addend = k->check == ARCH_CHECK_UNSIGNED ? (int64_t)v :
+			  aarch64_sext(v, 8u * k->width);
+		return OBJLOAD_OK;
+	}
+	insn = aarch64_get32(field);
+	switch (f.field) {
+	case A64_DATA:
+		break;
+	case A64_ADR:
+		*addend = aarch64_sext(((insn >> 29) & 3) | ((insn >> 5) & 0x7ffff) << 2,
+				       21);
+		break;
+	case A64_IMM12:
+		*addend = (int64_t)((uint64_t)((insn >> 10) & 0xfff) << f.lo);
+		break;
+	case A64_IMM12_AUTO:
+		if (!aarch64_imm12_scale(insn, &scale))
+			return OBJLOAD_ERR_FORMAT;
+		*addend = (int64_t)((uint64_t)((insn >> 10) & 0xfff) << scale);
+		break;
+	case A64_IMM26:
+		*addend = aarch64_sext(insn & 0x3ffffff, 26) * 4;
+		break;
+	case A64_IMM19:
+		*addend = aarch64_sext((insn >> 5) & 0x7ffff, 19) * 4;
+		break;
+	case A64_IMM14:
+		*addend = aarch64_sext((insn >> 5) & 0x3fff, 14) * 4;
+		break;
+	case A64_IMM16:
+		*addend = (int64_t)((uint64_t)((insn >> 5) & 0xffff) << f.lo);
+		break;
+	}
+	return OBJLOAD_OK;
+}
+
 /*
  * Does a branch at P reach S + A, in range and word-aligned?  Only the
  * branch kinds reach anything; only CALL26 and JUMP26 have a veneer to
@@ -615,5 +695,6 @@ const arch_ops arch_aarch64 = {
 	.write_got_entry = aarch64_write_got_entry,
 	.bind_thunk_size = AARCH64_BIND_THUNK_SIZE,
 	.write_bind_thunk = aarch64_write_bind_thunk,
+	.read_addend = aarch64_read_addend,
 	.flush_icache = aarch64_flush_icache,
 };

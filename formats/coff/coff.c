@@ -1,6 +1,6 @@
 /*
- * The COFF format plug-in: x86-64 (and, for inspection, arm64) object
- * files as Microsoft's compilers, clang and MinGW's gcc write them.
+ * The COFF format plug-in: x86-64 and arm64 object files as Microsoft's
+ * compilers, clang and MinGW's gcc write them.
  *
  * What a loader needs from the COFF object model
  * ----------------------------------------------
@@ -164,6 +164,44 @@ static const struct coff_reloc_type coff_amd64_relocs[] = {
 };
 
 #define COFF_NAMD64_RELOCS (sizeof(coff_amd64_relocs) / sizeof(coff_amd64_relocs[0]))
+
+/*
+ * arm64 (IMAGE_REL_ARM64_*).  The addend is implicit here too, but most
+ * fields are instructions: the immediate holds it, and the AArch64 arch
+ * reads it (objload_arch_read_addend), so this file never decodes an
+ * instruction.  `width` is the field's size for the bounds check.
+ * PAGEBASE_REL21 + PAGEOFFSET_12A/12L is ADRP + ADD/LD-ST; the 12L kind
+ * reads the access size from the instruction.  REL32, like AMD64's, is
+ * relative to the end of its field: A = field - 4.  SECREL_* address a
+ * symbol's offset in its section (thread-local data through the TLS
+ * index): the kinds exist, but such code also needs the TEB, so it only
+ * links, never runs here.  BRANCH26 covers calls and tail calls alike and
+ * may go through a veneer.
+ */
+static const struct coff_reloc_type coff_arm64_relocs[] = {
+	[0x00] = { "IMAGE_REL_ARM64_ABSOLUTE", OBJLOAD_AARCH64_NONE, 0, 0, NULL },
+	[0x01] = { "IMAGE_REL_ARM64_ADDR32", OBJLOAD_AARCH64_ABS32, 4, 0, NULL },
+	[0x02] = { "IMAGE_REL_ARM64_ADDR32NB", OBJLOAD_AARCH64_IMAGEREL32, 4, 0, NULL },
+	[0x03] = { "IMAGE_REL_ARM64_BRANCH26", OBJLOAD_AARCH64_CALL26, 4, 0, NULL },
+	[0x04] = { "IMAGE_REL_ARM64_PAGEBASE_REL21", OBJLOAD_AARCH64_ADR_PAGE21, 4, 0, NULL },
+	[0x05] = { "IMAGE_REL_ARM64_REL21", OBJLOAD_AARCH64_ADR_LO21, 4, 0, NULL },
+	[0x06] = { "IMAGE_REL_ARM64_PAGEOFFSET_12A", OBJLOAD_AARCH64_ADD_LO12, 4, 0, NULL },
+	[0x07] = { "IMAGE_REL_ARM64_PAGEOFFSET_12L", OBJLOAD_AARCH64_LDST_LO12_AUTO, 4, 0, NULL },
+	[0x08] = { "IMAGE_REL_ARM64_SECREL", OBJLOAD_AARCH64_SECREL32, 4, 0, NULL },
+	[0x09] = { "IMAGE_REL_ARM64_SECREL_LOW12A", OBJLOAD_AARCH64_SECREL_LO12A, 4, 0, NULL },
+	[0x0a] = { "IMAGE_REL_ARM64_SECREL_HIGH12A", OBJLOAD_AARCH64_SECREL_HI12A, 4, 0, NULL },
+	[0x0b] = { "IMAGE_REL_ARM64_SECREL_LOW12L", OBJLOAD_AARCH64_SECREL_LO12L, 4, 0, NULL },
+	[0x0c] = { "IMAGE_REL_ARM64_TOKEN", COFF_KIND_UNSUPPORTED, 4, 0,
+		   "CLR tokens are not supported" },
+	[0x0d] = { "IMAGE_REL_ARM64_SECTION", COFF_KIND_UNSUPPORTED, 2, 0,
+		   "a 16-bit section index (debug information) has no meaning in a loaded image" },
+	[0x0e] = { "IMAGE_REL_ARM64_ADDR64", OBJLOAD_AARCH64_ABS64, 8, 0, NULL },
+	[0x0f] = { "IMAGE_REL_ARM64_BRANCH19", OBJLOAD_AARCH64_CONDBR19, 4, 0, NULL },
+	[0x10] = { "IMAGE_REL_ARM64_BRANCH14", OBJLOAD_AARCH64_TSTBR14, 4, 0, NULL },
+	[0x11] = { "IMAGE_REL_ARM64_REL32", OBJLOAD_AARCH64_PREL32, 4, 4, NULL },
+};
+
+#define COFF_NARM64_RELOCS (sizeof(coff_arm64_relocs) / sizeof(coff_arm64_relocs[0]))
 
 /* ---- Bounds-checked reading ------------------------------------------- */
 
@@ -664,6 +702,9 @@ static objload_status coff_check_symbols(struct coff_ctx *c)
 
 static const struct coff_reloc_type *coff_reloc_type(const struct coff_ctx *c, uint16_t type)
 {
+	if (c->machine == COFF_MACHINE_ARM64)
+		return type < COFF_NARM64_RELOCS && coff_arm64_relocs[type].name ?
+		       &coff_arm64_relocs[type] : NULL;
 	if (c->machine != COFF_MACHINE_AMD64 || type >= COFF_NAMD64_RELOCS ||
 	    !coff_amd64_relocs[type].name)
 		return NULL;
@@ -1078,6 +1119,33 @@ static objload_status coff_build_groups(struct coff_ctx *c)
 	return OBJLOAD_OK;
 }
 
+/*
+ * arm64: the implicit addend of relocation k at `off` of section sec, as
+ * the arch reads it from the field (`cur`, rt->width bytes): an
+ * instruction's immediate or a data field's contents; REL32 then measures
+ * from the end of its field (rt->pc_bias).
+ */
+static objload_status coff_arm64_addend(struct coff_ctx *c, uint32_t sec, uint32_t k,
+					uint64_t off, const struct coff_reloc_type *rt,
+					const struct coff_cursor *cur, int64_t *addend)
+{
+	objload_status st;
+
+	*addend = 0;
+	if (!rt->width)
+		return OBJLOAD_OK;
+	st = objload_arch_read_addend(OBJLOAD_ARCH_AARCH64, (unsigned)rt->kind,
+				      cur->p, cur->len, addend);
+	if (st)
+		return objload_image_error(c->img, st,
+					   "section %u (%s): relocation %u (%s) at 0x%llx: the field (0x%02x%02x%02x%02x) is not an instruction this relocation can patch",
+					   sec, c->sh[sec].name, k, rt->name,
+					   (unsigned long long)off, cur->p[3], cur->p[2],
+					   cur->p[1], cur->p[0]);
+	*addend -= rt->pc_bias;
+	return OBJLOAD_OK;
+}
+
 static objload_status coff_build_edges(struct coff_ctx *c)
 {
 	objload_image *img = c->img;
@@ -1088,9 +1156,7 @@ static objload_status coff_build_edges(struct coff_ctx *c)
 
 		if (!s->nrel)
 			continue;
-		if (!coff_role_loaded(img->sections[i].role) ||
-		    c->machine != COFF_MACHINE_AMD64) {
-			/* arm64: mapped by the AArch64 work, not yet */
+		if (!coff_role_loaded(img->sections[i].role)) {
 			c->info->skipped_relocations += s->nrel;
 			continue;
 		}
@@ -1102,7 +1168,7 @@ static objload_status coff_build_edges(struct coff_ctx *c)
 			uint16_t type;
 			const struct coff_reloc_type *rt;
 			uint64_t off, v = 0;
-			struct coff_cursor cur;
+			struct coff_cursor cur = { 0 };
 			objload_status st = coff_read_reloc(c, i, k, &rva, &sym, &type);
 
 			if (st)
@@ -1111,9 +1177,10 @@ static objload_status coff_build_edges(struct coff_ctx *c)
 			rt = coff_reloc_type(c, type);
 			if (!rt)
 				return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
-							   "section %u (%s): relocation %u at 0x%llx against '%s': type 0x%x is not a known x86-64 COFF type",
+							   "section %u (%s): relocation %u at 0x%llx against '%s': type 0x%x is not a known %s COFF type",
 							   i, s->name, k, (unsigned long long)off,
-							   c->sy[sym].name, type);
+							   c->sy[sym].name, type,
+							   c->machine == COFF_MACHINE_ARM64 ? "arm64" : "x86-64");
 			if (rt->kind == COFF_KIND_UNSUPPORTED)
 				return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
 							   "section %u (%s): relocation %u at 0x%llx against '%s': %s is not supported in a loaded section: %s",
@@ -1129,6 +1196,12 @@ static objload_status coff_build_edges(struct coff_ctx *c)
 			e[k].native_type = type;
 			e[k].symbol = sym;
 			e[k].subtrahend = OBJLOAD_NO_INDEX;
+			if (c->machine == COFF_MACHINE_ARM64) {
+				st = coff_arm64_addend(c, i, k, off, rt, &cur, &e[k].addend);
+				if (st)
+					return st;
+				continue;
+			}
 			/* the implicit addend, sign-extended for 32-bit fields
 			 * except the unsigned image- and section-relative ones */
 			if (rt->width == 4 && rt->kind != OBJLOAD_X86_64_IMAGEREL32 &&
@@ -1303,14 +1376,12 @@ static objload_status coff_build_directives(struct coff_ctx *c)
 
 static const char *coff_reason(struct coff_ctx *c, const char *base)
 {
-	const char *arm = c->machine == COFF_MACHINE_ARM64 ?
-			  "; arm64 relocations are not mapped yet (no edges)" : "";
-	size_t len = strlen(base) + strlen(arm) + strlen(c->info->text) + 32;
+	size_t len = strlen(base) + strlen(c->info->text) + 32;
 	char *r = objload_image_alloc(c->img, len);
 
 	if (!r)
 		return base;
-	snprintf(r, len, "%s%s%s%s", base, arm, c->info->text[0] ? "; directives: " : "",
+	snprintf(r, len, "%s%s%s", base, c->info->text[0] ? "; directives: " : "",
 		 c->info->text);
 	return r;
 }
@@ -1347,7 +1418,10 @@ static objload_status coff_parse_inner(struct coff_ctx *c)
 	img->arch = c->machine == COFF_MACHINE_AMD64 ? OBJLOAD_ARCH_X86_64 :
 		    OBJLOAD_ARCH_AARCH64;
 	img->kind = OBJLOAD_IMAGE_RELOCATABLE;
-	img->callconv = OBJLOAD_CC_MS_X64;
+	/* Windows on arm64 follows AAPCS64 except for variadic calls (see
+	 * docs/aarch64.md): objload treats its images as AAPCS64 */
+	img->callconv = c->machine == COFF_MACHINE_ARM64 ? OBJLOAD_CC_SYSV :
+			OBJLOAD_CC_MS_X64;
 	img->layout_meaningful = 0;
 	c->info = objload_image_alloc(img, sizeof(*c->info));
 	if (!c->info)
@@ -1415,6 +1489,9 @@ static objload_status coff_plan(const objload_image *img, objload_strategy force
 
 static const char *coff_reloc_name(const objload_image *img, uint32_t native_type)
 {
+	if (img->arch == OBJLOAD_ARCH_AARCH64)
+		return native_type < COFF_NARM64_RELOCS ?
+		       coff_arm64_relocs[native_type].name : NULL;
 	if (img->arch != OBJLOAD_ARCH_X86_64 || native_type >= COFF_NAMD64_RELOCS)
 		return NULL;
 	return coff_amd64_relocs[native_type].name;

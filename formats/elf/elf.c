@@ -705,16 +705,30 @@ struct elf_cursor {
 	size_t off;
 };
 
-static int elf_cur_get(struct elf_cursor *cur, unsigned n, uint64_t *v)
+/* The n-byte little-endian value at p; the caller has checked the range. */
+static inline __attribute__((always_inline)) uint64_t
+elf_le(const uint8_t *p, unsigned n)
 {
 	uint64_t x = 0;
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* the file is little-endian, and so is the host: one load (n is a
+	 * constant at every hot call site) */
+	memcpy(&x, p, n);
+#else
+	for (unsigned i = 0; i < n; i++)
+		x |= (uint64_t)p[i] << (8 * i);
+#endif
+	return x;
+}
+
+static inline __attribute__((always_inline)) int
+elf_cur_get(struct elf_cursor *cur, unsigned n, uint64_t *v)
+{
 	if (cur->len - cur->off < n)
 		return -1;
-	for (unsigned i = 0; i < n; i++)
-		x |= (uint64_t)cur->p[cur->off + i] << (8 * i);
+	*v = elf_le(cur->p + cur->off, n);
 	cur->off += n;
-	*v = x;
 	return 0;
 }
 
@@ -849,7 +863,7 @@ static objload_status elf_read_shdr(struct elf_ctx *c, uint32_t i,
 	return OBJLOAD_OK;
 }
 
-static objload_status elf_read_sym(struct elf_ctx *c, uint32_t i,
+static inline objload_status elf_read_sym(struct elf_ctx *c, uint32_t i,
 				   struct elf_sym *s)
 {
 	struct elf_cursor cur;
@@ -878,19 +892,26 @@ static objload_status elf_read_xindex(struct elf_ctx *c, uint32_t i,
 	return OBJLOAD_OK;
 }
 
-static objload_status elf_read_rel(struct elf_ctx *c, uint32_t r, uint64_t k,
+static inline objload_status elf_read_rel(struct elf_ctx *c, uint32_t r, uint64_t k,
 				   struct elf_rel *rel)
 {
-	struct elf_cursor cur;
 	const struct elf_shdr *rs = &c->sh[r];
 	int rela = rs->type == SHT_RELA;
 	uint64_t esz = rela ? ELF64_RELA_SIZE : ELF64_REL_SIZE;
 	uint64_t off = rs->offset + k * esz;
 	uint64_t info, addend = 0;
+	const uint8_t *p;
 
-	if (elf_window(c, off, esz, &cur) || elf_cur_u64(&cur, &rel->offset) ||
-	    elf_cur_u64(&cur, &info) || (rela && elf_cur_u64(&cur, &addend)))
-		return elf_truncated(c, "relocation", off);
+	/* one range check covers the whole entry */
+	if (!elf_in_file(c, off, esz)) {
+		elf_truncated(c, "relocation", off);
+		return OBJLOAD_ERR_FORMAT;   /* what elf_truncated returns */
+	}
+	p = c->file + (size_t)off;
+	rel->offset = elf_le(p, 8);
+	info = elf_le(p + 8, 8);
+	if (rela)
+		addend = elf_le(p + 16, 8);
 	rel->sym = (uint32_t)(info >> 32);
 	rel->type = (uint32_t)info;
 	rel->addend = (int64_t)addend;
@@ -987,6 +1008,10 @@ static void elf_classify_init(const char *name, uint32_t type,
 			      struct elf_init_class *ic)
 {
 	memset(ic, 0, sizeof(*ic));
+	/* every table name starts with ".p", ".i", ".f", ".c" or ".d"; most
+	 * sections are named otherwise and only the type test below applies */
+	if (name[0] != '.' || !strchr("pifcd", name[1]) || !name[1])
+		goto by_type;
 	for (size_t k = 0; k < ELF_NINIT_NAMES; k++) {
 		size_t len = strlen(elf_init_names[k].name);
 		uint64_t n;
@@ -1011,6 +1036,7 @@ static void elf_classify_init(const char *name, uint32_t type,
 		ic->reverse = elf_init_names[k].legacy;
 		return;
 	}
+by_type:
 	/* Any other name with an init-array type: no priority. */
 	for (size_t k = 0; k < ELF_NINIT_NAMES; k++) {
 		if (elf_init_names[k].type && elf_init_names[k].type == type) {
@@ -1979,6 +2005,7 @@ static objload_status elf_map_reloc(struct elf_ctx *c, uint32_t r, uint64_t k,
 	if (rt->no_symbol) {
 		sym = 0;
 	} else if (rt->got_kind != ELF_KIND_SAME && sym &&
+		   img->symbols[sym].name[0] == ELF_GOT_SYMBOL[0] &&
 		   strcmp(img->symbols[sym].name, ELF_GOT_SYMBOL) == 0) {
 		kind = rt->got_kind;
 		sym = 0;

@@ -45,6 +45,8 @@
  * after the 4-byte field; SIGNED_1/2/4 say the instruction ends 1, 2 or 4
  * bytes later, and the linker adds that back on both sides.  A pair
  * SUBTRACTOR (B) + UNSIGNED (A) at the same address writes A - B + field.
+ * On arm64 only data fields hold an addend: an instruction's comes from
+ * an ARM64_RELOC_ADDEND just before its relocation.
  *
  * Constructors are pointers in S_MOD_INIT_FUNC_POINTERS sections, run
  * first to last; S_MOD_TERM_FUNC_POINTERS, run last to first.  Objects
@@ -255,23 +257,46 @@ static const struct macho_reloc_type macho_x86_64_relocs[] = {
 #undef K
 #undef NO
 
-/* arm64: names only.  The mapping to kinds comes with the AArch64
- * applier; until then arm64 objects get no edges (see macho_build_edges)
- * and are validated and shown by `objload info`. */
-static const char *const macho_arm64_reloc_names[] = {
-	[ARM64_RELOC_UNSIGNED] = "ARM64_RELOC_UNSIGNED",
-	[ARM64_RELOC_SUBTRACTOR] = "ARM64_RELOC_SUBTRACTOR",
-	[ARM64_RELOC_BRANCH26] = "ARM64_RELOC_BRANCH26",
-	[ARM64_RELOC_PAGE21] = "ARM64_RELOC_PAGE21",
-	[ARM64_RELOC_PAGEOFF12] = "ARM64_RELOC_PAGEOFF12",
-	[ARM64_RELOC_GOT_LOAD_PAGE21] = "ARM64_RELOC_GOT_LOAD_PAGE21",
-	[ARM64_RELOC_GOT_LOAD_PAGEOFF12] = "ARM64_RELOC_GOT_LOAD_PAGEOFF12",
-	[ARM64_RELOC_POINTER_TO_GOT] = "ARM64_RELOC_POINTER_TO_GOT",
-	[ARM64_RELOC_TLVP_LOAD_PAGE21] = "ARM64_RELOC_TLVP_LOAD_PAGE21",
-	[ARM64_RELOC_TLVP_LOAD_PAGEOFF12] = "ARM64_RELOC_TLVP_LOAD_PAGEOFF12",
-	[ARM64_RELOC_ADDEND] = "ARM64_RELOC_ADDEND",
-	[ARM64_RELOC_AUTHENTICATED_POINTER] = "ARM64_RELOC_AUTHENTICATED_POINTER",
+/*
+ * arm64.  Instruction fields hold no addend: a nonzero one comes in an
+ * ARM64_RELOC_ADDEND placed just before the relocation it applies to (its
+ * r_symbolnum is the addend, a signed 24-bit value), so the build reads
+ * it there (see macho_arm64_addend).  Data fields (UNSIGNED, the pair
+ * SUBTRACTOR + UNSIGNED, POINTER_TO_GOT) hold their addend as on x86-64.
+ * PAGE21 + PAGEOFF12 is ADRP + ADD or ADRP + LD/ST of the symbol; the
+ * PAGEOFF12 kind reads the access size from the instruction it patches
+ * (LDST_LO12_AUTO).  The GOT_LOAD pair is ADRP + LDR of a GOT slot, never
+ * relaxed.  POINTER_TO_GOT, 32-bit PC-relative, is a .long foo@GOT - .
+ * in __eh_frame.  Instruction types must name a symbol (r_extern): the
+ * assembler always writes them so, and a section-relative one would need
+ * the target decoded from the instruction.  ADDEND's kind is NONE: it is
+ * folded into the relocation that follows and makes no edge.
+ * AUTHENTICATED_POINTER (arm64e pointer authentication) is refused with
+ * a message when an edge is built.
+ */
+#define RA(type, k4, k8, pc, ext) \
+	[ARM64_RELOC_##type] = { "ARM64_RELOC_" #type, k4, k8, pc, ext }
+#define K(k) OBJLOAD_AARCH64_##k
+#define NO MACHO_KIND_ILLEGAL
+
+static const struct macho_reloc_type macho_arm64_relocs[] = {
+	RA(UNSIGNED, K(ABS32), K(ABS64), 0, 0),
+	RA(SUBTRACTOR, K(DELTA32), K(DELTA64), 0, 0),
+	RA(BRANCH26, K(CALL26), NO, 1, 1),
+	RA(PAGE21, K(ADR_PAGE21), NO, 1, 1),
+	RA(PAGEOFF12, K(LDST_LO12_AUTO), NO, 0, 1),
+	RA(GOT_LOAD_PAGE21, K(GOT_PAGE21), NO, 1, 1),
+	RA(GOT_LOAD_PAGEOFF12, K(GOT_LO12), NO, 0, 1),
+	RA(POINTER_TO_GOT, K(GOT_PCREL32), NO, 1, 1),
+	RA(TLVP_LOAD_PAGE21, K(TLS), NO, 1, 1),
+	RA(TLVP_LOAD_PAGEOFF12, K(TLS), NO, 0, 1),
+	RA(ADDEND, K(NONE), NO, 0, 0),
+	RA(AUTHENTICATED_POINTER, NO, K(ABS64), 0, 1),
 };
+
+#undef RA
+#undef K
+#undef NO
 
 struct macho_cpu {
 	uint32_t cputype;
@@ -301,8 +326,8 @@ static const struct macho_cpu macho_cpus[] = {
 		.cputype = CPU_TYPE_ARM64,
 		.arch = OBJLOAD_ARCH_AARCH64,
 		.name = "arm64",
-		.reloc_names = macho_arm64_reloc_names,
-		.nrelocs = sizeof(macho_arm64_reloc_names) / sizeof(macho_arm64_reloc_names[0]),
+		.relocs = macho_arm64_relocs,
+		.nrelocs = sizeof(macho_arm64_relocs) / sizeof(macho_arm64_relocs[0]),
 		.subtractor = ARM64_RELOC_SUBTRACTOR,
 		.unsigned_type = ARM64_RELOC_UNSIGNED,
 		.addend_type = ARM64_RELOC_ADDEND,
@@ -1848,6 +1873,47 @@ static int64_t macho_edge_addend(const struct macho_ctx *c, uint32_t s,
 	return field + rebase;
 }
 
+/*
+ * arm64, before an edge is made: an ARM64_RELOC_ADDEND is folded into the
+ * relocation that follows it (macho_check_relocations made sure there is
+ * one, of a type that takes it, on the same field) and makes no edge;
+ * AUTHENTICATED_POINTER is refused.
+ */
+static objload_status macho_arm64_check(struct macho_ctx *c, uint32_t s,
+					uint32_t k, const struct macho_rel *r,
+					int64_t *pending, int *folded)
+{
+	*folded = r->type == ARM64_RELOC_ADDEND;
+	if (*folded) {
+		/* r_symbolnum: a signed 24-bit addend */
+		*pending = macho_sext(r->symbolnum, 3);
+		return OBJLOAD_OK;
+	}
+	if (r->type == ARM64_RELOC_AUTHENTICATED_POINTER)
+		return objload_image_error(c->img, OBJLOAD_ERR_UNSUPPORTED,
+					   "section %u (%s): relocation %u (ARM64_RELOC_AUTHENTICATED_POINTER) at 0x%x: arm64e pointer authentication is not supported",
+					   s + 1, c->sects[s].name, k, r->address);
+	return OBJLOAD_OK;
+}
+
+/*
+ * The addend of an arm64 edge: data fields (UNSIGNED, POINTER_TO_GOT)
+ * hold it, rebased for a section target as on x86-64; instruction fields
+ * hold none, and it is the preceding ARM64_RELOC_ADDEND's, or 0.  An
+ * instruction type always names a symbol (r_extern), so nothing rebases.
+ */
+static int64_t macho_arm64_addend(const struct macho_rel *r, int64_t field,
+				  int64_t rebase, int64_t *pending)
+{
+	int64_t a = *pending;
+
+	*pending = 0;
+	if (r->type == ARM64_RELOC_UNSIGNED ||
+	    r->type == ARM64_RELOC_POINTER_TO_GOT)
+		return field + rebase;
+	return a;
+}
+
 static objload_status macho_build_edges(struct macho_ctx *c, size_t *skipped)
 {
 	objload_image *img = c->img;
@@ -1863,6 +1929,8 @@ static objload_status macho_build_edges(struct macho_ctx *c, size_t *skipped)
 			*skipped += sec->nreloc;
 			continue;
 		}
+		int64_t pending = 0;    /* arm64: from an ARM64_RELOC_ADDEND */
+
 		for (uint32_t k = 0; k < sec->nreloc; k++) {
 			const struct macho_reloc_type *rt;
 			struct macho_rel r, u;
@@ -1873,6 +1941,15 @@ static objload_status macho_build_edges(struct macho_ctx *c, size_t *skipped)
 			if (st)
 				return st;
 			rt = &cpu->relocs[r.type];
+			if (cpu->arch == OBJLOAD_ARCH_AARCH64) {
+				int folded;
+
+				st = macho_arm64_check(c, s, k, &r, &pending, &folded);
+				if (st)
+					return st;
+				if (folded)
+					continue;
+			}
 			e = objload_image_add_edges(img, 1);
 			if (!e)
 				return macho_nomem(c);
@@ -1884,7 +1961,9 @@ static objload_status macho_build_edges(struct macho_ctx *c, size_t *skipped)
 			field = macho_field(c, s, &r);
 			if (r.type != cpu->subtractor) {
 				e->symbol = macho_target(c, &r, &rebase);
-				e->addend = macho_edge_addend(c, s, &r, field, rebase);
+				e->addend = cpu->arch == OBJLOAD_ARCH_AARCH64 ?
+					macho_arm64_addend(&r, field, rebase, &pending) :
+					macho_edge_addend(c, s, &r, field, rebase);
 				continue;
 			}
 			/* SUBTRACTOR B + UNSIGNED A: A - B + field; a

@@ -246,9 +246,32 @@ typedef struct objload_format {
 objload_status objload_register_format(objload_session *session,
 				       const objload_format *format);
 
+/* Load a format plug-in (docs/plugins.md): a shared object exporting
+ * `objload_status objload_plugin_init(objload_session *)`, which registers
+ * its formats.  `path` with a '/' is that file; a bare NAME is
+ * objload-NAME.so looked for in $OBJLOAD_PLUGIN_PATH, the build tree and
+ * $(pkglibdir)/plugins; NULL loads every objload-*.so found there.  The
+ * session closes the plug-ins when it is freed. */
+objload_status objload_load_plugin(objload_session *session, const char *path);
+
+/* Probe with the format NAME only ("elf", "coff", "macho", or a plug-in's
+ * format, loaded as objload_load_plugin(session, NAME) if not registered
+ * yet); NULL or "auto" restores probing every format. */
+objload_status objload_set_format(objload_session *session, const char *name);
+
 /* Name of an arch kind, e.g. "PC32". */
 const char *objload_kind_name(objload_arch_id arch, unsigned kind);
 const char *objload_arch_name(objload_arch_id arch);
+/* The implicit addend of an edge of kind `kind` whose field (avail bytes
+ * from `field`) holds it, as the arch reads it: the immediate of an
+ * instruction (an ADRP's, a BL's, an LDR's scaled offset) or the contents
+ * of a data field.  For formats with REL-style relocations (COFF arm64),
+ * so that a format never decodes an instruction.  OBJLOAD_ERR_UNSUPPORTED
+ * when the arch has no such reading, OBJLOAD_ERR_FORMAT when the field is
+ * too short or is not an instruction the kind can patch. */
+objload_status objload_arch_read_addend(objload_arch_id arch, unsigned kind,
+					const uint8_t *field, size_t avail,
+					int64_t *addend);
 
 /* Inspection: the images of a session, after objload_add_*. */
 size_t objload_image_count(const objload_session *session);
