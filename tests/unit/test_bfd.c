@@ -430,7 +430,9 @@ static void test_oracle_programs(void)
 
 	for (size_t i = 0; i < sizeof(ccs) / sizeof(ccs[0]); i++) {
 		if (!bfdt_have(ccs[i].tool)) {
-			fprintf(stderr, "\n  %s missing: %s skipped\n", ccs[i].tool, ccs[i].tag);
+			fprintf(stderr, "\n  %s missing (tools/install-deps.sh installs it)\n",
+				ccs[i].tool);
+			CU_FAIL("a compiler the oracle needs is missing");
 			continue;
 		}
 		bfdt_build_all(ccs[i].tag, ccs[i].cc);
@@ -484,7 +486,8 @@ static void bfdt_run_same(const char *tag, const char *cc, const char *prog)
 	if (bfdt_sh("mkdir -p '%s/run-%s/%s' && cd '%s/run-%s/%s' && %s -c %s/programs/%s/*.c >/dev/null 2>&1",
 		    bfdt_tmp, tag, prog, bfdt_tmp, tag, prog, cc, OBJLOAD_TEST_SRCDIR,
 		    prog) != 0) {
-		fprintf(stderr, "\n  %s: %s does not compile: skipped\n", tag, prog);
+		fprintf(stderr, "\n  %s: %s does not compile\n", tag, prog);
+		CU_FAIL("a test program does not compile");
 		return;
 	}
 	snprintf(objs, sizeof(objs), "'%s/run-%s/%s'/*.o", bfdt_tmp, tag, prog);
@@ -519,7 +522,8 @@ static void test_run_coff(void)
 	static const char *const progs[] = { "calc", "multiobj", "switch" };
 
 	if (!bfdt_have("x86_64-w64-mingw32-gcc")) {
-		fprintf(stderr, "\n  x86_64-w64-mingw32-gcc missing: skipped\n");
+		fprintf(stderr, "\n  x86_64-w64-mingw32-gcc missing\n");
+		CU_FAIL("x86_64-w64-mingw32-gcc is missing");
 		return;
 	}
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
