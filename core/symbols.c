@@ -70,6 +70,45 @@ static objload_status global_entry(objload_session *s, const char *name,
 	return OBJLOAD_OK;
 }
 
+static uint64_t group_size(const objload_image *img, const objload_group *g)
+{
+	uint64_t n = 0;
+
+	for (uint32_t m = 0; m < g->nmembers; m++)
+		n += img->sections[g->members[m]].size;
+	return n;
+}
+
+/* Same sections, sizes and bytes, in order. */
+static int group_contents_equal(const objload_image *a, const objload_group *ga,
+				const objload_image *b, const objload_group *gb)
+{
+	if (ga->nmembers != gb->nmembers)
+		return 0;
+	for (uint32_t m = 0; m < ga->nmembers; m++) {
+		const objload_section *x = &a->sections[ga->members[m]];
+		const objload_section *y = &b->sections[gb->members[m]];
+
+		if (x->size != y->size || strcmp(x->name, y->name) != 0 ||
+		    (x->bytes == NULL) != (y->bytes == NULL) ||
+		    (x->bytes && memcmp(x->bytes, y->bytes, x->size) != 0))
+			return 0;
+	}
+	return 1;
+}
+
+static void discard_group(objload_image *img, const objload_group *g, int discarded)
+{
+	for (uint32_t m = 0; m < g->nmembers; m++)
+		core_of(img)->discarded[g->members[m]] = (uint8_t)discarded;
+}
+
+/*
+ * COMDAT groups of one key: the first loaded wins, unless a selection
+ * says otherwise (COFF): NODUPLICATES makes a second one an error,
+ * SAME_SIZE and EXACT_MATCH make a different one an error, LARGEST keeps
+ * the largest.  The losers' sections are discarded.
+ */
 static objload_status discard_comdat_losers(objload_session *s)
 {
 	hashmap seen = { 0 };
@@ -77,21 +116,48 @@ static objload_status discard_comdat_losers(objload_session *s)
 
 	for (size_t i = 0; i < s->nimages && st == OBJLOAD_OK; i++) {
 		objload_image *img = s->images[i];
-		core_image *ci = core_of(img);
-		uint32_t winner;
 
-		for (uint32_t g = 0; g < img->ngroups; g++) {
+		for (uint32_t g = 0; g < img->ngroups && st == OBJLOAD_OK; g++) {
 			const objload_group *grp = &img->groups[g];
+			objload_image *wimg;
+			const objload_group *win;
+			uint32_t w;
 
-			if (!hashmap_get_str(&seen, grp->key, &winner)) {
-				if (hashmap_put_str(&seen, grp->key, (uint32_t)i)) {
-					st = core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-					break;
-				}
+			if (!hashmap_get_str(&seen, grp->key, &w)) {
+				/* the winner: image in the high half, group low */
+				if (hashmap_put_str(&seen, grp->key, (uint32_t)(i << 16 | g)) ||
+				    i > 0xffff || g > 0xffff)
+					st = core_error(s, OBJLOAD_ERR_NOMEM,
+							"too many COMDAT groups or images");
 				continue;
 			}
-			for (uint32_t m = 0; m < grp->nmembers; m++)
-				ci->discarded[grp->members[m]] = 1;
+			wimg = s->images[w >> 16];
+			win = &wimg->groups[w & 0xffff];
+			if (grp->select == OBJLOAD_COMDAT_NODUPLICATES ||
+			    win->select == OBJLOAD_COMDAT_NODUPLICATES) {
+				st = core_error(s, OBJLOAD_ERR_DUPLICATE,
+						"%s: COMDAT '%s' is already defined by %s and may not be duplicated",
+						img->path, grp->key, wimg->path);
+			} else if (grp->select == OBJLOAD_COMDAT_SAME_SIZE &&
+				   group_size(img, grp) != group_size(wimg, win)) {
+				st = core_error(s, OBJLOAD_ERR_DUPLICATE,
+						"%s: COMDAT '%s' has size %llu, but %s defines it with size %llu",
+						img->path, grp->key,
+						(unsigned long long)group_size(img, grp), wimg->path,
+						(unsigned long long)group_size(wimg, win));
+			} else if (grp->select == OBJLOAD_COMDAT_EXACT_MATCH &&
+				   !group_contents_equal(img, grp, wimg, win)) {
+				st = core_error(s, OBJLOAD_ERR_DUPLICATE,
+						"%s: COMDAT '%s' differs from the one %s defines",
+						img->path, grp->key, wimg->path);
+			} else if (grp->select == OBJLOAD_COMDAT_LARGEST &&
+				   group_size(img, grp) > group_size(wimg, win)) {
+				discard_group(wimg, win, 1);
+				if (hashmap_put_str(&seen, grp->key, (uint32_t)(i << 16 | g)))
+					st = core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+			} else {
+				discard_group(img, grp, 1);
+			}
 		}
 	}
 	hashmap_free(&seen);

@@ -28,6 +28,7 @@ static const struct {
 	{ "macho", objload_test_register_macho },
 	{ "e2e_macho", objload_test_register_e2e_macho },
 	{ "archive", objload_test_register_archive },
+	{ "comdat", objload_test_register_comdat },
 	{ "bfd", objload_test_register_bfd },
 	{ "aarch64_link", objload_test_register_aarch64_link },
 	{ "e2e_aarch64", objload_test_register_e2e_aarch64 },

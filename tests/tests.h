@@ -18,6 +18,7 @@ int objload_test_register_compare(void);
 int objload_test_register_macho(void);
 int objload_test_register_e2e_macho(void);
 int objload_test_register_archive(void);
+int objload_test_register_comdat(void);
 int objload_test_register_bfd(void);
 
 int objload_test_register_aarch64_link(void);

@@ -1063,6 +1063,19 @@ static objload_status coff_build_symbols(struct coff_ctx *c)
 
 /* COMDAT sections become groups keyed by their COMDAT symbol; associative
  * sections join the group of the section they follow (transitively). */
+/* COFF's selection numbers as the core's competition rules (ASSOCIATIVE
+ * sections join their parent's group instead). */
+static objload_comdat_select coff_comdat_select(uint8_t selection)
+{
+	switch (selection) {
+	case COMDAT_NODUPLICATES: return OBJLOAD_COMDAT_NODUPLICATES;
+	case COMDAT_SAME_SIZE: return OBJLOAD_COMDAT_SAME_SIZE;
+	case COMDAT_EXACT_MATCH: return OBJLOAD_COMDAT_EXACT_MATCH;
+	case COMDAT_LARGEST: return OBJLOAD_COMDAT_LARGEST;
+	default: return OBJLOAD_COMDAT_ANY;
+	}
+}
+
 static objload_status coff_build_groups(struct coff_ctx *c)
 {
 	objload_image *img = c->img;
@@ -1083,6 +1096,7 @@ static objload_status coff_build_groups(struct coff_ctx *c)
 		if (!g)
 			return coff_nomem(c);
 		g->key = c->sy[s->comdat_sym].name;
+		g->select = coff_comdat_select(s->selection);
 	}
 	/* resolve associative chains, at most nsecs steps each */
 	for (uint32_t i = 1; i <= c->nsecs; i++) {

@@ -167,10 +167,21 @@ typedef struct objload_init_table {
 	int reverse;
 } objload_init_table;
 
+/* How a COMDAT group competes with another of the same key (COFF's
+ * selections; ELF groups are ANY). */
+typedef enum objload_comdat_select {
+	OBJLOAD_COMDAT_ANY = 0,       /* the first loaded wins */
+	OBJLOAD_COMDAT_NODUPLICATES,  /* a second one is an error */
+	OBJLOAD_COMDAT_SAME_SIZE,     /* first wins; a different size is an error */
+	OBJLOAD_COMDAT_EXACT_MATCH,   /* first wins; different contents are an error */
+	OBJLOAD_COMDAT_LARGEST,       /* the largest wins (the first of equals) */
+} objload_comdat_select;
+
 typedef struct objload_group {
 	const char *key;        /* COMDAT signature */
 	uint32_t nmembers;
 	uint32_t *members;      /* section indices */
+	objload_comdat_select select;
 } objload_group;
 
 typedef struct objload_image objload_image;
