@@ -147,7 +147,8 @@ static objload_status need_slot(objload_session *s, uint32_t area_idx,
 	uint64_t k2 = target_identity(r, image, sym);
 
 	if (is_stub)
-		k1 ^= (uint64_t)(addend - s->arch->branch_addend_bias) * 0x9e3779b97f4a7c15ull << 1;
+		k1 ^= ((uint64_t)addend - (uint64_t)s->arch->branch_addend_bias) *
+		      0x9e3779b97f4a7c15ull << 1;
 	area *a = &s->areas[area_idx];
 	struct slot_rec *rec;
 
@@ -832,7 +833,8 @@ static void write_slots(objload_session *s)
 			uint64_t off = (uint64_t)rec->index * arch->stub_size;
 
 			arch->write_stub(pc->work + off, pc->target + off,
-					 dest + (uint64_t)(rec->addend - arch->branch_addend_bias));
+					 dest + (uint64_t)rec->addend -
+					 (uint64_t)arch->branch_addend_bias);
 		} else {
 			piece *pc = &s->pieces[a->got_piece];
 			uint64_t off = (uint64_t)rec->index * arch->pointer_size;
