@@ -1,7 +1,9 @@
 /*
- * COMDAT selections across the images of a session: COFF objects
+ * COFF linking rules across a session: COMDAT selections (objects
  * assembled by llvm-mc, one group `pick` per object, linked through the
- * public API and `pick` called to see which definition won.
+ * public API and `pick` called to see which definition won), and
+ * image-relative ADDR32NB fixups when a per-section plan scatters the
+ * sections more than 4 GiB apart.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,6 +123,49 @@ static void test_largest(void)
 	cd_expect("large2big", "large1", 2);    /* ...in either order */
 }
 
+/* clang -O0 for the MSVC target gives a function with a frame .pdata entries:
+ * ADDR32NB fixups relative to the image base. */
+static void test_addr32nb_scattered(void)
+{
+	static const char src[] =
+		"int twice(int x) { return 2 * x; }\n"
+		"int __attribute__((noinline)) outer(int x) { return twice(x) + 1; }\n";
+	char path[128], cmd[512], obj[128];
+	objload_scatter_ctx scatter = { 0 };
+	objload_session *s;
+	objload_status st;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/pdata.c", cd_dir);
+	snprintf(obj, sizeof(obj), "%s/pdata.o", cd_dir);
+	f = fopen(path, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fputs(src, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "clang --target=x86_64-pc-windows-msvc -O0 -c %s -o %s",
+		 path, obj);
+	CU_ASSERT_FATAL(system(cmd) == 0);
+
+	/* whole image: every offset from the base fits */
+	CU_ASSERT_FATAL(objload_session_new(&s) == OBJLOAD_OK);
+	CU_ASSERT_EQUAL(objload_add_file(s, obj), OBJLOAD_OK);
+	CU_ASSERT_EQUAL(objload_link(s), OBJLOAD_OK);
+	objload_session_free(s);
+
+	/* per-section, sections scattered: .pdata cannot reach */
+	CU_ASSERT_FATAL(objload_session_new(&s) == OBJLOAD_OK);
+	objload_set_strategy(s, OBJLOAD_STRATEGY_SECTION);
+	objload_set_memory_manager(s, objload_scatter_memory_manager(), &scatter);
+	CU_ASSERT_EQUAL(objload_add_file(s, obj), OBJLOAD_OK);
+	st = objload_link(s);
+	if (st != OBJLOAD_ERR_RANGE || !strstr(objload_errmsg(s), "ADDR32NB"))
+		fprintf(stderr, "\n  scattered ADDR32NB: status %d: %s", st, objload_errmsg(s));
+	CU_ASSERT_EQUAL(st, OBJLOAD_ERR_RANGE);
+	CU_ASSERT(strstr(objload_errmsg(s), "IMAGE_REL_AMD64_ADDR32NB") != NULL);
+	CU_ASSERT(strstr(objload_errmsg(s), "pdata.o") != NULL);
+	objload_session_free(s);
+}
+
 static int cd_init(void)
 {
 	if (!mkdtemp(cd_dir))
@@ -153,7 +198,9 @@ int objload_test_register_comdat(void)
 	    !CU_add_test(suite, "NODUPLICATES: an error", test_noduplicates) ||
 	    !CU_add_test(suite, "SAME_SIZE", test_same_size) ||
 	    !CU_add_test(suite, "EXACT_MATCH", test_exact_match) ||
-	    !CU_add_test(suite, "LARGEST: the largest wins", test_largest))
+	    !CU_add_test(suite, "LARGEST: the largest wins", test_largest) ||
+	    !CU_add_test(suite, "ADDR32NB out of reach when sections scatter",
+			 test_addr32nb_scattered))
 		return 1;
 	return 0;
 }
