@@ -331,6 +331,21 @@ static objload_status resolve_reference(objload_session *s, uint32_t ii,
 				return st;
 		}
 		g = &s->globals[gi];
+		/* an alternate name (COFF) stands in when nothing in the
+		 * session and no user definition defines the name itself */
+		if (!g->strength && sym->alternate && !is_user_defined(s, sym->cname)) {
+			uint32_t ai;
+			objload_status st = global_entry(s, sym->alternate, &ai);
+
+			if (st)
+				return st;
+			g = &s->globals[gi];
+			if (s->globals[ai].strength) {
+				resolve_global(s, ai, 0);
+				*r = s->globals[ai].res;
+				return core_adapt_reference(s, ii, j, r);
+			}
+		}
 		/* an image of another convention asks its bridge before the
 		 * host: wrappers of the host's C library in its convention */
 		if (!g->strength && !s->link_only && !is_user_defined(s, sym->cname) &&

@@ -1056,6 +1056,9 @@ static objload_status coff_build_symbols(struct coff_ctx *c)
 			o->section = d->section;
 			o->value = d->value;
 			o->type = d->type;
+		} else if (d->cname) {
+			/* the default is defined in another object */
+			o->alternate = d->cname;
 		}
 	}
 	return OBJLOAD_OK;
@@ -1268,8 +1271,9 @@ static uint32_t coff_find_symbol(const struct coff_ctx *c, const char *name)
  * /ALTERNATENAME:from=to: `from` resolves to `to` when nothing defines it.
  * When `to` is defined in this file, `from` becomes a weak definition at
  * the same place (a symbol is added if this file does not name `from`).
- * When `to` is defined elsewhere, the neutral image cannot express it:
- * the directive is shown and otherwise ignored (docs/coff.md).
+ * When `to` is defined elsewhere, this file's references to `from` carry
+ * `to` as their alternate name, which the core uses when nothing defines
+ * `from`.
  */
 static objload_status coff_alternatename(struct coff_ctx *c, const char *arg)
 {
@@ -1288,12 +1292,23 @@ static objload_status coff_alternatename(struct coff_ctx *c, const char *arg)
 	memcpy(from, arg, (size_t)(eq - arg));
 	from[eq - arg] = '\0';
 	ti = coff_find_symbol(c, eq + 1);
-	if (ti == OBJLOAD_NO_INDEX)
-		return OBJLOAD_OK;
-	to = &img->symbols[ti];
-	if (to->def != OBJLOAD_DEF_SECTION && to->def != OBJLOAD_DEF_ABSOLUTE)
-		return OBJLOAD_OK;
 	fi = coff_find_symbol(c, from);
+	if (ti == OBJLOAD_NO_INDEX ||
+	    (img->symbols[ti].def != OBJLOAD_DEF_SECTION &&
+	     img->symbols[ti].def != OBJLOAD_DEF_ABSOLUTE)) {
+		/* `to` is defined elsewhere (or not named here): references
+		 * of this file to `from` fall back to it at link time */
+		char *alt;
+
+		if (fi == OBJLOAD_NO_INDEX || img->symbols[fi].def != OBJLOAD_DEF_UNDEFINED)
+			return OBJLOAD_OK;
+		alt = objload_image_strdup(img, eq + 1);
+		if (!alt)
+			return coff_nomem(c);
+		img->symbols[fi].alternate = alt;
+		return OBJLOAD_OK;
+	}
+	to = &img->symbols[ti];
 	if (fi == OBJLOAD_NO_INDEX) {
 		objload_symbol *n = objload_image_add_symbols(img, 1);
 

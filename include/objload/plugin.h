@@ -126,6 +126,10 @@ typedef struct objload_symbol {
 	objload_symdef def;
 	objload_symtype type;
 	int hidden;             /* binds in the session, never exported */
+	const char *alternate;  /* undefined: the C-level name to use when
+				   no image and no user definition defines
+				   cname (COFF weak externals and
+				   /ALTERNATENAME); NULL when none */
 	int indirect;           /* names a pointer slot holding cname's
 				   address (COFF's __imp_NAME): the core
 				   makes the slot */

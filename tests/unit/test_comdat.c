@@ -166,6 +166,67 @@ static void test_addr32nb_scattered(void)
 	objload_session_free(s);
 }
 
+typedef int (__attribute__((ms_abi)) *cd_int_fn)(int);
+
+static int cd_compile(const char *name, const char *src)
+{
+	char path[128], cmd[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.c", cd_dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fputs(src, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "clang --target=x86_64-pc-windows-msvc -O1 -c %s -o %s/%s.o",
+		 path, cd_dir, name);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Links the named objects and returns call_hook(1), or -1. */
+static int cd_call_hook(const char *const *names, size_t n)
+{
+	objload_session *s;
+	char path[128];
+	void *fn = NULL;
+	int v = -1;
+
+	if (objload_session_new(&s))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s.o", cd_dir, names[i]);
+		if (objload_add_file(s, path))
+			goto out;
+	}
+	if (objload_link(s) || objload_lookup(s, "call_hook", &fn)) {
+		fprintf(stderr, "\n  alternatename: %s", objload_errmsg(s));
+		goto out;
+	}
+	v = ((cd_int_fn)fn)(1);
+out:
+	objload_session_free(s);
+	return v;
+}
+
+/* /ALTERNATENAME:hook=default_hook with default_hook in another object:
+ * the alternate is used until some object defines hook itself. */
+static void test_alternatename(void)
+{
+	static const char *const two[] = { "alt_a", "alt_default" };
+	static const char *const three[] = { "alt_a", "alt_default", "alt_hook" };
+
+	CU_ASSERT_FATAL(cd_compile("alt_a",
+		"#pragma comment(linker, \"/alternatename:hook=default_hook\")\n"
+		"int hook(int);\n"
+		"int call_hook(int x) { return hook(x); }\n") == 0);
+	CU_ASSERT_FATAL(cd_compile("alt_default",
+		"int default_hook(int x) { return x + 100; }\n") == 0);
+	CU_ASSERT_FATAL(cd_compile("alt_hook", "int hook(int x) { return x + 1; }\n") == 0);
+	CU_ASSERT_EQUAL(cd_call_hook(two, 2), 101);
+	CU_ASSERT_EQUAL(cd_call_hook(three, 3), 2);
+}
+
 static int cd_init(void)
 {
 	if (!mkdtemp(cd_dir))
@@ -200,7 +261,8 @@ int objload_test_register_comdat(void)
 	    !CU_add_test(suite, "EXACT_MATCH", test_exact_match) ||
 	    !CU_add_test(suite, "LARGEST: the largest wins", test_largest) ||
 	    !CU_add_test(suite, "ADDR32NB out of reach when sections scatter",
-			 test_addr32nb_scattered))
+			 test_addr32nb_scattered) ||
+	    !CU_add_test(suite, "/ALTERNATENAME to another object", test_alternatename))
 		return 1;
 	return 0;
 }
