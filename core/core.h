@@ -138,6 +138,7 @@ struct objload_session {
 	/* run-time plug-ins (core/plugins.c) and objload_set_format's choice */
 	struct core_plugins *plugins;
 	const objload_format *forced_format;
+	objload_arch_id wanted_arch;   /* objload_set_arch; UNKNOWN: host */
 
 	objload_image **images;
 	size_t nimages, images_cap;

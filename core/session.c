@@ -196,6 +196,22 @@ objload_status objload_set_memory_manager(objload_session *s,
 	return OBJLOAD_OK;
 }
 
+objload_status objload_set_arch(objload_session *s, const char *name)
+{
+	if (!s)
+		return OBJLOAD_ERR_ARGUMENT;
+	if (!name || strcmp(name, "host") == 0)
+		s->wanted_arch = OBJLOAD_ARCH_UNKNOWN;
+	else if (strcmp(name, "x86_64") == 0 || strcmp(name, "x86-64") == 0)
+		s->wanted_arch = OBJLOAD_ARCH_X86_64;
+	else if (strcmp(name, "aarch64") == 0 || strcmp(name, "arm64") == 0)
+		s->wanted_arch = OBJLOAD_ARCH_AARCH64;
+	else
+		return core_error(s, OBJLOAD_ERR_ARGUMENT,
+				  "unknown arch '%s' (x86_64, aarch64 or arm64)", name);
+	return OBJLOAD_OK;
+}
+
 objload_status objload_set_host_lookup(objload_session *s, int enabled)
 {
 	s->host_lookup = enabled != 0;
@@ -305,6 +321,7 @@ objload_status core_add_image(objload_session *s, const char *name,
 		return core_error(s, OBJLOAD_ERR_FORMAT,
 				  "%s: not an object file of any format objload knows", name);
 	img->format = f;
+	img->wanted_arch = s->wanted_arch;
 	st = f->parse(img);
 	if (st == OBJLOAD_OK)
 		st = core_validate_image(s, img);

@@ -214,6 +214,11 @@ objload_status objload_set_memory_manager(objload_session *session,
  * its own decoration. */
 objload_status objload_define(objload_session *session, const char *name,
 			      uint64_t address);
+/* The CPU to take from a universal (fat) file: "x86_64", "aarch64" or
+ * "arm64"; NULL or "host" for the host's.  Inputs added afterwards use
+ * it. */
+objload_status objload_set_arch(objload_session *session, const char *name);
+
 /* Do not search the host process for undefined symbols. */
 objload_status objload_set_host_lookup(objload_session *session, int enabled);
 

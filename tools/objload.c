@@ -30,7 +30,7 @@ static const char usage_text[] =
 	"       objload info [--strategy=auto|whole|section] FILE...\n"
 	"       objload link --base=ADDR [--strategy=...] [--define=SYM=ADDR]...\n"
 	"                    [--map=FILE] [--stats] -o OUT INPUT...\n"
-	"       common options: [--plugin=PATH|NAME]... [--format=NAME]\n"
+	"       common options: [--plugin=PATH|NAME]... [--format=NAME] [--arch=NAME]\n"
 	"       objload compare [--json|--csv] [--svg=FILE] [--entry=SYM] FILE... [-- ARGS]\n"
 	"       objload --help | --version\n"
 	"\n"
@@ -62,7 +62,8 @@ static const char usage_text[] =
 	"$OBJLOAD_PLUGIN_PATH or the plug-in directory); --format=NAME reads every\n"
 	"input with that format only (elf, coff, macho, bfd, ...).  Every plug-in\n"
 	"of the plug-in path is loaded at start: it claims the files no\n"
-	"compiled-in format does (docs/plugins.md).\n"
+	"compiled-in format does (docs/plugins.md).  --arch=x86_64|aarch64 picks\n"
+	"the slice of a universal (fat) Mach-O file; the host's by default.\n"
 	"\n"
 	"Symbol names are C-level names; each format's decoration is applied\n"
 	"by objload.  Load or link errors exit 1, usage errors exit 2.\n";
@@ -96,6 +97,7 @@ struct options {
 	const char **plugins;   /* --plugin=PATH, in order */
 	int nplugins;
 	const char *format;     /* --format=NAME */
+	const char *arch;       /* --arch=NAME */
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -150,6 +152,12 @@ static int parse_options(int argc, char **argv, struct options *o, enum command 
 			o->plugins[o->nplugins++] = a + 9;
 		} else if (strncmp(a, "--format=", 9) == 0 && a[9]) {
 			o->format = a + 9;
+		} else if (strncmp(a, "--arch=", 7) == 0) {
+			o->arch = a + 7;
+			if (strcmp(o->arch, "x86_64") && strcmp(o->arch, "x86-64") &&
+			    strcmp(o->arch, "aarch64") && strcmp(o->arch, "arm64") &&
+			    strcmp(o->arch, "host"))
+				return usage_error("unknown arch '%s' (x86_64, aarch64, arm64)", o->arch);
 		} else if (allow_run && strncmp(a, "--entry=", 8) == 0) {
 			o->entry = a + 8;
 			if (!*o->entry)
@@ -232,6 +240,8 @@ static int load_plugins(objload_session *s, const struct options *o)
 		if (objload_load_plugin(s, o->plugins[i]))
 			return -1;
 	if (o->format && objload_set_format(s, o->format))
+		return -1;
+	if (o->arch && objload_set_arch(s, o->arch))
 		return -1;
 	return 0;
 }

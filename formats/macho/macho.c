@@ -727,6 +727,18 @@ static int macho_is_zerofill(uint32_t flags)
 /* ---- Validation ------------------------------------------------------------ */
 
 /* A universal file: find the host's slice and narrow c->file to it. */
+/* The slice a universal file gives: the CPU the user asked for
+ * (objload_set_arch), or the host's. */
+static uint32_t macho_wanted_cputype(const struct macho_ctx *c)
+{
+	switch (c->img->wanted_arch) {
+	case OBJLOAD_ARCH_X86_64: return CPU_TYPE_X86_64;
+	case OBJLOAD_ARCH_AARCH64: return CPU_TYPE_ARM64;
+	case OBJLOAD_ARCH_UNKNOWN: break;
+	}
+	return MACHO_HOST_CPUTYPE;
+}
+
 static objload_status macho_pick_slice(struct macho_ctx *c)
 {
 	objload_image *img = c->img;
@@ -758,7 +770,7 @@ static objload_status macho_pick_slice(struct macho_ctx *c)
 			     cpu ? cpu->name : "other");
 		if (n > 0 && (size_t)n < sizeof(have) - hl)
 			hl += (size_t)n;
-		if (cputype != MACHO_HOST_CPUTYPE)
+		if (cputype != macho_wanted_cputype(c))
 			continue;
 		if (!macho_in_file(c, off, size))
 			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
@@ -776,8 +788,9 @@ static objload_status macho_pick_slice(struct macho_ctx *c)
 		return OBJLOAD_OK;
 	}
 	return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
-				   "universal file has no slice for this host's CPU (it has: %s)",
-				   have);
+				   "universal file has no slice for %s (it has: %s)",
+				   c->img->wanted_arch ? objload_arch_name(c->img->wanted_arch) :
+				   "this host's CPU", have);
 }
 
 static objload_status macho_check_header(struct macho_ctx *c)
@@ -831,7 +844,7 @@ static objload_status macho_check_header(struct macho_ctx *c)
 		return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
 					   "CPU type 0x%x (cputype) is not supported; objload knows x86_64 (0x%x) and arm64 (0x%x)",
 					   cputype, CPU_TYPE_X86_64, CPU_TYPE_ARM64);
-	if (c->fat && cputype != MACHO_HOST_CPUTYPE)
+	if (c->fat && cputype != macho_wanted_cputype(c))
 		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
 					   "universal file: the slice listed for this host's CPU holds a %s object",
 					   c->cpu->name);

@@ -201,6 +201,9 @@ struct objload_image {
 	int layout_meaningful;      /* relative addresses in the file matter */
 	const uint8_t *file;
 	size_t file_size;
+	/* The CPU the user asked for (objload_set_arch): which slice of a
+	 * universal file to take.  OBJLOAD_ARCH_UNKNOWN: the host's. */
+	objload_arch_id wanted_arch;
 
 	objload_section *sections;
 	uint32_t nsections;

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "objload.h"
@@ -804,6 +805,37 @@ static void test_macho_fat(void)
 		       ch.strategy == OBJLOAD_STRATEGY_SECTION, "forced section");
 	}
 	mt_unload(&l);
+
+	/* objload_set_arch / --arch pick another slice */
+	{
+		objload_session *as;
+		const objload_image *ai;
+
+		EXPECT(objload_session_new(&as) == OBJLOAD_OK, "session");
+		EXPECT(objload_set_arch(as, "arm64") == OBJLOAD_OK, "set_arch arm64");
+		EXPECT(objload_add_file(as, fat) == OBJLOAD_OK, "fat.o as arm64: %s",
+		       objload_errmsg(as));
+		ai = objload_get_image(as, 0);
+		EXPECT(ai && ai->arch == OBJLOAD_ARCH_AARCH64, "the arm64 slice");
+		EXPECT(objload_set_arch(as, "sparc") == OBJLOAD_ERR_ARGUMENT, "unknown arch");
+		objload_session_free(as);
+	}
+	snprintf(cmd, sizeof(cmd), "%s info --arch=arm64 %s 2>&1", OBJLOAD_BIN, fat);
+	out = mt_capture(cmd, &status);
+	EXPECT(status == 0 && out && strstr(out, "arch: aarch64"), "info --arch=arm64: %d %s",
+	       status, out ? out : "");
+	free(out);
+	snprintf(cmd, sizeof(cmd), "%s info %s 2>&1", OBJLOAD_BIN, fat);
+	out = mt_capture(cmd, &status);
+	EXPECT(status == 0 && out && strstr(out, "arch: x86_64"), "info (host slice): %d %s",
+	       status, out ? out : "");
+	free(out);
+	snprintf(cmd, sizeof(cmd), "%s info --arch=sparc %s 2>&1", OBJLOAD_BIN, fat);
+	out = mt_capture(cmd, &status);
+	EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 2 && out &&
+	       strstr(out, "unknown arch"), "info --arch=sparc: %d %s",
+	       status, out ? out : "");
+	free(out);
 
 	/* a universal file without the host's slice */
 	snprintf(cmd, sizeof(cmd), "%s -create %s -output %s/armfat.o 2>&1",
