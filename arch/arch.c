@@ -2,7 +2,10 @@
  * The compiled-in relocation appliers, and the public names of arches and
  * their relocation kinds.
  */
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "arch/arch.h"
 
@@ -59,4 +62,41 @@ const char *objload_arch_name(objload_arch_id arch)
 		break;
 	}
 	return "unknown";
+}
+
+int arch_fits(const arch_kind *k, uint64_t v)
+{
+	unsigned bits = k->range_bits;
+
+	if (bits >= 64)
+		return 1;
+	switch (k->check) {
+	case ARCH_CHECK_SIGNED:
+		return bits && ((v + (UINT64_C(1) << (bits - 1))) >> bits) == 0;
+	case ARCH_CHECK_UNSIGNED:
+		return (v >> bits) == 0;
+	case ARCH_CHECK_ANY:
+		return 1;
+	}
+	return 0;
+}
+
+void arch_put_le(uint8_t *field, uint64_t v, unsigned width)
+{
+	uint8_t le[8];
+
+	for (unsigned i = 0; i < sizeof(le); i++)
+		le[i] = (uint8_t)(v >> (8 * i));
+	memcpy(field, le, width < sizeof(le) ? width : sizeof(le));
+}
+
+void arch_error(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
 }

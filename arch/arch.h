@@ -102,6 +102,18 @@ typedef struct arch_ops {
 
 const arch_ops *arch_lookup(objload_arch_id id);
 
+/* Helpers every applier shares (arch/arch.c). */
+/* Does v, the value of kind k, fit in k->range_bits under k->check?  A
+ * SIGNED field of n bits holds [-2^(n-1), 2^(n-1)): exactly the v for
+ * which v + 2^(n-1) wraps into [0, 2^n). */
+int arch_fits(const arch_kind *k, uint64_t v);
+/* Write the low `width` bytes of v little-endian (the field may be
+ * unaligned). */
+void arch_put_le(uint8_t *field, uint64_t v, unsigned width);
+/* Format a message into err[0..errlen) (nothing when err is NULL). */
+void arch_error(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 extern const arch_ops arch_x86_64;
 extern const arch_ops arch_aarch64;
 

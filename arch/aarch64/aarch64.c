@@ -44,7 +44,6 @@
  * registers are kept, only its immediate field changes.
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -293,34 +292,10 @@ static int aarch64_imm12_scale(uint32_t insn, unsigned *scale)
 
 /* ---- Arithmetic ----------------------------------------------------------- */
 
-static void aarch64_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void aarch64_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static uint32_t aarch64_get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 	       (uint32_t)p[3] << 24;
-}
-
-static void aarch64_put_le(uint8_t *field, uint64_t v, unsigned width)
-{
-	uint8_t le[8];
-	unsigned i;
-
-	for (i = 0; i < sizeof(le); i++)
-		le[i] = (uint8_t)(v >> (8 * i));
-	memcpy(field, le, width);
 }
 
 /*
@@ -373,27 +348,6 @@ static uint64_t aarch64_value(const struct aarch64_form *f,
 	return t->target + (uint64_t)A - t->origin;
 }
 
-/*
- * A SIGNED field of n bits holds [-2^(n-1), 2^(n-1)), which is exactly
- * the set of v for which v + 2^(n-1) wraps into [0, 2^n).
- */
-static int aarch64_fits(const arch_kind *k, uint64_t v)
-{
-	unsigned bits = k->range_bits;
-
-	if (bits >= 64)
-		return 1;
-	switch (k->check) {
-	case ARCH_CHECK_SIGNED:
-		return ((v + (UINT64_C(1) << (bits - 1))) >> bits) == 0;
-	case ARCH_CHECK_UNSIGNED:
-		return (v >> bits) == 0;
-	case ARCH_CHECK_ANY:
-		return 1;
-	}
-	return 0;
-}
-
 /* "S=0x1000 A=-0x4 P=0x2000", for messages. */
 static void aarch64_letters(char *out, size_t len,
 			    const struct aarch64_terms *t, int64_t A)
@@ -422,20 +376,20 @@ static objload_status aarch64_apply(unsigned kind, uint8_t *field,
 	char letters[96];
 
 	if (kind >= OBJLOAD_AARCH64_KIND_COUNT) {
-		aarch64_err(err, errlen, "unknown AArch64 relocation kind %u",
+		arch_error(err, errlen, "unknown AArch64 relocation kind %u",
 			    kind);
 		return OBJLOAD_ERR_ARGUMENT;
 	}
 	k = &aarch64_kinds[kind];
 	if (k->flags & OBJLOAD_KF_TLS) {
-		aarch64_err(err, errlen,
+		arch_error(err, errlen,
 			    "thread-local storage is not supported yet");
 		return OBJLOAD_ERR_UNSUPPORTED;
 	}
 	if (k->width == 0)
 		return OBJLOAD_OK;
 	if (!field || !fx) {
-		aarch64_err(err, errlen, "%s: no field or no fixup values",
+		arch_error(err, errlen, "%s: no field or no fixup values",
 			    k->name);
 		return OBJLOAD_ERR_ARGUMENT;
 	}
@@ -444,7 +398,7 @@ static objload_status aarch64_apply(unsigned kind, uint8_t *field,
 	t = aarch64_terms_of(k, fx);
 	aarch64_letters(letters, sizeof(letters), &t, fx->A);
 	if (f.no_addend && fx->A != 0) {
-		aarch64_err(err, errlen,
+		arch_error(err, errlen,
 			    "%s (%s): the GOT slot holds S, a GOT reference to S + A with A != 0 is not supported",
 			    k->name, letters);
 		return OBJLOAD_ERR_UNSUPPORTED;
@@ -455,15 +409,15 @@ static objload_status aarch64_apply(unsigned kind, uint8_t *field,
 	if (f.field != A64_DATA) {
 		insn = aarch64_get32(field);
 		if (f.field == A64_IMM12_AUTO && !aarch64_imm12_scale(insn, &lo)) {
-			aarch64_err(err, errlen,
+			arch_error(err, errlen,
 				    "%s: instruction 0x%08" PRIx32 " is neither an ADD (immediate) nor a load/store with an unsigned 12-bit offset",
 				    k->name, insn);
 			return OBJLOAD_ERR_FORMAT;
 		}
 	}
 
-	if (!aarch64_fits(k, X)) {
-		aarch64_err(err, errlen,
+	if (!arch_fits(k, X)) {
+		arch_error(err, errlen,
 			    "value 0x%" PRIx64 " (%s) does not fit in %s %u bits",
 			    X, letters,
 			    k->check == ARCH_CHECK_SIGNED ? "signed" : "unsigned",
@@ -471,19 +425,19 @@ static objload_status aarch64_apply(unsigned kind, uint8_t *field,
 		return OBJLOAD_ERR_RANGE;
 	}
 	if (f.aligned && lo && (X & ((UINT64_C(1) << lo) - 1))) {
-		aarch64_err(err, errlen,
+		arch_error(err, errlen,
 			    "value 0x%" PRIx64 " (%s) is not a multiple of %u: the field holds X[%u:%u]",
 			    X, letters, 1u << lo, (unsigned)f.hi, lo);
 		return OBJLOAD_ERR_RANGE;
 	}
 
 	if (f.field == A64_DATA) {
-		aarch64_put_le(field, X, k->width);
+		arch_put_le(field, X, k->width);
 		return OBJLOAD_OK;
 	}
 	/* X[hi:lo]; hi - lo < 32 for every instruction field. */
 	fv = (X >> lo) & ((UINT64_C(1) << (f.hi - lo + 1)) - 1);
-	aarch64_put_le(field, aarch64_encode(f.field, insn, (uint32_t)fv), 4);
+	arch_put_le(field, aarch64_encode(f.field, insn, (uint32_t)fv), 4);
 	return OBJLOAD_OK;
 }
 
@@ -585,7 +539,7 @@ static int aarch64_branch_reaches(unsigned kind, uint64_t P, uint64_t S,
 	    f.field != A64_IMM14)
 		return 0;
 	X = S + (uint64_t)A - P;
-	return aarch64_fits(&aarch64_kinds[kind], X) && (X & 3) == 0;
+	return arch_fits(&aarch64_kinds[kind], X) && (X & 3) == 0;
 }
 
 /* ---- Generated code ------------------------------------------------------ */
@@ -618,14 +572,14 @@ enum {
 static void aarch64_write_stub(uint8_t *work, uint64_t at, uint64_t dest)
 {
 	(void)at;       /* position-independent */
-	aarch64_put_le(work, aarch64_ldr_literal(A64_X16, 8), 4);
-	aarch64_put_le(work + 4, A64_BR | A64_X16 << 5, 4);
-	aarch64_put_le(work + 8, dest, 8);
+	arch_put_le(work, aarch64_ldr_literal(A64_X16, 8), 4);
+	arch_put_le(work + 4, A64_BR | A64_X16 << 5, 4);
+	arch_put_le(work + 8, dest, 8);
 }
 
 static void aarch64_write_got_entry(uint8_t *work, uint64_t value)
 {
-	aarch64_put_le(work, value, 8);
+	arch_put_le(work, value, 8);
 }
 
 /*
@@ -654,12 +608,12 @@ static objload_status aarch64_write_bind_thunk(uint8_t *work, uint64_t at,
 	if (!work || nargs >= AARCH64_ARG_REGS)
 		return OBJLOAD_ERR_ARGUMENT;
 
-	aarch64_put_le(work, A64_BTI_C, 4);
-	aarch64_put_le(work + 4, aarch64_ldr_literal(nargs, 16 - 4), 4);
-	aarch64_put_le(work + 8, aarch64_ldr_literal(A64_X16, 24 - 8), 4);
-	aarch64_put_le(work + 12, A64_BR | A64_X16 << 5, 4);
-	aarch64_put_le(work + 16, bound, 8);
-	aarch64_put_le(work + 24, fn, 8);
+	arch_put_le(work, A64_BTI_C, 4);
+	arch_put_le(work + 4, aarch64_ldr_literal(nargs, 16 - 4), 4);
+	arch_put_le(work + 8, aarch64_ldr_literal(A64_X16, 24 - 8), 4);
+	arch_put_le(work + 12, A64_BR | A64_X16 << 5, 4);
+	arch_put_le(work + 16, bound, 8);
+	arch_put_le(work + 24, fn, 8);
 	return OBJLOAD_OK;
 }
 

@@ -31,7 +31,6 @@
  * that this agrees with the formula text of every row of the .def.
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,30 +63,6 @@ static const arch_kind x86_64_kinds[] = {
 
 _Static_assert(sizeof(x86_64_kinds) / sizeof(x86_64_kinds[0]) ==
 	       OBJLOAD_X86_64_KIND_COUNT, "one arch_kind per kind");
-
-static void x86_64_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void x86_64_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-static void x86_64_put_le(uint8_t *field, uint64_t v, unsigned width)
-{
-	uint8_t le[8];
-	unsigned i;
-
-	for (i = 0; i < sizeof(le); i++)
-		le[i] = (uint8_t)(v >> (8 * i));
-	memcpy(field, le, width);
-}
 
 /*
  * The letters of a kind's formula, `target + A - origin`:
@@ -135,28 +110,6 @@ static struct x86_64_terms x86_64_terms_of(const arch_kind *k,
 	return t;
 }
 
-/*
- * Everything is computed modulo 2^64, as the psABI does, and only then
- * interpreted: a SIGNED field of w bytes holds [-2^(8w-1), 2^(8w-1)), which
- * is exactly the set of v for which v + 2^(8w-1) wraps into [0, 2^(8w)).
- */
-static int x86_64_fits(const arch_kind *k, uint64_t v)
-{
-	unsigned bits = 8u * k->width;
-
-	if (k->width >= 8)
-		return 1;
-	switch (k->check) {
-	case ARCH_CHECK_SIGNED:
-		return ((v + (UINT64_C(1) << (bits - 1))) >> bits) == 0;
-	case ARCH_CHECK_UNSIGNED:
-		return (v >> bits) == 0;
-	case ARCH_CHECK_ANY:
-		break;  /* only 8-byte fields, asserted above */
-	}
-	return 0;
-}
-
 static objload_status x86_64_apply(unsigned kind, uint8_t *field,
 				   const arch_fixup *fx, char *err,
 				   size_t errlen)
@@ -167,28 +120,28 @@ static objload_status x86_64_apply(unsigned kind, uint8_t *field,
 	char origin[32] = "";
 
 	if (kind >= OBJLOAD_X86_64_KIND_COUNT) {
-		x86_64_err(err, errlen, "unknown x86-64 relocation kind %u",
+		arch_error(err, errlen, "unknown x86-64 relocation kind %u",
 			   kind);
 		return OBJLOAD_ERR_ARGUMENT;
 	}
 	k = &x86_64_kinds[kind];
 	if (k->flags & OBJLOAD_KF_TLS) {
-		x86_64_err(err, errlen,
+		arch_error(err, errlen,
 			   "thread-local storage is not supported yet");
 		return OBJLOAD_ERR_UNSUPPORTED;
 	}
 	if (k->width == 0)
 		return OBJLOAD_OK;
 	if (!field || !fx) {
-		x86_64_err(err, errlen, "%s: no field or no fixup values",
+		arch_error(err, errlen, "%s: no field or no fixup values",
 			   k->name);
 		return OBJLOAD_ERR_ARGUMENT;
 	}
 
 	t = x86_64_terms_of(k, fx);
 	v = t.target + (uint64_t)fx->A - t.origin;
-	if (x86_64_fits(k, v)) {
-		x86_64_put_le(field, v, k->width);
+	if (arch_fits(k, v)) {
+		arch_put_le(field, v, k->width);
 		return OBJLOAD_OK;
 	}
 
@@ -197,7 +150,7 @@ static objload_status x86_64_apply(unsigned kind, uint8_t *field,
 	if (t.oname)
 		snprintf(origin, sizeof(origin), " %s=0x%" PRIx64, t.oname,
 			 t.origin);
-	x86_64_err(err, errlen,
+	arch_error(err, errlen,
 		   "value 0x%" PRIx64 " (%s=0x%" PRIx64 " A=%s0x%" PRIx64
 		   "%s) does not fit in %s %u bits",
 		   v, t.tname, t.target, fx->A < 0 ? "-" : "", amag, origin,
@@ -217,7 +170,7 @@ static int x86_64_branch_reaches(unsigned kind, uint64_t P, uint64_t S,
 	k = &x86_64_kinds[kind];
 	if (!(k->flags & OBJLOAD_KF_PCREL) || k->width == 0)
 		return 0;
-	return x86_64_fits(k, S + (uint64_t)A - P);
+	return arch_fits(k, S + (uint64_t)A - P);
 }
 
 /*
@@ -244,12 +197,12 @@ static void x86_64_write_stub(uint8_t *work, uint64_t at, uint64_t dest)
 	(void)at;       /* position-independent */
 	memset(work, 0xcc, X86_64_STUB_SIZE);
 	memcpy(work, x86_64_jmp_rip, sizeof(x86_64_jmp_rip));
-	x86_64_put_le(work + sizeof(x86_64_jmp_rip), dest, 8);
+	arch_put_le(work + sizeof(x86_64_jmp_rip), dest, 8);
 }
 
 static void x86_64_write_got_entry(uint8_t *work, uint64_t value)
 {
-	x86_64_put_le(work, value, 8);
+	arch_put_le(work, value, 8);
 }
 
 /*
@@ -302,11 +255,11 @@ static objload_status x86_64_write_bind_thunk(uint8_t *work, uint64_t at,
 	p += sizeof(x86_64_endbr64);
 	memcpy(p, x86_64_movabs_arg[nargs], 2);
 	p += 2;
-	x86_64_put_le(p, bound, 8);
+	arch_put_le(p, bound, 8);
 	p += 8;
 	memcpy(p, x86_64_jmp_rip, sizeof(x86_64_jmp_rip));
 	p += sizeof(x86_64_jmp_rip);
-	x86_64_put_le(p, fn, 8);
+	arch_put_le(p, fn, 8);
 	return OBJLOAD_OK;
 }
 
@@ -376,7 +329,7 @@ static void x86_64_emit_le(struct x86_64_emit *e, uint64_t v, unsigned width)
 
 	if (e->p > e->end)
 		return;
-	x86_64_put_le(le, v, width);
+	arch_put_le(le, v, width);
 	x86_64_emit(e, le, width);
 }
 
