@@ -57,6 +57,7 @@
 
 #include "objload/plugin.h"
 #include "formats/formats.h"
+#include "formats/reader.h"
 
 /* ---- Constants (the names of Microsoft's PE/COFF specification) ------- */
 
@@ -205,54 +206,6 @@ static const struct coff_reloc_type coff_arm64_relocs[] = {
 
 /* ---- Bounds-checked reading ------------------------------------------- */
 
-struct coff_cursor {
-	const uint8_t *p;
-	size_t len;
-	size_t off;
-};
-
-static int coff_cur_get(struct coff_cursor *cur, unsigned n, uint64_t *v)
-{
-	uint64_t x = 0;
-
-	if (cur->len - cur->off < n)
-		return -1;
-	for (unsigned i = 0; i < n; i++)
-		x |= (uint64_t)cur->p[cur->off + i] << (8 * i);
-	cur->off += n;
-	*v = x;
-	return 0;
-}
-
-static int coff_cur_u16(struct coff_cursor *cur, uint16_t *v)
-{
-	uint64_t x;
-
-	if (coff_cur_get(cur, 2, &x))
-		return -1;
-	*v = (uint16_t)x;
-	return 0;
-}
-
-static int coff_cur_u32(struct coff_cursor *cur, uint32_t *v)
-{
-	uint64_t x;
-
-	if (coff_cur_get(cur, 4, &x))
-		return -1;
-	*v = (uint32_t)x;
-	return 0;
-}
-
-static int coff_cur_bytes(struct coff_cursor *cur, void *out, size_t n)
-{
-	if (cur->len - cur->off < n)
-		return -1;
-	memcpy(out, cur->p + cur->off, n);
-	cur->off += n;
-	return 0;
-}
-
 /* ---- Parse state ------------------------------------------------------ */
 
 struct coff_shdr {
@@ -311,7 +264,7 @@ static int coff_in_file(const struct coff_ctx *c, uint64_t off, uint64_t len)
 }
 
 static int coff_window(const struct coff_ctx *c, uint64_t off, uint64_t len,
-		       struct coff_cursor *cur)
+		       struct rd_cursor *cur)
 {
 	if (!coff_in_file(c, off, len))
 		return -1;
@@ -358,32 +311,32 @@ static const char *coff_string(const struct coff_ctx *c, uint64_t off)
 
 static objload_status coff_check_header(struct coff_ctx *c)
 {
-	struct coff_cursor cur;
+	struct rd_cursor cur;
 	uint16_t sig1, sig2, nsec16, optsize, ch, version;
 	uint32_t stamp;
 	uint8_t classid[16];
 
 	if (coff_window(c, 0, COFF_HDR_SIZE, &cur))
 		return coff_truncated(c, "file header", 0);
-	coff_cur_u16(&cur, &sig1);
-	coff_cur_u16(&cur, &sig2);
+	rd_u16(&cur, &sig1);
+	rd_u16(&cur, &sig2);
 	if (sig1 == 0 && sig2 == 0xffff) {
 		uint32_t sizedata, flags, mdsize, mdoff;
 
 		if (coff_window(c, 0, COFF_BIGOBJ_HDR_SIZE, &cur))
 			return coff_truncated(c, "bigobj header", 0);
 		cur.off = 4;
-		coff_cur_u16(&cur, &version);
-		coff_cur_u16(&cur, &c->machine);
-		coff_cur_u32(&cur, &stamp);
-		coff_cur_bytes(&cur, classid, sizeof(classid));
-		coff_cur_u32(&cur, &sizedata);
-		coff_cur_u32(&cur, &flags);
-		coff_cur_u32(&cur, &mdsize);
-		coff_cur_u32(&cur, &mdoff);
-		coff_cur_u32(&cur, &c->nsecs);
-		coff_cur_u32(&cur, &c->symptr);
-		coff_cur_u32(&cur, &c->nsyms);
+		rd_u16(&cur, &version);
+		rd_u16(&cur, &c->machine);
+		rd_u32(&cur, &stamp);
+		rd_bytes(&cur, classid, sizeof(classid));
+		rd_u32(&cur, &sizedata);
+		rd_u32(&cur, &flags);
+		rd_u32(&cur, &mdsize);
+		rd_u32(&cur, &mdoff);
+		rd_u32(&cur, &c->nsecs);
+		rd_u32(&cur, &c->symptr);
+		rd_u32(&cur, &c->nsyms);
 		if (version < 2 || memcmp(classid, coff_bigobj_classid, 16) != 0)
 			return objload_image_error(c->img, OBJLOAD_ERR_UNSUPPORTED,
 						   "an anonymous COFF object (version %u) that is not a /bigobj object is not supported",
@@ -392,13 +345,13 @@ static objload_status coff_check_header(struct coff_ctx *c)
 		c->symsize = COFF_BIGOBJ_SYM_SIZE;
 	} else {
 		cur.off = 0;
-		coff_cur_u16(&cur, &c->machine);
-		coff_cur_u16(&cur, &nsec16);
-		coff_cur_u32(&cur, &stamp);
-		coff_cur_u32(&cur, &c->symptr);
-		coff_cur_u32(&cur, &c->nsyms);
-		coff_cur_u16(&cur, &optsize);
-		coff_cur_u16(&cur, &ch);
+		rd_u16(&cur, &c->machine);
+		rd_u16(&cur, &nsec16);
+		rd_u32(&cur, &stamp);
+		rd_u32(&cur, &c->symptr);
+		rd_u32(&cur, &c->nsyms);
+		rd_u16(&cur, &optsize);
+		rd_u16(&cur, &ch);
 		if (optsize != 0)
 			return objload_image_error(c->img, OBJLOAD_ERR_UNSUPPORTED,
 						   "file header: SizeOfOptionalHeader is %u: PE images are not supported, only COFF objects",
@@ -430,7 +383,7 @@ static objload_status coff_check_header(struct coff_ctx *c)
 		c->strtab_size = 0;   /* tolerated: no long names then */
 		return OBJLOAD_OK;
 	}
-	coff_cur_u32(&cur, &c->strtab_size);
+	rd_u32(&cur, &c->strtab_size);
 	if (c->strtab_size < 4 || !coff_in_file(c, c->strtab_off, c->strtab_size))
 		return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
 					   "string table: size %u at 0x%llx is outside the file (%zu bytes) or below 4",
@@ -470,17 +423,17 @@ static int coff_base64(const uint8_t *s, size_t n, uint64_t *out)
 static objload_status coff_check_section(struct coff_ctx *c, uint32_t i)
 {
 	struct coff_shdr *s = &c->sh[i];
-	struct coff_cursor cur;
+	struct rd_cursor cur;
 	uint64_t off = (c->bigobj ? COFF_BIGOBJ_HDR_SIZE : COFF_HDR_SIZE) +
 		       (uint64_t)(i - 1) * COFF_SHDR_SIZE;
 	unsigned a;
 
 	if (coff_window(c, off, COFF_SHDR_SIZE, &cur) ||
-	    coff_cur_bytes(&cur, s->raw_name, 8) || coff_cur_u32(&cur, &s->vsize) ||
-	    coff_cur_u32(&cur, &s->va) || coff_cur_u32(&cur, &s->rawsize) ||
-	    coff_cur_u32(&cur, &s->rawptr) || coff_cur_u32(&cur, &s->relptr) ||
-	    coff_cur_u32(&cur, &s->lnptr) || coff_cur_u16(&cur, &s->nrel16) ||
-	    coff_cur_u16(&cur, &s->nln) || coff_cur_u32(&cur, &s->ch))
+	    rd_bytes(&cur, s->raw_name, 8) || rd_u32(&cur, &s->vsize) ||
+	    rd_u32(&cur, &s->va) || rd_u32(&cur, &s->rawsize) ||
+	    rd_u32(&cur, &s->rawptr) || rd_u32(&cur, &s->relptr) ||
+	    rd_u32(&cur, &s->lnptr) || rd_u16(&cur, &s->nrel16) ||
+	    rd_u16(&cur, &s->nln) || rd_u32(&cur, &s->ch))
 		return coff_truncated(c, "section header", off);
 
 	/* name */
@@ -531,7 +484,7 @@ static objload_status coff_check_section(struct coff_ctx *c, uint32_t i)
 	if ((s->ch & SCN_LNK_NRELOC_OVFL) && s->nrel16 == 0xffff) {
 		uint32_t n;
 
-		if (coff_window(c, s->relptr, 4, &cur) || coff_cur_u32(&cur, &n))
+		if (coff_window(c, s->relptr, 4, &cur) || rd_u32(&cur, &n))
 			return coff_truncated(c, "relocation count (NRELOC_OVFL)", s->relptr);
 		if (n == 0)
 			return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
@@ -557,24 +510,24 @@ static objload_status coff_check_section(struct coff_ctx *c, uint32_t i)
 static objload_status coff_read_sym(struct coff_ctx *c, uint32_t i, uint8_t raw_name[8],
 				    struct coff_sym *s)
 {
-	struct coff_cursor cur;
+	struct rd_cursor cur;
 	uint64_t off = (uint64_t)c->symptr + (uint64_t)i * c->symsize;
-	uint16_t sec16;
-	uint32_t sec32;
+	uint16_t sec16 = 0;
+	uint32_t sec32 = 0;
 
-	if (coff_window(c, off, c->symsize, &cur) || coff_cur_bytes(&cur, raw_name, 8) ||
-	    coff_cur_u32(&cur, &s->value))
+	if (coff_window(c, off, c->symsize, &cur) || rd_bytes(&cur, raw_name, 8) ||
+	    rd_u32(&cur, &s->value))
 		return coff_truncated(c, "symbol", off);
 	if (c->bigobj) {
-		coff_cur_u32(&cur, &sec32);
+		rd_u32(&cur, &sec32);
 		s->secnum = (int32_t)sec32;
 	} else {
-		coff_cur_u16(&cur, &sec16);
+		rd_u16(&cur, &sec16);
 		s->secnum = (int16_t)sec16;
 	}
-	coff_cur_u16(&cur, &s->type);
-	coff_cur_bytes(&cur, &s->sclass, 1);
-	coff_cur_bytes(&cur, &s->naux, 1);
+	rd_u16(&cur, &s->type);
+	rd_bytes(&cur, &s->sclass, 1);
+	rd_bytes(&cur, &s->naux, 1);
 	return OBJLOAD_OK;
 }
 
@@ -714,12 +667,12 @@ static const struct coff_reloc_type *coff_reloc_type(const struct coff_ctx *c, u
 static objload_status coff_read_reloc(struct coff_ctx *c, uint32_t sec, uint32_t k,
 				      uint32_t *rva, uint32_t *sym, uint16_t *type)
 {
-	struct coff_cursor cur;
+	struct rd_cursor cur;
 	const struct coff_shdr *s = &c->sh[sec];
 	uint64_t off = (uint64_t)s->relptr + (uint64_t)(k + s->rel_first) * COFF_RELOC_SIZE;
 
-	if (coff_window(c, off, COFF_RELOC_SIZE, &cur) || coff_cur_u32(&cur, rva) ||
-	    coff_cur_u32(&cur, sym) || coff_cur_u16(&cur, type))
+	if (coff_window(c, off, COFF_RELOC_SIZE, &cur) || rd_u32(&cur, rva) ||
+	    rd_u32(&cur, sym) || rd_u16(&cur, type))
 		return coff_truncated(c, "relocation", off);
 	return OBJLOAD_OK;
 }
@@ -1144,7 +1097,7 @@ static objload_status coff_build_groups(struct coff_ctx *c)
  */
 static objload_status coff_arm64_addend(struct coff_ctx *c, uint32_t sec, uint32_t k,
 					uint64_t off, const struct coff_reloc_type *rt,
-					const struct coff_cursor *cur, int64_t *addend)
+					const struct rd_cursor *cur, int64_t *addend)
 {
 	objload_status st;
 
@@ -1185,7 +1138,7 @@ static objload_status coff_build_edges(struct coff_ctx *c)
 			uint16_t type;
 			const struct coff_reloc_type *rt;
 			uint64_t off, v = 0;
-			struct coff_cursor cur = { 0 };
+			struct rd_cursor cur = { 0 };
 			objload_status st = coff_read_reloc(c, i, k, &rva, &sym, &type);
 
 			if (st)
@@ -1205,7 +1158,7 @@ static objload_status coff_build_edges(struct coff_ctx *c)
 							   c->sy[sym].name, rt->name, rt->why);
 			if (rt->width &&
 			    (coff_window(c, (uint64_t)s->rawptr + off, rt->width, &cur) ||
-			     coff_cur_get(&cur, rt->width, &v)))
+			     rd_get(&cur, rt->width, &v)))
 				return coff_truncated(c, "relocated field", (uint64_t)s->rawptr + off);
 			e[k].section = i;
 			e[k].offset = off;

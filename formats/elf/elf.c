@@ -66,6 +66,7 @@
 
 #include "objload/plugin.h"
 #include "formats/formats.h"
+#include "formats/reader.h"
 
 /* ---- The ELF constants this file uses (gABI and psABI names) ---------- */
 
@@ -698,75 +699,6 @@ static const struct elf_reloc_type *elf_reloc_lookup(const struct elf_machine *m
 
 /* ---- Bounds-checked reading ----------------------------------------- */
 
-/* A window [0, len) of the file.  Getters advance only on success. */
-struct elf_cursor {
-	const uint8_t *p;
-	size_t len;
-	size_t off;
-};
-
-/* The n-byte little-endian value at p; the caller has checked the range. */
-static inline __attribute__((always_inline)) uint64_t
-elf_le(const uint8_t *p, unsigned n)
-{
-	uint64_t x = 0;
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	/* the file is little-endian, and so is the host: one load (n is a
-	 * constant at every hot call site) */
-	memcpy(&x, p, n);
-#else
-	for (unsigned i = 0; i < n; i++)
-		x |= (uint64_t)p[i] << (8 * i);
-#endif
-	return x;
-}
-
-static inline __attribute__((always_inline)) int
-elf_cur_get(struct elf_cursor *cur, unsigned n, uint64_t *v)
-{
-	if (cur->len - cur->off < n)
-		return -1;
-	*v = elf_le(cur->p + cur->off, n);
-	cur->off += n;
-	return 0;
-}
-
-static int elf_cur_u8(struct elf_cursor *cur, uint8_t *v)
-{
-	uint64_t x;
-
-	if (elf_cur_get(cur, 1, &x))
-		return -1;
-	*v = (uint8_t)x;
-	return 0;
-}
-
-static int elf_cur_u16(struct elf_cursor *cur, uint16_t *v)
-{
-	uint64_t x;
-
-	if (elf_cur_get(cur, 2, &x))
-		return -1;
-	*v = (uint16_t)x;
-	return 0;
-}
-
-static int elf_cur_u32(struct elf_cursor *cur, uint32_t *v)
-{
-	uint64_t x;
-
-	if (elf_cur_get(cur, 4, &x))
-		return -1;
-	*v = (uint32_t)x;
-	return 0;
-}
-
-static int elf_cur_u64(struct elf_cursor *cur, uint64_t *v)
-{
-	return elf_cur_get(cur, 8, v);
-}
-
 /* ---- Parse state ------------------------------------------------------ */
 
 struct elf_shdr {
@@ -829,7 +761,7 @@ static int elf_in_file(const struct elf_ctx *c, uint64_t off, uint64_t len)
 }
 
 static int elf_window(const struct elf_ctx *c, uint64_t off, uint64_t len,
-		      struct elf_cursor *cur)
+		      struct rd_cursor *cur)
 {
 	if (!elf_in_file(c, off, len))
 		return -1;
@@ -850,15 +782,15 @@ static objload_status elf_truncated(struct elf_ctx *c, const char *what,
 static objload_status elf_read_shdr(struct elf_ctx *c, uint32_t i,
 				    struct elf_shdr *sh)
 {
-	struct elf_cursor cur;
+	struct rd_cursor cur;
 	uint64_t off = c->shoff + (uint64_t)i * ELF64_SHDR_SIZE;
 
 	if (elf_window(c, off, ELF64_SHDR_SIZE, &cur) ||
-	    elf_cur_u32(&cur, &sh->name) || elf_cur_u32(&cur, &sh->type) ||
-	    elf_cur_u64(&cur, &sh->flags) || elf_cur_u64(&cur, &sh->addr) ||
-	    elf_cur_u64(&cur, &sh->offset) || elf_cur_u64(&cur, &sh->size) ||
-	    elf_cur_u32(&cur, &sh->link) || elf_cur_u32(&cur, &sh->info) ||
-	    elf_cur_u64(&cur, &sh->addralign) || elf_cur_u64(&cur, &sh->entsize))
+	    rd_u32(&cur, &sh->name) || rd_u32(&cur, &sh->type) ||
+	    rd_u64(&cur, &sh->flags) || rd_u64(&cur, &sh->addr) ||
+	    rd_u64(&cur, &sh->offset) || rd_u64(&cur, &sh->size) ||
+	    rd_u32(&cur, &sh->link) || rd_u32(&cur, &sh->info) ||
+	    rd_u64(&cur, &sh->addralign) || rd_u64(&cur, &sh->entsize))
 		return elf_truncated(c, "section header", off);
 	return OBJLOAD_OK;
 }
@@ -866,14 +798,14 @@ static objload_status elf_read_shdr(struct elf_ctx *c, uint32_t i,
 static inline objload_status elf_read_sym(struct elf_ctx *c, uint32_t i,
 				   struct elf_sym *s)
 {
-	struct elf_cursor cur;
+	struct rd_cursor cur;
 	const struct elf_shdr *st = &c->sh[c->symtab];
 	uint64_t off = st->offset + (uint64_t)i * ELF64_SYM_SIZE;
 
 	if (i >= c->nsyms || elf_window(c, off, ELF64_SYM_SIZE, &cur) ||
-	    elf_cur_u32(&cur, &s->name) || elf_cur_u8(&cur, &s->info) ||
-	    elf_cur_u8(&cur, &s->other) || elf_cur_u16(&cur, &s->shndx) ||
-	    elf_cur_u64(&cur, &s->value) || elf_cur_u64(&cur, &s->size))
+	    rd_u32(&cur, &s->name) || rd_u8(&cur, &s->info) ||
+	    rd_u8(&cur, &s->other) || rd_u16(&cur, &s->shndx) ||
+	    rd_u64(&cur, &s->value) || rd_u64(&cur, &s->size))
 		return elf_truncated(c, "symbol", off);
 	return OBJLOAD_OK;
 }
@@ -883,11 +815,11 @@ static inline objload_status elf_read_sym(struct elf_ctx *c, uint32_t i,
 static objload_status elf_read_xindex(struct elf_ctx *c, uint32_t i,
 				      uint32_t *shndx)
 {
-	struct elf_cursor cur;
+	struct rd_cursor cur;
 	const struct elf_shdr *x = &c->sh[c->shndx_table];
 	uint64_t off = x->offset + (uint64_t)i * 4;
 
-	if (elf_window(c, off, 4, &cur) || elf_cur_u32(&cur, shndx))
+	if (elf_window(c, off, 4, &cur) || rd_u32(&cur, shndx))
 		return elf_truncated(c, "extended section index", off);
 	return OBJLOAD_OK;
 }
@@ -908,10 +840,10 @@ static inline objload_status elf_read_rel(struct elf_ctx *c, uint32_t r, uint64_
 		return OBJLOAD_ERR_FORMAT;   /* what elf_truncated returns */
 	}
 	p = c->file + (size_t)off;
-	rel->offset = elf_le(p, 8);
-	info = elf_le(p + 8, 8);
+	rel->offset = rd_le(p, 8);
+	info = rd_le(p + 8, 8);
 	if (rela)
-		addend = elf_le(p + 16, 8);
+		addend = rd_le(p + 16, 8);
 	rel->sym = (uint32_t)(info >> 32);
 	rel->type = (uint32_t)info;
 	rel->addend = (int64_t)addend;
@@ -922,10 +854,10 @@ static inline objload_status elf_read_rel(struct elf_ctx *c, uint32_t r, uint64_
 static objload_status elf_read_group_word(struct elf_ctx *c, uint32_t g,
 					  uint64_t k, uint32_t *w)
 {
-	struct elf_cursor cur;
+	struct rd_cursor cur;
 	uint64_t off = c->sh[g].offset + k * 4;
 
-	if (elf_window(c, off, 4, &cur) || elf_cur_u32(&cur, w))
+	if (elf_window(c, off, 4, &cur) || rd_u32(&cur, w))
 		return elf_truncated(c, "group entry", off);
 	return OBJLOAD_OK;
 }
@@ -1054,7 +986,7 @@ static objload_status elf_check_header(struct elf_ctx *c)
 {
 	objload_image *img = c->img;
 	const uint8_t *id = c->file;
-	struct elf_cursor cur;
+	struct rd_cursor cur;
 	uint16_t e_type, e_machine, ehsize, phentsize, phnum, shentsize, shnum,
 		 shstrndx;
 	uint32_t version, flags;
@@ -1088,13 +1020,13 @@ static objload_status elf_check_header(struct elf_ctx *c)
 					   "file is %zu bytes, shorter than the %d-byte ELF header",
 					   c->size, ELF64_EHDR_SIZE);
 	cur.off = EI_NIDENT;
-	if (elf_cur_u16(&cur, &e_type) || elf_cur_u16(&cur, &e_machine) ||
-	    elf_cur_u32(&cur, &version) || elf_cur_u64(&cur, &entry) ||
-	    elf_cur_u64(&cur, &phoff) || elf_cur_u64(&cur, &c->shoff) ||
-	    elf_cur_u32(&cur, &flags) || elf_cur_u16(&cur, &ehsize) ||
-	    elf_cur_u16(&cur, &phentsize) || elf_cur_u16(&cur, &phnum) ||
-	    elf_cur_u16(&cur, &shentsize) || elf_cur_u16(&cur, &shnum) ||
-	    elf_cur_u16(&cur, &shstrndx))
+	if (rd_u16(&cur, &e_type) || rd_u16(&cur, &e_machine) ||
+	    rd_u32(&cur, &version) || rd_u64(&cur, &entry) ||
+	    rd_u64(&cur, &phoff) || rd_u64(&cur, &c->shoff) ||
+	    rd_u32(&cur, &flags) || rd_u16(&cur, &ehsize) ||
+	    rd_u16(&cur, &phentsize) || rd_u16(&cur, &phnum) ||
+	    rd_u16(&cur, &shentsize) || rd_u16(&cur, &shnum) ||
+	    rd_u16(&cur, &shstrndx))
 		return elf_truncated(c, "ELF header", 0);
 
 	if (version != EV_CURRENT)
@@ -2028,12 +1960,12 @@ static objload_status elf_map_reloc(struct elf_ctx *c, uint32_t r, uint64_t k,
 	} else {
 		/* SHT_REL: the addend is the field's current contents. */
 		unsigned width = (unsigned)kind < m->nkinds ? m->kind_width[kind] : 0;
-		struct elf_cursor cur;
+		struct rd_cursor cur;
 		uint64_t v = 0;
 
 		if (width &&
 		    (elf_window(c, c->sh[t].offset + rel->offset, width, &cur) ||
-		     elf_cur_get(&cur, width, &v)))
+		     rd_get(&cur, width, &v)))
 			return elf_truncated(c, "relocated field",
 					     c->sh[t].offset + rel->offset);
 		e->addend = elf_sext(v, width);

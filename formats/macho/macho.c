@@ -69,6 +69,7 @@
 
 #include "objload/plugin.h"
 #include "formats/formats.h"
+#include "formats/reader.h"
 
 /* ---- Mach-O constants (<mach-o/loader.h>, <mach-o/nlist.h>, ...) ------- */
 
@@ -433,63 +434,9 @@ static const struct macho_alias *macho_alias_lookup(const char *name)
 /* ---- Bounds-checked reading ------------------------------------------- */
 
 /* A window [0, len) of the file.  Getters advance only on success. */
-struct macho_cursor {
-	const uint8_t *p;
-	size_t len;
-	size_t off;
-};
-
-static int macho_cur_get(struct macho_cursor *cur, unsigned n, uint64_t *v)
-{
-	uint64_t x = 0;
-
-	if (cur->len - cur->off < n)
-		return -1;
-	for (unsigned i = 0; i < n; i++)
-		x |= (uint64_t)cur->p[cur->off + i] << (8 * i);
-	cur->off += n;
-	*v = x;
-	return 0;
-}
-
-static int macho_cur_u8(struct macho_cursor *cur, uint8_t *v)
-{
-	uint64_t x;
-
-	if (macho_cur_get(cur, 1, &x))
-		return -1;
-	*v = (uint8_t)x;
-	return 0;
-}
-
-static int macho_cur_u16(struct macho_cursor *cur, uint16_t *v)
-{
-	uint64_t x;
-
-	if (macho_cur_get(cur, 2, &x))
-		return -1;
-	*v = (uint16_t)x;
-	return 0;
-}
-
-static int macho_cur_u32(struct macho_cursor *cur, uint32_t *v)
-{
-	uint64_t x;
-
-	if (macho_cur_get(cur, 4, &x))
-		return -1;
-	*v = (uint32_t)x;
-	return 0;
-}
-
-static int macho_cur_u64(struct macho_cursor *cur, uint64_t *v)
-{
-	return macho_cur_get(cur, 8, v);
-}
-
 /* A fixed-size name field (segname, sectname): up to n bytes, NUL-padded
  * but not necessarily NUL-terminated. */
-static int macho_cur_name(struct macho_cursor *cur, char *out, size_t n)
+static int macho_cur_name(struct rd_cursor *cur, char *out, size_t n)
 {
 	if (cur->len - cur->off < n)
 		return -1;
@@ -574,7 +521,7 @@ static int macho_in_file(const struct macho_ctx *c, uint64_t off, uint64_t len)
 }
 
 static int macho_window(const struct macho_ctx *c, uint64_t off, uint64_t len,
-			struct macho_cursor *cur)
+			struct rd_cursor *cur)
 {
 	if (!macho_in_file(c, off, len))
 		return -1;
@@ -600,13 +547,13 @@ static objload_status macho_nomem(struct macho_ctx *c)
 static objload_status macho_read_nlist(struct macho_ctx *c, uint32_t i,
 				       struct macho_nlist *n)
 {
-	struct macho_cursor cur;
+	struct rd_cursor cur;
 	uint64_t off = (uint64_t)c->symoff + (uint64_t)i * MACHO_NLIST64_SIZE;
 
 	if (i >= c->nsyms || macho_window(c, off, MACHO_NLIST64_SIZE, &cur) ||
-	    macho_cur_u32(&cur, &n->strx) || macho_cur_u8(&cur, &n->type) ||
-	    macho_cur_u8(&cur, &n->sect) || macho_cur_u16(&cur, &n->desc) ||
-	    macho_cur_u64(&cur, &n->value))
+	    rd_u32(&cur, &n->strx) || rd_u8(&cur, &n->type) ||
+	    rd_u8(&cur, &n->sect) || rd_u16(&cur, &n->desc) ||
+	    rd_u64(&cur, &n->value))
 		return macho_truncated(c, "symbol table entry", off);
 	return OBJLOAD_OK;
 }
@@ -622,12 +569,12 @@ static const char *macho_sym_name(const struct macho_ctx *c,
 static objload_status macho_read_rel(struct macho_ctx *c, uint32_t s,
 				     uint32_t k, struct macho_rel *r)
 {
-	struct macho_cursor cur;
+	struct rd_cursor cur;
 	uint64_t off = (uint64_t)c->sects[s].reloff + (uint64_t)k * MACHO_RELOC_SIZE;
 	uint32_t w0, w1;
 
 	if (macho_window(c, off, MACHO_RELOC_SIZE, &cur) ||
-	    macho_cur_u32(&cur, &w0) || macho_cur_u32(&cur, &w1))
+	    rd_u32(&cur, &w0) || rd_u32(&cur, &w1))
 		return macho_truncated(c, "relocation", off);
 	r->scattered = (w0 & R_SCATTERED) != 0;
 	r->address = w0;
@@ -796,7 +743,7 @@ static objload_status macho_pick_slice(struct macho_ctx *c)
 static objload_status macho_check_header(struct macho_ctx *c)
 {
 	objload_image *img = c->img;
-	struct macho_cursor cur;
+	struct rd_cursor cur;
 	uint32_t magic, cputype, cpusubtype, flags, reserved;
 	objload_status st;
 
@@ -830,10 +777,10 @@ static objload_status macho_check_header(struct macho_ctx *c)
 					   "file is %zu bytes, shorter than the %d-byte mach_header_64",
 					   c->size, MACHO_HEADER64_SIZE);
 	cur.off = 4;
-	if (macho_cur_u32(&cur, &cputype) || macho_cur_u32(&cur, &cpusubtype) ||
-	    macho_cur_u32(&cur, &c->filetype) || macho_cur_u32(&cur, &c->ncmds) ||
-	    macho_cur_u32(&cur, &c->sizeofcmds) || macho_cur_u32(&cur, &flags) ||
-	    macho_cur_u32(&cur, &reserved))
+	if (rd_u32(&cur, &cputype) || rd_u32(&cur, &cpusubtype) ||
+	    rd_u32(&cur, &c->filetype) || rd_u32(&cur, &c->ncmds) ||
+	    rd_u32(&cur, &c->sizeofcmds) || rd_u32(&cur, &flags) ||
+	    rd_u32(&cur, &reserved))
 		return macho_truncated(c, "mach_header_64", 0);
 	(void)cpusubtype;
 	(void)flags;
@@ -906,7 +853,7 @@ static objload_status macho_check_segment(struct macho_ctx *c, uint32_t lc,
 					  uint64_t off, uint32_t cmdsize)
 {
 	objload_image *img = c->img;
-	struct macho_cursor cur;
+	struct rd_cursor cur;
 	char segname[17];
 	uint64_t vmaddr, vmsize, fileoff, filesize;
 	uint32_t maxprot, initprot, nsects, flags;
@@ -917,11 +864,11 @@ static objload_status macho_check_segment(struct macho_ctx *c, uint32_t lc,
 					   "load command %u (LC_SEGMENT_64): cmdsize %u is smaller than the %d-byte segment command",
 					   lc, cmdsize, MACHO_SEGMENT64_SIZE);
 	cur.off = 8;
-	if (macho_cur_name(&cur, segname, 16) || macho_cur_u64(&cur, &vmaddr) ||
-	    macho_cur_u64(&cur, &vmsize) || macho_cur_u64(&cur, &fileoff) ||
-	    macho_cur_u64(&cur, &filesize) || macho_cur_u32(&cur, &maxprot) ||
-	    macho_cur_u32(&cur, &initprot) || macho_cur_u32(&cur, &nsects) ||
-	    macho_cur_u32(&cur, &flags))
+	if (macho_cur_name(&cur, segname, 16) || rd_u64(&cur, &vmaddr) ||
+	    rd_u64(&cur, &vmsize) || rd_u64(&cur, &fileoff) ||
+	    rd_u64(&cur, &filesize) || rd_u32(&cur, &maxprot) ||
+	    rd_u32(&cur, &initprot) || rd_u32(&cur, &nsects) ||
+	    rd_u32(&cur, &flags))
 		return macho_truncated(c, "segment command", off);
 	(void)maxprot;
 	(void)initprot;
@@ -960,11 +907,11 @@ static objload_status macho_check_segment(struct macho_ctx *c, uint32_t lc,
 		s->lc = lc;
 		if (macho_cur_name(&cur, s->sectname, 16) ||
 		    macho_cur_name(&cur, s->segname, 16) ||
-		    macho_cur_u64(&cur, &s->addr) || macho_cur_u64(&cur, &s->size) ||
-		    macho_cur_u32(&cur, &s->offset) || macho_cur_u32(&cur, &s->align) ||
-		    macho_cur_u32(&cur, &s->reloff) || macho_cur_u32(&cur, &s->nreloc) ||
-		    macho_cur_u32(&cur, &s->flags) || macho_cur_u32(&cur, &r1) ||
-		    macho_cur_u32(&cur, &r2) || macho_cur_u32(&cur, &r3))
+		    rd_u64(&cur, &s->addr) || rd_u64(&cur, &s->size) ||
+		    rd_u32(&cur, &s->offset) || rd_u32(&cur, &s->align) ||
+		    rd_u32(&cur, &s->reloff) || rd_u32(&cur, &s->nreloc) ||
+		    rd_u32(&cur, &s->flags) || rd_u32(&cur, &r1) ||
+		    rd_u32(&cur, &r2) || rd_u32(&cur, &r3))
 			return macho_truncated(c, "section header", off + cur.off);
 		c->nsects++;
 		type = s->flags & SECTION_TYPE;
@@ -1034,7 +981,7 @@ static objload_status macho_check_symtab(struct macho_ctx *c, uint32_t lc,
 					 uint64_t off, uint32_t cmdsize)
 {
 	objload_image *img = c->img;
-	struct macho_cursor cur;
+	struct rd_cursor cur;
 
 	if (c->have_symtab)
 		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
@@ -1045,8 +992,8 @@ static objload_status macho_check_symtab(struct macho_ctx *c, uint32_t lc,
 					   "load command %u (LC_SYMTAB): cmdsize %u is smaller than %d",
 					   lc, cmdsize, MACHO_SYMTAB_SIZE);
 	cur.off = 8;
-	if (macho_cur_u32(&cur, &c->symoff) || macho_cur_u32(&cur, &c->nsyms) ||
-	    macho_cur_u32(&cur, &c->stroff) || macho_cur_u32(&cur, &c->strsize))
+	if (rd_u32(&cur, &c->symoff) || rd_u32(&cur, &c->nsyms) ||
+	    rd_u32(&cur, &c->stroff) || rd_u32(&cur, &c->strsize))
 		return macho_truncated(c, "LC_SYMTAB", off);
 	c->have_symtab = 1;
 	c->symtab_lc = lc;
@@ -1088,7 +1035,7 @@ static objload_status macho_check_table(struct macho_ctx *c, uint32_t lc,
 
 static objload_status macho_check_dysymtab(struct macho_ctx *c)
 {
-	struct macho_cursor cur;
+	struct rd_cursor cur;
 	uint32_t v[18];
 	uint64_t off;
 	objload_status st;
@@ -1099,7 +1046,7 @@ static objload_status macho_check_dysymtab(struct macho_ctx *c)
 		return macho_truncated(c, "LC_DYSYMTAB", off);
 	cur.off = 8;
 	for (int i = 0; i < 18; i++)
-		if (macho_cur_u32(&cur, &v[i]))
+		if (rd_u32(&cur, &v[i]))
 			return macho_truncated(c, "LC_DYSYMTAB", off);
 	if (!c->have_symtab)
 		return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
@@ -1145,7 +1092,7 @@ static objload_status macho_add_linker_option(struct macho_ctx *c,
 static objload_status macho_check_linker_option(struct macho_ctx *c, uint32_t lc,
 						uint64_t off, uint32_t cmdsize)
 {
-	struct macho_cursor cur;
+	struct rd_cursor cur;
 	uint32_t count;
 	size_t pos;
 
@@ -1154,7 +1101,7 @@ static objload_status macho_check_linker_option(struct macho_ctx *c, uint32_t lc
 					   "load command %u (LC_LINKER_OPTION): cmdsize %u is too small",
 					   lc, cmdsize);
 	cur.off = 8;
-	if (macho_cur_u32(&cur, &count))
+	if (rd_u32(&cur, &count))
 		return macho_truncated(c, "LC_LINKER_OPTION", off);
 	pos = 12;
 	for (uint32_t i = 0; i < count; i++) {
@@ -1181,12 +1128,12 @@ static objload_status macho_check_commands(struct macho_ctx *c)
 	uint64_t end = MACHO_HEADER64_SIZE + (uint64_t)c->sizeofcmds;
 
 	for (uint32_t lc = 0; lc < c->ncmds; lc++) {
-		struct macho_cursor cur;
+		struct rd_cursor cur;
 		uint32_t cmd, cmdsize, v[4];
 		objload_status st = OBJLOAD_OK;
 
 		if (end - off < 8 || macho_window(c, off, 8, &cur) ||
-		    macho_cur_u32(&cur, &cmd) || macho_cur_u32(&cur, &cmdsize))
+		    rd_u32(&cur, &cmd) || rd_u32(&cur, &cmdsize))
 			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
 						   "load command %u at offset 0x%llx: its header is outside sizeofcmds (%u bytes)",
 						   lc, (unsigned long long)off, c->sizeofcmds);
@@ -1231,8 +1178,8 @@ static objload_status macho_check_commands(struct macho_ctx *c)
 							   "load command %u (LC_BUILD_VERSION): cmdsize %u is smaller than 24",
 							   lc, cmdsize);
 			cur.off = 8;
-			if (macho_cur_u32(&cur, &v[0]) || macho_cur_u32(&cur, &v[1]) ||
-			    macho_cur_u32(&cur, &v[2]) || macho_cur_u32(&cur, &v[3]))
+			if (rd_u32(&cur, &v[0]) || rd_u32(&cur, &v[1]) ||
+			    rd_u32(&cur, &v[2]) || rd_u32(&cur, &v[3]))
 				return macho_truncated(c, "LC_BUILD_VERSION", off);
 			if (v[3] > (cmdsize - 24) / 8)
 				return objload_image_error(img, OBJLOAD_ERR_FORMAT,
@@ -1255,7 +1202,7 @@ static objload_status macho_check_commands(struct macho_ctx *c)
 							   "load command %u (LC_VERSION_MIN_*): cmdsize %u is smaller than 16",
 							   lc, cmdsize);
 			cur.off = 8;
-			if (macho_cur_u32(&cur, &v[0]) || macho_cur_u32(&cur, &v[1]))
+			if (rd_u32(&cur, &v[0]) || rd_u32(&cur, &v[1]))
 				return macho_truncated(c, "LC_VERSION_MIN_*", off);
 			macho_version_str(minos, sizeof(minos), v[0]);
 			macho_version_str(sdk, sizeof(sdk), v[1]);
@@ -1277,7 +1224,7 @@ static objload_status macho_check_commands(struct macho_ctx *c)
 							   "load command %u (cmd 0x%x): cmdsize %u is smaller than 16",
 							   lc, cmd, cmdsize);
 			cur.off = 8;
-			if (macho_cur_u32(&cur, &v[0]) || macho_cur_u32(&cur, &v[1]))
+			if (rd_u32(&cur, &v[0]) || rd_u32(&cur, &v[1]))
 				return macho_truncated(c, "load command", off);
 			if (!macho_in_file(c, v[0], v[1]))
 				return objload_image_error(img, OBJLOAD_ERR_FORMAT,

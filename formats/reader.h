@@ -1,0 +1,93 @@
+/*
+ * The bounds-checked reader every format plug-in uses for untrusted bytes:
+ * a window [0, len) of the file and an offset.  A getter reads only when
+ * the whole field is inside the window, advances only on success, and
+ * returns -1 otherwise; nothing is ever read past the end.  Fields are
+ * little-endian (ELF, Mach-O and COFF as objload reads them); a format
+ * with big-endian fields decodes them itself.
+ */
+#ifndef OBJLOAD_FORMATS_READER_H
+#define OBJLOAD_FORMATS_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+struct rd_cursor {
+	const uint8_t *p;
+	size_t len;
+	size_t off;
+};
+
+/* The n-byte little-endian value at p; the caller has checked the range. */
+static inline __attribute__((always_inline)) uint64_t
+rd_le(const uint8_t *p, unsigned n)
+{
+	uint64_t x = 0;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* a little-endian host: one load (n is a constant at hot call sites) */
+	memcpy(&x, p, n);
+#else
+	for (unsigned i = 0; i < n; i++)
+		x |= (uint64_t)p[i] << (8 * i);
+#endif
+	return x;
+}
+
+static inline __attribute__((always_inline)) int
+rd_get(struct rd_cursor *cur, unsigned n, uint64_t *v)
+{
+	if (cur->len - cur->off < n)
+		return -1;
+	*v = rd_le(cur->p + cur->off, n);
+	cur->off += n;
+	return 0;
+}
+
+static inline int rd_u8(struct rd_cursor *cur, uint8_t *v)
+{
+	uint64_t x;
+
+	if (rd_get(cur, 1, &x))
+		return -1;
+	*v = (uint8_t)x;
+	return 0;
+}
+
+static inline int rd_u16(struct rd_cursor *cur, uint16_t *v)
+{
+	uint64_t x;
+
+	if (rd_get(cur, 2, &x))
+		return -1;
+	*v = (uint16_t)x;
+	return 0;
+}
+
+static inline int rd_u32(struct rd_cursor *cur, uint32_t *v)
+{
+	uint64_t x;
+
+	if (rd_get(cur, 4, &x))
+		return -1;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+static inline int rd_u64(struct rd_cursor *cur, uint64_t *v)
+{
+	return rd_get(cur, 8, v);
+}
+
+/* n raw bytes. */
+static inline int rd_bytes(struct rd_cursor *cur, void *out, size_t n)
+{
+	if (cur->len - cur->off < n)
+		return -1;
+	memcpy(out, cur->p + cur->off, n);
+	cur->off += n;
+	return 0;
+}
+
+#endif
