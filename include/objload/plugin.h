@@ -24,7 +24,9 @@
 extern "C" {
 #endif
 
-#define OBJLOAD_PLUGIN_ABI_VERSION 1
+/* Raised whenever a struct of this header changes layout: a plug-in built
+ * against another version is refused instead of misreading the image. */
+#define OBJLOAD_PLUGIN_ABI_VERSION 2
 
 /* Relocation-kind flags (see kinds-*.def). */
 enum {
