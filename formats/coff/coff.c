@@ -312,7 +312,7 @@ static const char *coff_string(const struct coff_ctx *c, uint64_t off)
 static objload_status coff_check_header(struct coff_ctx *c)
 {
 	struct rd_cursor cur;
-	uint16_t sig1, sig2, nsec16, optsize, ch, version;
+	uint16_t sig1 = 0, sig2 = 0, nsec16 = 0, optsize = 0, ch = 0, version = 0;
 	uint32_t stamp;
 	uint8_t classid[16];
 
