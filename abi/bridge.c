@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The registry of calling-convention bridges compiled into objload.
  * System V is the host's own convention and needs none.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Calling-convention bridges: what lets an image compiled for another
  * OS's calling convention use the host's C library.

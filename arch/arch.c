@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The compiled-in relocation appliers, and the public names of arches and
  * their relocation kinds.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Generate a C file with N functions (default 10,000) calling each other,
 and a main that calls into them; exit status 0 when the sum is right.
 Usage: gen_funcs.py N OUT.c"""

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Generate N tiny C files (tiny_I.c: one function, one datum) and a
 main.c calling them all.  Usage: gen_tiny.py N DIR"""
 import os

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # objload benchmark: whole-process load + link + run, side by side with
 # tcc -run, llvm-rtdyld -execute and llvm-jitlink (those installed), on
 #   (a) a SQL driver over every member of libsqlite3.a (extracted with ar x),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Static archives and the host's libraries, as a linker finds them.
  *

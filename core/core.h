@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The format-neutral core: sessions, symbol resolution, the plan, and the
  * link itself.  Nothing here knows a container format or an instruction

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Linear-probing hash table with a cached 64-bit hash per slot.  The hash
  * is forced non-zero so that 0 marks an empty slot.  The table grows at

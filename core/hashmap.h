@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Open-addressing hash maps used by the core: C-level names to global
  * symbol entries, and composite integer keys to GOT slots and stubs.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The neutral image: the helpers plug-ins grow it with, and the
  * format-neutral validation the core runs on every image a plug-in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Inspecting a link's placement: the segments the memory manager placed,
  * the pieces inside them, and the branches that went through a stub.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The link: plan, allocate, copy, relocate, finalize.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The default memory manager: anonymous mmap, read-write while objload
  * writes, then mprotect to each segment's final protection.  No page is

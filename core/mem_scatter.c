@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The scattering memory manager: the worst case for per-section loading.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Format plug-ins loaded at run time (docs/plugins.md).
  *

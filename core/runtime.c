@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What runs: constructors, the entry point, destructors, and the few
  * runtime helpers a C program expects from its static link.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Sessions: the public entry points, error reporting, the format
  * registry and reading inputs.  All state hangs off the session; there is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The bundled example: two objects, host libc and libm, a constructor. */
 #include <math.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The compiled-in format plug-ins, listed in core/session.c. */
 #ifndef OBJLOAD_FORMATS_H
 #define OBJLOAD_FORMATS_H

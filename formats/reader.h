@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The bounds-checked reader every format plug-in uses for untrusted bytes:
  * a window [0, len) of the file and an offset.  A getter reads only when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer harness: ar archives (GNU, with symbol and long-name tables)
  * of ELF objects, every member loaded.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer harness: COFF objects (x86-64, clang --target=x86_64-pc-windows-msvc).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer harness: ELF objects (x86-64, AArch64; gcc and clang).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer harness: Mach-O objects (x86-64, clang
  * --target=x86_64-apple-macos11) and fat files wrapping them.

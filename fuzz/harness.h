@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The one way objload's robustness tests and fuzzers drive the library
  * with untrusted bytes (tests/unit/test_malformed.c and fuzz/fuzz_*.c

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # fuzz/run.sh FUZZER SECONDS [BUILDDIR]
 #
 # Runs one libFuzzer harness (elf, macho, coff or archive; built by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * objload: load object files of any format into memory, link them with each
  * other and with the host process, and run them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The objload test program: every CUnit suite in one binary, run by
  * `make check`.  `objload-tests SUITE...` runs only the named suites.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The suites of the objload test program; each file registers its own. */
 #ifndef OBJLOAD_TESTS_H
 #define OBJLOAD_TESTS_H

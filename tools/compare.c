@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * objload compare: load the same inputs once per loading strategy and
  * show what each costs.

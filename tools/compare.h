@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `objload compare`: see tools/compare.c. */
 #ifndef OBJLOAD_TOOLS_COMPARE_H
 #define OBJLOAD_TOOLS_COMPARE_H

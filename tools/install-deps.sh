@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Installs what objload needs to build and test on Debian or Ubuntu.
 set -e
 pkgs="build-essential autoconf automake libtool pkg-config binutils-dev

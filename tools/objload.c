@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * objload: the command-line tool.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The Microsoft x64 bridge: what lets a COFF x86-64 object compiled for
  * Windows (MSVC target or MinGW) use the Linux host's C library.

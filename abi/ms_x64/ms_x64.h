@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Microsoft x64 bridge: host C library wrappers in the Microsoft x64
  * calling convention (abi/ms_x64/ms_x64.c) and its assembly routines. */
 #ifndef OBJLOAD_MS_X64_H

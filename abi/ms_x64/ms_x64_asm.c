@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The Microsoft x64 runtime routines that cannot be written in C: the
  * stack probe a compiler calls before a frame larger than a page, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The COFF format plug-in: x86-64 and arm64 object files as Microsoft's
  * compilers, clang and MinGW's gcc write them.

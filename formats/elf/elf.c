@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The ELF format plug-in: 64-bit little-endian relocatable objects (ET_REL).
  *

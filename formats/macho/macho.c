@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The Mach-O format plug-in: 64-bit little-endian relocatable objects
  * (MH_OBJECT) for x86-64 and arm64, thin or inside a universal (fat) file.

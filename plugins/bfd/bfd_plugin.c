@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The bfd format plug-in: any relocatable object GNU libbfd reads, as an
  * objload image.  Loaded at run time (objload_load_plugin) and built

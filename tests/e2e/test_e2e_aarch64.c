@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Real runs of AArch64 code linked by objload: the freestanding programs
  * of tests/programs-aarch64/ compiled by clang as ELF, Mach-O and COFF

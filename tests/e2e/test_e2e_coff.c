@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * End to end, COFF: the portable programs of tests/programs/ compiled for
  * Windows x86-64 (clang --target=x86_64-pc-windows-msvc and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * End-to-end tests of Mach-O objects: the programs of tests/programs/
  * (all but zlib, whose archive holds ELF members of the host's libz)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Generate malformed object files for objload's robustness tests.
 
     gen.py [--seed N] [--max-per-seed N] [--only FMT] [--seeds-only] OUTDIR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Far calls: fara.c, fargap.c and farb.c, linked in that order.  The
  * section strategy packs sections in input order, so the 160 MiB

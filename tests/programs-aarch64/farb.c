@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The other half of fara.c. */
 extern char far_gap[];
 int far_a(int x);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Runs far.c: far_a(5) bounces between two code sections 160 MiB apart. */
 int far_a(int x);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The second object of the AArch64 test program. */
 extern int counter;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A freestanding program for the AArch64 link tests: calls within and
  * between objects, address-of globals, a table of function pointers,

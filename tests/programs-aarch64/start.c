@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Freestanding start-up for the AArch64 test images: objload links this
  * with the program for a fixed address, the test wraps the flat image in

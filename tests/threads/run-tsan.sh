@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tests/threads/run-tsan.sh [BUILDDIR]
 #
 # Builds objload with ThreadSanitizer in its own directory (default

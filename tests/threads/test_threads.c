@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Sessions are independent: THREADS threads each create, load, link, run
  * and free their own sessions at the same time, ITERATIONS times, over the

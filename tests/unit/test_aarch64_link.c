@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The AArch64 applier checked against an independent disassembler, for
  * ELF, Mach-O and COFF arm64 objects.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of the AArch64 relocation applier (arch/aarch64/aarch64.c)
  * and of the AArch64 relocation table of the ELF plug-in.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of the x86-64 relocation applier (arch/x86_64/x86_64.c) and
  * of the arch registry and names (arch/arch.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Suite "bfd": the run-time bfd plug-in (plugins/bfd) and GNU libbfd as
  * the independent oracle of the native ELF and COFF parsers.

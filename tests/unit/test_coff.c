@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The COFF plug-in (formats/coff): a hand-made x86-64 object parsed and
  * linked, and every kind of malformed header, table, name and relocation

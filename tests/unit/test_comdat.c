@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * COFF linking rules across a session: COMDAT selections (objects
  * assembled by llvm-mc, one group `pick` per object, linked through the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The core through the public API (objload.h, objload/plugin.h): symbol
  * resolution, strategies and metrics, client memory managers, W^X,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of the ELF format plug-in (formats/elf/elf.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Suite "lifetime": what a load leaves behind, and when.
  *

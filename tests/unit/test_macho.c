@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of the Mach-O format plug-in (formats/macho/macho.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Suite "malformed": hostile inputs must give a clear error, never a crash,
  * a hang or a leak.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * atexit, at_quick_exit-free: handlers registered by main run after it
  * returns, in reverse order, as natively.  Run with -lc, the handlers

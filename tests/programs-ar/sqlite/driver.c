@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SQL driver over the system's libsqlite3.a: an in-memory database, a
  * table of 10,000 rows inserted in one transaction, aggregates with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Must not load: not_defined_anywhere is defined by no input object and by
  * nothing in the host, so `objload run` has to fail with exit status 1 and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The two sides of a mixed ELF + COFF session. */
 #ifndef MIXED_H
 #define MIXED_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Microsoft x64 side: called by, and calling, System V code. */
 int printf(const char *, ...);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The System V side: called by, and calling, Microsoft x64 code. */
 #include <stdio.h>
 

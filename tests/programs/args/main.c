@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * args: argc/argv as handed over by the loader (argv[0] differs between the
  * native and the loaded run, so it is only checked, never printed), options

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* calc: a small expression language -- lexer, parser, evaluator. */
 #ifndef CALC_CALC_H
 #define CALC_CALC_H

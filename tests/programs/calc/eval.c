@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Evaluator for calc: variables in a chained hash table that grows with
  * realloc, user functions, and builtins reached through a table of function

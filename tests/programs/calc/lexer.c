@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tokeniser for calc. */
 #include <ctype.h>
 #include <stdio.h>

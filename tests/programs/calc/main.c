@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * calc: runs a script through the lexer, parser and evaluator, then a
  * sorting and hashing workload (word counts in an open-addressing table,

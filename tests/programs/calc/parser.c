@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Recursive-descent parser for calc.  Syntax errors unwind with longjmp to
  * parse_stmt, which frees every node made for the failed statement.

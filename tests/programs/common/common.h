@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef COMMON_COMMON_H
 #define COMMON_COMMON_H
 

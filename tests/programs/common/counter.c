@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The other half of the common symbols. */
 #include "common.h"
 

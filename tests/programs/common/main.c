@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * common: tentative definitions compiled with -fcommon become common
  * symbols; the same name in several objects must become one object, sized

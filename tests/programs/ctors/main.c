@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ctors: constructors with and without priorities in two objects, the
  * matching destructors, and atexit handlers registered from main.  The

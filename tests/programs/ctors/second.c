@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* More constructors and destructors, in a second object. */
 #include <stdio.h>
 

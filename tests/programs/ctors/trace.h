@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef CTORS_TRACE_H
 #define CTORS_TRACE_H
 

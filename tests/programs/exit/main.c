@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * exit: exit(5) called from a nested function deep in a recursion.  Output
  * still buffered in stdout must be flushed by exit, atexit handlers and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A depth-first walk that gives up by calling exit() from deep inside. */
 #include <stdio.h>
 #include <stdlib.h>

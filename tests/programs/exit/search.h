@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef EXIT_SEARCH_H
 #define EXIT_SEARCH_H
 

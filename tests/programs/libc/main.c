@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libc: host C library calls from loaded code -- formatted output, string
  * and memory functions, the heap, and qsort/bsearch calling back into

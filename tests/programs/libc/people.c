@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Struct sorting with qsort and lookup with bsearch, comparators in this object. */
 #include <stdio.h>
 #include <stdlib.h>

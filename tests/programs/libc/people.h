@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef LIBC_PEOPLE_H
 #define LIBC_PEOPLE_H
 

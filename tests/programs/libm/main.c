@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libm: math functions resolved from the host's libm -- a Simpson integration
  * of sin, Newton square roots checked against sqrt, powers, rounding, and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Numerical helpers; f may be a host libm function handed in by pointer. */
 #include <math.h>
 #include <stdio.h>

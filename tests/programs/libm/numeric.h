@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef LIBM_NUMERIC_H
 #define LIBM_NUMERIC_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Data owned by this object; functions and arrays come from funcs.c. */
 #include "shapes.h"
 

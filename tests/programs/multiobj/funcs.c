@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Functions used through pointers by main.c; data from data.c. */
 #include "shapes.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* multiobj: three objects resolving each other's functions and data. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Declarations shared by the three objects of the multiobj program. */
 #ifndef MULTIOBJ_SHAPES_H
 #define MULTIOBJ_SHAPES_H

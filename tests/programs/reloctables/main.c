@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * reloctables: static data holding relocated pointers -- string tables,
  * function-pointer tables, a struct of pointers into other objects, pointers

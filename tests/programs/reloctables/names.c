@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* String tables and arrays that ops.c and main.c point into. */
 #include "tables.h"
 

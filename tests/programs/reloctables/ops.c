@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A table of function pointers and a registry pointing into other objects. */
 #include "tables.h"
 

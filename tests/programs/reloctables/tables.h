@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Statically initialised data full of pointers, spread over three objects. */
 #ifndef RELOCTABLES_TABLES_H
 #define RELOCTABLES_TABLES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * switch: dense switches compiled to jump tables -- a bytecode interpreter,
  * an opcode-name switch returning string literals, and a character

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A stack machine whose dispatch is one dense switch. */
 #include <stdio.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef SWITCH_VM_H
 #define SWITCH_VM_H
 

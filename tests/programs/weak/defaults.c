@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Weak defaults.  strong.c overrides some of them; the rest stay in effect.
  * Calls from inside this object must reach the overriding definitions too.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef WEAK_HOOKS_H
 #define WEAK_HOOKS_H
 

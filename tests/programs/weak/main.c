@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * weak: weak definitions overridden by strong ones in another object, weak
  * definitions nobody overrides, and weak undefined references that must

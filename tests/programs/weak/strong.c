@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Strong definitions overriding a subset of the weak ones in defaults.c. */
 #include <stdio.h>
 

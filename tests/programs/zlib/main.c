@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * zlib: compress a deterministic 100 KiB buffer with compress2() at several
  * levels, uncompress it again, and check sizes and checksums.  Natively this

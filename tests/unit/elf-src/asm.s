@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Test input for the ELF plug-in: relocation types compilers rarely emit,
 # a COMDAT section group and a plain (non-COMDAT) group.  Assembled at test
 # time by gcc (GNU as) and clang (integrated assembler).

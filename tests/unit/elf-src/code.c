@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Test input for the ELF plug-in: code of the shapes compilers emit --
  * calls to undefined and weak functions, a switch compiled to a jump table,

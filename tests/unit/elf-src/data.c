@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Test input for the ELF plug-in: data of every kind an object file
  * describes.  Compiled at test time with several compilers and flags and

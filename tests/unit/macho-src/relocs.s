@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Every x86-64 Mach-O relocation form objload maps, with known answers
 # (tests/unit/test_macho.c, test_macho_addends).  Assembled with
 # llvm-mc -triple=x86_64-apple-macos11 -filetype=obj.

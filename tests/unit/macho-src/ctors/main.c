@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Constructors and destructors of one object, for Mach-O.  A Mach-O
  * object's __mod_init_func has no priorities: clang sorts one file's

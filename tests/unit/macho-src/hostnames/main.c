@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The macOS libSystem names objload maps to glibc (docs/macho.md): built
  * for macOS against the stand-in SDK it references ___stdinp, ___stdoutp,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by the stand-in SDK headers: the SDK's fortify default. */
 #ifndef _MACOS_STANDIN_H
 #define _MACOS_STANDIN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef _CTYPE_H_
 #define _CTYPE_H_
 int isalnum(int); int isalpha(int); int isdigit(int); int isspace(int);

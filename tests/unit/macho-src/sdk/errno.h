@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef _ERRNO_H_
 #define _ERRNO_H_
 extern int *__error(void);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef _MATH_H_
 #define _MATH_H_
 #define HUGE_VAL __builtin_huge_val()

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef _SETJMP_H_
 #define _SETJMP_H_
 #define _JBLEN ((9 * 2) + 3 + 16)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef _STDIO_H_
 #define _STDIO_H_
 #include <_macos.h>

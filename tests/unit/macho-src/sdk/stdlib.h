@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef _STDLIB_H_
 #define _STDLIB_H_
 #include <stddef.h>

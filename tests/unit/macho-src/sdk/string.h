@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #ifndef _STRING_H_
 #define _STRING_H_
 #include <_macos.h>
