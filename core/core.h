@@ -239,6 +239,20 @@ objload_status core_link(objload_session *s);
 uint64_t core_symbol_address(objload_session *s, const symres *r);
 const char *core_symbol_display(const objload_image *img, uint32_t sym);
 
+/* Views of a finished link for the runtime (unwind and debugger
+ * registration, symbolization).  Valid once the session is allocated.
+ * core_section_target: where section `section` of image `image` runs; 0
+ * when it is not loaded.  core_section_work: where objload wrote it (equal
+ * to the target for in-process links); NULL when not loaded.
+ * core_symbol_target: the address symbol `symbol` of image `image` is bound
+ * to (its definition, or what resolution chose for a reference); 0 when
+ * the symbol is in no loaded section and was not resolved. */
+uint64_t core_section_target(const objload_session *s, uint32_t image,
+			     uint32_t section);
+void *core_section_work(const objload_session *s, uint32_t image,
+			uint32_t section);
+uint64_t core_symbol_target(objload_session *s, uint32_t image, uint32_t symbol);
+
 /* runtime: constructors, destructors and builtins (core/runtime.c) */
 objload_status core_run_constructors(objload_session *s);
 void core_unload(objload_session *s);

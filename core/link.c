@@ -764,6 +764,61 @@ uint64_t core_symbol_address(objload_session *s, const symres *r)
 	return 0;
 }
 
+uint64_t core_section_target(const objload_session *s, uint32_t image,
+			     uint32_t section)
+{
+	const core_image *ci;
+	uint32_t p;
+
+	if (!s->allocated || image >= s->nimages)
+		return 0;
+	ci = core_of(s->images[image]);
+	if (!ci->sec_piece || section >= s->images[image]->nsections)
+		return 0;
+	p = ci->sec_piece[section];
+	return p == OBJLOAD_NO_INDEX ? 0 : s->pieces[p].target;
+}
+
+void *core_section_work(const objload_session *s, uint32_t image,
+			uint32_t section)
+{
+	const core_image *ci;
+	uint32_t p;
+
+	if (!s->allocated || image >= s->nimages)
+		return NULL;
+	ci = core_of(s->images[image]);
+	if (!ci->sec_piece || section >= s->images[image]->nsections)
+		return NULL;
+	p = ci->sec_piece[section];
+	return p == OBJLOAD_NO_INDEX ? NULL : s->pieces[p].work;
+}
+
+uint64_t core_symbol_target(objload_session *s, uint32_t image, uint32_t symbol)
+{
+	const objload_image *img;
+	const objload_symbol *sym;
+	const core_image *ci;
+
+	if (!s->allocated || image >= s->nimages)
+		return 0;
+	img = s->images[image];
+	ci = core_of(img);
+	if (symbol >= img->nsymbols)
+		return 0;
+	sym = &img->symbols[symbol];
+	if (ci->res && ci->res[symbol].kind != RES_NONE)
+		return core_symbol_address(s, &ci->res[symbol]);
+	if (sym->def == OBJLOAD_DEF_SECTION) {
+		uint64_t base = core_section_target(s, image, sym->section);
+
+		return base ? base + sym->value : 0;
+	}
+	if (sym->def == OBJLOAD_DEF_ABSOLUTE)
+		return sym->value;
+	return 0;
+}
+
 /* core_symbol_address, with the two kinds relocate meets on nearly every
  * edge (a section of the link, a host address) inline. */
 static inline uint64_t symbol_address_fast(objload_session *s, const symres *r)
