@@ -44,7 +44,18 @@ typedef struct arch_fixup {
 	uint64_t G;    /* GOT slot holding S */
 	uint64_t B;    /* image or section base */
 	uint64_t SUB;  /* subtrahend */
+	uint64_t Z;    /* the symbol's size */
 } arch_fixup;
+
+/* Code the core synthesizes, as the arch wrote it: position-independent
+ * bytes, and where the 64-bit absolute addresses it needs go.  The core
+ * fills each slot with an edge of the arch's pointer kind, so synthesized
+ * code is relocated like any other block. */
+typedef struct arch_code {
+	unsigned size;
+	unsigned nslots;
+	unsigned slot[2];   /* offsets of the addresses, see each writer */
+} arch_code;
 
 typedef struct arch_ops {
 	const char *name;
@@ -54,6 +65,10 @@ typedef struct arch_ops {
 	const arch_kind *kinds;
 	unsigned nkinds;
 
+	/* The kind of a pointer-sized absolute address (S + A): what GOT
+	 * entries, import slots and the slots of synthesized code hold. */
+	unsigned pointer_kind;
+
 	/* Write kind `kind` at `field` (working address).  On a value that
 	 * does not fit, or a misaligned one, write nothing, put the reason in
 	 * err and return OBJLOAD_ERR_RANGE. */
@@ -61,9 +76,19 @@ typedef struct arch_ops {
 				const arch_fixup *fx, char *err, size_t errlen);
 	/* Does a branch kind at P reach S + A without a stub? */
 	int (*branch_reaches)(unsigned kind, uint64_t P, uint64_t S, int64_t A);
+	/* Would any PC-relative kind at P reach S + A (its value fit)? */
+	int (*reaches)(unsigned kind, uint64_t P, uint64_t S, int64_t A);
+	/* The addend a field holds when the format's relocations carry none
+	 * (REL-style implicit addends: Mach-O, COFF): what the field
+	 * contributes to the formula, in bytes, for kind `kind`.  `field`
+	 * has the kind's width.  OBJLOAD_ERR_FORMAT when the field cannot
+	 * hold that kind (an LD/ST kind on another instruction),
+	 * OBJLOAD_ERR_UNSUPPORTED when the kind has no implicit form. */
+	objload_status (*read_addend)(unsigned kind, const uint8_t *field,
+				      int64_t *addend);
 
-	/* A stub: stub_size bytes at `work` (target address `at`) that
-	 * transfer control to `dest` from anywhere. */
+	/* A stub: stub_size bytes that transfer control to the address in
+	 * slot 0, from anywhere. */
 	unsigned stub_size;
 	unsigned stub_align;
 	/* The addend a branch kind has when it targets exactly its symbol
@@ -71,34 +96,35 @@ typedef struct arch_ops {
 	 * instruction; AArch64 CALL26: 0).  A stub jumps to S + A - bias and
 	 * the branch to it is written with A = bias. */
 	int64_t branch_addend_bias;
-	void (*write_stub)(uint8_t *work, uint64_t at, uint64_t dest);
-	/* A GOT entry holding `value`. */
-	void (*write_got_entry)(uint8_t *work, uint64_t value);
-	/* A thunk that calls fn(a0, ..., a[nargs-1], bound) given
-	 * a0..a[nargs-1]; nargs below the arch's count of integer argument
-	 * registers.  bind_thunk_size bytes. */
+	void (*stub)(uint8_t *work, arch_code *out);
+	/* A helper that calls fn(a0, ..., a[nargs-1], bound) given
+	 * a0..a[nargs-1]; slot 0 is fn, slot 1 is bound; nargs below the
+	 * arch's count of integer argument registers. */
 	unsigned bind_thunk_size;
-	objload_status (*write_bind_thunk)(uint8_t *work, uint64_t at,
-					   uint64_t fn, uint64_t bound,
-					   unsigned nargs);
-	/* Optional: the addend an instruction or data field holds when the
-	 * format's relocations carry none (REL-style implicit addends):
-	 * what the field contributes to X, in bytes, for kind `kind`.
-	 * `field` has the kind's width.  OBJLOAD_ERR_FORMAT when the field
-	 * cannot hold that kind (an LD/ST kind on another instruction),
-	 * OBJLOAD_ERR_UNSUPPORTED when the kind has no implicit form. */
-	objload_status (*read_addend)(unsigned kind, const uint8_t *field,
-				      int64_t *addend);
+	objload_status (*bind_thunk)(uint8_t *work, unsigned nargs, arch_code *out);
+	/* Optional: a thunk of cc_thunk_size bytes that, called with
+	 * convention `from`, calls the address in slot 0 with convention
+	 * `to` and returns its result.  Generic: integer and pointer
+	 * arguments only (the arch's comment says how many).
+	 * OBJLOAD_ERR_UNSUPPORTED when the pair is not one it can bridge. */
+	unsigned cc_thunk_size;
+	objload_status (*cc_thunk)(uint8_t *work, objload_callconv from,
+				   objload_callconv to, arch_code *out);
+
+	/* Optional: relaxation.  An edge of kind `kind` lies at `offset` in
+	 * a section whose original bytes are bytes[0, size).  When the
+	 * instruction around the field can reach the target directly instead
+	 * of through a GOT entry, return the kind that does so (applying it
+	 * rewrites the instruction as well as the field); else 0.  For a
+	 * sequence relaxed as a pair (AArch64 ADRP + LDR), `next` and
+	 * `next_offset` are the following edge of the section (kind 0 when
+	 * none), and *next_kind receives its new kind; the pair is relaxed
+	 * only when both are. */
+	unsigned (*relax)(unsigned kind, const uint8_t *bytes, uint64_t size,
+			  uint64_t offset, unsigned next, uint64_t next_offset,
+			  unsigned *next_kind);
 	/* Make freshly written code visible to instruction fetch. */
 	void (*flush_icache)(void *start, size_t len);
-	/* Optional: a thunk of cc_thunk_size bytes that, called with
-	 * convention `from`, calls `dest` with convention `to` and returns
-	 * its result.  Generic: integer and pointer arguments only (the
-	 * arch's comment says how many).  OBJLOAD_ERR_UNSUPPORTED when the
-	 * pair is not one it can bridge. */
-	unsigned cc_thunk_size;
-	objload_status (*write_cc_thunk)(uint8_t *work, uint64_t at, uint64_t dest,
-					 objload_callconv from, objload_callconv to);
 } arch_ops;
 
 const arch_ops *arch_lookup(objload_arch_id id);

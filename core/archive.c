@@ -146,6 +146,7 @@ typedef struct core_archive {
 	size_t npool, pool_cap;
 	size_t cursor;          /* undefined names already searched */
 	size_t loaded;
+	objload_strategy forced;   /* the input strategy when it was added */
 } core_archive;
 
 struct lib_handle {
@@ -687,6 +688,7 @@ objload_status core_archive_add(objload_session *s, const char *path,
 	a->len = len;
 	a->flavor = memcmp(bytes, AR_THIN_MAGIC, AR_MAGIC_LEN) == 0 ? AR_THIN : AR_GNU;
 	a->whole = L->whole_archive;
+	a->forced = s->input_strategy;
 	st = parse_container(s, a);
 	if (!st && L->narchives == L->archives_cap) {
 		size_t ncap = L->archives_cap ? L->archives_cap * 2 : 8;
@@ -950,7 +952,14 @@ static objload_status load_member(objload_session *s, core_archive *a,
 		return ar_error(s, a, OBJLOAD_ERR_FORMAT,
 				"member %s (offset 0x%" PRIx64 ") is not an object file of any format objload knows",
 				m->name, m->header);
-	st = core_add_image(s, m->display, m->data, (size_t)m->size, NULL, 0, 0);
+	{
+		/* a member takes the strategy in force when its archive was added */
+		objload_strategy now = s->input_strategy;
+
+		s->input_strategy = a->forced;
+		st = core_add_image(s, m->display, m->data, (size_t)m->size, NULL, 0, 0);
+		s->input_strategy = now;
+	}
 	if (st)
 		return st;
 	img = s->images[s->nimages - 1];

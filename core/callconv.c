@@ -18,6 +18,11 @@
  * An indirect symbol (COFF's __imp_NAME) resolves to a pointer slot the
  * core adds to the read-only data of the link, holding NAME's address as
  * the referencing image must see it (that is, after the above).
+ *
+ * Thunks and slots are blocks of the link graph (an LG_CCTHUNK holds the
+ * arch's thunk code and one pointer edge to its destination; an
+ * LG_IMPORT, one pointer edge), found again by the exact identity of
+ * what they serve: (target, from, to) and (target).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -158,153 +163,146 @@ objload_status core_check_bridges(objload_session *s)
 	return OBJLOAD_OK;
 }
 
-static int is_code_target(objload_session *s, const symres *r, const objload_symbol *sym)
+/* Is what a reference reached code (so a convention thunk applies)? */
+static int is_code_target(objload_session *s, const lg_target *t,
+			  const objload_symbol *sym)
 {
-	switch (r->kind) {
-	case RES_SECTION:
-		return s->images[r->image]->sections[r->section].role == OBJLOAD_ROLE_CODE &&
-		       sym->type != OBJLOAD_SYM_OBJECT;
-	case RES_ADDRESS:
-		return core_host_address_is_code(r->value);
-	case RES_BUILTIN:
-		return r->value == BUILTIN_ATEXIT || r->value == BUILTIN_ATEXIT_MS;
+	const lg_block *b;
+
+	switch (t->where) {
+	case LG_IN_BLOCK:
+		b = &s->g.blocks[t->block];
+		switch (b->kind) {
+		case LG_SECTION:
+			return s->images[b->image]->sections[b->section].role == OBJLOAD_ROLE_CODE &&
+			       sym->type != OBJLOAD_SYM_OBJECT;
+		case LG_STUB:
+		case LG_CANONICAL:
+		case LG_CCTHUNK:
+		case LG_BINDTHUNK:
+			return 1;
+		default:
+			return 0;
+		}
+	case LG_ABSOLUTE:
+		return core_host_address_is_code(t->value);
 	default:
 		return 0;
 	}
 }
 
-static objload_status need_ccthunk(objload_session *s, symres *r,
+/* The thunk that, called with convention `from`, calls t with `to`. */
+static objload_status need_ccthunk(objload_session *s, lg_target *t,
 				   objload_callconv from, objload_callconv to)
 {
-	uint64_t k1 = (uint64_t)r->kind | (uint64_t)from << 8 | (uint64_t)to << 12 |
-		      (uint64_t)r->image << 16 | (uint64_t)r->section << 40;
-	uint32_t idx;
+	lg_entry_key key = lg_key(LG_CCTHUNK, OBJLOAD_NO_INDEX, t);
+	arch_code code;
+	uint32_t b;
+	objload_status st;
 
-	if (!s->arch->write_cc_thunk)
+	key.from = from;
+	key.to = to;
+	if (!s->arch->cc_thunk)
 		return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
 				  "arch %s cannot bridge calling conventions yet", s->arch->name);
-	if (!hashmap_get_int(&s->ccthunk_index, k1 ^ ((uint64_t)r->global << 44), r->value, &idx)) {
-		struct cc_thunk *t;
-
-		if (s->nccthunks == s->ccthunks_cap) {
-			size_t ncap = s->ccthunks_cap ? s->ccthunks_cap * 2 : 16;
-			struct cc_thunk *n = realloc(s->ccthunks, ncap * sizeof(*n));
-
-			if (!n)
-				return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-			s->ccthunks = n;
-			s->ccthunks_cap = ncap;
-		}
-		idx = (uint32_t)s->nccthunks;
-		t = &s->ccthunks[s->nccthunks++];
-		t->target = *r;
-		t->from = from;
-		t->to = to;
-		if (hashmap_put_int(&s->ccthunk_index, k1 ^ ((uint64_t)r->global << 44),
-				    r->value, idx))
-			return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+	if (!lg_find_entry(&s->g, &key, &b)) {
+		b = lg_new_block(s, LG_CCTHUNK, s->arch->cc_thunk_size, 16,
+				 OBJLOAD_PROT_READ | OBJLOAD_PROT_EXEC, OBJLOAD_NO_INDEX);
+		if (b == OBJLOAD_NO_INDEX)
+			return OBJLOAD_ERR_NOMEM;
+		st = s->arch->cc_thunk(lg_block_bytes(s, b), from, to, &code);
+		if (st)
+			return core_error(s, st, "arch %s cannot write a thunk from the %s to the %s convention",
+					  s->arch->name, from == OBJLOAD_CC_SYSV ? "System V" : "Microsoft x64",
+					  to == OBJLOAD_CC_SYSV ? "System V" : "Microsoft x64");
+		st = lg_add_pointer_edge(s, b, code.slot[0], s->arch->pointer_kind, t, 0);
+		if (!st)
+			st = lg_put_entry(s, &key, b);
+		if (st)
+			return st;
+		s->metrics.thunks++;
 	}
-	r->kind = RES_CCTHUNK;
-	r->value = idx;
+	*t = (lg_target){ .where = LG_IN_BLOCK, .block = b, .value = 0 };
 	return OBJLOAD_OK;
 }
 
-static objload_status need_import(objload_session *s, symres *r)
+/* The pointer slot an indirect symbol (__imp_NAME) names. */
+static objload_status need_import(objload_session *s, lg_target *t)
 {
-	uint32_t idx;
+	lg_entry_key key = lg_key(LG_IMPORT, OBJLOAD_NO_INDEX, t);
+	uint32_t b;
+	objload_status st;
 
-	if (!hashmap_get_int(&s->import_index, (uint64_t)r->kind << 32 | r->image,
-			     r->value ^ ((uint64_t)r->section << 40), &idx)) {
-		if (s->nimports == s->imports_cap) {
-			size_t ncap = s->imports_cap ? s->imports_cap * 2 : 16;
-			symres *n = realloc(s->imports, ncap * sizeof(*n));
-
-			if (!n)
-				return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-			s->imports = n;
-			s->imports_cap = ncap;
-		}
-		idx = (uint32_t)s->nimports;
-		s->imports[s->nimports++] = *r;
-		if (hashmap_put_int(&s->import_index, (uint64_t)r->kind << 32 | r->image,
-				    r->value ^ ((uint64_t)r->section << 40), idx))
-			return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+	if (!lg_find_entry(&s->g, &key, &b)) {
+		b = lg_new_block(s, LG_IMPORT, s->arch->pointer_size, s->arch->pointer_size,
+				 OBJLOAD_PROT_READ, OBJLOAD_NO_INDEX);
+		if (b == OBJLOAD_NO_INDEX)
+			return OBJLOAD_ERR_NOMEM;
+		st = lg_add_pointer_edge(s, b, 0, s->arch->pointer_kind, t, 0);
+		if (!st)
+			st = lg_put_entry(s, &key, b);
+		if (st)
+			return st;
 	}
-	r->kind = RES_IMPORT;
-	r->value = idx;
-	r->global = OBJLOAD_NO_INDEX;
+	*t = (lg_target){ .where = LG_IN_BLOCK, .block = b, .value = 0 };
 	return OBJLOAD_OK;
 }
 
 objload_status core_adapt_reference(objload_session *s, uint32_t ii,
-				    uint32_t j, symres *r)
+				    uint32_t j, lg_node *n)
 {
 	const objload_image *img = s->images[ii];
 	const objload_symbol *sym = &img->symbols[j];
 	objload_callconv from = img->callconv, to = OBJLOAD_CC_SYSV;
+	lg_target t = n->t;
+	const lg_block *b;
 	objload_status st;
 
-	switch (r->kind) {
-	case RES_SECTION:
-		to = s->images[r->image]->callconv;
+	switch (t.where) {
+	case LG_IN_BLOCK:
+		b = &s->g.blocks[t.block];
+		if (b->kind == LG_SECTION) {
+			to = s->images[b->image]->callconv;
+		} else if (b->kind == LG_BINDTHUNK) {
+			/* a handler registered by an image runs in its
+			 * convention: the atexit helper has a twin for it */
+			if (from == OBJLOAD_CC_MS_X64 &&
+			    s->builtin[BUILTIN_ATEXIT].where == LG_IN_BLOCK &&
+			    s->builtin[BUILTIN_ATEXIT].block == t.block) {
+				st = core_builtin_target(s, BUILTIN_ATEXIT_MS, &t);
+				if (st)
+					return st;
+			}
+			/* the helper itself is System V code */
+		} else {
+			to = from;   /* data, or code the core made for the image */
+		}
 		break;
-	case RES_ADDRESS:
+	case LG_ABSOLUTE:
 		/* Host symbols follow the host's convention, and so do user
 		 * definitions of an in-process link (they are the host's
 		 * functions or data); a bridge wrapper (no global) and any
 		 * address of a link for another target follow the image's. */
-		if (r->global == OBJLOAD_NO_INDEX || s->link_only)
+		if (n->global == OBJLOAD_NO_INDEX || s->link_only)
 			to = from;
-		break;
-	case RES_BUILTIN:
-		/* a handler registered by an image runs in its convention */
-		if (r->value == BUILTIN_ATEXIT && from == OBJLOAD_CC_MS_X64) {
-			r->value = BUILTIN_ATEXIT_MS;
-			s->builtin_used[BUILTIN_ATEXIT_MS] = 1;
-		}
 		break;
 	default:
 		to = from;
 		break;
 	}
-	if (from != to && is_code_target(s, r, sym)) {
-		st = need_ccthunk(s, r, from, to);
+	if (from != to && is_code_target(s, &t, sym)) {
+		st = need_ccthunk(s, &t, from, to);
 		if (st)
 			return st;
 	}
-	if (sym->indirect)
-		return need_import(s, r);
-	return OBJLOAD_OK;
-}
-
-uint64_t core_plan_ccthunks(objload_session *s, uint64_t off)
-{
-	for (size_t i = 0; i < s->nccthunks; i++) {
-		off = (off + 15) & ~(uint64_t)15;
-		s->ccthunks[i].offset = off;
-		off += s->arch->cc_thunk_size;
-	}
-	return off;
-}
-
-objload_status core_write_ccthunks_and_imports(objload_session *s)
-{
-	for (size_t i = 0; i < s->nccthunks; i++) {
-		const struct cc_thunk *t = &s->ccthunks[i];
-		piece *pc = &s->pieces[s->thunks_piece];
-		objload_status st;
-
-		st = s->arch->write_cc_thunk(pc->work + t->offset, pc->target + t->offset,
-					     core_symbol_address(s, &t->target),
-					     t->from, t->to);
+	if (sym->indirect) {
+		st = need_import(s, &t);
 		if (st)
-			return core_error(s, st, "cannot write a calling-convention thunk");
+			return st;
+		n = core_node(s, ii, j);
+		n->global = OBJLOAD_NO_INDEX;
 	}
-	for (size_t i = 0; i < s->nimports; i++) {
-		piece *pc = &s->pieces[s->imports_piece];
-
-		s->arch->write_got_entry(pc->work + i * s->arch->pointer_size,
-					 core_symbol_address(s, &s->imports[i]));
-	}
+	n = core_node(s, ii, j);
+	n->t = t;
 	return OBJLOAD_OK;
 }

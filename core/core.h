@@ -14,72 +14,21 @@
 #include "objload.h"
 #include "objload/plugin.h"
 #include "arch/arch.h"
+#include "core/graph.h"
 #include "core/hashmap.h"
 
 #define CORE_ERRMSG_MAX 2048
 #define CORE_MAX_EXTRA_FORMATS 16
 
-/* Where a referenced symbol ends up. */
-typedef enum res_kind {
-	RES_NONE = 0,      /* not referenced, or not yet resolved */
-	RES_SECTION,       /* image + section + offset */
-	RES_ADDRESS,       /* a fixed address: absolute, user, host */
-	RES_COMMON,        /* a common block owned by the session */
-	RES_BUILTIN,       /* a runtime helper objload synthesizes */
-	RES_WEAK_ZERO,     /* undefined weak: 0 */
-	RES_DISCARDED,     /* in a section that lost a COMDAT contest */
-	RES_CANONICAL,     /* a stub in the image standing for a host function */
-	RES_IMPORT,        /* a pointer slot holding another address (__imp_) */
-	RES_CCTHUNK,       /* a thunk between calling conventions */
-} res_kind;
-
-typedef struct symres {
-	res_kind kind;
-	uint32_t image;    /* RES_SECTION */
-	uint32_t section;  /* RES_SECTION */
-	uint64_t value;    /* offset, address, common index, builtin id */
-	uint32_t global;   /* global table entry, or OBJLOAD_NO_INDEX */
-} symres;
-
-/* A piece of the plan: one section, or a block objload synthesizes. */
-typedef enum piece_kind {
-	PIECE_SECTION,
-	PIECE_GOT,
-	PIECE_STUBS,
-	PIECE_COMMONS,
-	PIECE_THUNKS,
-} piece_kind;
-
-typedef struct piece {
-	piece_kind kind;
-	uint32_t image, section;   /* PIECE_SECTION */
-	uint32_t area;             /* GOT/STUBS: which area they serve */
-	uint64_t size, align;
-	int prot;
-	uint32_t segment;
-	uint64_t offset;           /* in its segment */
-	uint64_t target;           /* final address */
-	uint8_t *work;
-} piece;
-
-/* An area is the unit GOT slots and stubs are shared in: the whole link
- * under the whole-image strategy, one section under per-section. */
-typedef struct area {
-	uint32_t got_piece, stub_piece;  /* OBJLOAD_NO_INDEX when absent */
-	uint32_t ngot, nstubs;
-	int needs_got_base;
-} area;
-
 /* Per image, what the core adds to the plug-in's view. */
 typedef struct core_image {
-	objload_strategy strategy;
-	objload_plan_choice choice;
-	const arch_ops *arch;
-	symres *res;            /* per symbol */
-	uint32_t *sec_piece;    /* per section: piece index or NO_INDEX */
-	uint8_t *discarded;     /* per section: lost a COMDAT contest */
-	uint32_t *edge_slot;    /* per edge: GOT slot or stub index */
-	uint32_t *edge_stub;    /* per edge: stub index or NO_INDEX */
+	objload_strategy forced;     /* objload_set_input_strategy at add time */
+	objload_strategy strategy;   /* what it is loaded with */
+	objload_plan_choice choice;  /* the plug-in's answer, with its reason */
+	uint32_t block_base;         /* its sections are blocks [base, base+n) */
+	uint32_t node_base;          /* its symbols are nodes [base, base+n) */
+	uint32_t *edge_index;        /* per image edge: its graph edge, or
+					NO_INDEX when its section is not loaded */
 	void *mapping;          /* the file's bytes */
 	size_t mapping_len;
 	int mapped;             /* mapping came from mmap */
@@ -95,15 +44,14 @@ typedef struct global_sym {
 	uint32_t image, symbol;  /* the winning definition */
 	int strength;            /* 0 none, 1 common, 2 weak, 3 strong */
 	int hidden;
-	uint64_t common_size, common_align, common_offset;
+	uint64_t common_size, common_align;
 	int resolved;            /* res is valid */
 	int from_host;           /* res.value is an address in the host */
-	int host_copy;           /* non-PIC: a copy of host data in the image */
+	int host_copy;           /* non-PIC: a copy of host data in the link */
 	int host_canonical;      /* non-PIC: a stub standing for a host function */
 	uint64_t host_size;      /* bytes to copy */
-	uint64_t synth_offset;   /* canonical stub's offset in the thunks */
 	int unresolved;          /* nothing defines it */
-	symres res;
+	lg_target res;
 } global_sym;
 
 typedef struct user_define {
@@ -111,9 +59,9 @@ typedef struct user_define {
 	uint64_t address;
 } user_define;
 
-/* The link's own runtime data, at the start of the commons block: the
- * byte whose address is this link's __dso_handle, and __stack_chk_guard.
- * They live inside the link so that PC-relative references reach them. */
+/* The link's own runtime data (an LG_RUNTIME block in the shared area):
+ * the byte whose address is this link's __dso_handle, and
+ * __stack_chk_guard.  Inside the link so PC-relative references reach. */
 #define CORE_RUNTIME_DATA_SIZE 16
 #define CORE_RUNTIME_DSO_OFFSET 0
 #define CORE_RUNTIME_GUARD_OFFSET 8
@@ -126,9 +74,22 @@ typedef enum builtin_id {
 	BUILTIN_COUNT
 } builtin_id;
 
+/* A pass of the link (core/link.c). */
+typedef struct core_pass {
+	const char *name;
+	objload_phase phase;      /* whose time it adds to */
+	objload_status (*run)(objload_session *s, void *ctx);
+	void *ctx;
+} core_pass;
+
+#define CORE_MAX_USER_PASSES 32
+#define CORE_MAX_PASS_LOG 64
+
 struct objload_session {
 	char errmsg[CORE_ERRMSG_MAX];
-	objload_strategy strategy;
+	objload_strategy strategy;        /* forced on every image without its own */
+	objload_strategy input_strategy;  /* forced on the inputs added next */
+	int relax;
 	const objload_memory_manager *mm;
 	void *mm_ctx;
 	int host_lookup;
@@ -147,6 +108,22 @@ struct objload_session {
 
 	user_define *defines;
 	size_t ndefines;
+	char **keeps;             /* objload_keep: dead-stripping roots */
+	size_t nkeeps;
+
+	/* passes an embedder or plug-in added, and what ran */
+	struct {
+		objload_pass_point at;
+		const char *name;
+		objload_pass_fn fn;
+		void *ctx;
+	} user_passes[CORE_MAX_USER_PASSES];
+	size_t nuser_passes;
+	struct {
+		const char *name;
+		uint64_t ns;
+	} pass_log[CORE_MAX_PASS_LOG];
+	size_t npass_log;
 
 	/* link state */
 	int linked, initialized, finalized_unload;
@@ -158,15 +135,8 @@ struct objload_session {
 	global_sym *globals;
 	size_t nglobals, globals_cap;
 	hashmap global_index;     /* name -> globals index */
-	hashmap slot_index;       /* (area, kind, identity) -> slot */
-	piece *pieces;
-	size_t npieces, pieces_cap;
-	area *areas;
-	size_t nareas;
-	uint32_t commons_piece, thunks_piece, imports_piece;
-	uint64_t builtin_addr[BUILTIN_COUNT];
-	int builtin_used[BUILTIN_COUNT];
-	objload_segment *segments;
+	lg_graph g;
+	lg_target builtin[BUILTIN_COUNT];
 	objload_alloc_request request;
 	int allocated;
 	const arch_ops *arch;     /* of the link; one arch per session */
@@ -183,26 +153,6 @@ struct objload_session {
 
 	objload_metrics metrics;
 	uint64_t kind_count[OBJLOAD_MAX_KIND_METRICS];
-
-	/* thunks between calling conventions, and import slots */
-	struct cc_thunk {
-		symres target;
-		objload_callconv from, to;
-		uint64_t offset;       /* in the thunks piece */
-	} *ccthunks;
-	size_t nccthunks, ccthunks_cap;
-	hashmap ccthunk_index;
-	symres *imports;
-	size_t nimports, imports_cap;
-	hashmap import_index;
-
-	/* GOT slots and stubs to write, in creation order */
-	struct slot_rec {
-		uint32_t area, index, image, symbol;
-		int is_stub;
-		int64_t addend;        /* stubs: the branch's own addend */
-	} *slots;
-	size_t nslots, slots_cap;
 };
 
 /* errors */
@@ -224,20 +174,46 @@ const objload_format *core_probe(objload_session *s, const uint8_t *bytes,
 
 /* calling conventions and imports (core/callconv.c) */
 objload_status core_adapt_reference(objload_session *s, uint32_t image,
-				    uint32_t symbol, symres *r);
+				    uint32_t symbol, lg_node *n);
 void *core_bridged_host_symbol(objload_session *s, objload_callconv cc,
 			       const char *name);
 int core_host_address_is_code(uint64_t addr);
 int core_host_object_size(uint64_t addr, const char *name, uint64_t *size);
 objload_status core_check_bridges(objload_session *s);
-uint64_t core_plan_ccthunks(objload_session *s, uint64_t offset);
-objload_status core_write_ccthunks_and_imports(objload_session *s);
 
-/* the link pipeline (core/link.c, core/symbols.c) */
+/* the link's passes: resolution (core/symbols.c), strategies and
+ * dead-stripping (core/strategy.c), synthesized tables (core/tables.c),
+ * relaxation (core/relax.c), layout (core/layout.c), fixups
+ * (core/fixup.c); the pipeline that runs them (core/link.c) */
 objload_status core_resolve_symbols(objload_session *s);
+objload_status core_build_edges(objload_session *s);
+objload_status core_choose_strategies(objload_session *s);
+objload_status core_dead_strip(objload_session *s);
+objload_status core_plan_host_copies(objload_session *s);
+objload_status core_relax_early(objload_session *s);
+objload_status core_relax_placed(objload_session *s);
+objload_status core_build_tables(objload_session *s);
+objload_status core_layout(objload_session *s);
+objload_status core_copy_contents(objload_session *s);
+objload_status core_apply_fixups(objload_session *s);
 objload_status core_link(objload_session *s);
-uint64_t core_symbol_address(objload_session *s, const symres *r);
 const char *core_symbol_display(const objload_image *img, uint32_t sym);
+/* Linker-defined section bounds (core/bounds.c): when `name` names the
+ * start or end of a set of sections (ELF __start_SEC, Mach-O
+ * section$start$SEG$SECT; the formats say which), set *found and *out. */
+objload_status core_section_bound(objload_session *s, const char *name,
+				  int *found, lg_target *out);
+/* The node of symbol `sym` of image `image`. */
+lg_node *core_node(objload_session *s, uint32_t image, uint32_t sym);
+/* Name of an edge's native relocation, for messages. */
+const char *core_reloc_display(const objload_session *s, const lg_edge *e,
+			       char *buf, size_t len);
+/* "FILE: section SEC offset 0xOFF: RELOC against 'SYM'" for an edge. */
+void core_edge_where(const objload_session *s, const lg_edge *e, char *buf,
+		     size_t len);
+/* Is a loadable section role loaded at all? */
+int core_role_loaded(objload_section_role role);
+int core_prot_of_role(objload_section_role role);
 
 /* Views of a finished link for the runtime (unwind and debugger
  * registration, symbolization).  Valid once the session is allocated.
@@ -257,6 +233,16 @@ uint64_t core_symbol_target(objload_session *s, uint32_t image, uint32_t symbol)
 objload_status core_run_constructors(objload_session *s);
 void core_unload(objload_session *s);
 int core_builtin_lookup(const char *cname, builtin_id *id);
-objload_status core_write_builtins(objload_session *s);
+/* The block a builtin lives in, created on first use. */
+objload_status core_builtin_target(objload_session *s, builtin_id id,
+				   lg_target *out);
+void core_builtins_placed(objload_session *s);
+
+/* The file and name of the link's largest block, for messages. */
+const char *core_largest_file(const objload_session *s);
+const char *core_largest_name(const objload_session *s);
+
+/* the memory manager of objload_link_at (core/mem_target.c) */
+extern const objload_memory_manager core_target_manager;
 
 #endif

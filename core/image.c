@@ -206,11 +206,7 @@ void core_image_free(objload_image *img)
 	for (size_t i = 0; i < ci->nallocs; i++)
 		free(ci->allocs[i]);
 	free(ci->allocs);
-	free(ci->res);
-	free(ci->sec_piece);
-	free(ci->discarded);
-	free(ci->edge_slot);
-	free(ci->edge_stub);
+	free(ci->edge_index);
 	free(ci);
 	free(img);
 }

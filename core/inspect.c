@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Inspecting a link's placement: the segments the memory manager placed,
- * the pieces inside them, and the branches that went through a stub.
+ * the pieces (the graph's blocks) inside them, and the branches that went
+ * through a stub.
  * Read-only views of the session, for tools (objload compare draws them)
  * and tests; valid once the plan is allocated, even when the link then
  * failed, so a failed placement can still be shown.
@@ -10,22 +11,18 @@
 
 #include "core/core.h"
 
-static const char *const piece_names[] = {
-	[PIECE_SECTION] = "section", [PIECE_GOT] = "got",
-	[PIECE_STUBS] = "stubs", [PIECE_COMMONS] = "commons",
-	[PIECE_THUNKS] = "thunks",
-};
-
-static objload_piece_kind public_kind(piece_kind k)
+static objload_piece_kind public_kind(lg_block_kind k)
 {
 	switch (k) {
-	case PIECE_SECTION: return OBJLOAD_PIECE_SECTION;
-	case PIECE_GOT: return OBJLOAD_PIECE_GOT;
-	case PIECE_STUBS: return OBJLOAD_PIECE_STUBS;
-	case PIECE_COMMONS: return OBJLOAD_PIECE_COMMONS;
-	case PIECE_THUNKS: return OBJLOAD_PIECE_THUNKS;
+	case LG_SECTION: return OBJLOAD_PIECE_SECTION;
+	case LG_GOT:
+	case LG_IMPORT: return OBJLOAD_PIECE_GOT;
+	case LG_STUB:
+	case LG_CANONICAL: return OBJLOAD_PIECE_STUBS;
+	case LG_CCTHUNK:
+	case LG_BINDTHUNK: return OBJLOAD_PIECE_THUNKS;
+	default: return OBJLOAD_PIECE_COMMONS;
 	}
-	return OBJLOAD_PIECE_SECTION;
 }
 
 size_t objload_segment_count(const objload_session *s)
@@ -47,90 +44,73 @@ objload_status objload_get_segment(const objload_session *s, size_t index,
 	out->size = sg->size;
 	out->prot = sg->prot;
 	out->kind = OBJLOAD_PIECE_SECTION;
-	for (size_t p = 0; p < s->npieces; p++) {
-		if (s->pieces[p].segment == index && s->pieces[p].offset == 0) {
-			out->kind = public_kind(s->pieces[p].kind);
+	for (size_t b = 0; b < s->g.nblocks; b++) {
+		const lg_block *blk = &s->g.blocks[b];
+
+		if (!blk->drop && blk->segment == index && blk->offset == 0) {
+			out->kind = public_kind((lg_block_kind)blk->kind);
 			break;
 		}
 	}
 	return OBJLOAD_OK;
 }
 
+/* Pieces are the loaded blocks, in block order. */
 size_t objload_piece_count(const objload_session *s)
 {
-	return s && s->allocated ? s->npieces : 0;
+	return s && s->allocated ? s->g.nplaced : 0;
 }
 
 objload_status objload_get_piece(const objload_session *s, size_t index,
 				 objload_piece_info *out)
 {
-	const piece *pc;
+	const lg_block *blk;
 
 	if (!s || !out || index >= objload_piece_count(s))
 		return OBJLOAD_ERR_ARGUMENT;
-	pc = &s->pieces[index];
+	blk = &s->g.blocks[s->g.placed[index]];
 	memset(out, 0, sizeof(*out));
-	out->kind = public_kind(pc->kind);
-	out->name = piece_names[pc->kind];
-	if (pc->kind == PIECE_SECTION) {
-		const objload_image *img = s->images[pc->image];
+	out->kind = public_kind((lg_block_kind)blk->kind);
+	out->name = lg_block_kind_name((lg_block_kind)blk->kind);
+	out->image = SIZE_MAX;
+	if (blk->kind == LG_SECTION) {
+		const objload_image *img = s->images[blk->image];
 
-		out->name = img->sections[pc->section].name;
+		out->name = img->sections[blk->section].name;
 		out->file = img->path;
+		out->image = blk->image;
 	}
-	out->target = pc->segment < s->request.nsegments ?
-		s->request.segments[pc->segment].target + pc->offset : 0;
-	out->size = pc->size;
-	out->prot = pc->prot;
-	out->segment = pc->segment;
+	out->target = blk->target;
+	out->size = blk->size;
+	out->prot = blk->prot;
+	out->segment = blk->segment;
+	out->work = blk->work;
 	return OBJLOAD_OK;
 }
 
-/* The same decision relocate() makes: a stub is taken when the branch
- * cannot reach its target directly. */
-static size_t walk_jumps(const objload_session *cs, objload_jump_info *out,
+/* The branches the fixup pass sent through a stub. */
+static size_t walk_jumps(const objload_session *s, objload_jump_info *out,
 			 size_t max)
 {
-	objload_session *s = (objload_session *)cs;  /* address lookups only */
-	const arch_ops *arch = s->arch;
+	const lg_graph *g = &s->g;
 	size_t n = 0;
 
-	if (!s->allocated || !arch)
+	if (!s->allocated || !s->arch)
 		return 0;
-	for (size_t i = 0; i < s->nimages; i++) {
-		const objload_image *img = s->images[i];
-		const core_image *ci = core_of(img);
+	for (size_t b = 0; b < g->nblocks; b++) {
+		const lg_block *blk = &g->blocks[b];
 
-		if (!ci->sec_piece || !ci->edge_stub)
+		if (blk->drop || !blk->nedges)
 			continue;
-		for (size_t e = 0; e < img->nedges; e++) {
-			const objload_edge *ed = &img->edges[e];
-			uint32_t sp = ci->sec_piece[ed->section];
-			const symres *r;
-			const area *a;
-			uint64_t P, S;
+		for (uint32_t e = blk->first_edge; e < blk->first_edge + blk->nedges; e++) {
+			const lg_edge *ed = &g->edges[e];
 
-			if (sp == OBJLOAD_NO_INDEX || ed->symbol == OBJLOAD_NO_INDEX ||
-			    ci->edge_stub[e] == OBJLOAD_NO_INDEX)
-				continue;
-			r = &ci->res[ed->symbol];
-			if (r->kind == RES_DISCARDED)
-				continue;
-			a = &s->areas[s->nareas == 1 ? 0 : sp];
-			if (a->stub_piece == OBJLOAD_NO_INDEX)
-				continue;
-			P = s->request.segments[s->pieces[sp].segment].target +
-				s->pieces[sp].offset + ed->offset;
-			S = core_symbol_address(s, r);
-			if (arch->branch_reaches(ed->kind, P, S, ed->addend))
+			if (!(ed->flags & LG_EDGE_VIA_STUB))
 				continue;
 			if (n < max) {
-				const piece *st = &s->pieces[a->stub_piece];
-
-				out[n].from = P;
-				out[n].stub = s->request.segments[st->segment].target +
-					st->offset + (uint64_t)ci->edge_stub[e] * arch->stub_size;
-				out[n].to = S;
+				out[n].from = blk->target + ed->offset;
+				out[n].stub = g->blocks[ed->entry].target;
+				out[n].to = lg_address(g, &g->nodes[ed->node].t);
 			}
 			n++;
 		}

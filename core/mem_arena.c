@@ -286,20 +286,27 @@ static void arena_put(objload_arena *a, void *addr, uint64_t size)
 	}
 }
 
+/* A group of one segment is packed into its protection's pool; a group
+ * of several (the whole-image reservation) gets pages of its own. */
+static int arena_packed(const objload_alloc_request *req, size_t g)
+{
+	return req->groups[g].count == 1;
+}
+
 static void arena_release(void *ctx, objload_alloc_request *req)
 {
 	objload_arena *a = ctx;
 
 	if (!a)
 		return;
-	if (req->layout == OBJLOAD_LAYOUT_CONTIGUOUS) {
-		if (req->nsegments && req->segments[0].work)
-			arena_put(a, req->segments[0].work, req->span);
-		return;
+	for (size_t g = 0; g < req->ngroups; g++) {
+		const objload_segment_group *grp = &req->groups[g];
+
+		if (!grp->work)
+			continue;
+		arena_put(a, grp->work, arena_packed(req, g) ?
+			  req->segments[grp->first].size : arena_round(grp->span, a->page));
 	}
-	for (size_t i = 0; i < req->nsegments; i++)
-		if (req->segments[i].work)
-			arena_put(a, req->segments[i].work, req->segments[i].size);
 }
 
 static objload_status arena_allocate(void *ctx, objload_alloc_request *req,
@@ -312,61 +319,38 @@ static objload_status arena_allocate(void *ctx, objload_alloc_request *req,
 		return OBJLOAD_ERR_ARGUMENT;
 	}
 	arena_close_pages(a);
-	if (req->layout == OBJLOAD_LAYOUT_CONTIGUOUS) {
-		uint64_t align = a->page, lo = 0, hi = UINT64_MAX;
-		uint8_t *base;
+	for (size_t g = 0; g < req->ngroups; g++) {
+		objload_segment_group *grp = &req->groups[g];
+		const objload_segment *first = &req->segments[grp->first];
+		uint8_t *p;
 
-		for (size_t i = 0; i < req->nsegments; i++) {
-			const objload_segment *sg = &req->segments[i];
-
-			if (sg->align > align)
-				align = sg->align;
-			if (sg->window_lo > sg->offset && sg->window_lo - sg->offset > lo)
-				lo = sg->window_lo - sg->offset;
-			if (sg->window_hi != UINT64_MAX) {
-				uint64_t end = sg->offset + sg->size;
-				uint64_t h = sg->window_hi < end ? 0 :
-					sg->window_hi - end + req->span;
-
-				if (h < hi)
-					hi = h;
-			}
-		}
-		base = arena_carve(a, POOL_CONTIG, arena_round(req->span, a->page),
-				   align, lo, hi, mappings);
-		if (!base) {
-			snprintf(err, errlen, "cannot place %llu bytes in [0x%llx, 0x%llx): %s",
-				 (unsigned long long)req->span, (unsigned long long)lo,
-				 (unsigned long long)hi, strerror(errno));
-			return OBJLOAD_ERR_NOMEM;
-		}
-		for (size_t i = 0; i < req->nsegments; i++) {
-			req->segments[i].work = base + req->segments[i].offset;
-			req->segments[i].target = (uint64_t)(uintptr_t)req->segments[i].work;
-		}
-		arena_close_pages(a);
-		return OBJLOAD_OK;
-	}
-	for (size_t i = 0; i < req->nsegments; i++) {
-		objload_segment *sg = &req->segments[i];
-		uint8_t *p = arena_carve(a, arena_pool_of(sg->prot), sg->size,
-					 sg->align ? sg->align : 1,
-					 sg->window_lo, sg->window_hi, mappings);
-
+		if (arena_packed(req, g))
+			p = arena_carve(a, arena_pool_of(first->prot), first->size,
+					first->align ? first->align : 1,
+					grp->window_lo, grp->window_hi, mappings);
+		else
+			p = arena_carve(a, POOL_CONTIG, arena_round(grp->span, a->page),
+					grp->align > a->page ? grp->align : a->page,
+					grp->window_lo, grp->window_hi, mappings);
 		if (!p) {
-			snprintf(err, errlen, "cannot place segment %s (%llu bytes) in [0x%llx, 0x%llx)",
-				 sg->name, (unsigned long long)sg->size,
-				 (unsigned long long)sg->window_lo,
-				 (unsigned long long)sg->window_hi);
-			for (size_t j = 0; j < i; j++) {
-				arena_put(a, req->segments[j].work, req->segments[j].size);
-				req->segments[j].work = NULL;
+			snprintf(err, errlen, "cannot place %llu bytes (%s) in [0x%llx, 0x%llx)",
+				 (unsigned long long)grp->span, first->name,
+				 (unsigned long long)grp->window_lo,
+				 (unsigned long long)grp->window_hi);
+			for (size_t j = 0; j < g; j++) {
+				const objload_segment_group *o = &req->groups[j];
+
+				arena_put(a, o->work, arena_packed(req, j) ?
+					  req->segments[o->first].size :
+					  arena_round(o->span, a->page));
+				objload_place_group(req, j, NULL, 0);
 			}
 			arena_close_pages(a);
 			return OBJLOAD_ERR_NOMEM;
 		}
-		sg->work = p;
-		sg->target = (uint64_t)(uintptr_t)p;
+		objload_place_group(req, g, p, (uint64_t)(uintptr_t)p);
+		if (!arena_packed(req, g))
+			arena_close_pages(a);
 	}
 	arena_close_pages(a);
 	return OBJLOAD_OK;

@@ -132,69 +132,33 @@ static void *map_in_window(uint64_t len, uint64_t align, uint64_t lo,
 static objload_status mmap_allocate(void *ctx, objload_alloc_request *req,
 				    size_t *mappings, char *err, size_t errlen)
 {
-	(void)ctx;
-	if (req->layout == OBJLOAD_LAYOUT_CONTIGUOUS) {
-		uint64_t align = 1, lo = 0, hi = UINT64_MAX;
-		uint8_t *base;
-
-		for (size_t i = 0; i < req->nsegments; i++) {
-			objload_segment *sg = &req->segments[i];
-
-			if (sg->align > align)
-				align = sg->align;
-			/* every segment's window, shifted to the base */
-			if (sg->window_lo > sg->offset && sg->window_lo - sg->offset > lo)
-				lo = sg->window_lo - sg->offset;
-			if (sg->window_hi != UINT64_MAX) {
-				uint64_t end = sg->offset + sg->size;
-				uint64_t h = sg->window_hi < end ? 0 :
-					sg->window_hi - end + req->span;
-
-				if (h < hi)
-					hi = h;
-			}
-		}
-		base = map_in_window(req->span, align, lo, hi, 0, mappings);
-		if (!base) {
-			snprintf(err, errlen, "cannot map %llu bytes in [0x%llx, 0x%llx): %s",
-				 (unsigned long long)req->span, (unsigned long long)lo,
-				 (unsigned long long)hi, strerror(errno));
-			return OBJLOAD_ERR_NOMEM;
-		}
-		for (size_t i = 0; i < req->nsegments; i++) {
-			req->segments[i].work = base + req->segments[i].offset;
-			req->segments[i].target = (uint64_t)(uintptr_t)req->segments[i].work;
-		}
-		req->zeroed = 1;   /* fresh anonymous pages */
-		return OBJLOAD_OK;
-	}
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 	uint64_t hint = 0;
 
-	for (size_t i = 0; i < req->nsegments; i++) {
-		objload_segment *sg = &req->segments[i];
-		uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-		uint64_t len = (sg->size + page - 1) & ~(page - 1);
-		void *p = map_in_window(len, sg->align > page ? sg->align : page,
-					sg->window_lo, sg->window_hi, hint, mappings);
+	(void)ctx;
+	for (size_t g = 0; g < req->ngroups; g++) {
+		objload_segment_group *grp = &req->groups[g];
+		uint64_t len = (grp->span + page - 1) & ~(page - 1);
+		void *p = map_in_window(len, grp->align > page ? grp->align : page,
+					grp->window_lo, grp->window_hi, hint, mappings);
 
 		if (!p) {
-			snprintf(err, errlen, "cannot map segment %s (%llu bytes) in [0x%llx, 0x%llx): %s",
-				 sg->name, (unsigned long long)sg->size,
-				 (unsigned long long)sg->window_lo,
-				 (unsigned long long)sg->window_hi, strerror(errno));
-			for (size_t j = 0; j < i; j++) {
-				uint64_t l = (req->segments[j].size + page - 1) & ~(page - 1);
-
-				munmap(req->segments[j].work, l);
-				req->segments[j].work = NULL;
+			snprintf(err, errlen, "cannot map %llu bytes (%s) in [0x%llx, 0x%llx): %s",
+				 (unsigned long long)grp->span,
+				 req->segments[grp->first].name,
+				 (unsigned long long)grp->window_lo,
+				 (unsigned long long)grp->window_hi, strerror(errno));
+			for (size_t j = 0; j < g; j++) {
+				munmap(req->groups[j].work,
+				       (req->groups[j].span + page - 1) & ~(page - 1));
+				objload_place_group(req, j, NULL, 0);
 			}
 			return OBJLOAD_ERR_NOMEM;
 		}
-		sg->work = p;
-		sg->target = (uint64_t)(uintptr_t)p;
-		/* constrained segments are packed one after another */
-		if (sg->window_lo || sg->window_hi != UINT64_MAX)
-			hint = sg->target + len;
+		objload_place_group(req, g, p, (uint64_t)(uintptr_t)p);
+		/* constrained groups are packed one after another */
+		if (grp->window_lo || grp->window_hi != UINT64_MAX)
+			hint = grp->target + len;
 	}
 	req->zeroed = 1;   /* fresh anonymous pages */
 	return OBJLOAD_OK;
@@ -227,16 +191,10 @@ static void mmap_release(void *ctx, objload_alloc_request *req)
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 
 	(void)ctx;
-	if (req->layout == OBJLOAD_LAYOUT_CONTIGUOUS) {
-		if (req->nsegments && req->segments[0].work)
-			munmap(req->segments[0].work, req->span);
-		return;
-	}
-	for (size_t i = 0; i < req->nsegments; i++) {
-		if (req->segments[i].work)
-			munmap(req->segments[i].work,
-			       (req->segments[i].size + page - 1) & ~(page - 1));
-	}
+	for (size_t g = 0; g < req->ngroups; g++)
+		if (req->groups[g].work)
+			munmap(req->groups[g].work,
+			       (req->groups[g].span + page - 1) & ~(page - 1));
 }
 
 static const objload_memory_manager mmap_manager = {

@@ -134,60 +134,25 @@ static objload_status scatter_allocate(void *ctx, objload_alloc_request *req,
 		return OBJLOAD_ERR_ARGUMENT;
 	}
 	scatter_defaults(c);
-	if (req->layout == OBJLOAD_LAYOUT_CONTIGUOUS) {
-		uint64_t align = 1, lo = 0, hi = UINT64_MAX;
-		uint8_t *base;
-
-		for (size_t i = 0; i < req->nsegments; i++) {
-			const objload_segment *sg = &req->segments[i];
-
-			if (sg->align > align)
-				align = sg->align;
-			if (sg->window_lo > sg->offset && sg->window_lo - sg->offset > lo)
-				lo = sg->window_lo - sg->offset;
-			if (sg->window_hi != UINT64_MAX) {
-				uint64_t end = sg->offset + sg->size;
-				uint64_t h = sg->window_hi < end ? 0 :
-					sg->window_hi - end + req->span;
-
-				if (h < hi)
-					hi = h;
-			}
-		}
-		base = scatter_place(c, round_up(req->span, page), align, lo, hi);
-		if (!base) {
-			snprintf(err, errlen, "cannot place %llu bytes in [0x%llx, 0x%llx)",
-				 (unsigned long long)req->span, (unsigned long long)lo,
-				 (unsigned long long)hi);
-			return OBJLOAD_ERR_NOMEM;
-		}
-		(*mappings)++;
-		for (size_t i = 0; i < req->nsegments; i++) {
-			req->segments[i].work = base + req->segments[i].offset;
-			req->segments[i].target = (uint64_t)(uintptr_t)req->segments[i].work;
-		}
-		return OBJLOAD_OK;
-	}
-	for (size_t i = 0; i < req->nsegments; i++) {
-		objload_segment *sg = &req->segments[i];
-		uint64_t len = round_up(sg->size, page);
-		void *p = scatter_place(c, len, sg->align, sg->window_lo, sg->window_hi);
+	for (size_t g = 0; g < req->ngroups; g++) {
+		objload_segment_group *grp = &req->groups[g];
+		uint64_t len = round_up(grp->span, page);
+		void *p = scatter_place(c, len, grp->align > page ? grp->align : page,
+					grp->window_lo, grp->window_hi);
 
 		if (!p) {
-			snprintf(err, errlen, "cannot place segment %s (%llu bytes) in [0x%llx, 0x%llx): %s",
-				 sg->name, (unsigned long long)sg->size,
-				 (unsigned long long)sg->window_lo,
-				 (unsigned long long)sg->window_hi, strerror(errno));
-			for (size_t j = 0; j < i; j++) {
-				munmap(req->segments[j].work,
-				       round_up(req->segments[j].size, page));
-				req->segments[j].work = NULL;
+			snprintf(err, errlen, "cannot place %llu bytes (%s) in [0x%llx, 0x%llx): %s",
+				 (unsigned long long)grp->span, req->segments[grp->first].name,
+				 (unsigned long long)grp->window_lo,
+				 (unsigned long long)grp->window_hi, strerror(errno));
+			for (size_t j = 0; j < g; j++) {
+				munmap(req->groups[j].work, round_up(req->groups[j].span, page));
+				objload_place_group(req, j, NULL, 0);
 			}
 			return OBJLOAD_ERR_NOMEM;
 		}
 		(*mappings)++;
-		sg->work = p;
-		sg->target = (uint64_t)(uintptr_t)p;
+		objload_place_group(req, g, p, (uint64_t)(uintptr_t)p);
 	}
 	return OBJLOAD_OK;
 }
@@ -219,14 +184,9 @@ static void scatter_release(void *ctx, objload_alloc_request *req)
 	uint64_t page = scatter_page();
 
 	(void)ctx;
-	if (req->layout == OBJLOAD_LAYOUT_CONTIGUOUS) {
-		if (req->nsegments && req->segments[0].work)
-			munmap(req->segments[0].work, round_up(req->span, page));
-		return;
-	}
-	for (size_t i = 0; i < req->nsegments; i++)
-		if (req->segments[i].work)
-			munmap(req->segments[i].work, round_up(req->segments[i].size, page));
+	for (size_t g = 0; g < req->ngroups; g++)
+		if (req->groups[g].work)
+			munmap(req->groups[g].work, round_up(req->groups[g].span, page));
 }
 
 static const objload_memory_manager scatter_manager = {
@@ -234,6 +194,7 @@ static const objload_memory_manager scatter_manager = {
 	.allocate = scatter_allocate,
 	.finalize = scatter_finalize,
 	.release = scatter_release,
+	.flags = OBJLOAD_MM_SCATTERS,
 };
 
 const objload_memory_manager *objload_scatter_memory_manager(void)

@@ -73,56 +73,110 @@ static int session_atexit_ms(void (*fn)(void), objload_session *s)
 	return __cxa_atexit(run_ms_handler, (void *)(uintptr_t)fn, s->dso_key);
 }
 
-objload_status core_write_builtins(objload_session *s)
+/* The runtime data block: __dso_handle's byte, then the canary. */
+static objload_status runtime_block(objload_session *s, uint32_t *out)
 {
-	if (s->commons_piece != OBJLOAD_NO_INDEX && !s->link_only) {
-		piece *rt = &s->pieces[s->commons_piece];
+	uint8_t *bytes;
 
-		/* runtime data at the start of the commons block (link.c) */
-		s->builtin_addr[BUILTIN_DSO_HANDLE] = rt->target + CORE_RUNTIME_DSO_OFFSET;
-		s->builtin_addr[BUILTIN_STACK_CHK_GUARD] = rt->target + CORE_RUNTIME_GUARD_OFFSET;
-		memcpy(rt->work + CORE_RUNTIME_GUARD_OFFSET, &s->stack_chk_guard,
+	if (s->g.runtime_block == OBJLOAD_NO_INDEX) {
+		uint32_t b = lg_new_block(s, LG_RUNTIME, CORE_RUNTIME_DATA_SIZE, 16,
+					  OBJLOAD_PROT_READ | OBJLOAD_PROT_WRITE,
+					  OBJLOAD_NO_INDEX);
+
+		if (b == OBJLOAD_NO_INDEX)
+			return OBJLOAD_ERR_NOMEM;
+		bytes = lg_block_bytes(s, b);
+		if (!bytes)
+			return OBJLOAD_ERR_NOMEM;
+		memcpy(bytes + CORE_RUNTIME_GUARD_OFFSET, &s->stack_chk_guard,
 		       sizeof(s->stack_chk_guard));
-		s->dso_key = (void *)(uintptr_t)s->builtin_addr[BUILTIN_DSO_HANDLE];
+		s->g.runtime_block = b;
 	}
-	if (s->builtin_used[BUILTIN_ATEXIT]) {
-		piece *pc = &s->pieces[s->thunks_piece];
-		objload_status st;
-
-		st = s->arch->write_bind_thunk(pc->work, pc->target,
-					       (uint64_t)(uintptr_t)session_atexit,
-					       (uint64_t)(uintptr_t)s, 1);
-		if (st)
-			return core_error(s, st, "cannot write the atexit thunk");
-		s->builtin_addr[BUILTIN_ATEXIT] = pc->target;
-	}
-	if (s->builtin_used[BUILTIN_ATEXIT_MS]) {
-		piece *pc = &s->pieces[s->thunks_piece];
-		uint64_t off = s->builtin_used[BUILTIN_ATEXIT] ? s->arch->bind_thunk_size : 0;
-		objload_status st;
-
-		st = s->arch->write_bind_thunk(pc->work + off, pc->target + off,
-					       (uint64_t)(uintptr_t)session_atexit_ms,
-					       (uint64_t)(uintptr_t)s, 1);
-		if (st)
-			return core_error(s, st, "cannot write the atexit thunk");
-		s->builtin_addr[BUILTIN_ATEXIT_MS] = pc->target + off;
-	}
+	*out = s->g.runtime_block;
 	return OBJLOAD_OK;
+}
+
+/* An atexit helper: a bind thunk calling `fn(handler, session)`. */
+static objload_status atexit_block(objload_session *s, uint64_t fn, uint32_t *out)
+{
+	lg_target callee = { .where = LG_ABSOLUTE, .value = fn };
+	lg_target session = { .where = LG_ABSOLUTE, .value = (uint64_t)(uintptr_t)s };
+	arch_code code;
+	objload_status st;
+	uint32_t b = lg_new_block(s, LG_BINDTHUNK, s->arch->bind_thunk_size, 16,
+				  OBJLOAD_PROT_READ | OBJLOAD_PROT_EXEC, OBJLOAD_NO_INDEX);
+
+	if (b == OBJLOAD_NO_INDEX)
+		return OBJLOAD_ERR_NOMEM;
+	st = s->arch->bind_thunk(lg_block_bytes(s, b), 1, &code);
+	if (st)
+		return core_error(s, st, "cannot write the atexit helper");
+	st = lg_add_pointer_edge(s, b, code.slot[0], s->arch->pointer_kind, &callee, 0);
+	if (!st)
+		st = lg_add_pointer_edge(s, b, code.slot[1], s->arch->pointer_kind, &session, 0);
+	*out = b;
+	return st;
+}
+
+objload_status core_builtin_target(objload_session *s, builtin_id id, lg_target *out)
+{
+	objload_status st = OBJLOAD_OK;
+	uint32_t b = OBJLOAD_NO_INDEX;
+
+	if (s->builtin[id].where == LG_IN_BLOCK) {
+		*out = s->builtin[id];
+		return OBJLOAD_OK;
+	}
+	switch (id) {
+	case BUILTIN_DSO_HANDLE:
+	case BUILTIN_STACK_CHK_GUARD:
+		st = runtime_block(s, &b);
+		if (st)
+			return st;
+		s->builtin[id] = (lg_target){
+			.where = LG_IN_BLOCK, .block = b,
+			.value = id == BUILTIN_DSO_HANDLE ? CORE_RUNTIME_DSO_OFFSET :
+				 CORE_RUNTIME_GUARD_OFFSET,
+		};
+		break;
+	case BUILTIN_ATEXIT:
+	case BUILTIN_ATEXIT_MS:
+		st = atexit_block(s, id == BUILTIN_ATEXIT ?
+				  (uint64_t)(uintptr_t)session_atexit :
+				  (uint64_t)(uintptr_t)session_atexit_ms, &b);
+		if (st)
+			return st;
+		s->builtin[id] = (lg_target){ .where = LG_IN_BLOCK, .block = b };
+		break;
+	case BUILTIN_COUNT:
+		return core_error(s, OBJLOAD_ERR_ARGUMENT, "no such runtime helper");
+	}
+	*out = s->builtin[id];
+	return OBJLOAD_OK;
+}
+
+/* Once placed: the session's atexit registrations are keyed by the
+ * address of its __dso_handle byte, when the link has one. */
+void core_builtins_placed(objload_session *s)
+{
+	uint32_t b = s->g.runtime_block;
+
+	if (b != OBJLOAD_NO_INDEX && !s->g.blocks[b].drop && !s->link_only)
+		s->dso_key = (void *)(uintptr_t)(s->g.blocks[b].target + CORE_RUNTIME_DSO_OFFSET);
 }
 
 typedef void (*init_fn)(void);
 
 /* One function pointer of a table, read from the loaded (relocated) image. */
-static init_fn table_entry(objload_session *s, const objload_image *img,
+static init_fn table_entry(objload_session *s, size_t image,
 			   const objload_init_table *t, uint64_t i)
 {
-	uint32_t p = core_of(img)->sec_piece[t->section];
+	const uint8_t *work = core_section_work(s, (uint32_t)image, t->section);
 	uint64_t v;
 
-	if (p == OBJLOAD_NO_INDEX)
+	if (!work)
 		return NULL;
-	memcpy(&v, s->pieces[p].work + t->offset + i * 8, 8);
+	memcpy(&v, work + t->offset + i * 8, 8);
 	/* 0 and -1 are the terminators .ctors/.dtors may hold */
 	if (v == 0 || v == UINT64_MAX)
 		return NULL;
@@ -131,6 +185,7 @@ static init_fn table_entry(objload_session *s, const objload_image *img,
 
 struct table_ref {
 	const objload_image *img;
+	size_t image;
 	const objload_init_table *t;
 	size_t order;
 };
@@ -164,6 +219,7 @@ static struct table_ref *collect_tables(objload_session *s, objload_init_kind ki
 			if (img->inits[j].kind != kind)
 				continue;
 			refs[k].img = img;
+			refs[k].image = i;
 			refs[k].t = &img->inits[j];
 			refs[k].order = k;
 			k++;
@@ -180,7 +236,7 @@ static void run_table(objload_session *s, const struct table_ref *r, int backwar
 	int rev = r->t->reverse ^ backwards;
 
 	for (uint64_t i = 0; i < n; i++) {
-		init_fn fn = table_entry(s, r->img, r->t, rev ? n - 1 - i : i);
+		init_fn fn = table_entry(s, r->image, r->t, rev ? n - 1 - i : i);
 		const cc_bridge *b;
 
 		if (!fn)
@@ -263,10 +319,12 @@ objload_status objload_run_main(objload_session *s, const char *entry,
 		return st;
 	hashmap_get_str(&s->global_index, entry, &gi);
 	g = &s->globals[gi];
-	if (g->res.kind != RES_SECTION ||
-	    s->images[g->image]->sections[g->res.section].role != OBJLOAD_ROLE_CODE)
+	if (g->res.where != LG_IN_BLOCK || s->g.blocks[g->res.block].kind != LG_SECTION ||
+	    s->images[g->image]->sections[s->g.blocks[g->res.block].section].role !=
+	    OBJLOAD_ROLE_CODE)
 		return core_error(s, OBJLOAD_ERR_ARGUMENT,
-				  "entry point '%s' is not a function in a code section", entry);
+				  "%s: entry point '%s' is not a function in a code section",
+				  s->images[g->image]->path, entry);
 	if (s->images[g->image]->callconv != OBJLOAD_CC_SYSV) {
 		const cc_bridge *b = bridge_lookup(s->images[g->image]->callconv);
 

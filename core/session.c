@@ -119,7 +119,8 @@ objload_status objload_session_new(objload_session **out)
 		return OBJLOAD_ERR_NOMEM;
 	s->mm = objload_mmap_memory_manager();
 	s->host_lookup = 1;
-	s->commons_piece = s->thunks_piece = s->imports_piece = OBJLOAD_NO_INDEX;
+	s->relax = 1;
+	lg_free(&s->g);   /* an empty graph */
 	if (getrandom(&s->stack_chk_guard, sizeof(s->stack_chk_guard), 0) !=
 	    (ssize_t)sizeof(s->stack_chk_guard))
 		s->stack_chk_guard = (uintptr_t)core_now_ns() * 0x9e3779b97f4a7c15ull;
@@ -151,17 +152,12 @@ void objload_session_free(objload_session *s)
 	for (size_t i = 0; i < s->ndefines; i++)
 		free(s->defines[i].name);
 	free(s->defines);
+	for (size_t i = 0; i < s->nkeeps; i++)
+		free(s->keeps[i]);
+	free(s->keeps);
 	free(s->globals);
 	hashmap_free(&s->global_index);
-	hashmap_free(&s->slot_index);
-	free(s->pieces);
-	free(s->areas);
-	free(s->segments);
-	free(s->slots);
-	free(s->ccthunks);
-	free(s->imports);
-	hashmap_free(&s->ccthunk_index);
-	hashmap_free(&s->import_index);
+	lg_free(&s->g);
 	if (s->libm)
 		dlclose(s->libm);
 	free(s);
@@ -294,6 +290,7 @@ objload_status core_add_image(objload_session *s, const char *name,
 		return core_error(s, OBJLOAD_ERR_NOMEM, "%s: out of memory", name);
 	}
 	ci = core_of(img);
+	ci->forced = s->input_strategy;
 	ci->mapping = mapping;
 	ci->mapping_len = mapping_len;
 	ci->mapped = mapped;

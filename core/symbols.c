@@ -66,7 +66,6 @@ static objload_status global_entry(objload_session *s, const char *name,
 	memset(g, 0, sizeof(*g));
 	g->name = name;
 	g->image = g->symbol = OBJLOAD_NO_INDEX;
-	g->res.global = OBJLOAD_NO_INDEX;
 	s->nglobals++;
 	return OBJLOAD_OK;
 }
@@ -98,10 +97,13 @@ static int group_contents_equal(const objload_image *a, const objload_group *ga,
 	return 1;
 }
 
-static void discard_group(objload_image *img, const objload_group *g, int discarded)
+static void discard_group(objload_session *s, objload_image *img,
+			  const objload_group *g)
 {
+	uint32_t base = core_of(img)->block_base;
+
 	for (uint32_t m = 0; m < g->nmembers; m++)
-		core_of(img)->discarded[g->members[m]] = (uint8_t)discarded;
+		s->g.blocks[base + g->members[m]].drop = LG_DROP_COMDAT;
 }
 
 /*
@@ -153,11 +155,11 @@ static objload_status discard_comdat_losers(objload_session *s)
 						img->path, grp->key, wimg->path);
 			} else if (grp->select == OBJLOAD_COMDAT_LARGEST &&
 				   group_size(img, grp) > group_size(wimg, win)) {
-				discard_group(wimg, win, 1);
+				discard_group(s, wimg, win);
 				if (hashmap_put_str(&seen, grp->key, (uint32_t)(i << 16 | g)))
 					st = core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
 			} else {
-				discard_group(img, grp, 1);
+				discard_group(s, img, grp);
 			}
 		}
 	}
@@ -181,14 +183,15 @@ static objload_status collect_definitions(objload_session *s)
 			if (!sym->cname || sym->binding == OBJLOAD_BIND_LOCAL ||
 			    sym->def == OBJLOAD_DEF_UNDEFINED)
 				continue;
-			if (sym->def == OBJLOAD_DEF_SECTION && ci->discarded[sym->section])
+			if (sym->def == OBJLOAD_DEF_SECTION &&
+			    s->g.blocks[ci->block_base + sym->section].drop == LG_DROP_COMDAT)
 				continue;
 			st = global_entry(s, sym->cname, &gi);
 			if (st)
 				return st;
 			/* resolve_reference starts from this entry: one hash
 			 * per symbol, not two */
-			ci->res[j].global = gi;
+			s->g.nodes[ci->node_base + j].global = gi;
 			g = &s->globals[gi];
 			strength = strength_of(sym);
 			if (strength == 1 && g->strength == 1) {
@@ -240,64 +243,89 @@ static void *host_lookup(objload_session *s, const char *name)
 	return NULL;
 }
 
+/* A definition in section `section` of image `image` at `value`. */
+static lg_target in_section(const objload_session *s, uint32_t image,
+			    uint32_t section, uint64_t value)
+{
+	lg_target t = { .where = LG_IN_BLOCK, .value = value };
+
+	t.block = core_of(s->images[image])->block_base + section;
+	if (s->g.blocks[t.block].drop == LG_DROP_COMDAT)
+		t.where = LG_DISCARDED;
+	return t;
+}
+
+/* Storage for a common symbol: a zero-fill block of its own. */
+static objload_status common_block(objload_session *s, global_sym *g)
+{
+	uint32_t b = lg_new_block(s, LG_COMMON, g->common_size ? g->common_size : 1,
+				  g->common_align, OBJLOAD_PROT_READ | OBJLOAD_PROT_WRITE,
+				  OBJLOAD_NO_INDEX);
+
+	if (b == OBJLOAD_NO_INDEX)
+		return OBJLOAD_ERR_NOMEM;
+	s->g.blocks[b].section = (uint32_t)(g - s->globals);
+	g->res = (lg_target){ .where = LG_IN_BLOCK, .block = b, .value = 0 };
+	return OBJLOAD_OK;
+}
+
 /* Resolve a global entry (once); `weak_ref` says whether the reference
  * that asks may stay undefined. */
-static void resolve_global(objload_session *s, uint32_t gi, int weak_ref)
+static objload_status resolve_global(objload_session *s, uint32_t gi, int weak_ref)
 {
 	global_sym *g = &s->globals[gi];
 	builtin_id bid;
 	void *addr;
 
 	if (g->resolved)
-		return;
-	g->res.global = gi;
+		return OBJLOAD_OK;
 	if (g->strength) {
 		const objload_image *img = s->images[g->image];
 		const objload_symbol *sym = &img->symbols[g->symbol];
 
-		if (g->strength == 1) {
-			g->res.kind = RES_COMMON;
-			g->res.value = gi;
-		} else if (sym->def == OBJLOAD_DEF_ABSOLUTE) {
-			g->res.kind = RES_ADDRESS;
-			g->res.value = sym->value;
-		} else {
-			g->res.kind = RES_SECTION;
-			g->res.image = g->image;
-			g->res.section = sym->section;
-			g->res.value = sym->value;
-		}
 		g->resolved = 1;
-		return;
+		if (g->strength == 1)
+			return common_block(s, g);
+		if (sym->def == OBJLOAD_DEF_ABSOLUTE)
+			g->res = (lg_target){ .where = LG_ABSOLUTE, .value = sym->value };
+		else
+			g->res = in_section(s, g->image, sym->section, sym->value);
+		return OBJLOAD_OK;
 	}
 	for (size_t i = 0; i < s->ndefines; i++) {
 		if (strcmp(s->defines[i].name, g->name) == 0) {
-			g->res.kind = RES_ADDRESS;
-			g->res.value = s->defines[i].address;
+			g->res = (lg_target){ .where = LG_ABSOLUTE,
+					      .value = s->defines[i].address };
 			g->resolved = 1;
-			return;
+			return OBJLOAD_OK;
 		}
 	}
 	if (!s->link_only && core_builtin_lookup(g->name, &bid)) {
-		g->res.kind = RES_BUILTIN;
-		g->res.value = bid;
-		s->builtin_used[bid] = 1;
 		g->resolved = 1;
-		return;
+		return core_builtin_target(s, bid, &g->res);
+	}
+	{
+		int bound = 0;
+		objload_status st = core_section_bound(s, g->name, &bound, &g->res);
+
+		if (st || bound) {
+			g->resolved = bound;
+			return st;
+		}
 	}
 	if (s->host_lookup && !s->link_only && (addr = host_lookup(s, g->name)) != NULL) {
-		g->res.kind = RES_ADDRESS;
-		g->res.value = (uint64_t)(uintptr_t)addr;
+		g->res = (lg_target){ .where = LG_ABSOLUTE, .value = (uint64_t)(uintptr_t)addr };
 		g->resolved = 1;
 		g->from_host = 1;
-		return;
+		return OBJLOAD_OK;
 	}
 	if (weak_ref) {
 		/* Stays open: a later strong reference must still fail. */
-		g->res.kind = RES_WEAK_ZERO;
-		return;
+		g->res = (lg_target){ .where = LG_WEAK_ZERO };
+		return OBJLOAD_OK;
 	}
 	g->unresolved = 1;
+	return OBJLOAD_OK;
 }
 
 static int is_user_defined(const objload_session *s, const char *name)
@@ -312,74 +340,71 @@ static objload_status resolve_reference(objload_session *s, uint32_t ii,
 					uint32_t j)
 {
 	objload_image *img = s->images[ii];
-	core_image *ci = core_of(img);
 	const objload_symbol *sym = &img->symbols[j];
-	symres *r = &ci->res[j];
+	lg_node *n = core_node(s, ii, j);
+	objload_status st;
 
-	if (r->kind != RES_NONE)
+	if (n->t.where != LG_UNRESOLVED)
 		return OBJLOAD_OK;
 	if (sym->cname && sym->binding != OBJLOAD_BIND_LOCAL) {
 		/* collect_definitions left the entry of a definition here */
-		uint32_t gi = r->global;
+		uint32_t gi = n->global;
 		global_sym *g;
 		void *bridged;
 
-		r->global = OBJLOAD_NO_INDEX;
+		n->global = OBJLOAD_NO_INDEX;
 		if (gi == OBJLOAD_NO_INDEX) {
-			objload_status st = global_entry(s, sym->cname, &gi);
-
+			st = global_entry(s, sym->cname, &gi);
 			if (st)
 				return st;
+			n = core_node(s, ii, j);
 		}
 		g = &s->globals[gi];
 		/* an alternate name (COFF) stands in when nothing in the
 		 * session and no user definition defines the name itself */
 		if (!g->strength && sym->alternate && !is_user_defined(s, sym->cname)) {
 			uint32_t ai;
-			objload_status st = global_entry(s, sym->alternate, &ai);
 
+			st = global_entry(s, sym->alternate, &ai);
 			if (st)
 				return st;
-			g = &s->globals[gi];
 			if (s->globals[ai].strength) {
-				resolve_global(s, ai, 0);
-				*r = s->globals[ai].res;
-				return core_adapt_reference(s, ii, j, r);
+				st = resolve_global(s, ai, 0);
+				if (st)
+					return st;
+				n = core_node(s, ii, j);
+				n->t = s->globals[ai].res;
+				n->global = ai;
+				return core_adapt_reference(s, ii, j, n);
 			}
 		}
 		/* an image of another convention asks its bridge before the
 		 * host: wrappers of the host's C library in its convention */
+		g = &s->globals[gi];
 		if (!g->strength && !s->link_only && !is_user_defined(s, sym->cname) &&
 		    (bridged = core_bridged_host_symbol(s, img->callconv, sym->cname))) {
-			r->kind = RES_ADDRESS;
-			r->value = (uint64_t)(uintptr_t)bridged;
-			return core_adapt_reference(s, ii, j, r);
+			n->t = (lg_target){ .where = LG_ABSOLUTE,
+					    .value = (uint64_t)(uintptr_t)bridged };
+			return core_adapt_reference(s, ii, j, n);
 		}
-		resolve_global(s, gi, sym->binding == OBJLOAD_BIND_WEAK &&
-				      sym->def == OBJLOAD_DEF_UNDEFINED);
+		st = resolve_global(s, gi, sym->binding == OBJLOAD_BIND_WEAK &&
+					   sym->def == OBJLOAD_DEF_UNDEFINED);
+		if (st)
+			return st;
 		g = &s->globals[gi];
+		n = core_node(s, ii, j);
 		if (g->unresolved)
 			return OBJLOAD_OK;   /* reported with the others */
-		*r = g->res;
-		if (!g->resolved)
-			r->kind = RES_WEAK_ZERO;
-		return core_adapt_reference(s, ii, j, r);
+		n->t = g->resolved ? g->res : (lg_target){ .where = LG_WEAK_ZERO };
+		n->global = gi;
+		return core_adapt_reference(s, ii, j, n);
 	}
-	r->global = OBJLOAD_NO_INDEX;
 	switch (sym->def) {
 	case OBJLOAD_DEF_SECTION:
-		if (ci->discarded[sym->section]) {
-			r->kind = RES_DISCARDED;
-			break;
-		}
-		r->kind = RES_SECTION;
-		r->image = ii;
-		r->section = sym->section;
-		r->value = sym->value;
+		n->t = in_section(s, ii, sym->section, sym->value);
 		break;
 	case OBJLOAD_DEF_ABSOLUTE:
-		r->kind = RES_ADDRESS;
-		r->value = sym->value;
+		n->t = (lg_target){ .where = LG_ABSOLUTE, .value = sym->value };
 		break;
 	case OBJLOAD_DEF_UNDEFINED:
 	case OBJLOAD_DEF_COMMON:
@@ -388,7 +413,7 @@ static objload_status resolve_reference(objload_session *s, uint32_t ii,
 				  "%s: local symbol %u (%s) is undefined",
 				  img->path, j, sym->name);
 	}
-	return core_adapt_reference(s, ii, j, r);
+	return core_adapt_reference(s, ii, j, n);
 }
 
 static objload_status report_unresolved(objload_session *s)
@@ -411,7 +436,7 @@ static objload_status report_unresolved(objload_session *s)
 			uint32_t gi;
 
 			if (!sym->cname || sym->binding == OBJLOAD_BIND_LOCAL ||
-			    ci->res[j].kind != RES_NONE ||
+			    s->g.nodes[ci->node_base + j].t.where != LG_UNRESOLVED ||
 			    !hashmap_get_str(&s->global_index, sym->cname, &gi) ||
 			    s->globals[gi].unresolved != 1)
 				continue;
@@ -428,29 +453,71 @@ static objload_status report_unresolved(objload_session *s)
 	return OBJLOAD_ERR_UNDEFINED;
 }
 
+/* Make the graph's blocks (one per section of every image, loaded or
+ * not) and nodes (one per symbol), and check what every later pass
+ * relies on: one arch for the whole link. */
+static objload_status make_blocks_and_nodes(objload_session *s)
+{
+	size_t nblocks = 0, nnodes = 0;
+	uint32_t b, n;
+
+	for (size_t i = 0; i < s->nimages; i++) {
+		const objload_image *img = s->images[i];
+
+		if (img->arch != s->arch->id)
+			return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
+					  "%s is for %s, and this link is for %s (%s): one link holds one CPU's code",
+					  img->path, objload_arch_name(img->arch), s->arch->name,
+					  s->images[0]->path);
+		nblocks += img->nsections;
+		nnodes += img->nsymbols;
+	}
+	b = lg_add_blocks(s, nblocks);
+	n = lg_add_nodes(s, nnodes);
+	if (b == OBJLOAD_NO_INDEX || n == OBJLOAD_NO_INDEX)
+		return OBJLOAD_ERR_NOMEM;
+	for (size_t i = 0; i < s->nimages; i++) {
+		const objload_image *img = s->images[i];
+		core_image *ci = core_of(img);
+
+		ci->block_base = b;
+		ci->node_base = n;
+		for (uint32_t j = 0; j < img->nsections; j++, b++) {
+			const objload_section *sec = &img->sections[j];
+			lg_block *blk = &s->g.blocks[b];
+
+			blk->kind = LG_SECTION;
+			blk->image = (uint32_t)i;
+			blk->section = j;
+			blk->size = sec->size;
+			blk->align = sec->align;
+			blk->prot = (uint8_t)core_prot_of_role(sec->role);
+			blk->bytes = sec->role == OBJLOAD_ROLE_ZEROFILL ? NULL : sec->bytes;
+			blk->drop = core_role_loaded(sec->role) ? LG_KEEP : LG_DROP_NOLOAD;
+		}
+		n += img->nsymbols;
+	}
+	return OBJLOAD_OK;
+}
+
 objload_status core_resolve_symbols(objload_session *s)
 {
 	objload_status st;
 	size_t ndefined = 0;
 
 	st = core_archive_load_members(s);
+	if (!st)
+		st = make_blocks_and_nodes(s);
 	if (st)
 		return st;
 	for (size_t i = 0; i < s->nimages; i++) {
-		objload_image *img = s->images[i];
-		core_image *ci = core_of(img);
+		const objload_image *img = s->images[i];
 
-		ci->res = calloc(img->nsymbols ? img->nsymbols : 1, sizeof(*ci->res));
-		ci->discarded = calloc(img->nsections ? img->nsections : 1, 1);
-		if (!ci->res || !ci->discarded)
-			return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-		for (uint32_t j = 0; j < img->nsymbols; j++) {
-			ci->res[j].global = OBJLOAD_NO_INDEX;
+		for (uint32_t j = 0; j < img->nsymbols; j++)
 			if (img->symbols[j].cname &&
 			    img->symbols[j].binding != OBJLOAD_BIND_LOCAL &&
 			    img->symbols[j].def != OBJLOAD_DEF_UNDEFINED)
 				ndefined++;
-		}
 	}
 	/* room for every definition up front: no rehashing while they are
 	 * collected (references to the host grow the table as usual) */
@@ -469,13 +536,18 @@ objload_status core_resolve_symbols(objload_session *s)
 		st = discard_comdat_losers(s);
 	if (!st)
 		st = collect_definitions(s);
+	/* every common symbol gets its storage, referenced or not */
+	for (size_t g = 0; g < s->nglobals && !st; g++)
+		if (s->globals[g].strength == 1)
+			st = resolve_global(s, (uint32_t)g, 0);
 	for (size_t i = 0; i < s->nimages && !st; i++) {
 		objload_image *img = s->images[i];
+		uint32_t base = core_of(img)->block_base;
 
 		for (size_t e = 0; e < img->nedges && !st; e++) {
 			const objload_edge *ed = &img->edges[e];
 
-			if (core_of(img)->discarded[ed->section])
+			if (s->g.blocks[base + ed->section].drop)
 				continue;
 			if (ed->symbol != OBJLOAD_NO_INDEX)
 				st = resolve_reference(s, (uint32_t)i, ed->symbol);
@@ -486,6 +558,11 @@ objload_status core_resolve_symbols(objload_session *s)
 	if (st)
 		return st;
 	return report_unresolved(s);
+}
+
+lg_node *core_node(objload_session *s, uint32_t image, uint32_t sym)
+{
+	return &s->g.nodes[core_of(s->images[image])->node_base + sym];
 }
 
 const char *core_symbol_display(const objload_image *img, uint32_t sym)
@@ -512,8 +589,18 @@ objload_status objload_lookup(objload_session *s, const char *name, void **out)
 		return core_error(s, OBJLOAD_ERR_UNDEFINED,
 				  "symbol '%s' is not defined by the loaded images", name);
 	g = &s->globals[gi];
-	if (!g->resolved)
-		resolve_global(s, gi, 0);
-	*out = (void *)(uintptr_t)core_symbol_address(s, &g->res);
+	if (!g->resolved && resolve_global(s, gi, 0))
+		return OBJLOAD_ERR_NOMEM;
+	if (g->res.where == LG_IN_BLOCK && s->g.blocks[g->res.block].drop) {
+		const objload_image *img = s->images[g->image];
+
+		return core_error(s, OBJLOAD_ERR_UNDEFINED,
+				  "%s: symbol '%s' is in section %s, which was not loaded (%s)",
+				  img->path, name, img->sections[img->symbols[g->symbol].section].name,
+				  s->g.blocks[g->res.block].drop == LG_DROP_DEAD ?
+				  "dead-stripped: nothing the link loaded refers to it" :
+				  "not a loadable section");
+	}
+	*out = (void *)(uintptr_t)lg_address(&s->g, &g->res);
 	return OBJLOAD_OK;
 }

@@ -56,37 +56,51 @@ enum {
 	OBJLOAD_PROT_EXEC = 4,
 };
 
-/* One piece of memory the plan needs.  While linking, objload writes to it
- * through `work`; the code will run at `target`. */
+/* One piece of memory the plan needs, with one final protection.  While
+ * linking, objload writes to it through `work`; the code will run at
+ * `target`.  Segments come in groups (below). */
 typedef struct objload_segment {
 	const char *name;  /* for messages: "text", "data", ".text.foo", ... */
 	uint64_t size;     /* bytes, > 0 */
 	uint64_t align;    /* power of two, >= 1 */
 	int prot;          /* final protection, OBJLOAD_PROT_* bits */
-	uint64_t offset;   /* with OBJLOAD_LAYOUT_CONTIGUOUS: offset from base */
-	/* [window_lo, window_hi): every target byte of the segment must lie in
-	 * this range (low 2 GiB for non-PIC code, +-2 GiB of host data that is
-	 * referenced PC-relatively).  0, UINT64_MAX when unconstrained. */
-	uint64_t window_lo, window_hi;
-	/* Filled in by the memory manager. */
+	size_t group;      /* the group it belongs to */
+	uint64_t offset;   /* from its group's base; a multiple of align */
+	/* Filled in by the memory manager (objload_place_group does it). */
 	void *work;
 	uint64_t target;
 } objload_segment;
 
-typedef enum objload_layout {
-	/* All segments in one reservation, at their `offset` from one base,
-	 * which has the largest alignment of any segment.  The window of
-	 * segment 0 then applies to the whole reservation. */
-	OBJLOAD_LAYOUT_CONTIGUOUS,
-	/* Each segment placed independently. */
-	OBJLOAD_LAYOUT_INDEPENDENT,
-} objload_layout;
+/*
+ * Segments whose relative positions must be kept: one reservation.  The
+ * whole-image strategy puts every image it loads into one group (a few
+ * segments, one per protection); the per-section strategy makes each
+ * section a group of its own.  objload computes every group's extent,
+ * alignment and window; a manager only chooses where each base goes.
+ */
+typedef struct objload_segment_group {
+	size_t first, count;   /* its segments: segments[first, first + count) */
+	uint64_t span;         /* bytes from the base to the end of its last
+				  segment (a multiple of the page size when
+				  the group has several segments: each is
+				  then page-aligned, for its protection) */
+	uint64_t align;        /* the base's alignment: a power of two, at
+				  least the largest of its segments' */
+	/* Where the group may go: window_lo <= base and base + span <=
+	 * window_hi.  Narrow absolute fixups (non-PIC code's R_X86_64_32)
+	 * put it below 2 or 4 GiB; PC-relative data fixups aimed at the host
+	 * put it within reach of their targets.  0 and UINT64_MAX when free. */
+	uint64_t window_lo, window_hi;
+	/* Filled in by the memory manager. */
+	void *work;
+	uint64_t target;
+} objload_segment_group;
 
 typedef struct objload_alloc_request {
-	objload_layout layout;
+	size_t ngroups;
+	objload_segment_group *groups;
 	size_t nsegments;
 	objload_segment *segments;
-	uint64_t span;      /* CONTIGUOUS: total size of the reservation */
 	int in_process;     /* target == work is required (code will run) */
 	/* Set by `allocate` when every segment's working memory is already
 	 * zero (fresh anonymous pages): objload then skips clearing zero-fill,
@@ -94,6 +108,12 @@ typedef struct objload_alloc_request {
 	 * a manager that does not know leaves it so. */
 	int zeroed;
 } objload_alloc_request;
+
+/* For memory managers: record that group `group` was placed with its base
+ * at `work` (where objload writes) and `target` (where it runs), and set
+ * every segment of the group from them. */
+void objload_place_group(objload_alloc_request *req, size_t group, void *work,
+			 uint64_t target);
 
 /* A memory manager.  `allocate` fills work/target of every segment, mapped
  * readable and writable (never executable while writable).  `finalize` sets
@@ -107,7 +127,15 @@ typedef struct objload_memory_manager {
 	objload_status (*finalize)(void *ctx, objload_alloc_request *req,
 				   size_t *protection_changes, char *err, size_t errlen);
 	void (*release)(void *ctx, objload_alloc_request *req);
+	unsigned flags;   /* OBJLOAD_MM_* */
 } objload_memory_manager;
+
+enum {
+	/* Separate groups may land beyond 32-bit reach of one another, on
+	 * purpose (the scatter manager): plug-ins refuse per-section plans
+	 * for images whose sections must reach each other directly. */
+	OBJLOAD_MM_SCATTERS = 1 << 0,
+};
 
 /* The default: mmap, read-write while linking, final protections after. */
 const objload_memory_manager *objload_mmap_memory_manager(void);
@@ -194,6 +222,13 @@ typedef struct objload_metrics {
 		const char *kind;
 		uint64_t count;
 	} by_kind[OBJLOAD_MAX_KIND_METRICS];
+	uint64_t images_whole;       /* images loaded whole ... */
+	uint64_t images_section;     /* ... and section by section */
+	uint64_t relaxed;            /* GOT and stub accesses made direct */
+	uint64_t got_avoided;        /* GOT entries relaxation made unneeded */
+	uint64_t dead_sections;      /* sections dead-stripping left out */
+	uint64_t dead_bytes;         /* and their bytes */
+	uint64_t thunks;             /* calling-convention thunks */
 } objload_metrics;
 
 /* ---- Sessions ----------------------------------------------------------- */
@@ -206,8 +241,33 @@ void objload_session_free(objload_session *session);
 
 const char *objload_errmsg(const objload_session *session);
 
+/* Loading strategies.  Each format plug-in chooses, image by image, from
+ * what it knows about the file (objload info shows the choice and why).
+ * objload_set_strategy forces one on every image that was not given its
+ * own; objload_set_input_strategy forces one on the inputs added after it
+ * (files, archives and the members they contribute), like a linker's
+ * positional options; AUTO lets the plug-ins choose again.  A plug-in may
+ * refuse a forced strategy its image cannot be loaded with: the link then
+ * fails, before anything is mapped, with its reason. */
 objload_status objload_set_strategy(objload_session *session,
 				    objload_strategy strategy);
+objload_status objload_set_input_strategy(objload_session *session,
+					  objload_strategy strategy);
+/* Dead-stripping: declare a symbol the program needs (its entry point,
+ * what it will objload_lookup).  Once any is declared, the sections of
+ * images loaded section by section that nothing needed reaches are left
+ * out (metrics: dead_sections, dead_bytes); with none declared, every
+ * global definition is kept.  `objload run` declares its entry point. */
+objload_status objload_keep(objload_session *session, const char *name);
+/* After objload_link: the strategy image `index` was loaded with, and
+ * why (a sentence owned by the session). */
+objload_status objload_image_strategy(const objload_session *session,
+				      size_t index, objload_strategy *strategy,
+				      const char **reason);
+/* Relaxation of GOT and stub accesses (on by default): an instruction
+ * that loads a target's address from a GOT entry, or calls it through
+ * one, is rewritten to reach the target directly when it is in reach. */
+objload_status objload_set_relax(objload_session *session, int enabled);
 objload_status objload_set_memory_manager(objload_session *session,
 					  const objload_memory_manager *mm,
 					  void *ctx);
@@ -299,6 +359,40 @@ objload_status objload_run_main(objload_session *session, const char *entry,
 objload_status objload_get_metrics(const objload_session *session,
 				   objload_metrics *out);
 
+/* ---- The link's passes ------------------------------------------------ */
+
+/*
+ * objload_link runs a fixed list of named passes (docs/architecture.md):
+ * resolve, strategy, dead-strip, host-copies, relax, tables, layout,
+ * allocate, copy, fixup, finalize.  A plug-in or an embedder adds its own
+ * at one of these points; passes added at one point run in the order they
+ * were added.  A pass that returns an error fails the link with the
+ * session's message (set it with objload_set_error).
+ */
+typedef enum objload_pass_point {
+	OBJLOAD_PASS_AFTER_RESOLVE,   /* every reference bound, nothing laid out */
+	OBJLOAD_PASS_AFTER_LAYOUT,    /* blocks in segments, nothing mapped */
+	OBJLOAD_PASS_AFTER_ALLOCATE,  /* addresses known, contents copied,
+					 no fixup applied */
+	OBJLOAD_PASS_AFTER_FIXUP,     /* every fixup applied, memory still
+					 writable (objload_piece_info.work) */
+	OBJLOAD_PASS_AFTER_FINALIZE,  /* final protections; before constructors */
+	OBJLOAD_PASS_POINT_COUNT
+} objload_pass_point;
+
+typedef objload_status (*objload_pass_fn)(objload_session *session, void *ctx);
+
+objload_status objload_add_pass(objload_session *session, objload_pass_point at,
+				const char *name, objload_pass_fn fn, void *ctx);
+/* Set the session's message from a pass; returns `status`. */
+objload_status objload_set_error(objload_session *session, objload_status status,
+				 const char *message);
+/* After a link (even a failed one): the passes that ran, in order, with
+ * the time each took. */
+size_t objload_pass_count(const objload_session *session);
+objload_status objload_get_pass(const objload_session *session, size_t index,
+				const char **name, uint64_t *ns);
+
 /* ---- Linking for another address (cross-target) -------------------- */
 
 /* Link for target address `base` without running anything: the images
@@ -333,14 +427,20 @@ typedef struct objload_segment_info {
 	objload_piece_kind kind;   /* of its first piece */
 } objload_segment_info;
 
+/* A piece is one block of the link graph: a section of an image, or one
+ * entry objload synthesized (a GOT entry, a stub, a thunk, a common
+ * symbol's storage, ...). */
 typedef struct objload_piece_info {
-	const char *name;  /* section name, or "got", "stubs", ... */
+	const char *name;  /* section name, or "got", "stub", "thunk", ... */
 	const char *file;  /* image path for sections, else NULL */
 	uint64_t target;
 	uint64_t size;
 	int prot;
 	objload_piece_kind kind;
 	size_t segment;    /* index for objload_get_segment */
+	size_t image;      /* sections: objload_get_image's index, else SIZE_MAX */
+	void *work;        /* where objload wrote it (from an AFTER_ALLOCATE or
+			      AFTER_FIXUP pass: still writable) */
 } objload_piece_info;
 
 /* A branch the relocator sent through a stub because its target was out

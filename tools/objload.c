@@ -81,13 +81,15 @@ struct options {
 	int nfiles;
 	/* files, libraries and archive modes in command-line order */
 	struct input {
-		char kind;   /* 'f' file, 'l' library, 'W'/'w' whole archive on/off */
+		char kind;   /* 'f' file, 'l' library, 'W'/'w' whole archive on/off,
+				'S' the strategy of the inputs that follow */
 		const char *arg;
 	} *inputs;
 	int ninputs;
 	const char **dirs;
 	int ndirs;
 	int stats;
+	int no_relax;           /* --no-relax */
 	char **args;
 	int nargs;
 	struct {
@@ -147,8 +149,12 @@ static int parse_options(int argc, char **argv, struct options *o, enum command 
 			break;
 		}
 		if (strncmp(a, "--strategy=", 11) == 0) {
+			/* positional, as a linker's options: the inputs after it */
 			if (parse_strategy(a + 11, &o->strategy))
 				return usage_error("unknown strategy '%s'", a + 11);
+			o->inputs[o->ninputs++] = (struct input){ 'S', a + 11 };
+		} else if (cmd != CMD_INFO && strcmp(a, "--no-relax") == 0) {
+			o->no_relax = 1;
 		} else if (strncmp(a, "--plugin=", 9) == 0 && a[9]) {
 			o->plugins[o->nplugins++] = a + 9;
 		} else if (strncmp(a, "--format=", 9) == 0 && a[9]) {
@@ -214,6 +220,9 @@ static int parse_options(int argc, char **argv, struct options *o, enum command 
 	}
 	if (!o->nfiles && !o->ninputs)
 		return usage_error("no input files%s", "");
+	if (o->ninputs && o->inputs[o->ninputs - 1].kind == 'S')
+		return usage_error("--strategy=%s follows the last input: it applies to the inputs after it",
+				   o->inputs[o->ninputs - 1].arg);
 	if (cmd == CMD_LINK && (!o->have_base || !o->output))
 		return usage_error("link needs --base=ADDR and -o OUT%s", "");
 	return 0;
@@ -256,7 +265,7 @@ static int fail(objload_session *s)
 
 static int load_inputs(objload_session *s, const struct options *o)
 {
-	if (load_plugins(s, o) || objload_set_strategy(s, o->strategy))
+	if (load_plugins(s, o) || (o->no_relax && objload_set_relax(s, 0)))
 		return -1;
 	for (int i = 0; i < o->ndefines; i++)
 		if (objload_define(s, o->defines[i].name, o->defines[i].addr))
@@ -268,12 +277,18 @@ static int load_inputs(objload_session *s, const struct options *o)
 		const struct input *in = &o->inputs[i];
 		objload_status st;
 
-		if (in->kind == 'f')
+		if (in->kind == 'f') {
 			st = objload_add_file(s, in->arg);
-		else if (in->kind == 'l')
+		} else if (in->kind == 'S') {
+			objload_strategy strategy = OBJLOAD_STRATEGY_AUTO;
+
+			parse_strategy(in->arg, &strategy);
+			st = objload_set_input_strategy(s, strategy);
+		} else if (in->kind == 'l') {
 			st = objload_add_library(s, in->arg);
-		else
+		} else {
 			st = objload_set_whole_archive(s, in->kind == 'W');
+		}
 		if (st)
 			return -1;
 	}
@@ -393,6 +408,7 @@ static const char *type_name(objload_symtype t)
 static void print_image(const objload_image *img, objload_strategy forced)
 {
 	objload_plan_choice choice = { 0 };
+	objload_plan_query q = { .forced = forced };
 	objload_status st;
 
 	printf("file: %s\n", img->path);
@@ -401,7 +417,7 @@ static void print_image(const objload_image *img, objload_strategy forced)
 	printf("kind: %s\n", img->kind == OBJLOAD_IMAGE_RELOCATABLE ? "relocatable" :
 	       img->kind == OBJLOAD_IMAGE_SHARED ? "shared" : "executable");
 	printf("calling-convention: %s\n", img->callconv == OBJLOAD_CC_SYSV ? "sysv" : "ms-x64");
-	st = img->format->plan(img, forced, &choice);
+	st = img->format->plan(img, &q, &choice);
 	printf("strategy: %s%s (%s)\n",
 	       st ? "refused " : "", objload_strategy_name(st ? forced : choice.strategy),
 	       choice.reason ? choice.reason : "no reason given");

@@ -31,8 +31,10 @@
  *
  * Position-independent code loads the address of a symbol defined
  * elsewhere from a GOT slot: ADRP of the slot's page, then an 8-byte LDR
- * of the slot.  The core allocates the slots near the code; this file
- * writes them.  objload does not relax such a pair into ADRP + ADD.
+ * of the slot.  The core makes the slots near the code.  When the symbol
+ * turns out to be within the ADRP's reach, the pair is relaxed as linkers
+ * do (aarch64_relax): the ADRP takes the page of S instead of G, and the
+ * LDR becomes an ADD of S's low 12 bits to the same register.
  *
  * Unlike x86, AArch64 does not keep instruction fetch coherent with data
  * stores: code written through the data cache may not be seen by the
@@ -151,6 +153,7 @@ static struct aarch64_form aarch64_form_of(enum objload_aarch64_kind kind)
 	case OBJLOAD_AARCH64_ADD_LO12:
 	case OBJLOAD_AARCH64_LDST8_LO12:
 	case OBJLOAD_AARCH64_SECREL_LO12A:
+	case OBJLOAD_AARCH64_GOT_LO12_RELAXED:
 		f = lo12;
 		break;
 	case OBJLOAD_AARCH64_LDST16_LO12:
@@ -291,6 +294,20 @@ static int aarch64_imm12_scale(uint32_t insn, unsigned *scale)
 	return 0;
 }
 
+#define A64_ADD_X_IMM UINT32_C(0x91000000)  /* add xd, xn, #imm12: 21:10, rn 9:5, rd 4:0 */
+
+/* LDR (immediate, unsigned offset), 64-bit: 1111 1001 01 imm12 rn rt. */
+static int aarch64_is_ldr_x_uimm(uint32_t insn)
+{
+	return (insn & UINT32_C(0xffc00000)) == UINT32_C(0xf9400000);
+}
+
+/* ADRP: 1 immlo 10000 immhi rd. */
+static int aarch64_is_adrp(uint32_t insn)
+{
+	return (insn & UINT32_C(0x9f000000)) == UINT32_C(0x90000000);
+}
+
 /* ---- Arithmetic ----------------------------------------------------------- */
 
 static uint32_t aarch64_get32(const uint8_t *p)
@@ -397,6 +414,17 @@ static objload_status aarch64_apply(unsigned kind, uint8_t *field,
 
 	f = aarch64_form_of((enum objload_aarch64_kind)kind);
 	t = aarch64_terms_of(k, fx);
+	if (kind == OBJLOAD_AARCH64_GOT_LO12_RELAXED) {
+		uint32_t ldr = aarch64_get32(field);
+
+		if (!aarch64_is_ldr_x_uimm(ldr)) {
+			arch_error(err, errlen, "%s: instruction 0x%08" PRIx32
+				    " is not the 64-bit LDR of a GOT slot", k->name, ldr);
+			return OBJLOAD_ERR_FORMAT;
+		}
+		/* LDR xT, [xN, #imm] -> ADD xT, xN, #imm: same registers */
+		arch_put_le(field, A64_ADD_X_IMM | (ldr & 0x3ffu), 4);
+	}
 	aarch64_letters(letters, sizeof(letters), &t, fx->A);
 	if (f.no_addend && fx->A != 0) {
 		arch_error(err, errlen,
@@ -570,17 +598,14 @@ enum {
 	AARCH64_STUB_ALIGN = 16,
 };
 
-static void aarch64_write_stub(uint8_t *work, uint64_t at, uint64_t dest)
+static void aarch64_stub(uint8_t *work, arch_code *out)
 {
-	(void)at;       /* position-independent */
 	arch_put_le(work, aarch64_ldr_literal(A64_X16, 8), 4);
 	arch_put_le(work + 4, A64_BR | A64_X16 << 5, 4);
-	arch_put_le(work + 8, dest, 8);
-}
-
-static void aarch64_write_got_entry(uint8_t *work, uint64_t value)
-{
-	arch_put_le(work, value, 8);
+	memset(work + 8, 0, 8);
+	out->size = AARCH64_STUB_SIZE;
+	out->nslots = 1;
+	out->slot[0] = 8;
 }
 
 /*
@@ -601,11 +626,9 @@ enum {
 	AARCH64_ARG_REGS = 8,
 };
 
-static objload_status aarch64_write_bind_thunk(uint8_t *work, uint64_t at,
-					       uint64_t fn, uint64_t bound,
-					       unsigned nargs)
+static objload_status aarch64_bind_thunk(uint8_t *work, unsigned nargs,
+					 arch_code *out)
 {
-	(void)at;       /* position-independent */
 	if (!work || nargs >= AARCH64_ARG_REGS)
 		return OBJLOAD_ERR_ARGUMENT;
 
@@ -613,9 +636,61 @@ static objload_status aarch64_write_bind_thunk(uint8_t *work, uint64_t at,
 	arch_put_le(work + 4, aarch64_ldr_literal(nargs, 16 - 4), 4);
 	arch_put_le(work + 8, aarch64_ldr_literal(A64_X16, 24 - 8), 4);
 	arch_put_le(work + 12, A64_BR | A64_X16 << 5, 4);
-	arch_put_le(work + 16, bound, 8);
-	arch_put_le(work + 24, fn, 8);
+	memset(work + 16, 0, 16);
+	out->size = AARCH64_BIND_THUNK_SIZE;
+	out->nslots = 2;
+	out->slot[0] = 24;   /* fn */
+	out->slot[1] = 16;   /* bound */
 	return OBJLOAD_OK;
+}
+
+/*
+ * Would a PC-relative kind at P reach S + A: does its X fit?  (For ADRP
+ * kinds X counts pages; for branches it must also be word-aligned.)
+ */
+static int aarch64_reaches(unsigned kind, uint64_t P, uint64_t S, int64_t A)
+{
+	const arch_kind *k;
+	struct aarch64_form f;
+	struct aarch64_terms t = { .target = S, .origin = P };
+	uint64_t X;
+
+	if (kind >= OBJLOAD_AARCH64_KIND_COUNT)
+		return 0;
+	k = &aarch64_kinds[kind];
+	if (!(k->flags & OBJLOAD_KF_PCREL) || k->width == 0)
+		return 0;
+	f = aarch64_form_of((enum objload_aarch64_kind)kind);
+	X = aarch64_value(&f, &t, A);
+	if (f.aligned && f.lo && (X & ((UINT64_C(1) << f.lo) - 1)))
+		return 0;
+	return arch_fits(k, X);
+}
+
+/*
+ * Relaxation of a GOT load, ADRP xN, :got:foo then LDR xT, [xN,
+ * :got_lo12:foo] right after it: when foo is within the ADRP's reach,
+ * ADRP xN, foo then ADD xT, xN, :lo12:foo compute the address without
+ * the slot.  Only that exact adjacent pair, with the LDR's base the
+ * ADRP's register, is rewritten (the registers and the order stay).
+ */
+static unsigned aarch64_relax(unsigned kind, const uint8_t *bytes, uint64_t size,
+			      uint64_t offset, unsigned next, uint64_t next_offset,
+			      unsigned *next_kind)
+{
+	uint32_t adrp, ldr;
+
+	*next_kind = 0;
+	if (kind != OBJLOAD_AARCH64_GOT_PAGE21 || next != OBJLOAD_AARCH64_GOT_LO12 ||
+	    !bytes || next_offset != offset + 4 || offset > size || size - offset < 8)
+		return 0;
+	adrp = aarch64_get32(bytes + offset);
+	ldr = aarch64_get32(bytes + offset + 4);
+	if (!aarch64_is_adrp(adrp) || !aarch64_is_ldr_x_uimm(ldr) ||
+	    ((ldr >> 5) & 31) != (adrp & 31))
+		return 0;
+	*next_kind = OBJLOAD_AARCH64_GOT_LO12_RELAXED;
+	return OBJLOAD_AARCH64_ADR_PAGE21;
 }
 
 /*
@@ -643,13 +718,15 @@ const arch_ops arch_aarch64 = {
 	.nkinds = OBJLOAD_AARCH64_KIND_COUNT,
 	.apply = aarch64_apply,
 	.branch_reaches = aarch64_branch_reaches,
+	.reaches = aarch64_reaches,
+	.read_addend = aarch64_read_addend,
+	.pointer_kind = OBJLOAD_AARCH64_ABS64,
 	.stub_size = AARCH64_STUB_SIZE,
 	.stub_align = AARCH64_STUB_ALIGN,
 	.branch_addend_bias = 0,
-	.write_stub = aarch64_write_stub,
-	.write_got_entry = aarch64_write_got_entry,
+	.stub = aarch64_stub,
 	.bind_thunk_size = AARCH64_BIND_THUNK_SIZE,
-	.write_bind_thunk = aarch64_write_bind_thunk,
-	.read_addend = aarch64_read_addend,
+	.bind_thunk = aarch64_bind_thunk,
+	.relax = aarch64_relax,
 	.flush_icache = aarch64_flush_icache,
 };

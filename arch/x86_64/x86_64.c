@@ -22,10 +22,12 @@
  * file writes them.  A plain `lea foo(%rip)` or PC32 data reference to
  * something out of reach cannot be rescued and is reported as an error.
  *
- * There is no instruction relaxation here: a linker may rewrite
- * `mov foo@GOTPCREL(%rip)` into `lea foo(%rip)` when foo is near, but
- * objload writes exactly the field of each kind and never touches the
- * instruction around it, so every GOTPCREL gets a real GOT slot.
+ * Relaxation: the assembler marks GOT loads it knows the shape of as
+ * GOTPCRELX or REX_GOTPCRELX; when their target turns out to be in reach,
+ * the core gives such an edge the kind GOTRELAXED32, whose apply rewrites
+ * `mov foo@GOTPCREL(%rip)` into `lea foo(%rip)` and calls and jumps
+ * through the GOT into direct ones (see x86_64_relax below).  Every other
+ * kind writes exactly its field and never touches the instruction.
  *
  * Each kind's value is `target + A - origin`, and the kind's flags say
  * which letters those are (see x86_64_terms_of()).  The unit tests check
@@ -86,7 +88,10 @@ static struct x86_64_terms x86_64_terms_of(const arch_kind *k,
 {
 	struct x86_64_terms t = { .tname = "S", .target = fx->S };
 
-	if (k->flags & OBJLOAD_KF_GOT) {
+	if (k->flags & OBJLOAD_KF_SIZE) {
+		t.tname = "Z";
+		t.target = fx->Z;
+	} else if (k->flags & OBJLOAD_KF_GOT) {
 		t.tname = "G";
 		t.target = fx->G;
 	} else if ((k->flags & OBJLOAD_KF_GOTBASE) &&
@@ -109,6 +114,91 @@ static struct x86_64_terms x86_64_terms_of(const arch_kind *k,
 		t.origin = fx->SUB;
 	}
 	return t;
+}
+
+/*
+ * Relaxation (psABI "Optimize GOTPCRELX Relocations").  An instruction
+ * that reads a symbol's address from its GOT slot,
+ *
+ *	[REX] 8b /r	mov foo@GOTPCREL(%rip), %reg
+ *	ff 15		call *foo@GOTPCREL(%rip)
+ *	ff 25		jmp *foo@GOTPCREL(%rip)
+ *
+ * may, when foo is within +-2 GiB of it, compute the address or branch
+ * to it directly instead: mov becomes lea (8d /r, same length), call
+ * becomes `addr32 call foo` (67 e8: the prefix keeps the length), and
+ * jmp becomes `jmp foo; nop` (e9 rel32 90: the displacement moves one
+ * byte back, and counts from one byte earlier).  Only the assembler's
+ * GOTPCRELX and REX_GOTPCRELX promise that the bytes before the field
+ * are such an instruction, so only they are relaxed; the ModRM byte must
+ * say RIP-relative (mod 00, r/m 101).
+ */
+enum x86_64_got_insn {
+	X86_64_NOT_RELAXABLE,
+	X86_64_GOT_MOV,
+	X86_64_GOT_CALL,
+	X86_64_GOT_JMP,
+};
+
+static enum x86_64_got_insn x86_64_got_insn(const uint8_t *before, size_t avail)
+{
+	if (avail < 2)
+		return X86_64_NOT_RELAXABLE;
+	if (before[-2] == 0x8b && (before[-1] & 0xc7) == 0x05)
+		return X86_64_GOT_MOV;
+	if (before[-2] == 0xff && before[-1] == 0x15)
+		return X86_64_GOT_CALL;
+	if (before[-2] == 0xff && before[-1] == 0x25)
+		return X86_64_GOT_JMP;
+	return X86_64_NOT_RELAXABLE;
+}
+
+static unsigned x86_64_relax(unsigned kind, const uint8_t *bytes, uint64_t size,
+			     uint64_t offset, unsigned next, uint64_t next_offset,
+			     unsigned *next_kind)
+{
+	(void)next;
+	(void)next_offset;
+	*next_kind = 0;
+	if ((kind != OBJLOAD_X86_64_GOTPCRELX32 && kind != OBJLOAD_X86_64_REXGOTPCRELX32) ||
+	    !bytes || offset > size || size - offset < 4)
+		return 0;
+	return x86_64_got_insn(bytes + offset, (size_t)offset) == X86_64_NOT_RELAXABLE ?
+		0 : OBJLOAD_X86_64_GOTRELAXED32;
+}
+
+/* Write a relaxed GOT access: the instruction before the field, then the
+ * displacement v = S + A - P (P the original field). */
+static objload_status x86_64_relax_rewrite(uint8_t *field, uint64_t v, char *err,
+					   size_t errlen)
+{
+	switch (x86_64_got_insn(field, 2)) {
+	case X86_64_GOT_MOV:
+		field[-2] = 0x8d;                 /* lea */
+		arch_put_le(field, v, 4);
+		return OBJLOAD_OK;
+	case X86_64_GOT_CALL:
+		field[-2] = 0x67;                 /* addr32 */
+		field[-1] = 0xe8;                 /* call rel32 */
+		arch_put_le(field, v, 4);
+		return OBJLOAD_OK;
+	case X86_64_GOT_JMP:
+		/* e9 at field-2, rel32 at field-1 counted from field+3 */
+		if ((uint64_t)((int64_t)(int32_t)(uint32_t)(v + 1)) != v + 1) {
+			arch_error(err, errlen, "GOTRELAXED32: jmp displacement 0x%" PRIx64
+				   " does not fit in signed 32 bits", v + 1);
+			return OBJLOAD_ERR_RANGE;
+		}
+		field[-2] = 0xe9;
+		arch_put_le(field - 1, v + 1, 4);
+		field[3] = 0x90;                  /* nop */
+		return OBJLOAD_OK;
+	case X86_64_NOT_RELAXABLE:
+		break;
+	}
+	arch_error(err, errlen, "GOTRELAXED32: the bytes before the field are not a "
+		   "RIP-relative mov, call or jmp through the GOT");
+	return OBJLOAD_ERR_FORMAT;
 }
 
 static objload_status x86_64_apply(unsigned kind, uint8_t *field,
@@ -142,6 +232,8 @@ static objload_status x86_64_apply(unsigned kind, uint8_t *field,
 	t = x86_64_terms_of(k, fx);
 	v = t.target + (uint64_t)fx->A - t.origin;
 	if (arch_fits(k, v)) {
+		if (kind == OBJLOAD_X86_64_GOTRELAXED32)
+			return x86_64_relax_rewrite(field, v, err, errlen);
 		arch_put_le(field, v, k->width);
 		return OBJLOAD_OK;
 	}
@@ -193,17 +285,14 @@ static const uint8_t x86_64_jmp_rip[] = { 0xff, 0x25, 0x00, 0x00, 0x00, 0x00 };
 _Static_assert(sizeof(x86_64_jmp_rip) + 8 <= X86_64_STUB_SIZE,
 	       "stub encoding fits in X86_64_STUB_SIZE");
 
-static void x86_64_write_stub(uint8_t *work, uint64_t at, uint64_t dest)
+static void x86_64_stub(uint8_t *work, arch_code *out)
 {
-	(void)at;       /* position-independent */
 	memset(work, 0xcc, X86_64_STUB_SIZE);
 	memcpy(work, x86_64_jmp_rip, sizeof(x86_64_jmp_rip));
-	arch_put_le(work + sizeof(x86_64_jmp_rip), dest, 8);
-}
-
-static void x86_64_write_got_entry(uint8_t *work, uint64_t value)
-{
-	arch_put_le(work, value, 8);
+	memset(work + sizeof(x86_64_jmp_rip), 0, 8);
+	out->size = X86_64_STUB_SIZE;
+	out->nslots = 1;
+	out->slot[0] = sizeof(x86_64_jmp_rip);
 }
 
 /*
@@ -240,13 +329,11 @@ enum {
 	X86_64_BIND_THUNK_SIZE = (X86_64_BIND_THUNK_CODE + 15) & ~15,
 };
 
-static objload_status x86_64_write_bind_thunk(uint8_t *work, uint64_t at,
-					      uint64_t fn, uint64_t bound,
-					      unsigned nargs)
+static objload_status x86_64_bind_thunk(uint8_t *work, unsigned nargs,
+				       arch_code *out)
 {
 	uint8_t *p = work;
 
-	(void)at;       /* position-independent */
 	if (!work || nargs >= sizeof(x86_64_movabs_arg) /
 			      sizeof(x86_64_movabs_arg[0]))
 		return OBJLOAD_ERR_ARGUMENT;
@@ -256,11 +343,15 @@ static objload_status x86_64_write_bind_thunk(uint8_t *work, uint64_t at,
 	p += sizeof(x86_64_endbr64);
 	memcpy(p, x86_64_movabs_arg[nargs], 2);
 	p += 2;
-	arch_put_le(p, bound, 8);
+	out->slot[1] = (unsigned)(p - work);     /* bound */
+	memset(p, 0, 8);
 	p += 8;
 	memcpy(p, x86_64_jmp_rip, sizeof(x86_64_jmp_rip));
 	p += sizeof(x86_64_jmp_rip);
-	arch_put_le(p, fn, 8);
+	out->slot[0] = (unsigned)(p - work);     /* fn */
+	memset(p, 0, 8);
+	out->size = X86_64_BIND_THUNK_SIZE;
+	out->nslots = 2;
 	return OBJLOAD_OK;
 }
 
@@ -312,6 +403,8 @@ enum {
 struct x86_64_emit {
 	uint8_t *p;
 	uint8_t *end;
+	uint8_t *start;
+	unsigned dest_slot;   /* where the destination's imm64 went */
 };
 
 static void x86_64_emit(struct x86_64_emit *e, const uint8_t *b, size_t n)
@@ -355,7 +448,7 @@ static void x86_64_emit_xmm_spill(struct x86_64_emit *e, unsigned n, uint32_t di
 	x86_64_emit_le(e, disp, 4);
 }
 
-static void x86_64_ms_to_sysv(struct x86_64_emit *e, uint64_t dest)
+static void x86_64_ms_to_sysv(struct x86_64_emit *e)
 {
 	static const uint8_t prologue[] = {
 		0x57, 0x56,                               /* push %rdi; push %rsi */
@@ -390,14 +483,15 @@ static void x86_64_ms_to_sysv(struct x86_64_emit *e, uint64_t dest)
 	x86_64_emit(e, args + 16, sizeof(args) - 16);
 	x86_64_emit(e, args, 16);
 	x86_64_emit(e, movabs_r11, sizeof(movabs_r11));
-	x86_64_emit_le(e, dest, 8);
+	e->dest_slot = (unsigned)(e->p - e->start);
+	x86_64_emit_le(e, 0, 8);
 	x86_64_emit(e, call, sizeof(call));
 	for (unsigned n = 6; n < 16; n++)
 		x86_64_emit_xmm_spill(e, n, (n - 6) * 16, 1);
 	x86_64_emit(e, epilogue, sizeof(epilogue));
 }
 
-static void x86_64_sysv_to_ms(struct x86_64_emit *e, uint64_t dest)
+static void x86_64_sysv_to_ms(struct x86_64_emit *e)
 {
 	static const uint8_t body[] = {
 		0x48, 0x83, 0xec, 0x38,                 /* sub $56, %rsp */
@@ -417,16 +511,17 @@ static void x86_64_sysv_to_ms(struct x86_64_emit *e, uint64_t dest)
 
 	x86_64_emit(e, x86_64_endbr64, sizeof(x86_64_endbr64));
 	x86_64_emit(e, body, sizeof(body));
-	x86_64_emit_le(e, dest, 8);
+	e->dest_slot = (unsigned)(e->p - e->start);
+	x86_64_emit_le(e, 0, 8);
 	x86_64_emit(e, tail, sizeof(tail));
 }
 
-static objload_status x86_64_write_cc_thunk(uint8_t *work, uint64_t at, uint64_t dest,
-					    objload_callconv from, objload_callconv to)
+static objload_status x86_64_cc_thunk(uint8_t *work, objload_callconv from,
+				     objload_callconv to, arch_code *out)
 {
-	struct x86_64_emit e = { .p = work, .end = work + X86_64_CC_THUNK_SIZE };
+	struct x86_64_emit e = { .p = work, .end = work + X86_64_CC_THUNK_SIZE,
+				 .start = work };
 
-	(void)at;       /* position-independent */
 	if (!work)
 		return OBJLOAD_ERR_ARGUMENT;
 	if (!((from == OBJLOAD_CC_MS_X64 && to == OBJLOAD_CC_SYSV) ||
@@ -434,10 +529,61 @@ static objload_status x86_64_write_cc_thunk(uint8_t *work, uint64_t at, uint64_t
 		return OBJLOAD_ERR_UNSUPPORTED;   /* nothing written */
 	memset(work, 0xcc, X86_64_CC_THUNK_SIZE);
 	if (from == OBJLOAD_CC_MS_X64)
-		x86_64_ms_to_sysv(&e, dest);
+		x86_64_ms_to_sysv(&e);
 	else
-		x86_64_sysv_to_ms(&e, dest);
-	return e.p > e.end ? OBJLOAD_ERR_ARGUMENT : OBJLOAD_OK;
+		x86_64_sysv_to_ms(&e);
+	if (e.p > e.end)
+		return OBJLOAD_ERR_ARGUMENT;
+	out->size = X86_64_CC_THUNK_SIZE;
+	out->nslots = 1;
+	out->slot[0] = e.dest_slot;
+	return OBJLOAD_OK;
+}
+
+/*
+ * Implicit addends (Mach-O, COFF and ELF SHT_REL keep the addend in the
+ * field): every x86-64 field is a little-endian integer of the kind's
+ * width, and narrower than 8 bytes it is read as signed.  A 32-bit field
+ * holds -4 for `foo - 4` whether the kind then checks the result as
+ * signed or unsigned (COFF ADDR32NB of a symbol minus 4 is still a
+ * valid image-relative address); a 64-bit field is the addend as is.
+ */
+static objload_status x86_64_read_addend(unsigned kind, const uint8_t *field,
+					 int64_t *addend)
+{
+	const arch_kind *k;
+	uint64_t v = 0;
+
+	if (kind >= OBJLOAD_X86_64_KIND_COUNT || !field || !addend)
+		return OBJLOAD_ERR_ARGUMENT;
+	k = &x86_64_kinds[kind];
+	for (unsigned i = 0; i < k->width; i++)
+		v |= (uint64_t)field[i] << (8 * i);
+	if (k->width && k->width < 8) {
+		unsigned shift = 64 - 8u * k->width;
+
+		*addend = (int64_t)(v << shift) >> shift;
+	} else {
+		*addend = (int64_t)v;
+	}
+	return OBJLOAD_OK;
+}
+
+/* Would a PC-relative kind at P reach S + A? */
+static int x86_64_reaches(unsigned kind, uint64_t P, uint64_t S, int64_t A)
+{
+	const arch_kind *k;
+
+	if (kind >= OBJLOAD_X86_64_KIND_COUNT)
+		return 0;
+	k = &x86_64_kinds[kind];
+	if (!(k->flags & OBJLOAD_KF_PCREL) || k->width == 0)
+		return 0;
+	/* the relaxed jmp counts from one byte earlier */
+	if (kind == OBJLOAD_X86_64_GOTRELAXED32)
+		return arch_fits(k, S + (uint64_t)A - P) &&
+		       arch_fits(k, S + (uint64_t)A - P + 1);
+	return arch_fits(k, S + (uint64_t)A - P);
 }
 
 /*
@@ -461,14 +607,17 @@ const arch_ops arch_x86_64 = {
 	.nkinds = OBJLOAD_X86_64_KIND_COUNT,
 	.apply = x86_64_apply,
 	.branch_reaches = x86_64_branch_reaches,
+	.reaches = x86_64_reaches,
+	.read_addend = x86_64_read_addend,
+	.pointer_kind = OBJLOAD_X86_64_ABS64,
 	.stub_size = X86_64_STUB_SIZE,
 	.stub_align = X86_64_STUB_ALIGN,
 	.branch_addend_bias = -4,
-	.write_stub = x86_64_write_stub,
-	.write_got_entry = x86_64_write_got_entry,
+	.stub = x86_64_stub,
 	.bind_thunk_size = X86_64_BIND_THUNK_SIZE,
-	.write_bind_thunk = x86_64_write_bind_thunk,
-	.flush_icache = x86_64_flush_icache,
+	.bind_thunk = x86_64_bind_thunk,
 	.cc_thunk_size = X86_64_CC_THUNK_SIZE,
-	.write_cc_thunk = x86_64_write_cc_thunk,
+	.cc_thunk = x86_64_cc_thunk,
+	.relax = x86_64_relax,
+	.flush_icache = x86_64_flush_icache,
 };

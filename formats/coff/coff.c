@@ -58,6 +58,7 @@
 
 #include "objload/plugin.h"
 #include "formats/formats.h"
+#include "formats/plan.h"
 #include "formats/reader.h"
 
 /* ---- Constants (the names of Microsoft's PE/COFF specification) ------- */
@@ -239,7 +240,7 @@ struct coff_sym {
 
 struct coff_directive_info {
 	char *text;             /* the directives, as `objload info` shows them */
-	const char *reason[3];  /* by strategy: AUTO, WHOLE, SECTION */
+	const char *notes;      /* "; directives: ...", after every plan reason */
 	size_t skipped_relocations;
 };
 
@@ -1425,12 +1426,7 @@ static objload_status coff_parse_inner(struct coff_ctx *c)
 		st = coff_build_directives(c);
 	if (st)
 		return st;
-	c->info->reason[OBJLOAD_STRATEGY_AUTO] = coff_reason(c,
-		"relocatable COFF: sections packed into one image by protection, so REL32 and image-relative (ADDR32NB) references stay in range");
-	c->info->reason[OBJLOAD_STRATEGY_WHOLE] = coff_reason(c,
-		"whole-image forced by the caller: sections packed into one image by protection");
-	c->info->reason[OBJLOAD_STRATEGY_SECTION] = coff_reason(c,
-		"per-section forced by the caller: each loadable section allocated separately; REL32 and ADDR32NB references must stay within reach");
+	c->info->notes = coff_reason(c, "");
 	return OBJLOAD_OK;
 }
 
@@ -1449,25 +1445,51 @@ static objload_status coff_parse(objload_image *img)
 	return st;
 }
 
-static objload_status coff_plan(const objload_image *img, objload_strategy forced,
+/*
+ * The strategy.  COFF has one relocation, REL32, for calls and for data
+ * references alike, so a call cannot be told from a data reference and
+ * sent through a stub: sections that refer to each other must stay
+ * within +-2 GiB, and image-relative (ADDR32NB) references within 4 GiB
+ * of the image base.  Whole-image loading keeps them so.  An object made
+ * of many stand-alone COMDAT sections (MSVC /Gy, C++ inline functions)
+ * loads section by section, leaving out what the program never reaches;
+ * a scattering memory manager gets a refusal instead.
+ */
+static objload_status coff_plan(const objload_image *img, const objload_plan_query *q,
 				objload_plan_choice *choice)
 {
 	const struct coff_directive_info *info = img->format_data;
+	objload_image_facts f;
+	struct fmt_decision d = { .strategy = OBJLOAD_STRATEGY_WHOLE };
+	uint32_t comdats = 0;
 
-	switch (forced) {
-	case OBJLOAD_STRATEGY_AUTO:
-	case OBJLOAD_STRATEGY_WHOLE:
-		choice->strategy = OBJLOAD_STRATEGY_WHOLE;
-		break;
-	case OBJLOAD_STRATEGY_SECTION:
-		choice->strategy = OBJLOAD_STRATEGY_SECTION;
-		break;
-	default:
-		choice->reason = "unknown strategy";
-		return OBJLOAD_ERR_UNSUPPORTED;
+	objload_image_get_facts(img, &f);
+	for (uint32_t j = 0; j < img->nsections; j++)
+		comdats += img->sections[j].group != OBJLOAD_NO_INDEX;
+	if (f.cross_section_direct)
+		d.scatter_fails = fmt_image_printf(img,
+			"REL32 is COFF's relocation for calls and data alike, so none of the %llu "
+			"references between its sections (the first to '%s') can go through a "
+			"stub; they must stay within +-2 GiB, and a scattering memory manager "
+			"places sections beyond that", (unsigned long long)f.cross_section_direct,
+			f.cross_example ? f.cross_example : "?");
+	if (comdats >= 4 && f.isolated_sections >= 4 && f.isolated_bytes >= 4096) {
+		d.strategy = OBJLOAD_STRATEGY_SECTION;
+		d.why = fmt_image_printf(img,
+			"%u of its %u loadable sections are COMDATs and %u (%llu of %llu bytes) are "
+			"referred to by no other section of this file, as /Gy and C++ inline "
+			"functions make them: loaded section by section, what the program never "
+			"reaches is left out", comdats, f.sections, f.isolated_sections,
+			(unsigned long long)f.isolated_bytes, (unsigned long long)f.bytes);
+	} else {
+		d.why = fmt_image_printf(img,
+			"relocatable COFF: its %u loadable sections are packed with the other whole "
+			"images into one reservation by protection, so REL32 and image-relative "
+			"(ADDR32NB) references stay in reach", f.sections);
 	}
-	choice->reason = info ? info->reason[forced] : "relocatable COFF";
-	return OBJLOAD_OK;
+	if (!d.why)
+		d.why = "relocatable COFF: sections packed into one reservation by protection";
+	return fmt_plan_answer(img, q, &d, info ? info->notes : NULL, choice);
 }
 
 static const char *coff_reloc_name(const objload_image *img, uint32_t native_type)

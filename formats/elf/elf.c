@@ -67,6 +67,7 @@
 
 #include "objload/plugin.h"
 #include "formats/formats.h"
+#include "formats/plan.h"
 #include "formats/reader.h"
 
 /* ---- The ELF constants this file uses (gABI and psABI names) ---------- */
@@ -2071,27 +2072,48 @@ static objload_status elf_parse(objload_image *img)
 	return st;
 }
 
-static objload_status elf_plan(const objload_image *img,
-			       objload_strategy forced,
+/*
+ * The strategy.  A relocatable object loads whole by default: its
+ * sections are packed with the other whole images' into one reservation,
+ * where every reference between them is in reach.  An object whose
+ * sections mostly stand alone — no other section of the file refers to
+ * them, as -ffunction-sections and -fdata-sections make them — loads
+ * section by section instead, so that what the program never reaches can
+ * be left out.  A per-section plan fails under a scattering memory manager
+ * when sections refer to each other through fields that must reach
+ * directly (PC-relative data references such as lea .LC0(%rip)).
+ */
+static objload_status elf_plan(const objload_image *img, const objload_plan_query *q,
 			       objload_plan_choice *choice)
 {
-	(void)img;
-	switch (forced) {
-	case OBJLOAD_STRATEGY_AUTO:
-		choice->strategy = OBJLOAD_STRATEGY_WHOLE;
-		choice->reason = "relocatable ELF: sections packed into one image by protection, so intra-image references stay in range without stubs";
-		return OBJLOAD_OK;
-	case OBJLOAD_STRATEGY_WHOLE:
-		choice->strategy = OBJLOAD_STRATEGY_WHOLE;
-		choice->reason = "whole-image forced by the caller: sections packed into one image by protection";
-		return OBJLOAD_OK;
-	case OBJLOAD_STRATEGY_SECTION:
-		choice->strategy = OBJLOAD_STRATEGY_SECTION;
-		choice->reason = "per-section forced by the caller: each loadable section allocated separately, far references through stubs and GOT slots";
-		return OBJLOAD_OK;
+	objload_image_facts f;
+	struct fmt_decision d = { .strategy = OBJLOAD_STRATEGY_WHOLE };
+
+	objload_image_get_facts(img, &f);
+	if (f.cross_section_direct)
+		d.scatter_fails = fmt_image_printf(img,
+			"%llu PC-relative or section-relative references between sections of this "
+			"file (the first to '%s') must reach directly, and a scattering memory "
+			"manager places sections beyond their reach",
+			(unsigned long long)f.cross_section_direct,
+			f.cross_example ? f.cross_example : "?");
+	if (f.isolated_sections >= 4 && f.isolated_bytes >= 4096) {
+		d.strategy = OBJLOAD_STRATEGY_SECTION;
+		d.why = fmt_image_printf(img,
+			"%u of its %u loadable sections (%llu of %llu bytes) are referred to by no "
+			"other section of this file, as -ffunction-sections and -fdata-sections "
+			"make them: loaded section by section, what the program never reaches "
+			"is left out", f.isolated_sections, f.sections,
+			(unsigned long long)f.isolated_bytes, (unsigned long long)f.bytes);
+	} else {
+		d.why = fmt_image_printf(img,
+			"relocatable ELF: its %u loadable sections are packed with the other whole "
+			"images into one reservation by protection, so references between them "
+			"stay in reach without stubs", f.sections);
 	}
-	choice->reason = "unknown strategy";
-	return OBJLOAD_ERR_UNSUPPORTED;
+	if (!d.why)
+		d.why = "relocatable ELF: sections packed into one reservation by protection";
+	return fmt_plan_answer(img, q, &d, NULL, choice);
 }
 
 static const char *elf_reloc_name(const objload_image *img,

@@ -70,6 +70,7 @@
 
 #include "objload/plugin.h"
 #include "formats/formats.h"
+#include "formats/plan.h"
 #include "formats/reader.h"
 
 /* ---- Mach-O constants (<mach-o/loader.h>, <mach-o/nlist.h>, ...) ------- */
@@ -490,7 +491,7 @@ struct macho_nlist {
 struct macho_info {
 	uint32_t cputype;
 	const char *notes;      /* appended to every plan reason */
-	const char *reason[3];  /* AUTO, WHOLE, SECTION */
+	int eh_frame;           /* has a __TEXT,__eh_frame */
 };
 
 struct macho_ctx {
@@ -1945,11 +1946,6 @@ static objload_status macho_build_edges(struct macho_ctx *c, size_t *skipped)
 static objload_status macho_build_info(struct macho_ctx *c, const char *unsupported,
 				       size_t skipped)
 {
-	static const char *const base[3] = {
-		"a Mach-O object is one segment whose sections share one layout: loaded as a whole image, sections packed by protection",
-		"whole-image forced by the caller: sections packed into one image by protection",
-		"per-section forced by the caller: each loadable section allocated separately; section-relative (non-extern) relocations are rebased to their section, far references go through stubs and GOT slots",
-	};
 	struct macho_info *info = objload_image_alloc(c->img, sizeof(*info));
 	char notes[1024];
 	size_t n = 0;
@@ -1981,15 +1977,9 @@ static objload_status macho_build_info(struct macho_ctx *c, const char *unsuppor
 	info->notes = objload_image_strdup(c->img, notes);
 	if (!info->notes)
 		return macho_nomem(c);
-	for (int i = 0; i < 3; i++) {
-		size_t len = strlen(base[i]) + n + 1;
-		char *r = objload_image_alloc(c->img, len);
-
-		if (!r)
-			return macho_nomem(c);
-		snprintf(r, len, "%s%s", base[i], notes);
-		info->reason[i] = r;
-	}
+	for (uint32_t s = 0; s < c->nsects; s++)
+		info->eh_frame |= strcmp(c->sects[s].segname, "__TEXT") == 0 &&
+				  strcmp(c->sects[s].sectname, "__eh_frame") == 0;
 	c->img->format_data = info;
 	return OBJLOAD_OK;
 }
@@ -2060,25 +2050,47 @@ static objload_status macho_parse(objload_image *img)
 	return st;
 }
 
-static objload_status macho_plan(const objload_image *img,
-				 objload_strategy forced,
+/*
+ * The strategy.  An object's sections share the layout the assembler gave
+ * them; the plug-in rebases every section-relative reference, so they can
+ * move apart, and by default they are packed with the other whole images
+ * into one reservation.  Per-section loading pays when most sections
+ * stand alone (referred to by no other section of the file), and fails
+ * under a scattering memory manager when sections must reach each other
+ * directly (PC-relative data references, __eh_frame's pc-relative
+ * pointers into __text).
+ */
+static objload_status macho_plan(const objload_image *img, const objload_plan_query *q,
 				 objload_plan_choice *choice)
 {
 	const struct macho_info *info = img->format_data;
+	objload_image_facts f;
+	struct fmt_decision d = { .strategy = OBJLOAD_STRATEGY_WHOLE };
 
-	switch (forced) {
-	case OBJLOAD_STRATEGY_AUTO:
-	case OBJLOAD_STRATEGY_WHOLE:
-	case OBJLOAD_STRATEGY_SECTION:
-		choice->strategy = forced == OBJLOAD_STRATEGY_SECTION ?
-				   OBJLOAD_STRATEGY_SECTION : OBJLOAD_STRATEGY_WHOLE;
-		choice->reason = info ? info->reason[forced == OBJLOAD_STRATEGY_AUTO ? 0 :
-						     forced == OBJLOAD_STRATEGY_WHOLE ? 1 : 2] :
-				 "Mach-O object";
-		return OBJLOAD_OK;
+	objload_image_get_facts(img, &f);
+	if (f.cross_section_direct)
+		d.scatter_fails = fmt_image_printf(img,
+			"%llu PC-relative references between its sections (the first to '%s') "
+			"must reach directly, and a scattering memory manager places sections "
+			"beyond their reach", (unsigned long long)f.cross_section_direct,
+			f.cross_example ? f.cross_example : "?");
+	if (f.isolated_sections >= 4 && f.isolated_bytes >= 4096) {
+		d.strategy = OBJLOAD_STRATEGY_SECTION;
+		d.why = fmt_image_printf(img,
+			"%u of its %u loadable sections (%llu of %llu bytes) are referred to by no "
+			"other section of this file: loaded section by section, what the program "
+			"never reaches is left out", f.isolated_sections, f.sections,
+			(unsigned long long)f.isolated_bytes, (unsigned long long)f.bytes);
+	} else {
+		d.why = fmt_image_printf(img,
+			"a Mach-O object is one segment whose %u loadable sections share one layout%s: "
+			"packed with the other whole images into one reservation by protection",
+			f.sections, info && info->eh_frame ?
+			", and __eh_frame reaches __text through pc-relative pointers" : "");
 	}
-	choice->reason = "unknown strategy";
-	return OBJLOAD_ERR_UNSUPPORTED;
+	if (!d.why)
+		d.why = "Mach-O object: sections packed into one reservation by protection";
+	return fmt_plan_answer(img, q, &d, info ? info->notes : NULL, choice);
 }
 
 static const char *macho_reloc_name(const objload_image *img,

@@ -27,7 +27,7 @@ extern "C" {
 
 /* Raised whenever a struct of this header changes layout: a plug-in built
  * against another version is refused instead of misreading the image. */
-#define OBJLOAD_PLUGIN_ABI_VERSION 2
+#define OBJLOAD_PLUGIN_ABI_VERSION 3
 
 /* Relocation-kind flags (see kinds-*.def). */
 enum {
@@ -39,6 +39,9 @@ enum {
 	OBJLOAD_KF_SECTIONBASE = 1 << 5,
 	OBJLOAD_KF_SUB = 1 << 6,
 	OBJLOAD_KF_TLS = 1 << 7,
+	OBJLOAD_KF_SIZE = 1 << 8,     /* the symbol's size (Z), not its address */
+	OBJLOAD_KF_REWRITES = 1 << 9, /* also rewrites the instruction around
+					 its field (a relaxed GOT access) */
 };
 
 enum objload_x86_64_kind {
@@ -242,8 +245,49 @@ objload_status objload_image_error(objload_image *img, objload_status status,
 /* The plan a plug-in proposes for one file. */
 typedef struct objload_plan_choice {
 	objload_strategy strategy;  /* WHOLE or SECTION */
-	const char *reason;         /* shown by `objload info` */
+	const char *reason;         /* shown by `objload info`; a string that
+				       lives as long as the image (a literal,
+				       or objload_image_alloc'd) */
 } objload_plan_choice;
+
+/* What a plug-in is asked to plan for. */
+typedef struct objload_plan_query {
+	objload_strategy forced;    /* AUTO, or the strategy the user forced */
+	/* The memory manager may place separately allocated sections beyond
+	 * the reach of 32-bit PC-relative fixups from one another (the
+	 * scatter manager does, on purpose).  Then a per-section plan works
+	 * only for an image whose every reference between sections can go
+	 * through a stub or a GOT slot. */
+	int placement_scatters;
+} objload_plan_query;
+
+/* Facts about an image that bear on its strategy, computed by the core
+ * from the neutral image (objload_image_get_facts) for any plug-in to
+ * use; a plug-in adds what only its format knows. */
+typedef struct objload_image_facts {
+	uint32_t sections;          /* loadable sections ... */
+	uint64_t bytes;             /* ... and their bytes */
+	uint32_t code_sections;
+	uint64_t code_bytes;
+	uint64_t largest_align;
+	/* Loadable sections that no relocation of another section of this
+	 * image refers to and that are no constructor table: what a
+	 * per-section load can leave out when the rest of the link does not
+	 * refer to them either (-ffunction-sections, COMDAT-rich objects). */
+	uint32_t isolated_sections;
+	uint64_t isolated_bytes;
+	/* Fixups from one section to another that must reach directly: not
+	 * a branch (which can take a stub) and not through a GOT slot, but a
+	 * narrow PC-relative or section-relative field.  A per-section plan
+	 * under a scattering manager fails on these. */
+	uint64_t cross_section_direct;
+	const char *cross_example;  /* the name of one such target, or NULL */
+	/* Narrow PC-relative fixups of branch kinds that could go through a
+	 * stub, from one section to another. */
+	uint64_t cross_section_branches;
+} objload_image_facts;
+
+void objload_image_get_facts(const objload_image *img, objload_image_facts *out);
 
 typedef struct objload_format {
 	const char *name;
@@ -252,14 +296,25 @@ typedef struct objload_format {
 	int (*probe)(const uint8_t *bytes, size_t len);
 	/* Fill img (path, file, file_size are set). */
 	objload_status (*parse)(objload_image *img);
-	/* Choose a strategy for AUTO; when `forced` is not AUTO, return
-	 * OBJLOAD_ERR_UNSUPPORTED with a reason to refuse it. */
-	objload_status (*plan)(const objload_image *img, objload_strategy forced,
+	/* Choose the image's strategy, with a reason, when q->forced is
+	 * AUTO; when it is not, accept it (choice->strategy = q->forced) or
+	 * refuse it: return OBJLOAD_ERR_UNSUPPORTED with the reason in
+	 * choice->reason.  The core calls it again at link time, with the
+	 * memory manager known. */
+	objload_status (*plan)(const objload_image *img, const objload_plan_query *q,
 			       objload_plan_choice *choice);
 	/* Name of a native relocation type, for messages and info. */
 	const char *(*reloc_name)(const objload_image *img, uint32_t native_type);
 	/* Optional: free format_data. */
 	void (*release)(objload_image *img);
+	/* Optional: linker-defined section bounds.  When the C-level name
+	 * `name` is one this format's linkers define for the start or the
+	 * end of every section of one name (ELF: __start_SEC, __stop_SEC;
+	 * Mach-O: section$start$SEG$SECT, section$end$SEG$SECT), write that
+	 * section name as the plug-in names sections into section[0, len),
+	 * set *is_end and return 1; else return 0. */
+	int (*section_bound)(const char *name, char *section, size_t len,
+			     int *is_end);
 } objload_format;
 
 /* Register an out-of-tree format for this session; probed after the

@@ -790,9 +790,11 @@ static objload_status bfdp_parse(objload_image *img)
 	return st;
 }
 
-static objload_status bfdp_plan(const objload_image *img, objload_strategy forced,
+static objload_status bfdp_plan(const objload_image *img, const objload_plan_query *q,
 				objload_plan_choice *choice)
 {
+	objload_strategy forced = q->forced;
+
 	(void)img;
 	if (forced == OBJLOAD_STRATEGY_SECTION) {
 		choice->strategy = OBJLOAD_STRATEGY_SECTION;

@@ -17,7 +17,9 @@
  *   ADR_PAGE21: the page ADRP computes is Page(S + A);
  *   ADD_LO12, LDST*_LO12, LDST_LO12_AUTO: the immediate, as printed (in
  *     bytes), is (S + A)[11:0];
- *   GOT_PAGE21 + GOT_LO12: the slot they address holds S;
+ *   GOT_PAGE21 + GOT_LO12: the slot they address holds S, or (relaxed:
+ *     the LDR became an ADD of the ADRP's register) ADRP page + ADD
+ *     immediate is S;
  *   MOVW_UABS_Gn: the 16 bits the MOVZ/MOVK puts are the group's;
  *   ABS64, ABS32, PREL32, IMAGEREL32: the data in the image.
  * A symbol name the map lists at two addresses (locals of two objects) is
@@ -244,7 +246,7 @@ static int al_read(const struct al_image *im, uint64_t addr, unsigned n, uint64_
 }
 
 struct al_counts {
-	unsigned branches, veneers, pages, lo12, got, movw, data, skipped, bad;
+	unsigned branches, veneers, pages, lo12, got, relaxed, movw, data, skipped, bad;
 };
 
 static void al_bad(struct al_counts *c, const char *ctx, const char *why, const char *line)
@@ -353,6 +355,14 @@ static void al_check(const char *ctx, const char *file, const char *line,
 			if (x && !strcmp(x->mnem, "ldr") && strstr(x->ops, reg) &&
 			    strstr(x->ops, "[") && strstr(strstr(x->ops, "["), reg))
 				ld = x;
+			/* relaxed: the instruction right after is "add xT, reg, #lo12" */
+			if (x && a == P + 4 && !strcmp(x->mnem, "add") &&
+			    strstr(strchr(x->ops, ',') ? strchr(x->ops, ',') : "", reg)) {
+				if (page + al_imm(x->ops, &lsl) != S)
+					al_bad(c, ctx, "the relaxed ADRP + ADD does not compute S", line);
+				c->relaxed++;
+				return;
+			}
 		}
 		if (!ld || al_read(im, page + al_imm(ld->ops, &lsl), 8, &v) || v != S)
 			al_bad(c, ctx, "the GOT slot ADRP + LDR address does not hold S", line);
@@ -442,6 +452,7 @@ static void al_link(const char *target, const char *opts, const char *strategy,
 	total->pages += c.pages;
 	total->lo12 += c.lo12;
 	total->got += c.got;
+	total->relaxed += c.relaxed;
 	total->movw += c.movw;
 	total->data += c.data;
 	total->skipped += c.skipped;
@@ -466,9 +477,9 @@ static int al_have_tools(void)
 static void al_report(const char *what, const struct al_counts *t)
 {
 	fprintf(stderr, "\n  %s: %u branches (%u through veneers), %u ADRP, %u lo12, "
-		"%u GOT pairs, %u MOVW, %u data checked; %u skipped ",
-		what, t->branches, t->veneers, t->pages, t->lo12, t->got, t->movw,
-		t->data, t->skipped);
+		"%u GOT pairs (%u relaxed to ADRP + ADD), %u MOVW, %u data checked; %u skipped ",
+		what, t->branches, t->veneers, t->pages, t->lo12, t->got + t->relaxed,
+		t->relaxed, t->movw, t->data, t->skipped);
 }
 
 static void al_test_elf(void)
@@ -483,8 +494,11 @@ static void al_test_elf(void)
 		for (int s = 0; s < 2; s++)
 			al_link("aarch64-linux-gnu", opts[o], s ? "section" : "whole",
 				"start prog lib", &t);
+	/* and the GOT loads as compiled, not relaxed */
+	al_link("aarch64-linux-gnu", "-O2 -fPIC", "whole --no-relax", "start prog lib", &t);
 	al_report("ELF", &t);
 	CU_ASSERT(t.veneers > 0 && t.pages > 0 && t.lo12 > 0 && t.got > 0 && t.movw > 0);
+	CU_ASSERT(t.relaxed > 0);
 }
 
 static void al_test_macho(void)

@@ -147,7 +147,7 @@ static int formula_letter(const char *p, size_t n, const arch_fixup *fx,
 	} letters[] = {
 		{ "S", fx->S }, { "A", (uint64_t)fx->A }, { "P", fx->P },
 		{ "GOT", fx->GOT }, { "G", fx->G }, { "B", fx->B },
-		{ "SUB", fx->SUB },
+		{ "SUB", fx->SUB }, { "Z", fx->Z },
 	};
 	size_t i;
 
@@ -235,6 +235,20 @@ static const struct kind_case kind_cases[] = {
 	{ OBJLOAD_X86_64_GOTPCREL32,
 	  { .S = 0x7f1234567000, .G = 0x602010, .A = -4, .P = 0x401000 },
 	  OBJLOAD_OK, BYTES(0x0c, 0x10, 0x20, 0x00) },
+	{ OBJLOAD_X86_64_GOTPCRELX32,
+	  { .S = 0x7f1234567000, .G = 0x602010, .A = -4, .P = 0x401000 },
+	  OBJLOAD_OK, BYTES(0x0c, 0x10, 0x20, 0x00) },
+	{ OBJLOAD_X86_64_REXGOTPCRELX32,
+	  { .S = 0x7f1234567000, .G = 0x401000, .A = -4, .P = 0x602010 },
+	  OBJLOAD_OK, BYTES(0xec, 0xef, 0xdf, 0xff) },
+	/* the bytes before the field (guards) are no instruction it can
+	 * rewrite: refused, nothing written (test_relaxation has real ones) */
+	{ OBJLOAD_X86_64_GOTRELAXED32, { .S = 0x401100, .A = -4, .P = 0x401000 },
+	  OBJLOAD_ERR_FORMAT, .n = 0 },
+	{ OBJLOAD_X86_64_SIZE32, { .S = 0x401000, .Z = 0x120, .A = 8 },
+	  OBJLOAD_OK, BYTES(0x28, 0x01, 0x00, 0x00) },
+	{ OBJLOAD_X86_64_SIZE64, { .S = 0x401000, .Z = 0x120, .A = -0x20 },
+	  OBJLOAD_OK, BYTES(0x00, 0x01, 0, 0, 0, 0, 0, 0) },
 	{ OBJLOAD_X86_64_GOTPCREL64,
 	  { .S = 0x1234, .G = 0x7fff00000010, .P = 0x1000 },
 	  OBJLOAD_OK, BYTES(0x10, 0xf0, 0xff, 0xff, 0xfe, 0x7f, 0x00, 0x00) },
@@ -316,9 +330,9 @@ static void test_formula_text_agrees(void)
 {
 	static const arch_fixup sets[] = {
 		{ .S = 0x61, .A = 5, .P = 0x23, .GOT = 0x17, .G = 0x4d,
-		  .B = 0x0b, .SUB = 0x3b },
+		  .B = 0x0b, .SUB = 0x3b, .Z = 0x71 },
 		{ .S = 0x35, .A = -3, .P = 0x52, .GOT = 0x0e, .G = 0x27,
-		  .B = 0x30, .SUB = 0x18 },
+		  .B = 0x30, .SUB = 0x18, .Z = 0x09 },
 	};
 	const arch_kind *k;
 	struct applied r;
@@ -329,7 +343,8 @@ static void test_formula_text_agrees(void)
 
 	for (kind = 0; kind < arch_x86_64.nkinds; kind++) {
 		k = kind_of(kind);
-		if (k->width == 0)
+		/* a rewriting kind needs its instruction: test_relaxation */
+		if (k->width == 0 || (k->flags & OBJLOAD_KF_REWRITES))
 			continue;
 		for (i = 0; i < ARRAY_SIZE(sets); i++) {
 			ok = eval_formula(k->formula, &sets[i], &want);
@@ -373,7 +388,7 @@ static void test_range_edges_every_kind(void)
 	for (kind = 0; kind < arch_x86_64.nkinds; kind++) {
 		k = kind_of(kind);
 		if (k->width == 0 || k->width == 8 ||
-		    (k->flags & OBJLOAD_KF_TLS))
+		    (k->flags & (OBJLOAD_KF_TLS | OBJLOAD_KF_REWRITES)))
 			continue;
 		bits = 8u * k->width;
 		CHECK_MSG(k->check != ARCH_CHECK_ANY,
@@ -685,6 +700,52 @@ static uint64_t addr_of(void (*fn)(void))
 	return (uint64_t)(uintptr_t)fn;
 }
 
+/* Synthesized code as the core makes it: the arch's bytes, then each
+ * slot's address written through the pointer kind. */
+static void fill_slots(const arch_ops *a, uint8_t *work, const arch_code *code,
+		       const uint64_t *values)
+{
+	for (unsigned i = 0; i < code->nslots; i++) {
+		arch_fixup fx = { .S = values[i] };
+
+		CU_ASSERT_EQUAL(a->apply(a->pointer_kind, work + code->slot[i], &fx, NULL, 0),
+				OBJLOAD_OK);
+	}
+}
+
+static void stub_to(const arch_ops *a, uint8_t *work, uint64_t dest)
+{
+	arch_code code;
+
+	a->stub(work, &code);
+	CU_ASSERT_EQUAL(code.size, a->stub_size);
+	CU_ASSERT_EQUAL(code.nslots, 1);
+	fill_slots(a, work, &code, &dest);
+}
+
+static objload_status bind_thunk_to(const arch_ops *a, uint8_t *work, uint64_t fn,
+				    uint64_t bound, unsigned nargs)
+{
+	arch_code code;
+	uint64_t values[2] = { fn, bound };
+	objload_status st = a->bind_thunk(work, nargs, &code);
+
+	if (!st)
+		fill_slots(a, work, &code, values);
+	return st;
+}
+
+static objload_status cc_thunk_to(const arch_ops *a, uint8_t *work, uint64_t dest,
+				  objload_callconv from, objload_callconv to)
+{
+	arch_code code;
+	objload_status st = a->cc_thunk(work, from, to, &code);
+
+	if (!st)
+		fill_slots(a, work, &code, &dest);
+	return st;
+}
+
 static void test_stub(void)
 {
 	const arch_ops *a = &arch_x86_64;
@@ -700,8 +761,8 @@ static void test_stub(void)
 	page = map_rw(len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(page);
 	memset(page, 0, len);
-	a->write_stub(page, (uint64_t)(uintptr_t)page, dest_a);
-	a->write_stub(page + 16, (uint64_t)(uintptr_t)(page + 16), dest_b);
+	stub_to(a, page, dest_a);
+	stub_to(a, page + 16, dest_b);
 
 	CU_ASSERT_EQUAL(memcmp(page, "\xff\x25\0\0\0\0", 6), 0);
 	CU_ASSERT_EQUAL(get_le64(page + 6), dest_a);
@@ -721,8 +782,12 @@ static void test_got_entry(void)
 {
 	uint8_t buf[BUF_SIZE];
 
+	arch_fixup fx = { .S = 0x0102030405060708 };
+
+	/* a GOT entry is a pointer-sized field of the pointer kind */
 	memset(buf, GUARD, sizeof(buf));
-	arch_x86_64.write_got_entry(buf + FIELD_OFF, 0x0102030405060708);
+	CU_ASSERT_EQUAL(arch_x86_64.apply(arch_x86_64.pointer_kind, buf + FIELD_OFF, &fx,
+					  NULL, 0), OBJLOAD_OK);
 	CU_ASSERT_EQUAL(memcmp(buf + FIELD_OFF,
 			       "\x08\x07\x06\x05\x04\x03\x02\x01", 8), 0);
 	CU_ASSERT(untouched(buf, 0, FIELD_OFF));
@@ -824,21 +889,19 @@ static void test_bind_thunk(void)
 
 	/* One register past the SysV argument registers: refused, untouched. */
 	memset(scratch, GUARD, sizeof(scratch));
-	CU_ASSERT_EQUAL(a->write_bind_thunk(scratch, 0, addr_of(targets[0]),
-					    bound, 6), OBJLOAD_ERR_ARGUMENT);
+	CU_ASSERT_EQUAL(bind_thunk_to(a, scratch, addr_of(targets[0]), bound, 6),
+			OBJLOAD_ERR_ARGUMENT);
 	CU_ASSERT(untouched(scratch, 0, sizeof(scratch)));
 
 	page = map_rw(len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(page);
 	memset(page, 0, len);
 	for (n = 0; n < ntargets; n++)
-		CU_ASSERT_EQUAL(a->write_bind_thunk(page + n * size,
-				(uint64_t)(uintptr_t)(page + n * size),
-				addr_of(targets[n]), bound, n), OBJLOAD_OK);
+		CU_ASSERT_EQUAL(bind_thunk_to(a, page + n * size, addr_of(targets[n]),
+					      bound, n), OBJLOAD_OK);
 	add = page + ntargets * size;
-	CU_ASSERT_EQUAL(a->write_bind_thunk(add, (uint64_t)(uintptr_t)add,
-			addr_of((void (*)(void))counter_add), bound, 1),
-			OBJLOAD_OK);
+	CU_ASSERT_EQUAL(bind_thunk_to(a, add, addr_of((void (*)(void))counter_add),
+				      bound, 1), OBJLOAD_OK);
 
 	/* nargs 1: the context goes to %rsi (movabs = 48 be imm64). */
 	CU_ASSERT_EQUAL(memcmp(page + size + 4, "\x48\xbe", 2), 0);
@@ -888,9 +951,11 @@ static void test_ops(void)
 	CU_ASSERT_EQUAL(a->nkinds, OBJLOAD_X86_64_KIND_COUNT);
 	CU_ASSERT_PTR_NOT_NULL(a->apply);
 	CU_ASSERT_PTR_NOT_NULL(a->branch_reaches);
-	CU_ASSERT_PTR_NOT_NULL(a->write_stub);
-	CU_ASSERT_PTR_NOT_NULL(a->write_got_entry);
-	CU_ASSERT_PTR_NOT_NULL(a->write_bind_thunk);
+	CU_ASSERT_PTR_NOT_NULL(a->stub);
+	CU_ASSERT_PTR_NOT_NULL(a->bind_thunk);
+	CU_ASSERT_PTR_NOT_NULL(a->read_addend);
+	CU_ASSERT_PTR_NOT_NULL(a->reaches);
+	CU_ASSERT_EQUAL(a->pointer_kind, OBJLOAD_X86_64_ABS64);
 	CU_ASSERT_PTR_NOT_NULL(a->flush_icache);
 
 	for (kind = 0; kind < a->nkinds; kind++) {
@@ -1013,21 +1078,21 @@ static void test_cc_thunks(void)
 	uint8_t *page, scratch[8];
 	int kept = 0;
 
-	CU_ASSERT_FATAL(a->write_cc_thunk != NULL);
+	CU_ASSERT_FATAL(a->cc_thunk != NULL);
 	CU_ASSERT_FATAL(sz >= 16 && sz % 16 == 0 && 6 * sz <= len);
-	CU_ASSERT_EQUAL(a->write_cc_thunk(scratch, 0, 0, OBJLOAD_CC_SYSV, OBJLOAD_CC_SYSV),
+	CU_ASSERT_EQUAL(cc_thunk_to(a, scratch, 0, OBJLOAD_CC_SYSV, OBJLOAD_CC_SYSV),
 			OBJLOAD_ERR_UNSUPPORTED);
 	page = map_rw(len);
 	CU_ASSERT_FATAL(page != NULL);
-	CU_ASSERT_EQUAL(a->write_cc_thunk(page, 0, addr_of((void (*)(void))cc_sysv6),
+	CU_ASSERT_EQUAL(cc_thunk_to(a, page, addr_of((void (*)(void))cc_sysv6),
 					  OBJLOAD_CC_MS_X64, OBJLOAD_CC_SYSV), OBJLOAD_OK);
-	CU_ASSERT_EQUAL(a->write_cc_thunk(page + sz, 0, addr_of((void (*)(void))cc_sysv_clobber),
+	CU_ASSERT_EQUAL(cc_thunk_to(a, page + sz, addr_of((void (*)(void))cc_sysv_clobber),
 					  OBJLOAD_CC_MS_X64, OBJLOAD_CC_SYSV), OBJLOAD_OK);
-	CU_ASSERT_EQUAL(a->write_cc_thunk(page + 2 * sz, 0, addr_of((void (*)(void))cc_sysv_pow2),
+	CU_ASSERT_EQUAL(cc_thunk_to(a, page + 2 * sz, addr_of((void (*)(void))cc_sysv_pow2),
 					  OBJLOAD_CC_MS_X64, OBJLOAD_CC_SYSV), OBJLOAD_OK);
-	CU_ASSERT_EQUAL(a->write_cc_thunk(page + 3 * sz, 0, addr_of((void (*)(void))cc_ms6),
+	CU_ASSERT_EQUAL(cc_thunk_to(a, page + 3 * sz, addr_of((void (*)(void))cc_ms6),
 					  OBJLOAD_CC_SYSV, OBJLOAD_CC_MS_X64), OBJLOAD_OK);
-	CU_ASSERT_EQUAL(a->write_cc_thunk(page + 4 * sz, 0, addr_of((void (*)(void))cc_ms_shadow),
+	CU_ASSERT_EQUAL(cc_thunk_to(a, page + 4 * sz, addr_of((void (*)(void))cc_ms_shadow),
 					  OBJLOAD_CC_SYSV, OBJLOAD_CC_MS_X64), OBJLOAD_OK);
 	CU_ASSERT_FATAL(make_rx(page, len));
 

@@ -581,40 +581,31 @@ static objload_status region_allocate(void *ctx, objload_alloc_request *req,
 				      size_t *mappings, char *err, size_t errlen)
 {
 	region_mm *r = ctx;
-	size_t start = r->used, off = r->used;
+	uintptr_t end = (uintptr_t)r->base + r->size;
+	uintptr_t next = (uintptr_t)r->base + r->used;
 
 	(void)mappings;   /* the region was mapped by the client: none here */
-	for (size_t i = 0; i < req->nsegments; i++) {
-		objload_segment *sg = &req->segments[i];
-		size_t align = sg->align > r->page ? sg->align : r->page;
-		size_t len = (sg->size + r->page - 1) & ~(r->page - 1);
+	/* every group at the next address aligned as it asks */
+	for (size_t g = 0; g < req->ngroups; g++) {
+		const objload_segment_group *grp = &req->groups[g];
+		size_t align = grp->align > r->page ? grp->align : r->page;
+		size_t len = (grp->span + r->page - 1) & ~(r->page - 1);
+		uintptr_t at = (next + align - 1) & ~(uintptr_t)(align - 1);
 
-		if (req->layout == OBJLOAD_LAYOUT_CONTIGUOUS) {
-			/* segment i at base + offset: one run for all */
-			off = start + (size_t)sg->offset;
-			if (i == 0 && ((uintptr_t)r->base + off) & (align - 1)) {
-				snprintf(err, errlen, "region is not aligned");
-				return OBJLOAD_ERR_NOMEM;
-			}
-		} else {
-			off = (off + align - 1) & ~(align - 1);
-		}
-		if (off + len > r->size) {
-			snprintf(err, errlen, "region full: %zu of %zu bytes used", off, r->size);
+		if (at > end || end - at < len) {
+			snprintf(err, errlen, "region full: %zu of %zu bytes used",
+				 (size_t)(next - (uintptr_t)r->base), r->size);
 			return OBJLOAD_ERR_NOMEM;
 		}
-		sg->work = r->base + off;
-		sg->target = (uint64_t)(uintptr_t)sg->work;
-		if (sg->target < sg->window_lo || sg->target > sg->window_hi ||
-		    sg->window_hi - sg->target < sg->size) {
-			snprintf(err, errlen, "segment %s outside its window", sg->name);
+		if (at < grp->window_lo || at > grp->window_hi ||
+		    grp->window_hi - at < grp->span) {
+			snprintf(err, errlen, "group %zu outside its window", g);
 			return OBJLOAD_ERR_RANGE;
 		}
-		if (req->layout == OBJLOAD_LAYOUT_INDEPENDENT)
-			off += len;
+		objload_place_group(req, g, (void *)at, (uint64_t)at);
+		next = at + len;
 	}
-	r->used = req->layout == OBJLOAD_LAYOUT_CONTIGUOUS ?
-		start + ((req->span + r->page - 1) & ~(r->page - 1)) : off;
+	r->used = next - (uintptr_t)r->base;
 	return OBJLOAD_OK;
 }
 

@@ -1016,19 +1016,22 @@ static objload_status ct_scatter_allocate(void *ctx, objload_alloc_request *req,
 	struct ct_scatter *c = ctx;
 	uint64_t slot = 0;
 
-	if (req->layout != OBJLOAD_LAYOUT_INDEPENDENT) {
-		snprintf(err, errlen, "the scattering manager only takes independent segments");
-		return OBJLOAD_ERR_UNSUPPORTED;
+	for (size_t g = 0; g < req->ngroups; g++) {
+		if (req->groups[g].count != 1) {
+			snprintf(err, errlen, "the scattering manager only takes groups of one segment");
+			return OBJLOAD_ERR_UNSUPPORTED;
+		}
 	}
 	for (size_t i = 0; i < req->nsegments; i++)
 		req->segments[i].work = NULL;
-	for (size_t i = 0; i < req->nsegments; i++) {
-		objload_segment *sg = &req->segments[i];
+	for (size_t g = 0; g < req->ngroups; g++) {
+		objload_segment_group *grp = &req->groups[g];
+		objload_segment *sg = &req->segments[grp->first];
 		uint64_t len = ct_seg_len(sg), addr = 0;
 		void *p = MAP_FAILED;
 
-		if (sg->align > CT_SCATTER_STRIDE || len > CT_SCATTER_STRIDE ||
-		    sg->window_lo != 0 || sg->window_hi != UINT64_MAX) {
+		if (grp->align > CT_SCATTER_STRIDE || len > CT_SCATTER_STRIDE ||
+		    grp->window_lo != 0 || grp->window_hi != UINT64_MAX) {
 			snprintf(err, errlen, "segment %s: window or alignment the scattering manager cannot meet",
 				 sg->name);
 			ct_scatter_release(c, req);
@@ -1052,8 +1055,7 @@ static objload_status ct_scatter_allocate(void *ctx, objload_alloc_request *req,
 			return OBJLOAD_ERR_NOMEM;
 		}
 		slot++;
-		sg->work = p;
-		sg->target = addr;
+		objload_place_group(req, g, p, addr);
 		if (!c->lowest || addr < c->lowest)
 			c->lowest = addr;
 		if (addr > c->highest)
@@ -1684,11 +1686,11 @@ static objload_status ct_toy_parse(objload_image *img)
 	return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED, "%s", CT_TOY_MESSAGE);
 }
 
-static objload_status ct_toy_plan(const objload_image *img, objload_strategy forced,
+static objload_status ct_toy_plan(const objload_image *img, const objload_plan_query *q,
 				  objload_plan_choice *choice)
 {
 	(void)img;
-	(void)forced;
+	(void)q;
 	choice->strategy = OBJLOAD_STRATEGY_WHOLE;
 	choice->reason = "toy";
 	return OBJLOAD_OK;

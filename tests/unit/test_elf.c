@@ -1240,17 +1240,20 @@ static void test_elf_reloc_name_and_plan(void)
 	CU_ASSERT(objload_format_elf.reloc_name(l.img, 1000) == NULL);
 
 	memset(&choice, 0, sizeof(choice));
-	CU_ASSERT_EQUAL(objload_format_elf.plan(l.img, OBJLOAD_STRATEGY_AUTO, &choice),
+	CU_ASSERT_EQUAL(objload_format_elf.plan(l.img, &(objload_plan_query){ .forced = OBJLOAD_STRATEGY_AUTO },
+						&choice),
 			OBJLOAD_OK);
 	CU_ASSERT_EQUAL(choice.strategy, OBJLOAD_STRATEGY_WHOLE);
 	CU_ASSERT(choice.reason && strstr(choice.reason, "relocatable ELF"));
 	memset(&choice, 0, sizeof(choice));
-	CU_ASSERT_EQUAL(objload_format_elf.plan(l.img, OBJLOAD_STRATEGY_SECTION, &choice),
+	CU_ASSERT_EQUAL(objload_format_elf.plan(l.img, &(objload_plan_query){ .forced = OBJLOAD_STRATEGY_SECTION },
+						&choice),
 			OBJLOAD_OK);
 	CU_ASSERT_EQUAL(choice.strategy, OBJLOAD_STRATEGY_SECTION);
 	CU_ASSERT(choice.reason && strstr(choice.reason, "forced"));
 	memset(&choice, 0, sizeof(choice));
-	CU_ASSERT_EQUAL(objload_format_elf.plan(l.img, OBJLOAD_STRATEGY_WHOLE, &choice),
+	CU_ASSERT_EQUAL(objload_format_elf.plan(l.img, &(objload_plan_query){ .forced = OBJLOAD_STRATEGY_WHOLE },
+						&choice),
 			OBJLOAD_OK);
 	CU_ASSERT_EQUAL(choice.strategy, OBJLOAD_STRATEGY_WHOLE);
 	CU_ASSERT(choice.reason && strstr(choice.reason, "forced"));

@@ -798,11 +798,13 @@ static void test_macho_fat(void)
 		objload_plan_choice ch = { 0 };
 
 		EXPECT(l.img->arch == OBJLOAD_ARCH_X86_64, "the x86_64 slice");
-		EXPECT(l.img->format->plan(l.img, OBJLOAD_STRATEGY_AUTO, &ch) == OBJLOAD_OK &&
+		EXPECT(l.img->format->plan(l.img,
+				&(objload_plan_query){ .forced = OBJLOAD_STRATEGY_AUTO }, &ch) == OBJLOAD_OK &&
 		       ch.strategy == OBJLOAD_STRATEGY_WHOLE &&
 		       strstr(ch.reason, "slice of a universal file"), "plan: %s",
 		       ch.reason ? ch.reason : "");
-		EXPECT(l.img->format->plan(l.img, OBJLOAD_STRATEGY_SECTION, &ch) == OBJLOAD_OK &&
+		EXPECT(l.img->format->plan(l.img,
+				&(objload_plan_query){ .forced = OBJLOAD_STRATEGY_SECTION }, &ch) == OBJLOAD_OK &&
 		       ch.strategy == OBJLOAD_STRATEGY_SECTION, "forced section");
 	}
 	mt_unload(&l);
