@@ -282,6 +282,25 @@ char *tu_read_text(const char *path, size_t *len)
 	return text;
 }
 
+char *tu_read_output(const char *path)
+{
+	char *text = tu_read_text(path, NULL);
+
+	return text ? text : tu_strdup("");
+}
+
+int tu_read_words(const char *path, struct tu_strv *out)
+{
+	char *text = tu_read_text(path, NULL), *save;
+
+	if (!text)
+		return errno == ENOENT ? 0 : -1;
+	for (char *w = strtok_r(text, " \t\r\n", &save); w; w = strtok_r(NULL, " \t\r\n", &save))
+		tu_strv_push(out, w);
+	free(text);
+	return 0;
+}
+
 int tu_write_file(const char *path, const void *data, size_t len)
 {
 	FILE *f = fopen(path, "wb");
@@ -385,7 +404,7 @@ void tu_wait(pid_t pid, int timeout, struct tu_result *r)
 	long delay = 1;
 	int ws;
 
-	r->exited = 0;
+	r->exited = r->timed_out = 0;
 	r->code = -1;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
@@ -403,6 +422,7 @@ void tu_wait(pid_t pid, int timeout, struct tu_result *r)
 			kill(pid, SIGKILL);
 			while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
 				;
+			r->timed_out = 1;
 			snprintf(r->what, sizeof(r->what), "timed out after %d s", timeout);
 			return;
 		}

@@ -115,6 +115,14 @@ uint8_t *tu_read_file(const char *path, size_t *len);
  * size); NULL with errno set when it cannot be read. */
 char *tu_read_text(const char *path, size_t *len);
 
+/* The text of a file that may be absent (a child's output): "" when it
+ * cannot be read; never NULL. */
+char *tu_read_output(const char *path);
+
+/* Appends the whitespace-separated words of a text file to out; an absent
+ * file gives none.  0, or -1 when it exists but cannot be read. */
+int tu_read_words(const char *path, struct tu_strv *out);
+
 /* Writes a file; 0, or -1 with errno set. */
 int tu_write_file(const char *path, const void *data, size_t len);
 int tu_write_text(const char *path, const char *text);
@@ -134,6 +142,7 @@ struct tu_result {
 	int exited;          /* 1: the child exited and code is its status */
 	int code;            /* exit status; 128 + signal when a signal killed
 				it; -1 when it timed out or did not start */
+	int timed_out;       /* 1: killed after the time limit */
 	char what[96];       /* for messages: "exit status 1", "killed by
 				signal 11 (Segmentation fault)", "timed out
 				after 20 s", "could not start cc: ..." */

@@ -535,14 +535,7 @@ static void cl_info_config(const struct cl_config *cfg)
 		for (int k = 0; cfg->flags[k]; k++)
 			tu_strv_push(&flags, cfg->flags[k]);
 		cflags = tu_fmt("%s/cflags", progs.v[p]);
-		{
-			char *text = tu_read_text(cflags, NULL), *save;
-
-			for (char *w = text ? strtok_r(text, " \t\r\n", &save) : NULL; w;
-			     w = strtok_r(NULL, " \t\r\n", &save))
-				tu_strv_push(&flags, w);
-			free(text);
-		}
+		tu_read_words(cflags, &flags);
 		inc = tu_fmt("-I%s", progs.v[p]);
 		tu_strv_push(&flags, inc);
 		snprintf(ctx, sizeof(ctx), "program %s, %s", name, cfg->label);
