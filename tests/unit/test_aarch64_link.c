@@ -29,45 +29,18 @@
 #endif
 #include <CUnit/Basic.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "tests/tests.h"
+#include "tests/util.h"
 
-#ifndef OBJLOAD_TEST_SRCDIR
-#define OBJLOAD_TEST_SRCDIR "tests"
-#endif
-#ifndef OBJLOAD_BIN
-#define OBJLOAD_BIN "./objload"
-#endif
 
 #define AL_SRC OBJLOAD_TEST_SRCDIR "/programs-aarch64"
 #define AL_CFLAGS "-ffreestanding -fno-stack-protector -fno-builtin"
 #define AL_MARKER UINT64_C(0x12345678)
-
-__attribute__((format(printf, 1, 2)))
-static int al_sh(const char *fmt, ...)
-{
-	char *cmd;
-	va_list ap;
-	int rc, n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&cmd, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return -1;
-	rc = system(cmd);
-	free(cmd);
-	if (rc == -1 || !WIFEXITED(rc))
-		return -1;
-	return WEXITSTATUS(rc);
-}
 
 /* ---- the map --------------------------------------------------------------- */
 
@@ -384,7 +357,7 @@ static void al_link(const char *target, const char *opts, const char *strategy,
 	while (sscanf(p, "%63s", src) == 1) {
 		p = strstr(p, src) + strlen(src);
 		snprintf(path, sizeof(path), "%s/%s.o", dir, src);
-		if (al_sh("clang --target=%s %s %s -c -o %s %s/%s.c 2>/dev/null", target, opts,
+		if (tu_sh("clang --target=%s %s %s -c -o %s %s/%s.c 2>/dev/null", target, opts,
 			  AL_CFLAGS, path, AL_SRC, src)) {
 			fprintf(stderr, "\n%s: clang failed for %s\n", ctx, src);
 			CU_FAIL("clang failed");
@@ -396,7 +369,7 @@ static void al_link(const char *target, const char *opts, const char *strategy,
 	snprintf(map, sizeof(map), "%s/map", dir);
 	snprintf(img, sizeof(img), "%s/img", dir);
 	snprintf(exe, sizeof(exe), "%s/exe", dir);
-	rc = al_sh("%s link --base=0x%" PRIx64 " --strategy=%s --define=far_inc=0x%" PRIx64
+	rc = tu_sh("%s link --base=0x%" PRIx64 " --strategy=%s --define=far_inc=0x%" PRIx64
 		   " --define=marker=0x%" PRIx64 " --map=%s -o %s %s", OBJLOAD_BIN,
 		   A64_TEST_BASE, strategy, A64_TEST_FAR, AL_MARKER, map, img, objs);
 	if (rc || objload_test_aarch64_wrap(img, A64_TEST_BASE, A64_TEST_BASE, exe) ||
@@ -450,13 +423,13 @@ done:
 	free(m.e);
 	free(d.v);
 	free(im.b);
-	al_sh("rm -rf %s", dir);
+	tu_rm_rf(dir);
 }
 
 static int al_have_tools(void)
 {
-	if (al_sh("command -v clang >/dev/null && command -v llvm-objdump >/dev/null && "
-		  "command -v llvm-readobj >/dev/null")) {
+	if (!tu_have_tool("clang") || !tu_have_tool("llvm-objdump") ||
+	    !tu_have_tool("llvm-readobj")) {
 		CU_FAIL("clang, llvm-objdump or llvm-readobj is missing (tools/install-deps.sh)");
 		return 0;
 	}
@@ -556,7 +529,7 @@ static void al_test_info(void)
 		for (int o = 0; o < 2; o++) {
 			/* objload: "reloc SEC OFF TYPE"; readobj: "OFF TYPE", the
 			 * Mach-O ADDEND entries (folded into the next) dropped */
-			int rc = al_sh(
+			int rc = tu_sh(
 				"cd %s && clang --target=%s %s %s -c -o p.o %s/prog.c 2>/dev/null && "
 				"%s info p.o | awk '$1==\"reloc\" && $2==\"%s\" {print tolower($3), $4}' | sort >a && "
 				"llvm-readobj --relocations p.o | awk '/Section.*%s/ {on=1; next} /^  }/ {on=0} "
@@ -573,7 +546,7 @@ static void al_test_info(void)
 			}
 		}
 	}
-	al_sh("rm -rf %s", dir);
+	tu_rm_rf(dir);
 }
 
 int objload_test_register_aarch64_link(void)
