@@ -32,7 +32,6 @@
 #include "tests/tests.h"
 #include "tests/util.h"
 
-
 #define A64_SRC OBJLOAD_TEST_SRCDIR "/programs-aarch64"
 #define A64_CFLAGS "-ffreestanding -fno-stack-protector -fno-builtin"
 
@@ -175,6 +174,33 @@ static int a64_have_tools(void)
 	return 1;
 }
 
+int objload_test_aarch64_build(const char *dir, const char *target, const char *opts,
+			       const char *strategy, const char *srcs, const char *ctx)
+{
+	char objs[2048] = "", src[64], path[1200];
+	const char *p = srcs;
+
+	while (sscanf(p, "%63s", src) == 1) {
+		p = strstr(p, src) + strlen(src);
+		snprintf(path, sizeof(path), "%s/%s.o", dir, src);
+		if (!tu_sh_ok("clang --target=%s %s %s -c -o %s %s/%s.c", target, opts,
+			      A64_CFLAGS, path, A64_SRC, src)) {
+			fprintf(stderr, "\n%s: clang failed for %s\n", ctx, src);
+			return -1;
+		}
+		strncat(objs, " ", sizeof(objs) - strlen(objs) - 1);
+		strncat(objs, path, sizeof(objs) - strlen(objs) - 1);
+	}
+	if (!tu_sh_ok("%s link --base=0x%" PRIx64 " --strategy=%s --define=far_inc=0x%" PRIx64
+		      " --define=marker=0x%" PRIx64 " --map=%s/map -o %s/img %s",
+		      OBJLOAD_BIN, A64_TEST_BASE, strategy, A64_TEST_FAR, A64_TEST_MARKER,
+		      dir, dir, objs)) {
+		fprintf(stderr, "\n%s: objload link failed\n", ctx);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Compile `srcs` (space-separated names in tests/programs-aarch64/) for
  * format fi at `opt`, link them at 0x10000000 with `strategy`, wrap and
@@ -183,9 +209,8 @@ static int a64_have_tools(void)
 static void a64_run(size_t fi, const char *opt, const char *strategy,
 		    const char *srcs, int expect_rc, const char *expect_out)
 {
-	char dir[] = "/tmp/objload-a64-XXXXXX", objs[1024] = "", ctx[256];
-	char src[64], path[1200], map[1200], img[1200], exe[1200];
-	const char *p = srcs;
+	char dir[] = "/tmp/objload-a64-XXXXXX", ctx[256];
+	char path[1200], map[1200], img[1200], exe[1200];
 	uint64_t entry;
 	int rc;
 	char *out;
@@ -196,32 +221,13 @@ static void a64_run(size_t fi, const char *opt, const char *strategy,
 		CU_FAIL("mkdtemp");
 		return;
 	}
-	while (sscanf(p, "%63s", src) == 1) {
-		p = strstr(p, src) + strlen(src);
-		snprintf(path, sizeof(path), "%s/%s.o", dir, src);
-		rc = tu_sh("clang --target=%s %s %s -c -o %s %s/%s.c 2>%s/cc.err",
-			    a64_formats[fi].target, opt, A64_CFLAGS, path, A64_SRC,
-			    src, dir);
-		if (rc) {
-			fprintf(stderr, "\n%s: clang failed for %s\n", ctx, src);
-			CU_FAIL("clang failed");
-			goto done;
-		}
-		strncat(objs, " ", sizeof(objs) - strlen(objs) - 1);
-		strncat(objs, path, sizeof(objs) - strlen(objs) - 1);
+	if (objload_test_aarch64_build(dir, a64_formats[fi].target, opt, strategy, srcs, ctx)) {
+		CU_FAIL("clang or objload link failed");
+		goto done;
 	}
 	snprintf(map, sizeof(map), "%s/map", dir);
 	snprintf(img, sizeof(img), "%s/img", dir);
 	snprintf(exe, sizeof(exe), "%s/exe", dir);
-	rc = tu_sh("%s link --base=0x%" PRIx64 " --strategy=%s --define=far_inc=0x%" PRIx64
-		    " --define=marker=0x12345678 --map=%s -o %s %s",
-		    OBJLOAD_BIN, (uint64_t)A64_TEST_BASE, strategy,
-		    (uint64_t)A64_TEST_FAR, map, img, objs);
-	if (rc) {
-		fprintf(stderr, "\n%s: objload link failed (%d)\n", ctx, rc);
-		CU_FAIL("objload link failed");
-		goto done;
-	}
 	entry = objload_test_aarch64_map_symbol(map, "_start");
 	if (entry == UINT64_MAX ||
 	    objload_test_aarch64_wrap(img, A64_TEST_BASE, entry, exe)) {

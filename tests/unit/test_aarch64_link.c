@@ -37,10 +37,9 @@
 #include "tests/tests.h"
 #include "tests/util.h"
 
-
 #define AL_SRC OBJLOAD_TEST_SRCDIR "/programs-aarch64"
 #define AL_CFLAGS "-ffreestanding -fno-stack-protector -fno-builtin"
-#define AL_MARKER UINT64_C(0x12345678)
+#define AL_MARKER A64_TEST_MARKER
 
 /* ---- the map --------------------------------------------------------------- */
 
@@ -339,14 +338,13 @@ static void al_check(const char *ctx, const char *file, const char *line,
 static void al_link(const char *target, const char *opts, const char *strategy,
 		    const char *srcs, struct al_counts *total)
 {
-	char dir[] = "/tmp/objload-a64l-XXXXXX", objs[2048] = "", ctx[256];
+	char dir[] = "/tmp/objload-a64l-XXXXXX", ctx[256];
 	char src[64], path[1200], map[1200], img[1200], exe[1200];
-	const char *p = srcs;
+	const char *p;
 	struct al_map m = { 0 };
 	struct al_dis d = { 0 };
 	struct al_image im = { 0 };
 	struct al_counts c = { 0 };
-	FILE *f;
 	int rc;
 
 	snprintf(ctx, sizeof(ctx), "%s %s --strategy=%s [%s]", target, opts, strategy, srcs);
@@ -354,47 +352,27 @@ static void al_link(const char *target, const char *opts, const char *strategy,
 		CU_FAIL("mkdtemp");
 		return;
 	}
-	while (sscanf(p, "%63s", src) == 1) {
-		p = strstr(p, src) + strlen(src);
-		snprintf(path, sizeof(path), "%s/%s.o", dir, src);
-		if (tu_sh("clang --target=%s %s %s -c -o %s %s/%s.c 2>/dev/null", target, opts,
-			  AL_CFLAGS, path, AL_SRC, src)) {
-			fprintf(stderr, "\n%s: clang failed for %s\n", ctx, src);
-			CU_FAIL("clang failed");
-			goto done;
-		}
-		strncat(objs, " ", sizeof(objs) - strlen(objs) - 1);
-		strncat(objs, path, sizeof(objs) - strlen(objs) - 1);
-	}
 	snprintf(map, sizeof(map), "%s/map", dir);
 	snprintf(img, sizeof(img), "%s/img", dir);
 	snprintf(exe, sizeof(exe), "%s/exe", dir);
-	rc = tu_sh("%s link --base=0x%" PRIx64 " --strategy=%s --define=far_inc=0x%" PRIx64
-		   " --define=marker=0x%" PRIx64 " --map=%s -o %s %s", OBJLOAD_BIN,
-		   A64_TEST_BASE, strategy, A64_TEST_FAR, AL_MARKER, map, img, objs);
+	rc = objload_test_aarch64_build(dir, target, opts, strategy, srcs, ctx);
 	if (rc || objload_test_aarch64_wrap(img, A64_TEST_BASE, A64_TEST_BASE, exe) ||
 	    al_map_load(map, &m) || al_dis_load(exe, &d)) {
 		fprintf(stderr, "\n%s: link, wrap or disassembly failed\n", ctx);
 		CU_FAIL("link, wrap or disassembly failed");
 		goto done;
 	}
-	f = fopen(img, "rb");
-	if (f) {
-		fseek(f, 0, SEEK_END);
-		im.len = (size_t)ftell(f);
-		fseek(f, 0, SEEK_SET);
-		im.b = malloc(im.len ? im.len : 1);
-		if (im.b && fread(im.b, 1, im.len, f) != im.len)
-			im.len = 0;
-		fclose(f);
-	}
+	im.b = tu_read_file(img, &im.len);
+	if (!im.b)
+		im.len = 0;
 	/* each object's relocations, as `objload info` lists them */
-	p = objs;
-	while (sscanf(p, "%1199s", path) == 1) {
+	p = srcs;
+	while (sscanf(p, "%63s", src) == 1) {
 		char *cmd, line[1024];
 		FILE *in;
 
-		p = strstr(p, path) + strlen(path);
+		p = strstr(p, src) + strlen(src);
+		snprintf(path, sizeof(path), "%s/%s.o", dir, src);
 		if (asprintf(&cmd, "%s info %s", OBJLOAD_BIN, path) < 0)
 			break;
 		in = popen(cmd, "r");
