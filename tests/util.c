@@ -324,6 +324,7 @@ char *tu_mkdtemp(const char *tag)
 	if (!mkdtemp(dir)) {
 		int saved = errno;
 
+		fprintf(stderr, "objload-tests: mkdtemp %s: %s\n", dir, strerror(saved));
 		free(dir);
 		errno = saved;
 		return NULL;
@@ -352,6 +353,15 @@ int tu_rm_rf(const char *dir)
 		return -1;
 	}
 	return 0;
+}
+
+void tu_rm_tmpdir(char **dir)
+{
+	if (!*dir)
+		return;
+	tu_rm_rf(*dir);
+	free(*dir);
+	*dir = NULL;
 }
 
 /* ---- child processes -------------------------------------------------------- */

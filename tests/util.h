@@ -128,12 +128,34 @@ int tu_write_file(const char *path, const void *data, size_t len);
 int tu_write_text(const char *path, const char *text);
 
 /* A new directory $TMPDIR/objload-TAG-XXXXXX (to free); NULL with errno
- * set. */
+ * set, after saying why on stderr. */
 char *tu_mkdtemp(const char *tag);
 
 /* Removes dir and everything below it, or keeps it (and says where) when
  * OBJLOAD_KEEP_TMP is set; 0, or -1 after printing why. */
 int tu_rm_rf(const char *dir);
+
+/* A suite's cleanup of the directory its init made with tu_mkdtemp:
+ * tu_rm_rf, then frees *dir and sets it to NULL; nothing when NULL. */
+void tu_rm_tmpdir(char **dir);
+
+/*
+ * For a suite whose init only makes its temporary directory: defines
+ * `static char *DIR` and the suite's INIT and CLEANUP functions, which
+ * make $TMPDIR/objload-TAG-XXXXXX and remove it.
+ */
+#define TU_SUITE_TMPDIR(dir, tag, init, cleanup) \
+	static char *dir;                          \
+	static int init(void)                      \
+	{                                          \
+		dir = tu_mkdtemp(tag);             \
+		return dir ? 0 : -1;               \
+	}                                          \
+	static int cleanup(void)                   \
+	{                                          \
+		tu_rm_tmpdir(&dir);                \
+		return 0;                          \
+	}
 
 /* ---- child processes -------------------------------------------------------- */
 

@@ -51,18 +51,12 @@ static int cl_suite_init(void)
 	cl_srcdir = tu_srcdir();
 	cl_objload = tu_objload_bin();
 	cl_dir = tu_mkdtemp("cli");
-	if (!cl_dir) {
-		fprintf(stderr, "test_cli: mkdtemp: %s\n", strerror(errno));
-		return -1;
-	}
-	return 0;
+	return cl_dir ? 0 : -1;
 }
 
 static int cl_suite_cleanup(void)
 {
-	tu_rm_rf(cl_dir);
-	free(cl_dir);
-	cl_dir = NULL;
+	tu_rm_tmpdir(&cl_dir);
 	return 0;
 }
 

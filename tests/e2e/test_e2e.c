@@ -37,7 +37,6 @@
 #include "tests/tests.h"
 #include "tests/util.h"
 
-
 /* Seconds before a child is killed: programs under test, and build steps. */
 #define E2E_RUN_TIMEOUT 20
 #define E2E_BUILD_TIMEOUT 120

@@ -10,8 +10,8 @@
  * `objload info` cross-checked against llvm-readobj, and the clear
  * errors of what cannot work yet.
  *
- * The shell does the process work (compile, run, capture): the helpers
- * here are a few lines around system(), not a copy of test_e2e.c's.
+ * The shell does the process work (compile, run, capture), through
+ * tu_sh of tests/util.c.
  * Tools missing on the machine skip the test with a message.
  */
 #include <CUnit/Basic.h>
@@ -25,19 +25,7 @@
 
 #define MINGW_INC "/usr/x86_64-w64-mingw32/include"
 
-static char coff_tmp[64];
-
-static int coff_suite_init(void)
-{
-	strcpy(coff_tmp, "/tmp/objload-coff-XXXXXX");
-	return mkdtemp(coff_tmp) ? 0 : -1;
-}
-
-static int coff_suite_clean(void)
-{
-	tu_rm_rf(coff_tmp);
-	return 0;
-}
+TU_SUITE_TMPDIR(coff_tmp, "coff", coff_suite_init, coff_suite_clean)
 
 struct coff_cc {
 	const char *tag;

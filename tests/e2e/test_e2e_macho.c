@@ -15,9 +15,8 @@
  * fortified ___*_chk functions, ___exp10).
  *
  * Children run through /bin/sh with stdin from /dev/null, stdout and
- * stderr in files and `timeout` as the time limit.  The process helpers
- * of test_e2e.c (posix_spawn, process groups) are richer; this file keeps
- * to the shell to stay small.
+ * stderr in files and `timeout` as the time limit (tu_sh of
+ * tests/util.c).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -30,7 +29,6 @@
 
 #include "tests/tests.h"
 #include "tests/util.h"
-
 
 #define EM_TIMEOUT 20
 #define EM_MACOS_CFLAGS \

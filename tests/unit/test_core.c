@@ -19,22 +19,15 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <inttypes.h>
-#include <signal.h>
-#include <spawn.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <CUnit/Basic.h>
 
@@ -60,25 +53,7 @@
 
 /* ---- the suite's directory --------------------------------------------- */
 
-static char *ct_dir;
-
-static int ct_suite_init(void)
-{
-	ct_dir = tu_mkdtemp("core");
-	if (!ct_dir) {
-		fprintf(stderr, "test_core: mkdtemp: %s\n", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static int ct_suite_cleanup(void)
-{
-	tu_rm_rf(ct_dir);
-	free(ct_dir);
-	ct_dir = NULL;
-	return 0;
-}
+TU_SUITE_TMPDIR(ct_dir, "core", ct_suite_init, ct_suite_cleanup)
 
 /* ---- compiling ----------------------------------------------------------- */
 
