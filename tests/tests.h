@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The suites of the objload test program; each file registers its own. */
+/* The suites of the objload test program; each file registers its own
+ * and takes the helpers the suites share from tests/util.h. */
 #ifndef OBJLOAD_TESTS_H
 #define OBJLOAD_TESTS_H
 

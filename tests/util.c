@@ -684,15 +684,6 @@ void tu_put_le(uint8_t *p, unsigned n, uint64_t v)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-uint64_t tu_get_be(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 void tu_put_be(uint8_t *p, unsigned n, uint64_t v)
 {
 	for (unsigned i = 0; i < n; i++)

@@ -225,19 +225,19 @@ int tu_compile(const char *cc, const struct tu_strv *flags, const char *const so
 
 /*
  * Writes text into DIR/NAME.EXT and compiles it with cc and flags
- * (whitespace-separated) into DIR/NAME.o.  The object's path (to free), or
- * NULL with *why (to free) saying what failed.
+ * (whitespace-separated) into DIR/NAME.o, killing the compiler after
+ * 120 s.  The object's path (to free), or NULL with *why (to free) saying
+ * what failed.
  */
 char *tu_compile_text(const char *dir, const char *name, const char *ext,
 		      const char *text, const char *cc, const char *flags, char **why);
 
 /* ---- fields of binary files --------------------------------------------------- */
 
-/* n bytes (1 to 8) at p as an unsigned number, least or most significant
- * byte first, and the inverse. */
+/* The n bytes (1 to 8) at p as an unsigned number, least significant byte
+ * first; v written there that way; v written most significant byte first. */
 uint64_t tu_get_le(const uint8_t *p, unsigned n);
 void tu_put_le(uint8_t *p, unsigned n, uint64_t v);
-uint64_t tu_get_be(const uint8_t *p, unsigned n);
 void tu_put_be(uint8_t *p, unsigned n, uint64_t v);
 
 /* The two's complement reading of v, with no implementation-defined cast. */
