@@ -59,6 +59,16 @@ char *tu_strdup(const char *s)
 	return d;
 }
 
+uint8_t *tu_memdup(const void *p, size_t n)
+{
+	uint8_t *d = malloc(n ? n : 1);
+
+	if (!d)
+		tu_oom();
+	memcpy(d, p, n);
+	return d;
+}
+
 void tu_strv_push(struct tu_strv *sv, const char *s)
 {
 	if (sv->n + 2 > sv->cap) {

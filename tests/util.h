@@ -46,6 +46,10 @@ char *tu_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* strdup that never returns NULL. */
 char *tu_strdup(const char *s);
 
+/* A new copy of the n bytes at p (to free; at least one byte allocated,
+ * so that an empty copy is not NULL). */
+uint8_t *tu_memdup(const void *p, size_t n);
+
 /* A NULL-terminated vector of owned strings, usable as an argv.  A zeroed
  * struct is an empty vector. */
 struct tu_strv {

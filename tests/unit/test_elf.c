@@ -1689,13 +1689,10 @@ static void run_corruptions(const char *obj, const struct corruption *cs, size_t
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		uint8_t *f = malloc(len);
+		uint8_t *f = tu_memdup(orig, len);
 		size_t flen = len;
 		struct tu_loaded l;
 
-		if (!f)
-			break;
-		memcpy(f, orig, len);
 		cs[i].edit(f, &flen);
 		tu_load_memory(&l, cs[i].what, f, flen);
 		EXPECT(l.status == cs[i].want, "%s: status %s, want %s (%s)", cs[i].what,
@@ -1752,10 +1749,9 @@ static void test_elf_fuzz(void)
 			continue;
 		}
 		for (size_t cut = 4; cut < len; cut++) {
-			uint8_t *f = malloc(cut);
+			uint8_t *f = tu_memdup(orig, cut);
 			struct tu_loaded l;
 
-			memcpy(f, orig, cut);
 			tu_load_memory(&l, "truncated", f, cut);
 			if (l.status != OBJLOAD_ERR_FORMAT)
 				bad++;
@@ -1768,12 +1764,11 @@ static void test_elf_fuzz(void)
 
 		silent = 0;
 		for (unsigned iter = 0; iter < 3000; iter++) {
-			uint8_t *f = malloc(len);
+			uint8_t *f = tu_memdup(orig, len);
 			struct tu_loaded l;
 			uint64_t shoff = tu_get_le(orig + EH_SHOFF, 8);
 			unsigned edits;
 
-			memcpy(f, orig, len);
 			rng ^= rng << 13;
 			rng ^= rng >> 7;
 			rng ^= rng << 17;

@@ -902,13 +902,10 @@ static void mt_run_corruptions(const char *obj, const struct corruption *cs, siz
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		uint8_t *f = malloc(olen);
+		uint8_t *f = tu_memdup(orig, olen);
 		size_t len = olen;
 		struct tu_loaded l;
 
-		if (!f)
-			break;
-		memcpy(f, orig, olen);
 		cs[i].apply(f, &len);
 		tu_load_memory(&l, "test.o", f, len);
 		EXPECT(l.status == cs[i].want && l.msg[0] && strstr(l.msg, cs[i].mention),
@@ -955,13 +952,10 @@ static void test_macho_fuzz(void)
 		return;
 	}
 	for (int round = 0; round < 3000; round++) {
-		uint8_t *f = malloc(olen);
+		uint8_t *f = tu_memdup(orig, olen);
 		struct tu_loaded l;
 		int flips;
 
-		if (!f)
-			break;
-		memcpy(f, orig, olen);
 		seed ^= seed << 13;
 		seed ^= seed >> 17;
 		seed ^= seed << 5;
@@ -995,20 +989,17 @@ static void test_macho_probe(void)
 	uint8_t *copy;
 	struct tu_loaded l;
 
-	copy = malloc(8);
-	memcpy(copy, java, 8);
+	copy = tu_memdup(java, 8);
 	tu_load_memory(&l, "test.o", copy, 8);
 	EXPECT(l.status != OBJLOAD_OK && !strstr(l.msg, "universal"),
 	       "a Java class file is not a universal file: %s", l.msg);
 	tu_unload(&l);
-	copy = malloc(8);
-	memcpy(copy, fat, 8);
+	copy = tu_memdup(fat, 8);
 	tu_load_memory(&l, "test.o", copy, 8);
 	EXPECT(l.status == OBJLOAD_ERR_FORMAT && strstr(l.msg, "universal"),
 	       "a truncated universal file: %s", l.msg);
 	tu_unload(&l);
-	copy = malloc(4);
-	memcpy(copy, thin, 4);
+	copy = tu_memdup(thin, 4);
 	tu_load_memory(&l, "test.o", copy, 4);
 	EXPECT(l.status == OBJLOAD_ERR_FORMAT && strstr(l.msg, "mach_header_64"),
 	       "a bare magic number: %s", l.msg);
