@@ -36,8 +36,15 @@ static unsigned relax_edge(objload_session *s, const lg_block *blk, uint32_t e,
 	if (ed->node == OBJLOAD_NO_INDEX || (ed->flags & LG_EDGE_RELAXED) ||
 	    !(s->arch->kinds[ed->kind].flags & OBJLOAD_KF_GOT))
 		return 0;
-	if (e + 1 < blk->first_edge + blk->nedges && s->g.edges[e + 1].node == ed->node)
+	/* the partner of a pair: the edge of the same target at the next
+	 * instruction, listed after it (ELF) or before it (Mach-O lists
+	 * relocations from the end of the section) */
+	if (e + 1 < blk->first_edge + blk->nedges && s->g.edges[e + 1].node == ed->node &&
+	    s->g.edges[e + 1].offset == ed->offset + 4)
 		next = &s->g.edges[e + 1];
+	else if (e > blk->first_edge && s->g.edges[e - 1].node == ed->node &&
+		 s->g.edges[e - 1].offset == ed->offset + 4)
+		next = &s->g.edges[e - 1];
 	nk = s->arch->relax(ed->kind, sec->bytes, sec->size, ed->offset,
 			    next ? next->kind : 0, next ? next->offset : 0, &next_kind);
 	if (!nk)

@@ -475,10 +475,15 @@ static void cm_test_pc32_out_of_range(void)
 	if (CM_CHECK(n == 3, "three rows")) {
 		CM_CHECK(rows[0].ran && rows[0].exit_status == 7, "whole runs: %lld", rows[0].exit_status);
 		CM_CHECK(rows[1].ran && rows[1].exit_status == 7, "section runs: %lld", rows[1].exit_status);
-		CM_CHECK(rows[2].out_of_range == 1, "scatter: out_of_range = %lld", rows[2].out_of_range);
+		/* the plug-in knows main reaches counter by a PC32 that no
+		 * stub can serve: the scattering plan is refused before
+		 * anything is mapped, with that reason */
+		CM_CHECK(rows[2].out_of_range == 0, "scatter: out_of_range = %lld", rows[2].out_of_range);
 		CM_CHECK(!rows[2].ran && !rows[2].have_exit, "scatter did not run");
-		CM_CHECK(strstr(rows[2].error, "R_X86_64_PC32") && strstr(rows[2].error, "counter") &&
-			 strstr(rows[2].error, "does not fit"), "the message: %s", rows[2].error);
+		CM_CHECK(strstr(rows[2].error, "refuses the section strategy") &&
+			 strstr(rows[2].error, "counter") &&
+			 strstr(rows[2].error, "scattering memory manager"),
+			 "the message: %s", rows[2].error);
 	}
 	free(json);
 }
