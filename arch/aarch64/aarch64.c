@@ -492,8 +492,9 @@ static int64_t aarch64_sext(uint64_t v, unsigned bits)
  *   SECREL_HI12A           imm12 << 12 (the field holds X[23:12])
  *   B, BL / B.cond / TBZ   sext(imm26 / imm19 / imm14) << 2
  *   MOVZ/MOVK              imm16 << the group's shift
- *   data                   the field, zero-extended for UNSIGNED kinds,
- *                          sign-extended otherwise
+ *   data                   the field, sign-extended when narrower than 8
+ *                          bytes (a .word foo - 4 holds -4), as x86-64
+ *                          reads its fields
  */
 static objload_status aarch64_read_addend(unsigned kind, const uint8_t *field,
 					  int64_t *addend)
@@ -514,8 +515,7 @@ static objload_status aarch64_read_addend(unsigned kind, const uint8_t *field,
 	if (f.field == A64_DATA) {
 		for (unsigned i = 0; i < k->width; i++)
 			v |= (uint64_t)field[i] << (8 * i);
-		*addend = k->check == ARCH_CHECK_UNSIGNED ? (int64_t)v :
-			  aarch64_sext(v, 8u * k->width);
+		*addend = aarch64_sext(v, 8u * k->width);
 		return OBJLOAD_OK;
 	}
 	insn = aarch64_get32(field);

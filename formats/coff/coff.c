@@ -1174,13 +1174,14 @@ static objload_status coff_build_edges(struct coff_ctx *c)
 					return st;
 				continue;
 			}
-			/* the implicit addend, sign-extended for 32-bit fields
-			 * except the unsigned image- and section-relative ones */
-			if (rt->width == 4 && rt->kind != OBJLOAD_X86_64_IMAGEREL32 &&
-			    rt->kind != OBJLOAD_X86_64_SECREL32 && rt->kind != OBJLOAD_X86_64_ABS32)
-				e[k].addend = (int32_t)(uint32_t)v;
-			else
-				e[k].addend = (int64_t)v;
+			/* the implicit addend, as the arch reads the field (a
+			 * 32-bit one is signed: ADDR32NB of foo - 4 holds -4) */
+			e[k].addend = 0;
+			if (rt->width &&
+			    objload_arch_read_addend(OBJLOAD_ARCH_X86_64, (unsigned)rt->kind,
+						     cur.p, rt->width, &e[k].addend))
+				return coff_truncated(c, "relocated field",
+						      (uint64_t)s->rawptr + off);
 			e[k].addend -= rt->pc_bias;
 		}
 	}

@@ -438,8 +438,8 @@ static const struct elf_reloc_type elf_x86_64_relocs[] = {
 	RT_NOSYM(GOTPC64, GOTPC64),
 	RT_NO(GOTPLT64),
 	RT(PLTOFF64, GOTOFF64),
-	RT_NO(SIZE32),
-	RT_NO(SIZE64),
+	RT(SIZE32, SIZE32),
+	RT(SIZE64, SIZE64),
 	RT(GOTPC32_TLSDESC, TLS),
 	RT(TLSDESC_CALL, TLS),
 	RT(TLSDESC, TLS),
@@ -447,8 +447,8 @@ static const struct elf_reloc_type elf_x86_64_relocs[] = {
 	RT_NO(RELATIVE64),
 	RT_NO(PC32_BND),
 	RT_NO(PLT32_BND),
-	RT(GOTPCRELX, GOTPCREL32),
-	RT(REX_GOTPCRELX, GOTPCREL32),
+	RT(GOTPCRELX, GOTPCRELX32),
+	RT(REX_GOTPCRELX, REXGOTPCRELX32),
 	RT(CODE_4_GOTPCRELX, GOTPCREL32),
 	RT(CODE_4_GOTTPOFF, TLS),
 	RT(CODE_4_GOTPC32_TLSDESC, TLS),
@@ -1899,17 +1899,6 @@ static objload_status elf_build_groups(struct elf_ctx *c)
 	return OBJLOAD_OK;
 }
 
-/* Sign-extend the low `width` bytes of v. */
-static int64_t elf_sext(uint64_t v, unsigned width)
-{
-	unsigned shift;
-
-	if (width == 0 || width >= 8)
-		return (int64_t)v;
-	shift = 64 - 8 * width;
-	return (int64_t)(v << shift) >> shift;
-}
-
 static objload_status elf_map_reloc(struct elf_ctx *c, uint32_t r, uint64_t k,
 				    const struct elf_rel *rel, objload_edge *e)
 {
@@ -1960,17 +1949,17 @@ static objload_status elf_map_reloc(struct elf_ctx *c, uint32_t r, uint64_t k,
 					   c->names[t], (unsigned long long)rel->offset,
 					   rt->name);
 	} else {
-		/* SHT_REL: the addend is the field's current contents. */
+		/* SHT_REL: the addend is the field's current contents, as
+		 * the arch reads it */
 		unsigned width = (unsigned)kind < m->nkinds ? m->kind_width[kind] : 0;
 		struct rd_cursor cur;
-		uint64_t v = 0;
 
+		e->addend = 0;
 		if (width &&
 		    (elf_window(c, c->sh[t].offset + rel->offset, width, &cur) ||
-		     rd_get(&cur, width, &v)))
+		     objload_arch_read_addend(img->arch, kind, cur.p, cur.len, &e->addend)))
 			return elf_truncated(c, "relocated field",
 					     c->sh[t].offset + rel->offset);
-		e->addend = elf_sext(v, width);
 	}
 	return OBJLOAD_OK;
 }
@@ -2132,6 +2121,41 @@ static void elf_release(objload_image *img)
 	img->format_data = NULL;
 }
 
+/*
+ * Linker-defined bounds: GNU ld, gold, lld and mold define __start_SEC and
+ * __stop_SEC for every output section whose name SEC is a C identifier,
+ * at its first byte and one past its last.
+ */
+static int elf_is_c_identifier(const char *p)
+{
+	if (!*p || (*p >= '0' && *p <= '9'))
+		return 0;
+	for (; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_'))
+			return 0;
+	return 1;
+}
+
+static int elf_section_bound(const char *name, char *section, size_t len, int *is_end)
+{
+	const char *sec;
+
+	if (strncmp(name, "__start_", 8) == 0) {
+		sec = name + 8;
+		*is_end = 0;
+	} else if (strncmp(name, "__stop_", 7) == 0) {
+		sec = name + 7;
+		*is_end = 1;
+	} else {
+		return 0;
+	}
+	if (!elf_is_c_identifier(sec) || strlen(sec) >= len)
+		return 0;
+	strcpy(section, sec);
+	return 1;
+}
+
 const objload_format objload_format_elf = {
 	.name = "elf",
 	.abi_version = OBJLOAD_PLUGIN_ABI_VERSION,
@@ -2140,4 +2164,5 @@ const objload_format objload_format_elf = {
 	.plan = elf_plan,
 	.reloc_name = elf_reloc_name,
 	.release = elf_release,
+	.section_bound = elf_section_bound,
 };

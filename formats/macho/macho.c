@@ -239,15 +239,16 @@ struct macho_reloc_type {
  * x86-64.  Every PC-relative type writes S + A - P over a 4-byte field at
  * P; the build computes A so that the instruction-end bias comes out right
  * (see macho_edge_addend).  GOT_LOAD (movq foo@GOTPCREL(%rip)) and GOT
- * (other uses, e.g. .long foo@GOTPCREL in __eh_frame) both read a GOT slot:
- * objload keeps the load and never relaxes it.  SUBTRACTOR names the
- * subtrahend of the UNSIGNED that must follow it.
+ * (other uses, e.g. .long foo@GOTPCREL in __eh_frame) both read a GOT slot;
+ * GOT_LOAD promises the movq, so the core may relax it into a leaq when
+ * foo is in reach, as ld64 does.  SUBTRACTOR names the subtrahend of the
+ * UNSIGNED that must follow it.
  */
 static const struct macho_reloc_type macho_x86_64_relocs[] = {
 	RT(UNSIGNED, K(ABS32), K(ABS64), 0, 0),
 	RT(SIGNED, K(PC32), NO, 1, 0),
 	RT(BRANCH, K(BRANCH32), NO, 1, 0),
-	RT(GOT_LOAD, K(GOTPCREL32), NO, 1, 1),
+	RT(GOT_LOAD, K(REXGOTPCRELX32), NO, 1, 1),
 	RT(GOT, K(GOTPCREL32), NO, 1, 1),
 	RT(SUBTRACTOR, K(DELTA32), K(DELTA64), 0, 0),
 	RT(SIGNED_1, K(PC32), NO, 1, 0),
@@ -268,8 +269,9 @@ static const struct macho_reloc_type macho_x86_64_relocs[] = {
  * SUBTRACTOR + UNSIGNED, POINTER_TO_GOT) hold their addend as on x86-64.
  * PAGE21 + PAGEOFF12 is ADRP + ADD or ADRP + LD/ST of the symbol; the
  * PAGEOFF12 kind reads the access size from the instruction it patches
- * (LDST_LO12_AUTO).  The GOT_LOAD pair is ADRP + LDR of a GOT slot, never
- * relaxed.  POINTER_TO_GOT, 32-bit PC-relative, is a .long foo@GOT - .
+ * (LDST_LO12_AUTO).  The GOT_LOAD pair is ADRP + LDR of a GOT slot,
+ * relaxed by the core when the target is in reach (ADRP + ADD).
+ * POINTER_TO_GOT, 32-bit PC-relative, is a .long foo@GOT - .
  * in __eh_frame.  Instruction types must name a symbol (r_extern): the
  * assembler always writes them so, and a section-relative one would need
  * the target decoded from the instruction.  ADDEND's kind is NONE: it is
@@ -1776,19 +1778,23 @@ static int64_t macho_sext(uint64_t v, unsigned width)
 	return (int64_t)(v << shift) >> shift;
 }
 
-/* The implicit addend: the field's contents, sign-extended. */
+/* The implicit addend: the field's contents as the arch reads them for
+ * the edge's kind.  arm64 instruction fields hold none (see
+ * macho_arm64_addend): only its data types are read. */
 static int64_t macho_field(const struct macho_ctx *c, uint32_t s,
-			   const struct macho_rel *r)
+			   const struct macho_rel *r, unsigned kind)
 {
 	const uint8_t *p = c->file + c->sects[s].offset + r->address;
-	unsigned width = 1u << r->length;
-	uint64_t v = 0;
+	int64_t v = 0;
 
+	if (c->cpu->arch == OBJLOAD_ARCH_AARCH64 && r->type != ARM64_RELOC_UNSIGNED &&
+	    r->type != ARM64_RELOC_SUBTRACTOR && r->type != ARM64_RELOC_POINTER_TO_GOT)
+		return 0;
 	/* [address, address + width) was checked inside the section, and the
 	 * section inside the file */
-	for (unsigned i = 0; i < width; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return macho_sext(v, width);
+	if (objload_arch_read_addend(c->cpu->arch, kind, p, 1u << r->length, &v))
+		return 0;
+	return v;
 }
 
 /* Symbol index of a relocation's target, and what the target adds to the
@@ -1859,20 +1865,26 @@ static objload_status macho_arm64_check(struct macho_ctx *c, uint32_t s,
 }
 
 /*
- * The addend of an arm64 edge: data fields (UNSIGNED, POINTER_TO_GOT)
- * hold it, rebased for a section target as on x86-64; instruction fields
- * hold none, and it is the preceding ARM64_RELOC_ADDEND's, or 0.  An
- * instruction type always names a symbol (r_extern), so nothing rebases.
+ * The addend of an arm64 edge: data fields (UNSIGNED) hold it, rebased for
+ * a section target as on x86-64; a PC-relative POINTER_TO_GOT holds it
+ * minus the field's address; instruction fields hold none, and it is the
+ * preceding ARM64_RELOC_ADDEND's, or 0.  An instruction type always names
+ * a symbol (r_extern), so nothing rebases.
  */
-static int64_t macho_arm64_addend(const struct macho_rel *r, int64_t field,
+static int64_t macho_arm64_addend(const struct macho_ctx *c, uint32_t s,
+				  const struct macho_rel *r, int64_t field,
 				  int64_t rebase, int64_t *pending)
 {
 	int64_t a = *pending;
 
 	*pending = 0;
-	if (r->type == ARM64_RELOC_UNSIGNED ||
-	    r->type == ARM64_RELOC_POINTER_TO_GOT)
+	if (r->type == ARM64_RELOC_UNSIGNED)
 		return field + rebase;
+	/* PC-relative: the assembler stored A - P with P the field's address
+	 * in the file's layout (llvm-mc writes -8 for `.long foo@GOT - .` at
+	 * offset 8): add P back. */
+	if (r->type == ARM64_RELOC_POINTER_TO_GOT)
+		return field + (r->pcrel ? (int64_t)(c->sects[s].addr + r->address) : 0);
 	return a;
 }
 
@@ -1920,11 +1932,11 @@ static objload_status macho_build_edges(struct macho_ctx *c, size_t *skipped)
 			e->native_type = r.type;
 			e->kind = (uint16_t)(r.length == 3 ? rt->kind8 : rt->kind4);
 			e->subtrahend = OBJLOAD_NO_INDEX;
-			field = macho_field(c, s, &r);
+			field = macho_field(c, s, &r, e->kind);
 			if (r.type != cpu->subtractor) {
 				e->symbol = macho_target(c, &r, &rebase);
 				e->addend = cpu->arch == OBJLOAD_ARCH_AARCH64 ?
-					macho_arm64_addend(&r, field, rebase, &pending) :
+					macho_arm64_addend(c, s, &r, field, rebase, &pending) :
 					macho_edge_addend(c, s, &r, field, rebase);
 				continue;
 			}
@@ -2107,6 +2119,36 @@ static void macho_release(objload_image *img)
 	img->format_data = NULL;
 }
 
+/*
+ * Linker-defined bounds: ld64 defines section$start$SEG$SECT and
+ * section$end$SEG$SECT at the start and the end of section SECT of segment
+ * SEG.  Sections are named "SEG,SECT" here.
+ */
+static int macho_section_bound(const char *name, char *section, size_t len,
+			       int *is_end)
+{
+	const char *rest, *dollar;
+	size_t seglen;
+
+	if (strncmp(name, "section$start$", 14) == 0) {
+		rest = name + 14;
+		*is_end = 0;
+	} else if (strncmp(name, "section$end$", 12) == 0) {
+		rest = name + 12;
+		*is_end = 1;
+	} else {
+		return 0;
+	}
+	dollar = strchr(rest, '$');
+	if (!dollar || dollar == rest || !dollar[1] || strchr(dollar + 1, '$'))
+		return 0;
+	seglen = (size_t)(dollar - rest);
+	if (seglen > 16 || strlen(dollar + 1) > 16 || seglen + strlen(dollar + 1) + 2 > len)
+		return 0;
+	snprintf(section, len, "%.*s,%s", (int)seglen, rest, dollar + 1);
+	return 1;
+}
+
 const objload_format objload_format_macho = {
 	.name = "macho",
 	.abi_version = OBJLOAD_PLUGIN_ABI_VERSION,
@@ -2115,4 +2157,5 @@ const objload_format objload_format_macho = {
 	.plan = macho_plan,
 	.reloc_name = macho_reloc_name,
 	.release = macho_release,
+	.section_bound = macho_section_bound,
 };

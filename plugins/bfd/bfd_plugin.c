@@ -619,32 +619,24 @@ static objload_status bfdp_reloc_symbol(objload_image *img, const struct bfdp_ta
 	return OBJLOAD_OK;
 }
 
-/* The addend a partial_inplace howto left in the section contents:
- * sign-extended for the signed kinds, zero-extended for the others (as the
- * native COFF plug-in reads ADDR32, ADDR32NB and SECREL). */
+/* The addend a partial_inplace howto left in the section contents, as the
+ * arch reads it (objload_arch_read_addend: the same rule as the native
+ * plug-ins). */
 static objload_status bfdp_inplace_addend(objload_image *img, const asection *sec,
 					  const arelent *r, uint16_t kind, int64_t *out)
 {
 	const objload_section *s = &img->sections[bfdp_secidx(sec)];
 	unsigned width = bfd_get_reloc_size(r->howto);
-	int is_signed = kind == OBJLOAD_X86_64_PC32 || kind == OBJLOAD_X86_64_PC16 ||
-			kind == OBJLOAD_X86_64_PC8 || kind == OBJLOAD_X86_64_BRANCH32 ||
-			kind == OBJLOAD_X86_64_ABS32S;
-	uint64_t v = 0;
 
 	*out = 0;
 	if (width == 0)
 		return OBJLOAD_OK;
 	if (!s->bytes || width > 8 || r->address > s->size ||
-	    s->size - r->address < width)
+	    s->size - r->address < width ||
+	    objload_arch_read_addend(img->arch, kind, s->bytes + r->address, width, out))
 		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
 					   "section %s: relocation %s at 0x%llx: field outside the section",
 					   s->name, r->howto->name, (unsigned long long)r->address);
-	for (unsigned k = 0; k < width; k++)   /* little-endian targets only */
-		v |= (uint64_t)s->bytes[r->address + k] << (8 * k);
-	if (is_signed && width < 8 && ((v >> (8 * width - 1)) & 1))
-		v |= ~(uint64_t)0 << (8 * width);
-	*out = (int64_t)v;
 	return OBJLOAD_OK;
 }
 

@@ -165,6 +165,43 @@ static void test_mixed(void)
 	}
 }
 
+/*
+ * Thunk identity: an MSVC-target main calls two System V functions that
+ * gcc put in sections 4 and 20 of one object.  Each call must reach its
+ * own function (exit 12, not 11) in both file orders, under both
+ * strategies and with the two images loaded in different ones.
+ */
+static void test_thunk_identity(void)
+{
+	const char *src = OBJLOAD_TEST_SRCDIR "/programs-win/thunkkey";
+	static const char *const runs[] = {
+		"--strategy=whole sysv.o ms.obj", "--strategy=whole ms.obj sysv.o",
+		"--strategy=section sysv.o ms.obj", "--strategy=section ms.obj sysv.o",
+		"--strategy=whole sysv.o --strategy=section ms.obj",
+		"--strategy=section ms.obj --strategy=whole sysv.o",
+	};
+
+	if (!tu_have_tool("gcc") || !tu_have_tool("clang")) {
+		CU_FAIL("gcc or clang is missing");
+		return;
+	}
+	if (tu_sh("cd %s && gcc -O2 -fno-toplevel-reorder -ffunction-sections -fdata-sections "
+		  "-c %s/sysv.c -o sysv.o && clang --target=x86_64-pc-windows-msvc -O2 "
+		  "-c %s/ms.c -o ms.obj && readelf -SW sysv.o | grep -qF '[ 4] .text.fA' && "
+		  "readelf -SW sysv.o | grep -qF '[20] .text.fB'",
+		  coff_tmp, src, src) != 0) {
+		CU_FAIL("the thunkkey objects do not build, or gcc placed fA and fB elsewhere");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		int rc = tu_sh("cd %s && %s run %s", coff_tmp, OBJLOAD_BIN, runs[i]);
+
+		if (rc != 12)
+			fprintf(stderr, "\nobjload run %s: exit %d, want 12\n", runs[i], rc);
+		CU_ASSERT_EQUAL(rc, 12);
+	}
+}
+
 /* Every section, symbol and relocation `objload info` shows matches
  * llvm-readobj on the same object. */
 static void test_info_vs_readobj(void)
@@ -197,6 +234,7 @@ int objload_test_register_e2e_coff(void)
 		{ "info agrees with llvm-readobj", test_info_vs_readobj },
 		{ "Windows builds match the native build", test_programs },
 		{ "ELF and COFF in one session", test_mixed },
+		{ "each convention thunk reaches its own function", test_thunk_identity },
 		{ "clear errors for what cannot work", test_clear_errors },
 	};
 	return tu_add_suite("e2e_coff", coff_suite_init, coff_suite_clean, tests, TU_COUNT(tests));

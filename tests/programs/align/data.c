@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: MIT */
+/* Data aligned far above a page: the loader must honour it as ld does. */
+#include "align.h"
+
+__attribute__((aligned(65536))) int table64k[16] = { 3, 1, 4, 1, 5, 9, 2, 6 };
+__attribute__((aligned(1 << 20))) char zeros1m[4096];
+__attribute__((aligned(8192))) const char text8k[] = "eight KiB aligned";
