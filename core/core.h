@@ -203,6 +203,9 @@ const char *core_symbol_display(const objload_image *img, uint32_t sym);
  * section$start$SEG$SECT; the formats say which), set *found and *out. */
 objload_status core_section_bound(objload_session *s, const char *name,
 				  int *found, lg_target *out);
+/* Where the session's definition of C-level `name` is (LG_UNRESOLVED
+ * when no image defines it). */
+objload_status core_global_target(objload_session *s, const char *name, lg_target *out);
 /* The node of symbol `sym` of image `image`. */
 lg_node *core_node(objload_session *s, uint32_t image, uint32_t sym);
 /* Name of an edge's native relocation, for messages. */

@@ -88,7 +88,7 @@ void objload_image_get_facts(const objload_image *img, objload_image_facts *out)
 		const objload_section *sec = &img->sections[j];
 
 		if (!core_role_loaded(sec->role) || sec->role == OBJLOAD_ROLE_UNWIND ||
-		    referenced[j])
+		    referenced[j] || !sec->size)
 			continue;
 		out->isolated_sections++;
 		out->isolated_bytes += sec->size;
@@ -102,6 +102,7 @@ objload_status core_choose_strategies(objload_session *s)
 {
 	objload_plan_query q = {
 		.placement_scatters = (s->mm->flags & OBJLOAD_MM_SCATTERS) != 0,
+		.dead_strip = s->nkeeps > 0,
 	};
 
 	for (size_t i = 0; i < s->nimages; i++) {
@@ -277,11 +278,16 @@ objload_status core_dead_strip(objload_session *s)
 			mark(s, &m, ci->block_base + img->inits[k].section);
 	}
 	for (size_t k = 0; k < s->nkeeps; k++) {
-		uint32_t gi;
+		lg_target t;
+		objload_status st = core_global_target(s, s->keeps[k], &t);
 
-		if (hashmap_get_str(&s->global_index, s->keeps[k], &gi) &&
-		    s->globals[gi].res.where == LG_IN_BLOCK)
-			mark(s, &m, s->globals[gi].res.block);
+		if (st) {
+			free(m.live);
+			free(m.stack);
+			return st;
+		}
+		if (t.where == LG_IN_BLOCK)
+			mark(s, &m, t.block);
 	}
 	while (m.n) {
 		uint32_t b = m.stack[--m.n];
@@ -306,7 +312,7 @@ objload_status core_dead_strip(objload_session *s)
 		if (blk->kind == LG_SECTION && blk->strategy != OBJLOAD_STRATEGY_SECTION)
 			continue;
 		blk->drop = LG_DROP_DEAD;
-		if (blk->kind == LG_SECTION) {
+		if (blk->kind == LG_SECTION && blk->size) {
 			s->metrics.dead_sections++;
 			s->metrics.dead_bytes += blk->size;
 		}

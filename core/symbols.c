@@ -560,6 +560,20 @@ objload_status core_resolve_symbols(objload_session *s)
 	return report_unresolved(s);
 }
 
+objload_status core_global_target(objload_session *s, const char *name, lg_target *out)
+{
+	uint32_t gi;
+	objload_status st;
+
+	*out = (lg_target){ .where = LG_UNRESOLVED };
+	if (!hashmap_get_str(&s->global_index, name, &gi) || !s->globals[gi].strength)
+		return OBJLOAD_OK;
+	st = resolve_global(s, gi, 0);
+	if (!st)
+		*out = s->globals[gi].res;
+	return st;
+}
+
 lg_node *core_node(objload_session *s, uint32_t image, uint32_t sym)
 {
 	return &s->g.nodes[core_of(s->images[image])->node_base + sym];

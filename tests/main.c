@@ -31,6 +31,7 @@ static const struct {
 	{ "archive", objload_test_register_archive },
 	{ "comdat", objload_test_register_comdat },
 	{ "bfd", objload_test_register_bfd },
+	{ "graph", objload_test_register_graph },
 	{ "aarch64_link", objload_test_register_aarch64_link },
 	{ "e2e_aarch64", objload_test_register_e2e_aarch64 },
 };

@@ -333,7 +333,10 @@ static int cmd_run(int argc, char **argv)
 		free_options(&o);
 		return 1;
 	}
-	if (load_inputs(s, &o) || objload_link(s)) {
+	/* the entry point is what the program needs: dead-stripping keeps
+	 * what it reaches */
+	if (objload_keep(s, o.entry ? o.entry : "main") || load_inputs(s, &o) ||
+	    objload_link(s)) {
 		free_options(&o);
 		return fail(s);
 	}
@@ -408,7 +411,8 @@ static const char *type_name(objload_symtype t)
 static void print_image(const objload_image *img, objload_strategy forced)
 {
 	objload_plan_choice choice = { 0 };
-	objload_plan_query q = { .forced = forced };
+	/* as `objload run` asks: its entry point declared, so dead-stripping on */
+	objload_plan_query q = { .forced = forced, .dead_strip = 1 };
 	objload_status st;
 
 	printf("file: %s\n", img->path);
@@ -421,6 +425,18 @@ static void print_image(const objload_image *img, objload_strategy forced)
 	printf("strategy: %s%s (%s)\n",
 	       st ? "refused " : "", objload_strategy_name(st ? forced : choice.strategy),
 	       choice.reason ? choice.reason : "no reason given");
+	{
+		objload_image_facts f;
+
+		objload_image_get_facts(img, &f);
+		printf("facts: %u loadable sections (%" PRIu64 " bytes), %u of code (%" PRIu64
+		       " bytes), largest alignment %" PRIu64 ", %u referred to by no other section "
+		       "(%" PRIu64 " bytes), %" PRIu64 " direct and %" PRIu64
+		       " branch references between sections\n",
+		       f.sections, f.bytes, f.code_sections, f.code_bytes, f.largest_align,
+		       f.isolated_sections, f.isolated_bytes, f.cross_section_direct,
+		       f.cross_section_branches);
+	}
 
 	printf("sections: %u\n", img->nsections);
 	for (uint32_t i = 0; i < img->nsections; i++) {

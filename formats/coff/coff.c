@@ -1474,7 +1474,8 @@ static objload_status coff_plan(const objload_image *img, const objload_plan_que
 			"stub; they must stay within +-2 GiB, and a scattering memory manager "
 			"places sections beyond that", (unsigned long long)f.cross_section_direct,
 			f.cross_example ? f.cross_example : "?");
-	if (comdats >= 4 && f.isolated_sections >= 4 && f.isolated_bytes >= 4096) {
+	if (q->dead_strip && comdats >= 4 && f.isolated_sections >= 4 &&
+	    f.isolated_bytes * 4 >= f.bytes) {
 		d.strategy = OBJLOAD_STRATEGY_SECTION;
 		d.why = fmt_image_printf(img,
 			"%u of its %u loadable sections are COMDATs and %u (%llu of %llu bytes) are "

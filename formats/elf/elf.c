@@ -2086,7 +2086,7 @@ static objload_status elf_plan(const objload_image *img, const objload_plan_quer
 			"manager places sections beyond their reach",
 			(unsigned long long)f.cross_section_direct,
 			f.cross_example ? f.cross_example : "?");
-	if (f.isolated_sections >= 4 && f.isolated_bytes >= 4096) {
+	if (q->dead_strip && f.isolated_sections >= 4 && f.isolated_bytes * 4 >= f.bytes) {
 		d.strategy = OBJLOAD_STRATEGY_SECTION;
 		d.why = fmt_image_printf(img,
 			"%u of its %u loadable sections (%llu of %llu bytes) are referred to by no "

@@ -1867,12 +1867,11 @@ static objload_status macho_arm64_check(struct macho_ctx *c, uint32_t s,
 /*
  * The addend of an arm64 edge: data fields (UNSIGNED) hold it, rebased for
  * a section target as on x86-64; a PC-relative POINTER_TO_GOT holds it
- * minus the field's address; instruction fields hold none, and it is the
+ * minus the field's offset in its section; instruction fields hold none, and it is the
  * preceding ARM64_RELOC_ADDEND's, or 0.  An instruction type always names
  * a symbol (r_extern), so nothing rebases.
  */
-static int64_t macho_arm64_addend(const struct macho_ctx *c, uint32_t s,
-				  const struct macho_rel *r, int64_t field,
+static int64_t macho_arm64_addend(const struct macho_rel *r, int64_t field,
 				  int64_t rebase, int64_t *pending)
 {
 	int64_t a = *pending;
@@ -1880,11 +1879,11 @@ static int64_t macho_arm64_addend(const struct macho_ctx *c, uint32_t s,
 	*pending = 0;
 	if (r->type == ARM64_RELOC_UNSIGNED)
 		return field + rebase;
-	/* PC-relative: the assembler stored A - P with P the field's address
-	 * in the file's layout (llvm-mc writes -8 for `.long foo@GOT - .` at
-	 * offset 8): add P back. */
+	/* PC-relative: the assembler stored A minus the field's offset in its
+	 * section (llvm-mc writes -8 for `.long foo@GOT - .` at offset 8 and
+	 * 0 at offset 0, whatever the section's address): add it back. */
 	if (r->type == ARM64_RELOC_POINTER_TO_GOT)
-		return field + (r->pcrel ? (int64_t)(c->sects[s].addr + r->address) : 0);
+		return field + (r->pcrel ? (int64_t)r->address : 0);
 	return a;
 }
 
@@ -1936,7 +1935,7 @@ static objload_status macho_build_edges(struct macho_ctx *c, size_t *skipped)
 			if (r.type != cpu->subtractor) {
 				e->symbol = macho_target(c, &r, &rebase);
 				e->addend = cpu->arch == OBJLOAD_ARCH_AARCH64 ?
-					macho_arm64_addend(c, s, &r, field, rebase, &pending) :
+					macho_arm64_addend(&r, field, rebase, &pending) :
 					macho_edge_addend(c, s, &r, field, rebase);
 				continue;
 			}
@@ -2086,7 +2085,7 @@ static objload_status macho_plan(const objload_image *img, const objload_plan_qu
 			"must reach directly, and a scattering memory manager places sections "
 			"beyond their reach", (unsigned long long)f.cross_section_direct,
 			f.cross_example ? f.cross_example : "?");
-	if (f.isolated_sections >= 4 && f.isolated_bytes >= 4096) {
+	if (q->dead_strip && f.isolated_sections >= 4 && f.isolated_bytes * 4 >= f.bytes) {
 		d.strategy = OBJLOAD_STRATEGY_SECTION;
 		d.why = fmt_image_printf(img,
 			"%u of its %u loadable sections (%llu of %llu bytes) are referred to by no "

@@ -259,6 +259,10 @@ typedef struct objload_plan_query {
 	 * only for an image whose every reference between sections can go
 	 * through a stub or a GOT slot. */
 	int placement_scatters;
+	/* The program declared what it needs (objload_keep; objload run
+	 * keeps its entry point): sections of per-section images that
+	 * nothing needed reaches will be left out. */
+	int dead_strip;
 } objload_plan_query;
 
 /* Facts about an image that bear on its strategy, computed by the core
@@ -270,8 +274,8 @@ typedef struct objload_image_facts {
 	uint32_t code_sections;
 	uint64_t code_bytes;
 	uint64_t largest_align;
-	/* Loadable sections that no relocation of another section of this
-	 * image refers to and that are no constructor table: what a
+	/* Non-empty loadable sections that no relocation of another section
+	 * of this image refers to and that are no constructor table: what a
 	 * per-section load can leave out when the rest of the link does not
 	 * refer to them either (-ffunction-sections, COMDAT-rich objects). */
 	uint32_t isolated_sections;

@@ -919,8 +919,10 @@ static const struct {
 	{ "R_X86_64_PC8", OBJLOAD_X86_64_PC8 },
 	{ "R_X86_64_PLT32", OBJLOAD_X86_64_BRANCH32 },
 	{ "R_X86_64_GOTPCREL", OBJLOAD_X86_64_GOTPCREL32 },
-	{ "R_X86_64_GOTPCRELX", OBJLOAD_X86_64_GOTPCREL32 },
-	{ "R_X86_64_REX_GOTPCRELX", OBJLOAD_X86_64_GOTPCREL32 },
+	{ "R_X86_64_GOTPCRELX", OBJLOAD_X86_64_GOTPCRELX32 },
+	{ "R_X86_64_REX_GOTPCRELX", OBJLOAD_X86_64_REXGOTPCRELX32 },
+	{ "R_X86_64_SIZE32", OBJLOAD_X86_64_SIZE32 },
+	{ "R_X86_64_SIZE64", OBJLOAD_X86_64_SIZE64 },
 	{ "R_X86_64_GOTPCREL64", OBJLOAD_X86_64_GOTPCREL64 },
 	{ "R_X86_64_GOTPC32", OBJLOAD_X86_64_GOTPC32 },
 	{ "R_X86_64_GOTPC64", OBJLOAD_X86_64_GOTPC64 },
@@ -1080,14 +1082,14 @@ static void test_elf_unsupported_reloc(void)
 	static const char text[] =
 		"\t.data\n"
 		"x:\t.long 0\n"
-		"\t.long undefined_thing@SIZE\n"
+		"\t.quad undefined_thing@GOTPLT\n"
 		"\t.section .debug_objload,\"\",@progbits\n"
-		"\t.long undefined_thing@SIZE\n";
+		"\t.quad undefined_thing@GOTPLT\n";
 	static const char debug_only[] =
 		"\t.data\n"
 		"x:\t.long 0\n"
 		"\t.section .debug_objload,\"\",@progbits\n"
-		"\t.long undefined_thing@SIZE\n";
+		"\t.quad undefined_thing@GOTPLT\n";
 	char src[256], obj[256];
 	struct tu_loaded l;
 
@@ -1098,7 +1100,7 @@ static void test_elf_unsupported_reloc(void)
 	}
 	tu_load_file(&l, obj, NULL);
 	CU_ASSERT_EQUAL(l.status, OBJLOAD_ERR_UNSUPPORTED);
-	EXPECT(strstr(l.msg, "R_X86_64_SIZE32 (32) is not supported") &&
+	EXPECT(strstr(l.msg, "R_X86_64_GOTPLT64 (30) is not supported") &&
 	       strstr(l.msg, ".rela.data") && strstr(l.msg, ".data+0x4"),
 	       "message: %s", l.msg);
 	tu_unload(&l);
