@@ -92,6 +92,10 @@ void objload_image_get_facts(const objload_image *img, objload_image_facts *out)
 			continue;
 		out->isolated_sections++;
 		out->isolated_bytes += sec->size;
+		if (sec->role == OBJLOAD_ROLE_CODE) {
+			out->isolated_code_sections++;
+			out->isolated_code_bytes += sec->size;
+		}
 	}
 	free(referenced);
 }
@@ -238,12 +242,19 @@ static void mark_companions(objload_session *s, struct marker *m, uint32_t b)
 			for (uint32_t k = 0; k < img->groups[grp].nmembers; k++)
 				mark(s, m, base + img->groups[grp].members[k]);
 	}
+	/* a bounds marker brings every section it bounds; a member, the
+	 * markers (which bring the rest) */
 	if (blk->cluster != OBJLOAD_NO_INDEX) {
 		const struct lg_cluster *c = &s->g.clusters[blk->cluster];
 
-		for (uint32_t k = c->first; k <= c->last; k++)
-			if (s->g.blocks[k].cluster == blk->cluster)
-				mark(s, m, k);
+		if (blk->kind == LG_BOUNDS) {
+			for (size_t k = 0; k < s->g.nblocks; k++)
+				if (s->g.blocks[k].cluster == blk->cluster)
+					mark(s, m, (uint32_t)k);
+		} else {
+			mark(s, m, c->first);
+			mark(s, m, c->last);
+		}
 	}
 }
 

@@ -2086,14 +2086,14 @@ static objload_status elf_plan(const objload_image *img, const objload_plan_quer
 			"manager places sections beyond their reach",
 			(unsigned long long)f.cross_section_direct,
 			f.cross_example ? f.cross_example : "?");
-	if (q->dead_strip && f.isolated_sections >= 4 && f.isolated_bytes * 4 >= f.bytes) {
+	if (q->dead_strip && f.isolated_code_sections >= 4 &&
+	    f.isolated_code_bytes * 4 >= f.code_bytes) {
 		d.strategy = OBJLOAD_STRATEGY_SECTION;
 		d.why = fmt_image_printf(img,
-			"%u of its %u loadable sections (%llu of %llu bytes) are referred to by no "
-			"other section of this file, as -ffunction-sections and -fdata-sections "
-			"make them: loaded section by section, what the program never reaches "
-			"is left out", f.isolated_sections, f.sections,
-			(unsigned long long)f.isolated_bytes, (unsigned long long)f.bytes);
+			"%u of its %u code sections (%llu of %llu bytes) are called by no "
+			"other section of this file, as -ffunction-sections makes them: loaded section by section, what the program never reaches "
+			"is left out", f.isolated_code_sections, f.code_sections,
+			(unsigned long long)f.isolated_code_bytes, (unsigned long long)f.code_bytes);
 	} else {
 		d.why = fmt_image_printf(img,
 			"relocatable ELF: its %u loadable sections are packed with the other whole "

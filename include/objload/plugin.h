@@ -280,6 +280,8 @@ typedef struct objload_image_facts {
 	 * refer to them either (-ffunction-sections, COMDAT-rich objects). */
 	uint32_t isolated_sections;
 	uint64_t isolated_bytes;
+	uint32_t isolated_code_sections;   /* of which code: functions */
+	uint64_t isolated_code_bytes;
 	/* Fixups from one section to another that must reach directly: not
 	 * a branch (which can take a stub) and not through a GOT slot, but a
 	 * narrow PC-relative or section-relative field.  A per-section plan

@@ -58,7 +58,10 @@ static const struct e2e_flagset {
 	{ .label = "-O0 -mcmodel=large", .cflags = { "-O0", "-mcmodel=large" } },
 };
 
-static const char *const e2e_strategies[] = { "whole", "section" };
+/* How objload loads each program: every image whole, every image section
+ * by section, the two alternating image by image (--strategy is
+ * positional), and whole without relaxation. */
+static const char *const e2e_strategies[] = { "whole", "section", "mixed", "no-relax" };
 
 #define E2E_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -442,8 +445,7 @@ static void e2e_run_combo(const struct e2e_program *p, const char *cc,
 		struct tu_result loaded;
 		char strategy[64], ctx[sizeof(context) + sizeof(strategy) + 2];
 
-		snprintf(strategy, sizeof(strategy), "--strategy=%s",
-			 e2e_strategies[s]);
+		snprintf(strategy, sizeof(strategy), "--strategy=%s", e2e_strategies[s]);
 		snprintf(ctx, sizeof(ctx), "%s, %s", context, strategy);
 		if (timed_out[s] || e2e_timeouts >= E2E_MAX_TIMEOUTS) {
 			E2E_FAIL("%s: not run, %s", ctx, timed_out[s] ?
@@ -454,8 +456,21 @@ static void e2e_run_combo(const struct e2e_program *p, const char *cc,
 		tu_strv_free(&argv);
 		tu_strv_push(&argv, e2e_objload);
 		tu_strv_push(&argv, "run");
-		tu_strv_push(&argv, strategy);
-		tu_strv_pushv(&argv, &objs);
+		if (strcmp(e2e_strategies[s], "mixed") == 0) {
+			for (size_t o = 0; o < objs.n; o++) {
+				tu_strv_push(&argv, o % 2 ? "--strategy=section" : "--strategy=whole");
+				tu_strv_push(&argv, objs.v[o]);
+			}
+			if (extra_objs->n)
+				tu_strv_push(&argv, "--strategy=section");
+		} else if (strcmp(e2e_strategies[s], "no-relax") == 0) {
+			tu_strv_push(&argv, "--no-relax");
+			tu_strv_push(&argv, "--strategy=whole");
+			tu_strv_pushv(&argv, &objs);
+		} else {
+			tu_strv_push(&argv, strategy);
+			tu_strv_pushv(&argv, &objs);
+		}
 		tu_strv_pushv(&argv, extra_objs);
 		if (p->args.n) {
 			tu_strv_push(&argv, "--");

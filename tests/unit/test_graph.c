@@ -181,7 +181,7 @@ static void gr_test_strategy_from_facts(void)
 	/* ELF: most of eval.o's sections stand alone */
 	info = tu_capture(tu_fmt("%s info %s", OBJLOAD_BIN, gr_path("fs-eval.o")), &status);
 	GR_CHECK(info && status == 0 && strstr(info, "strategy: section (") &&
-		 strstr(info, "referred to by no other section of this file") &&
+		 strstr(info, "called by no other section of this file") &&
 		 strstr(info, "facts: "), "info fs-eval.o: %.600s", info ? info : "");
 	free(info);
 	/* without -ffunction-sections: one .text, whole */

@@ -497,7 +497,7 @@ static void test_macho_addends(void)
 		{ "__TEXT,__text", 0x31, "PC32", "__DATA,__const", NULL, 16 - 5 },
 		{ "__TEXT,__text", 0x38, "PC32", "__DATA,__const", NULL, 32 - 8 },
 		{ "__TEXT,__text", 0x41, "BRANCH32", "_ext", NULL, -4 },
-		{ "__TEXT,__text", 0x48, "GOTPCREL32", "_ext", NULL, -4 },
+		{ "__TEXT,__text", 0x48, "REXGOTPCRELX32", "_ext", NULL, -4 },
 		{ "__DATA,__data", 0x0, "ABS64", "_ext", NULL, 0 },
 		{ "__DATA,__data", 0x8, "ABS64", "_ext", NULL, 24 },
 		{ "__DATA,__data", 0x10, "ABS64", "__DATA,__const", NULL, 40 },

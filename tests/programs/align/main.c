@@ -35,7 +35,7 @@ int main(void)
 {
 	report("table64k", table64k, 65536);
 	report("zeros1m", zeros1m, 1u << 20);
-	report("text8k", text8k, 8192);
+	report("text8k", text8k_ptr, 8192);
 	report("local32k", local32k, 32768);
 	zeros1m[4095] = 1;
 	printf("sum %d, text \"%s\", local %d, zero %d\n", sum_table(), text8k,
