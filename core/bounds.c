@@ -52,15 +52,9 @@ static objload_status new_cluster(objload_session *s, const char *section,
 		*out = OBJLOAD_NO_INDEX;   /* no such section: stays undefined */
 		return OBJLOAD_OK;
 	}
-	if (g->nclusters == g->clusters_cap) {
-		size_t ncap = g->clusters_cap ? g->clusters_cap * 2 : 8;
-		struct lg_cluster *n = realloc(g->clusters, ncap * sizeof(*n));
-
-		if (!n)
-			return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-		g->clusters = n;
-		g->clusters_cap = ncap;
-	}
+	if (lg_grow((void **)&g->clusters, &g->clusters_cap, g->nclusters, 1,
+		    sizeof(*g->clusters)))
+		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
 	name = lg_alloc(s, strlen(section) + 1);
 	if (!name)
 		return OBJLOAD_ERR_NOMEM;

@@ -48,8 +48,7 @@ void lg_free(lg_graph *g)
 	g->runtime_block = g->shared_got_base = OBJLOAD_NO_INDEX;
 }
 
-/* Grow *arr (of *cap elements of `size` bytes) to hold n more than `len`. */
-static int grow_array(void **arr, size_t *cap, size_t len, size_t n, size_t size)
+int lg_grow(void **arr, size_t *cap, size_t len, size_t n, size_t size)
 {
 	size_t ncap;
 	void *p;
@@ -76,7 +75,7 @@ uint32_t lg_add_blocks(objload_session *s, size_t n)
 	size_t first = g->nblocks;
 
 	if (first + n >= OBJLOAD_NO_INDEX ||
-	    grow_array((void **)&g->blocks, &g->blocks_cap, first, n, sizeof(lg_block))) {
+	    lg_grow((void **)&g->blocks, &g->blocks_cap, first, n, sizeof(lg_block))) {
 		core_error(s, OBJLOAD_ERR_NOMEM, "out of memory for the link graph's blocks");
 		return OBJLOAD_NO_INDEX;
 	}
@@ -99,7 +98,7 @@ uint32_t lg_add_edges(objload_session *s, size_t n)
 	size_t first = g->nedges;
 
 	if (first + n >= OBJLOAD_NO_INDEX ||
-	    grow_array((void **)&g->edges, &g->edges_cap, first, n, sizeof(lg_edge))) {
+	    lg_grow((void **)&g->edges, &g->edges_cap, first, n, sizeof(lg_edge))) {
 		core_error(s, OBJLOAD_ERR_NOMEM, "out of memory for the link graph's edges");
 		return OBJLOAD_NO_INDEX;
 	}
@@ -113,7 +112,7 @@ uint32_t lg_add_nodes(objload_session *s, size_t n)
 	size_t first = g->nnodes;
 
 	if (first + n >= OBJLOAD_NO_INDEX ||
-	    grow_array((void **)&g->nodes, &g->nodes_cap, first, n, sizeof(lg_node))) {
+	    lg_grow((void **)&g->nodes, &g->nodes_cap, first, n, sizeof(lg_node))) {
 		core_error(s, OBJLOAD_ERR_NOMEM, "out of memory for the link graph's nodes");
 		return OBJLOAD_NO_INDEX;
 	}
@@ -311,18 +310,14 @@ objload_status lg_put_entry(objload_session *s, const lg_entry_key *key,
 	    rehash(g, g->index_cap ? g->index_cap * 2 : 256))
 		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
 	if (g->nkeys == g->keys_cap) {
-		size_t ncap = g->keys_cap ? g->keys_cap * 2 : 64;
-		lg_entry_key *k = realloc(g->keys, ncap * sizeof(*k));
-		uint32_t *kb;
+		/* two arrays of one capacity: grow the second with a copy */
+		size_t cap = g->keys_cap, cap2 = g->keys_cap;
 
-		if (!k)
+		if (lg_grow((void **)&g->keys, &cap, g->nkeys, 1, sizeof(*g->keys)) ||
+		    lg_grow((void **)&g->key_block, &cap2, g->nkeys, cap - g->nkeys,
+			    sizeof(*g->key_block)))
 			return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-		g->keys = k;
-		kb = realloc(g->key_block, ncap * sizeof(*kb));
-		if (!kb)
-			return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-		g->key_block = kb;
-		g->keys_cap = ncap;
+		g->keys_cap = cap;
 	}
 	g->keys[g->nkeys] = *key;
 	g->key_block[g->nkeys] = block;

@@ -187,6 +187,17 @@ struct objload_session;
 
 void lg_free(lg_graph *g);
 
+/* Make room in *arr (*cap elements of `size` bytes, `len` in use) for n
+ * more, doubling; 0, or -1 when out of memory (the array is unchanged). */
+int lg_grow(void **arr, size_t *cap, size_t len, size_t n, size_t size);
+
+/* Every edge index e of every loaded block b of graph g. */
+#define LG_FOR_EACH_LIVE_EDGE(g, b, e)						\
+	for (size_t b = 0; b < (g)->nblocks; b++)				\
+		if (!(g)->blocks[b].drop && (g)->blocks[b].nedges)		\
+			for (uint32_t e = (g)->blocks[b].first_edge;		\
+			     e < (g)->blocks[b].first_edge + (g)->blocks[b].nedges; e++)
+
 /* Append n zeroed blocks, edges or nodes; the arrays may move: keep
  * indices.  The index of the first, or OBJLOAD_NO_INDEX when out of
  * memory (the session's message is set). */

@@ -97,23 +97,17 @@ static size_t walk_jumps(const objload_session *s, objload_jump_info *out,
 
 	if (!s->allocated || !s->arch)
 		return 0;
-	for (size_t b = 0; b < g->nblocks; b++) {
-		const lg_block *blk = &g->blocks[b];
+	LG_FOR_EACH_LIVE_EDGE(g, b, e) {
+		const lg_edge *ed = &g->edges[e];
 
-		if (blk->drop || !blk->nedges)
+		if (!(ed->flags & LG_EDGE_VIA_STUB))
 			continue;
-		for (uint32_t e = blk->first_edge; e < blk->first_edge + blk->nedges; e++) {
-			const lg_edge *ed = &g->edges[e];
-
-			if (!(ed->flags & LG_EDGE_VIA_STUB))
-				continue;
-			if (n < max) {
-				out[n].from = blk->target + ed->offset;
-				out[n].stub = g->blocks[ed->entry].target;
-				out[n].to = lg_address(g, &g->nodes[ed->node].t);
-			}
-			n++;
+		if (n < max) {
+			out[n].from = g->blocks[b].target + ed->offset;
+			out[n].stub = g->blocks[ed->entry].target;
+			out[n].to = lg_address(g, &g->nodes[ed->node].t);
 		}
+		n++;
 	}
 	return n;
 }

@@ -105,15 +105,8 @@ struct layout {
 
 static objload_status new_group(objload_session *s, struct layout *L, size_t *out)
 {
-	if (L->ngroups == L->groups_cap) {
-		size_t ncap = L->groups_cap ? L->groups_cap * 2 : 16;
-		objload_segment_group *n = realloc(L->groups, ncap * sizeof(*n));
-
-		if (!n)
-			return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-		L->groups = n;
-		L->groups_cap = ncap;
-	}
+	if (lg_grow((void **)&L->groups, &L->groups_cap, L->ngroups, 1, sizeof(*L->groups)))
+		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
 	memset(&L->groups[L->ngroups], 0, sizeof(L->groups[0]));
 	L->groups[L->ngroups].first = L->nsegs;
 	L->groups[L->ngroups].window_hi = UINT64_MAX;
@@ -124,15 +117,8 @@ static objload_status new_group(objload_session *s, struct layout *L, size_t *ou
 static objload_status new_segment(objload_session *s, struct layout *L,
 				  objload_segment **out)
 {
-	if (L->nsegs == L->segs_cap) {
-		size_t ncap = L->segs_cap ? L->segs_cap * 2 : 16;
-		objload_segment *n = realloc(L->segs, ncap * sizeof(*n));
-
-		if (!n)
-			return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-		L->segs = n;
-		L->segs_cap = ncap;
-	}
+	if (lg_grow((void **)&L->segs, &L->segs_cap, L->nsegs, 1, sizeof(*L->segs)))
+		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
 	*out = &L->segs[L->nsegs];
 	memset(*out, 0, sizeof(**out));
 	(*out)->group = L->ngroups - 1;
@@ -306,59 +292,66 @@ static objload_status layout_sections(objload_session *s, struct layout *L)
 	return OBJLOAD_OK;
 }
 
+/* A narrow fixup that needs its target low: how low (UINT64_MAX: it does
+ * not).  Non-PIC code's R_X86_64_32 aimed into the link. */
+static uint64_t low_limit_of(const arch_kind *k, const lg_target *t)
+{
+	if (!k->width || k->range_bits >= 64 || k->check == ARCH_CHECK_ANY ||
+	    (k->flags & (OBJLOAD_KF_PCREL | OBJLOAD_KF_GOTBASE | OBJLOAD_KF_IMAGEBASE |
+			 OBJLOAD_KF_SECTIONBASE | OBJLOAD_KF_SUB | OBJLOAD_KF_SIZE)) ||
+	    t->where != LG_IN_BLOCK)
+		return UINT64_MAX;
+	return k->check == ARCH_CHECK_SIGNED ? 1ull << (k->range_bits - 1) : 1ull << k->range_bits;
+}
+
+/* Is this a narrow PC-relative data fixup aimed at a fixed address (the
+ * host), which neither a stub nor a GOT slot serves? */
+static int host_data_ref(const arch_kind *k, const lg_edge *ed, const lg_target *t)
+{
+	return k->width && k->range_bits < 64 && k->check != ARCH_CHECK_ANY &&
+	       (k->flags & OBJLOAD_KF_PCREL) && !(k->flags & (OBJLOAD_KF_GOT | OBJLOAD_KF_GOTBASE)) &&
+	       ed->entry == OBJLOAD_NO_INDEX && t->where == LG_ABSOLUTE;
+}
+
 /* The window every group must lie in. */
 static objload_status plan_windows(objload_session *s, struct layout *L)
 {
 	lg_graph *g = &s->g;
 	const arch_kind *kinds = s->arch->kinds;
 	uint64_t low_limit = UINT64_MAX, lo = 0, hi = UINT64_MAX;
+	const lg_edge *host_ref = NULL;
 	char where[512];
 
-	for (size_t b = 0; b < g->nblocks; b++) {
-		const lg_block *blk = &g->blocks[b];
+	LG_FOR_EACH_LIVE_EDGE(g, b, e) {
+		const lg_edge *ed = &g->edges[e];
+		const arch_kind *k = &kinds[ed->kind];
+		const lg_target *t;
+		uint64_t reach, h, lim;
 
-		if (blk->drop || !blk->nedges)
+		if (ed->node == OBJLOAD_NO_INDEX)
 			continue;
-		for (uint32_t e = blk->first_edge; e < blk->first_edge + blk->nedges; e++) {
-			const lg_edge *ed = &g->edges[e];
-			const arch_kind *k = &kinds[ed->kind];
-			const lg_target *t;
-			uint64_t reach, h;
-
-			if (ed->node == OBJLOAD_NO_INDEX || !k->width || k->range_bits >= 64 ||
-			    k->check == ARCH_CHECK_ANY)
-				continue;
-			t = &g->nodes[ed->node].t;
-			if (!(k->flags & (OBJLOAD_KF_PCREL | OBJLOAD_KF_GOTBASE |
-					  OBJLOAD_KF_IMAGEBASE | OBJLOAD_KF_SECTIONBASE |
-					  OBJLOAD_KF_SUB | OBJLOAD_KF_SIZE))) {
-				/* narrow absolute: the target must be low */
-				uint64_t lim = k->check == ARCH_CHECK_SIGNED ?
-					1ull << (k->range_bits - 1) : 1ull << k->range_bits;
-
-				if (t->where == LG_IN_BLOCK && lim < low_limit)
-					low_limit = lim;
-				continue;
-			}
-			if (!(k->flags & OBJLOAD_KF_PCREL) ||
-			    (k->flags & (OBJLOAD_KF_GOT | OBJLOAD_KF_GOTBASE)) ||
-			    ed->entry != OBJLOAD_NO_INDEX || t->where != LG_ABSOLUTE)
-				continue;
-			/* PC-relative data reference to a fixed address */
-			reach = (1ull << (k->range_bits - 1)) - (1ull << 16);
-			if (L->ngroups > 1)
-				reach /= 2;
-			h = t->value;
-			if (h > reach && h - reach > lo)
-				lo = h - reach;
-			if (h < UINT64_MAX - reach && h + reach < hi)
-				hi = h + reach;
-			if (lo >= hi) {
-				core_edge_where(s, ed, where, sizeof(where));
-				return core_error(s, OBJLOAD_ERR_RANGE,
-						  "%s: the fixups of this link cannot all reach their targets from any placement",
-						  where);
-			}
+		t = &g->nodes[ed->node].t;
+		lim = low_limit_of(k, t);
+		if (lim < low_limit)
+			low_limit = lim;
+		if (!host_data_ref(k, ed, t))
+			continue;
+		/* within reach of the host's object; of each other too when
+		 * there are several groups */
+		host_ref = ed;
+		reach = (1ull << (k->range_bits - 1)) - (1ull << 16);
+		if (L->ngroups > 1)
+			reach /= 2;
+		h = t->value;
+		if (h > reach && h - reach > lo)
+			lo = h - reach;
+		if (h < UINT64_MAX - reach && h + reach < hi)
+			hi = h + reach;
+		if (lo >= hi) {
+			core_edge_where(s, ed, where, sizeof(where));
+			return core_error(s, OBJLOAD_ERR_RANGE,
+					  "%s: the fixups of this link cannot all reach their targets from any placement",
+					  where);
 		}
 	}
 	if (low_limit < hi)
@@ -370,28 +363,12 @@ static objload_status plan_windows(objload_session *s, struct layout *L)
 		grp->window_hi = hi;
 		if (lo < hi && hi - lo >= grp->span)
 			continue;
-		if (low_limit != UINT64_MAX) {
-			/* find a fixup that made it impossible, for the message */
-			for (size_t b = 0; b < g->nblocks; b++) {
-				const lg_block *blk = &g->blocks[b];
-
-				for (uint32_t e = blk->first_edge;
-				     !blk->drop && blk->nedges && e < blk->first_edge + blk->nedges; e++) {
-					const lg_edge *ed = &g->edges[e];
-					const arch_kind *k = &kinds[ed->kind];
-
-					if (ed->node == OBJLOAD_NO_INDEX || !(k->flags & OBJLOAD_KF_PCREL) ||
-					    k->range_bits >= 64 || ed->entry != OBJLOAD_NO_INDEX ||
-					    (k->flags & OBJLOAD_KF_GOT) ||
-					    g->nodes[ed->node].t.where != LG_ABSOLUTE)
-						continue;
-					core_edge_where(s, ed, where, sizeof(where));
-					return core_error(s, OBJLOAD_ERR_RANGE,
-							  "%s at 0x%" PRIx64 " cannot reach it: non-PIC code must be placed below 0x%" PRIx64
-							  " (compile with -fPIC, or -fPIE)",
-							  where, g->nodes[ed->node].t.value, low_limit);
-				}
-			}
+		if (low_limit != UINT64_MAX && host_ref) {
+			core_edge_where(s, host_ref, where, sizeof(where));
+			return core_error(s, OBJLOAD_ERR_RANGE,
+					  "%s at 0x%" PRIx64 " cannot reach it: non-PIC code must be placed below 0x%" PRIx64
+					  " (compile with -fPIC, or -fPIE)",
+					  where, g->nodes[host_ref->node].t.value, low_limit);
 		}
 		return core_error(s, OBJLOAD_ERR_RANGE,
 				  "%s: no placement of %" PRIu64 " bytes lies in [0x%" PRIx64 ", 0x%" PRIx64

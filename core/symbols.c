@@ -47,15 +47,8 @@ static objload_status global_entry(objload_session *s, const char *name,
 	global_sym *g;
 	int found;
 
-	if (s->nglobals == s->globals_cap) {
-		size_t ncap = s->globals_cap ? s->globals_cap * 2 : 256;
-		global_sym *n = realloc(s->globals, ncap * sizeof(*n));
-
-		if (!n)
-			return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-		s->globals = n;
-		s->globals_cap = ncap;
-	}
+	if (lg_grow((void **)&s->globals, &s->globals_cap, s->nglobals, 1, sizeof(*s->globals)))
+		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
 	/* one hash: find the name, or enter it as the next entry */
 	found = hashmap_intern_str(&s->global_index, name, (uint32_t)s->nglobals, out);
 	if (found < 0)
@@ -523,14 +516,9 @@ objload_status core_resolve_symbols(objload_session *s)
 	 * collected (references to the host grow the table as usual) */
 	if (hashmap_reserve(&s->global_index, s->nglobals + ndefined))
 		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-	if (s->globals_cap < s->nglobals + ndefined) {
-		global_sym *n = realloc(s->globals, (s->nglobals + ndefined) * sizeof(*n));
-
-		if (!n)
-			return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-		s->globals = n;
-		s->globals_cap = s->nglobals + ndefined;
-	}
+	if (lg_grow((void **)&s->globals, &s->globals_cap, s->nglobals, ndefined,
+		    sizeof(*s->globals)))
+		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
 	st = core_check_bridges(s);
 	if (!st)
 		st = discard_comdat_losers(s);

@@ -46,13 +46,6 @@ static int narrow_absolute(const arch_kind *k)
 	return narrow_direct(k) && !(k->flags & OBJLOAD_KF_PCREL);
 }
 
-/* Call fn for every edge of every loaded block. */
-#define FOR_EACH_LIVE_EDGE(g, b, e)						\
-	for (size_t b = 0; b < (g)->nblocks; b++)				\
-		if (!(g)->blocks[b].drop && (g)->blocks[b].nedges)		\
-			for (uint32_t e = (g)->blocks[b].first_edge;		\
-			     e < (g)->blocks[b].first_edge + (g)->blocks[b].nedges; e++)
-
 static objload_status make_canonical(objload_session *s, global_sym *gs)
 {
 	uint32_t gi = (uint32_t)(gs - s->globals);
@@ -94,7 +87,7 @@ objload_status core_plan_host_copies(objload_session *s)
 	const arch_kind *kinds = s->arch->kinds;
 	int low = 0;
 
-	FOR_EACH_LIVE_EDGE(g, b, e) {
+	LG_FOR_EACH_LIVE_EDGE(g, b, e) {
 		const lg_edge *ed = &g->edges[e];
 
 		if (ed->node != OBJLOAD_NO_INDEX && narrow_absolute(&kinds[ed->kind]) &&
@@ -105,7 +98,7 @@ objload_status core_plan_host_copies(objload_session *s)
 	}
 	if (!low)
 		return OBJLOAD_OK;
-	FOR_EACH_LIVE_EDGE(g, b, e) {
+	LG_FOR_EACH_LIVE_EDGE(g, b, e) {
 		const lg_edge *ed = &g->edges[e];
 		const lg_node *n;
 		global_sym *gs;
