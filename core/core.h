@@ -123,6 +123,7 @@ typedef enum builtin_id {
 	BUILTIN_ATEXIT,
 	BUILTIN_STACK_CHK_GUARD,
 	BUILTIN_ATEXIT_MS,       /* atexit as a Microsoft x64 image calls it */
+	BUILTIN_ON_EXIT,         /* on_exit: the session's, like atexit */
 	BUILTIN_COUNT
 } builtin_id;
 
@@ -183,6 +184,9 @@ struct objload_session {
 
 	objload_metrics metrics;
 	uint64_t kind_count[OBJLOAD_MAX_KIND_METRICS];
+
+	/* unwind, debugger, exit-time and callback state (core/rt.h) */
+	struct core_runtime *rt;
 
 	/* thunks between calling conventions, and import slots */
 	struct cc_thunk {
@@ -258,5 +262,7 @@ objload_status core_run_constructors(objload_session *s);
 void core_unload(objload_session *s);
 int core_builtin_lookup(const char *cname, builtin_id *id);
 objload_status core_write_builtins(objload_session *s);
+/* How many bind thunks the builtins in use need in the thunks piece. */
+unsigned core_builtin_thunks(const objload_session *s);
 
 #endif

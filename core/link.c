@@ -430,7 +430,7 @@ static objload_status plan_commons_and_thunks(objload_session *s)
 		if (st)
 			return st;
 	}
-	nthunks += s->builtin_used[BUILTIN_ATEXIT] + s->builtin_used[BUILTIN_ATEXIT_MS];
+	nthunks += core_builtin_thunks(s);
 	off = (uint64_t)nthunks * s->arch->bind_thunk_size;
 	for (size_t g = 0; g < s->nglobals; g++) {
 		if (!s->globals[g].host_canonical)

@@ -31,6 +31,7 @@
 
 #include "core/archive.h"
 #include "core/core.h"
+#include "core/rt.h"
 
 static int strength_of(const objload_symbol *sym)
 {
@@ -434,6 +435,8 @@ objload_status core_resolve_symbols(objload_session *s)
 	size_t ndefined = 0;
 
 	st = core_archive_load_members(s);
+	if (!st)
+		st = core_runtime_prepare(s);   /* default libraries (core/rt.h) */
 	if (st)
 		return st;
 	for (size_t i = 0; i < s->nimages; i++) {

@@ -258,6 +258,12 @@ objload_status objload_add_search_dir(objload_session *session, const char *dir)
  * GROUP, INPUT and AS_NEEDED files are added the same way. */
 objload_status objload_add_library(objload_session *session, const char *name);
 
+/* Add the libraries a compiler driver adds (on by default): images that
+ * use the Itanium C++ ABI get libstdc++ (libc++ for std::__1 names) and
+ * libgcc_s, compiler-runtime names libgcc.a, all from the compiler's own
+ * library directory (core/defaultlibs.c).  Off: ld's -nodefaultlibs. */
+objload_status objload_set_default_libs(objload_session *session, int enabled);
+
 typedef struct objload_archive_info {
 	const char *path;
 	const char *flavor;     /* "gnu", "thin", "bsd" or "coff" */
