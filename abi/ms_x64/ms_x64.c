@@ -35,6 +35,7 @@
 #include <math.h>
 #include <limits.h>
 #include <errno.h>
+#include <signal.h>
 
 #include "abi/ms_x64/ms_x64.h"
 
@@ -507,6 +508,12 @@ static MS_ABI void ms_security_check_cookie(uint64_t cookie)
 		abort();   /* the image's stack is corrupt: as __fastfail */
 }
 
+/* Windows' SIGABRT is 22. */
+static MS_ABI int ms_raise(int sig)
+{
+	return raise(ms_x64_signo(sig));
+}
+
 static MS_ABI void ms_longjmp_checked(void *buf, int val)
 {
 	ms_x64_longjmp(buf, val);
@@ -546,6 +553,7 @@ static const struct {
 	{ "strtoul", (void *)ms_strtoul },
 	{ "atol", (void *)ms_atol },
 	{ "labs", (void *)ms_labs },
+	{ "raise", (void *)ms_raise },
 	/* math */
 	{ "frexp", (void *)ms_frexp },
 	{ "ldexp", (void *)ms_ldexp },
@@ -590,4 +598,5 @@ const cc_bridge cc_bridge_ms_x64 = {
 	.host_symbol = ms_x64_host_symbol,
 	.call_main = ms_x64_call_main,
 	.call_init = ms_x64_call_init,
+	.bound = ms_x64_bound,
 };
