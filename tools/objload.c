@@ -339,11 +339,13 @@ static int cmd_run(int argc, char **argv)
 		free_options(&o);
 		return fail(s);
 	}
-	/* as exit() would: the images' atexit handlers and destructors */
-	objload_session_free(s);
+	/* main's return goes to exit(), as in a C program: on_exit, atexit
+	 * and __cxa_atexit handlers and destructors run in the C library's
+	 * order while the images are still mapped, then stdio is flushed
+	 * (a stream may have its buffer in the images' data) */
 	free(pargv);
 	free_options(&o);
-	return status;
+	exit(status);
 }
 
 static const char *role_name(objload_section_role r)
