@@ -34,6 +34,14 @@ struct rt_unwind_reg;
 struct rt_jit_entry;
 struct rt_callback;
 
+/* A function of a loaded image, for debuggers, profilers and crash
+ * reports: sorted by address, sizes filled in (core/debug.c). */
+typedef struct rt_func {
+	uint64_t addr, size;
+	const char *name;
+	uint32_t image, section;
+} rt_func;
+
 typedef struct core_runtime {
 	/* options (public setters in the files that use them) */
 	int no_default_libs;       /* objload_set_default_libs(s, 0) */
@@ -47,6 +55,8 @@ typedef struct core_runtime {
 	size_t nunwind;
 
 	/* core/debug.c */
+	rt_func *funcs;
+	size_t nfuncs;
 	struct rt_jit_entry **jit;
 	size_t njit;
 

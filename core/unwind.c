@@ -47,10 +47,14 @@ struct rt_unwind_reg {
 	int gcc, llvm;      /* registered with libgcc_s, with libunwind */
 };
 
+/* ELF's .eh_frame; Mach-O's __TEXT,__eh_frame */
 static int is_eh_frame(const objload_section *sec)
 {
+	size_t n = strlen(sec->name);
+
 	return sec->role == OBJLOAD_ROLE_UNWIND &&
-	       (strcmp(sec->name, ".eh_frame") == 0 || strcmp(sec->name, "__eh_frame") == 0);
+	       (strcmp(sec->name, ".eh_frame") == 0 ||
+		(n >= 10 && strcmp(sec->name + n - 10, "__eh_frame") == 0));
 }
 
 objload_status core_unwind_prepare_image(objload_session *s, objload_image *img)

@@ -305,6 +305,34 @@ objload_status objload_run_main(objload_session *session, const char *entry,
 objload_status objload_get_metrics(const objload_session *session,
 				   objload_metrics *out);
 
+/* ---- Debuggers, profilers, crash reports ------------------------------ */
+
+/* The GDB JIT interface (on by default): after the link each image is
+ * described to gdb by an in-memory ELF symbol file (an ELF input with its
+ * DWARF, others with their function names), removed when the session is
+ * freed.  Call before objload_link. */
+objload_status objload_set_debugger_registration(objload_session *session,
+						 int enabled);
+/* Append "START SIZE NAME" per loaded function to /tmp/perf-PID.map for
+ * perf (off by default; OBJLOAD_PERF_MAP=1 in the environment turns it
+ * on).  Call before objload_link. */
+objload_status objload_set_perf_map(objload_session *session, int enabled);
+
+typedef struct objload_addr_info {
+	const char *image;        /* path of the image */
+	const char *section;
+	uint64_t section_offset;
+	const char *function;     /* NULL when no function symbol covers it */
+	uint64_t function_offset;
+} objload_addr_info;
+
+/* What loaded code is at `addr`: OBJLOAD_ERR_UNDEFINED when the address
+ * is in no loaded section of the session.  Async-signal-safe (no
+ * allocation, no lock, no error message): for fatal-signal handlers,
+ * while no other thread links or frees the session. */
+objload_status objload_symbolize(const objload_session *session, uint64_t addr,
+				 objload_addr_info *out);
+
 /* ---- Linking for another address (cross-target) -------------------- */
 
 /* Link for target address `base` without running anything: the images

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* ELF symbol files for debuggers (formats/elf/symfile.c). */
+#ifndef OBJLOAD_ELF_SYMFILE_H
+#define OBJLOAD_ELF_SYMFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "objload/plugin.h"
+
+typedef struct elf_symfile_section {
+	uint64_t addr, size;          /* where a code section runs */
+} elf_symfile_section;
+
+typedef struct elf_symfile_symbol {
+	const char *name;
+	uint64_t addr, size;
+	uint32_t section;             /* index into the sections given */
+} elf_symfile_symbol;
+
+/* A relocatable ELF naming the functions at their load addresses;
+ * malloc'd into *out.  0, or -1 when out of memory. */
+int elf_symfile_build(objload_arch_id arch, const elf_symfile_section *secs,
+		      size_t nsecs, const elf_symfile_symbol *syms, size_t nsyms,
+		      uint8_t **out, size_t *outlen);
+
+/* A malloc'd copy of the ELF relocatable `file` whose section n has
+ * sh_addr addr[n] (n < naddr); allocated sections with address 0 (not
+ * loaded) lose SHF_ALLOC.  0, or -1 when the file is not ELF64 or memory
+ * runs out. */
+int elf_symfile_patch(const uint8_t *file, size_t len, const uint64_t *addr,
+		      size_t naddr, uint8_t **out, size_t *outlen);
+
+#endif
