@@ -418,8 +418,13 @@ static objload_status report_unresolved(objload_session *s)
 				continue;
 			s->globals[gi].unresolved = 2;   /* listed */
 			if (end - p > 64) {
-				p += snprintf(p, (size_t)(end - p), "%s '%s' (referenced by %s)",
-					      shown ? "," : "", sym->name, img->path);
+				char dm[256];
+				/* C++: demangled, the mangled name after it */
+				const char *d = core_demangle(sym->cname, dm, sizeof(dm));
+
+				p += snprintf(p, (size_t)(end - p), "%s '%s' (%s%sreferenced by %s)",
+					      shown ? "," : "", d ? d : sym->name, d ? sym->name : "",
+					      d ? ", " : "", img->path);
 			}
 			shown++;
 		}

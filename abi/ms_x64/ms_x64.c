@@ -508,6 +508,14 @@ static MS_ABI void ms_security_check_cookie(uint64_t cookie)
 		abort();   /* the image's stack is corrupt: as __fastfail */
 }
 
+/* The Microsoft CRT's buffering modes: _IOFBF 0, _IOLBF 0x40, _IONBF 4. */
+static MS_ABI int ms_setvbuf(FILE *f, char *buf, int mode, size_t size)
+{
+	int host = mode == 0x40 ? _IOLBF : mode == 4 ? _IONBF : mode == 0 ? _IOFBF : -1;
+
+	return host < 0 ? -1 : setvbuf(f, buf, host, size);
+}
+
 /* Windows' SIGABRT is 22. */
 static MS_ABI int ms_raise(int sig)
 {
@@ -546,6 +554,7 @@ static const struct {
 	{ "__stdio_common_vfprintf", (void *)ms_stdio_common_vfprintf },
 	{ "__stdio_common_vsprintf", (void *)ms_stdio_common_vsprintf },
 	{ "__acrt_iob_func", (void *)ms_acrt_iob_func },
+	{ "setvbuf", (void *)ms_setvbuf },
 	/* stdlib */
 	{ "qsort", (void *)ms_qsort },
 	{ "bsearch", (void *)ms_bsearch },
