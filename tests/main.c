@@ -33,6 +33,7 @@ static const struct {
 	{ "bfd", objload_test_register_bfd },
 	{ "aarch64_link", objload_test_register_aarch64_link },
 	{ "e2e_aarch64", objload_test_register_e2e_aarch64 },
+	{ "runtime", objload_test_register_runtime },
 };
 
 static int wanted(const char *name, int argc, char **argv)
