@@ -8,7 +8,9 @@
  * and size, sorted by address; a size the format does not record
  * (Mach-O) runs to the next function or the end of its section.  The
  * table serves the three readers below and objload_symbolize (crash
- * reports, core/symbolize.c).
+ * reports, core/symbolize.c), with the line rows of ELF images compiled
+ * with -g (their .debug_line relocated and decoded by formats/elf and
+ * formats/dwarfline.c), sorted by address.
  *
  * gdb.  The GDB JIT interface (gdb manual, "JIT Compilation Interface"):
  * a process-wide descriptor __jit_debug_descriptor holding a doubly
@@ -39,6 +41,7 @@
 #include <unistd.h>
 
 #include "core/rt.h"
+#include "formats/dwarfline.h"
 #include "formats/elf/symfile.h"
 #include "formats/formats.h"
 
@@ -189,25 +192,82 @@ static void jit_remove(struct rt_jit_entry *e)
 	pthread_mutex_unlock(&jit_lock);
 }
 
-/* An ELF input, its sections at their load addresses. */
-static int symfile_of_elf(objload_session *s, uint32_t i, uint8_t **out, size_t *len)
+/* Where each section of ELF image i was loaded, by ELF section number
+ * (0: not loaded); *n entries.  NULL when out of memory. */
+static uint64_t *elf_load_addresses(objload_session *s, uint32_t i, size_t *n)
 {
 	const objload_image *img = s->images[i];
 	uint32_t max = 0;
 	uint64_t *addr;
-	int r;
 
 	for (uint32_t j = 0; j < img->nsections; j++)
 		if (img->sections[j].native_index > max)
 			max = img->sections[j].native_index;
 	addr = calloc((size_t)max + 1, sizeof(*addr));
 	if (!addr)
-		return -1;
+		return NULL;
 	for (uint32_t j = 0; j < img->nsections; j++)
 		addr[img->sections[j].native_index] = core_section_target(s, i, j);
-	r = elf_symfile_patch(img->file, img->file_size, addr, (size_t)max + 1, out, len);
+	*n = (size_t)max + 1;
+	return addr;
+}
+
+/* An ELF input, its sections at their load addresses. */
+static int symfile_of_elf(objload_session *s, uint32_t i, uint8_t **out, size_t *len)
+{
+	const objload_image *img = s->images[i];
+	size_t n;
+	uint64_t *addr = elf_load_addresses(s, i, &n);
+	int r;
+
+	if (!addr)
+		return -1;
+	r = elf_symfile_patch(img->file, img->file_size, addr, n, out, len);
 	free(addr);
 	return r;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	const dwarf_line_row *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	/* a sequence's end before the next one's start */
+	return (x->file != NULL) - (y->file != NULL);
+}
+
+/* The line rows of every ELF image with -g. */
+static void build_lines(objload_session *s, core_runtime *rt)
+{
+	size_t cap = 0;
+
+	for (size_t i = 0; i < s->nimages; i++) {
+		const objload_image *img = s->images[i];
+		uint8_t *keep = NULL, **bufs;
+		uint64_t *addr;
+		size_t n;
+		int debug = 0;
+
+		for (uint32_t j = 0; j < img->nsections && !debug; j++)
+			debug = strcmp(img->sections[j].name, ".debug_line") == 0;
+		if (img->format != &objload_format_elf || !debug)
+			continue;
+		bufs = realloc(rt->line_bufs, (rt->nline_bufs + 1) * sizeof(*bufs));
+		if (!bufs || !(addr = elf_load_addresses(s, (uint32_t)i, &n))) {
+			if (bufs)
+				rt->line_bufs = bufs;
+			return;
+		}
+		rt->line_bufs = bufs;
+		elf_symfile_lines(img->file, img->file_size, addr, n, &rt->lines, &rt->nlines,
+				  &cap, &keep);
+		free(addr);
+		if (keep)
+			rt->line_bufs[rt->nline_bufs++] = keep;
+	}
+	if (rt->nlines)
+		qsort(rt->lines, rt->nlines, sizeof(*rt->lines), cmp_line);
 }
 
 /* Any other image: its code sections and functions. */
@@ -341,6 +401,7 @@ void core_debug_register(objload_session *s)
 
 	if (!rt || build_functions(s, rt))
 		return;
+	build_lines(s, rt);
 	if (!rt->no_debugger)
 		register_with_gdb(s, rt);
 	if (perf_map_wanted(rt))
@@ -364,4 +425,12 @@ void core_debug_deregister(objload_session *s)
 	free(rt->funcs);
 	rt->funcs = NULL;
 	rt->nfuncs = 0;
+	free(rt->lines);
+	rt->lines = NULL;
+	rt->nlines = 0;
+	for (size_t i = 0; i < rt->nline_bufs; i++)
+		free(rt->line_bufs[i]);
+	free(rt->line_bufs);
+	rt->line_bufs = NULL;
+	rt->nline_bufs = 0;
 }

@@ -57,6 +57,10 @@ typedef struct core_runtime {
 	/* core/debug.c */
 	rt_func *funcs;
 	size_t nfuncs;
+	struct dwarf_line_row *lines;   /* sorted by address (-g ELF images) */
+	size_t nlines;
+	uint8_t **line_bufs;            /* what the rows point into */
+	size_t nline_bufs;
 	struct rt_jit_entry **jit;
 	size_t njit;
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/rt.h"
+#include "formats/dwarfline.h"
 
 /* The function whose [addr, addr + size) holds a, or NULL. */
 static const rt_func *function_at(const core_runtime *rt, uint64_t a)
@@ -30,6 +31,25 @@ static const rt_func *function_at(const core_runtime *rt, uint64_t a)
 		return NULL;
 	lo--;
 	return a - rt->funcs[lo].addr < rt->funcs[lo].size ? &rt->funcs[lo] : NULL;
+}
+
+/* The line row covering a: the last row at or below it, unless that row
+ * ends a sequence. */
+static const dwarf_line_row *line_at(const core_runtime *rt, uint64_t a)
+{
+	size_t lo = 0, hi = rt->nlines;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rt->lines[mid].addr <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || !rt->lines[lo - 1].file)
+		return NULL;
+	return &rt->lines[lo - 1];
 }
 
 objload_status objload_symbolize(const objload_session *s, uint64_t addr,
@@ -58,9 +78,15 @@ objload_status objload_symbolize(const objload_session *s, uint64_t addr,
 			if (rt) {
 				const rt_func *f = function_at(rt, addr);
 
+				const dwarf_line_row *l = line_at(rt, addr);
+
 				if (f) {
 					out->function = f->name;
 					out->function_offset = addr - f->addr;
+				}
+				if (l) {
+					out->file = l->file;
+					out->line = l->line;
 				}
 			}
 			return OBJLOAD_OK;

@@ -324,6 +324,8 @@ typedef struct objload_addr_info {
 	uint64_t section_offset;
 	const char *function;     /* NULL when no function symbol covers it */
 	uint64_t function_offset;
+	const char *file;         /* source file and line (-g ELF objects); */
+	unsigned line;            /* NULL and 0 when unknown */
 } objload_addr_info;
 
 /* What loaded code is at `addr`: OBJLOAD_ERR_UNDEFINED when the address

@@ -3,7 +3,8 @@
  * The crash report of `objload run`: when the program dies of SIGSEGV,
  * SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP or SIGSYS, print the signal,
  * the faulting address and a backtrace whose frames in loaded code are
- * named (image, function+offset, from objload_symbolize), then die of
+ * named (function+offset, image, and file:line for objects compiled with
+ * -g, from objload_symbolize), then die of
  * the same signal, so that the exit status stays 128+N.
  *
  * The handler runs on its own stack (a stack overflow is reported too)
@@ -137,6 +138,12 @@ static void print_frame(int n, uint64_t addr, uint64_t lookup)
 		}
 		put_str(&l, " (");
 		put_str(&l, info.image);
+		if (info.file) {
+			put_str(&l, ", ");
+			put_str(&l, info.file);
+			put_str(&l, ":");
+			put_dec(&l, info.line);
+		}
 		put_str(&l, ")");
 	} else {
 		put_str(&l, "(host)");

@@ -18,10 +18,15 @@
  *     load address and size, and an STT_FUNC symbol per function.
  *
  * ELF64 little-endian only (x86-64, AArch64), as the host.
+ *
+ * For crash reports, elf_symfile_lines also relocates the object's
+ * .debug_line itself (the plug-in does not keep the relocations of debug
+ * sections) and hands it to the DWARF line decoder.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats/dwarfline.h"
 #include "formats/elf/symfile.h"
 #include "formats/reader.h"
 
@@ -158,4 +163,137 @@ int elf_symfile_build(objload_arch_id arch, const elf_symfile_section *secs,
 	*out = f;
 	*outlen = total;
 	return 0;
+}
+
+/* ---- line tables ------------------------------------------------------ */
+
+#define SHT_RELA 4
+#define R_X86_64_64 1
+#define R_X86_64_32 10
+#define R_X86_64_32S 11
+#define R_AARCH64_ABS64 257
+#define R_AARCH64_ABS32 258
+
+struct elf_view {
+	const uint8_t *file;
+	size_t len;
+	uint64_t shoff;
+	uint16_t shnum;
+	const uint8_t *shstr;
+	uint64_t shstr_len;
+};
+
+static const uint8_t *shdr(const struct elf_view *v, uint32_t i)
+{
+	return v->file + v->shoff + (uint64_t)i * SHDR_SIZE;
+}
+
+/* Section i's bytes, or NULL when they are not inside the file. */
+static const uint8_t *sec_bytes(const struct elf_view *v, uint32_t i, uint64_t *size)
+{
+	const uint8_t *h = shdr(v, i);
+	uint64_t off = rd_le(h + 24, 8), sz = rd_le(h + 32, 8);
+
+	if (rd_le(h + 4, 4) == SHT_NOBITS || off > v->len || sz > v->len - off)
+		return NULL;
+	*size = sz;
+	return v->file + off;
+}
+
+static uint32_t find_section(const struct elf_view *v, const char *name)
+{
+	for (uint32_t i = 1; i < v->shnum; i++) {
+		uint64_t n = rd_le(shdr(v, i), 4);
+
+		if (n < v->shstr_len && strncmp((const char *)v->shstr + n, name,
+						(size_t)(v->shstr_len - n)) == 0)
+			return i;
+	}
+	return 0;
+}
+
+/* Apply the RELA section r (its sh_info is .debug_line) to the copy. */
+static void relocate_lines(const struct elf_view *v, uint32_t r, uint8_t *copy,
+			   uint64_t copy_len, const uint64_t *addr, size_t naddr)
+{
+	const uint8_t *h = shdr(v, r), *rela, *symtab;
+	uint64_t rsize, ssize;
+	uint32_t link = (uint32_t)rd_le(h + 40, 4);
+
+	if (link == 0 || link >= v->shnum || !(rela = sec_bytes(v, r, &rsize)) ||
+	    !(symtab = sec_bytes(v, link, &ssize)))
+		return;
+	for (uint64_t k = 0; k + 24 <= rsize; k += 24) {
+		uint64_t off = rd_le(rela + k, 8), info = rd_le(rela + k + 8, 8);
+		int64_t a = (int64_t)rd_le(rela + k + 16, 8);
+		uint64_t sym = info >> 32, type = info & 0xffffffff, s, value;
+		unsigned width;
+		uint16_t shndx;
+
+		if (type == R_X86_64_64 || type == R_AARCH64_ABS64)
+			width = 8;
+		else if (type == R_X86_64_32 || type == R_X86_64_32S || type == R_AARCH64_ABS32)
+			width = 4;
+		else
+			continue;
+		if (off > copy_len || copy_len - off < width || (sym + 1) * SYM_SIZE > ssize)
+			continue;
+		shndx = (uint16_t)rd_le(symtab + sym * SYM_SIZE + 6, 2);
+		s = rd_le(symtab + sym * SYM_SIZE + 8, 8);
+		if (shndx > 0 && shndx < v->shnum &&
+		    (rd_le(shdr(v, shndx) + 8, 8) & SHF_ALLOC)) {
+			uint64_t base = shndx < naddr ? addr[shndx] : 0;
+
+			/* code that was not loaded: its rows go */
+			value = base ? base + s + (uint64_t)a : 0;
+		} else {
+			value = s + (uint64_t)a;   /* an offset into a debug section */
+		}
+		put(copy + off, value, width);
+	}
+}
+
+int elf_symfile_lines(const uint8_t *file, size_t len, const uint64_t *addr,
+		      size_t naddr, struct dwarf_line_row **rows, size_t *nrows,
+		      size_t *cap, uint8_t **keep)
+{
+	struct elf_view v = { .file = file, .len = len };
+	dwarf_line_input in = { 0 };
+	const uint8_t *line;
+	uint64_t line_len, n;
+	uint32_t dl, ls, st;
+	uint16_t shentsize, shstrndx;
+	uint8_t *copy;
+	int r;
+
+	*keep = NULL;
+	if (len < EHDR_SIZE || memcmp(file, "\177ELF\2\1", 6) != 0)
+		return 0;
+	v.shoff = rd_le(file + 0x28, 8);
+	shentsize = (uint16_t)rd_le(file + 0x3a, 2);
+	v.shnum = (uint16_t)rd_le(file + 0x3c, 2);
+	shstrndx = (uint16_t)rd_le(file + 0x3e, 2);
+	if (shentsize != SHDR_SIZE || v.shoff > len || (len - v.shoff) / SHDR_SIZE < v.shnum ||
+	    shstrndx == 0 || shstrndx >= v.shnum ||
+	    !(v.shstr = sec_bytes(&v, shstrndx, &v.shstr_len)))
+		return 0;
+	dl = find_section(&v, ".debug_line");
+	if (!dl || !(line = sec_bytes(&v, dl, &line_len)) || !line_len)
+		return 0;
+	copy = malloc((size_t)line_len);
+	if (!copy)
+		return -1;
+	memcpy(copy, line, (size_t)line_len);
+	for (uint32_t i = 1; i < v.shnum; i++)
+		if (rd_le(shdr(&v, i) + 4, 4) == SHT_RELA && rd_le(shdr(&v, i) + 44, 4) == dl)
+			relocate_lines(&v, i, copy, line_len, addr, naddr);
+	in.line = copy;
+	in.line_len = (size_t)line_len;
+	if ((ls = find_section(&v, ".debug_line_str")) && (in.line_str = sec_bytes(&v, ls, &n)))
+		in.line_str_len = (size_t)n;
+	if ((st = find_section(&v, ".debug_str")) && (in.str = sec_bytes(&v, st, &n)))
+		in.str_len = (size_t)n;
+	r = dwarf_line_rows(&in, rows, nrows, cap);
+	*keep = copy;
+	return r;
 }

@@ -31,4 +31,16 @@ int elf_symfile_build(objload_arch_id arch, const elf_symfile_section *secs,
 int elf_symfile_patch(const uint8_t *file, size_t len, const uint64_t *addr,
 		      size_t naddr, uint8_t **out, size_t *outlen);
 
+/* The line rows of an ELF relocatable with -g (formats/dwarfline.c): its
+ * .debug_line relocated into a copy (a set_address operand becomes the
+ * load address of its section, addr[n], or 0 when that section was not
+ * loaded; a string offset the offset it names), decoded.  The rows point
+ * into the file and into the copy, returned in *keep (free it after the
+ * rows).  0 also when there is no .debug_line (no rows); -1 when out of
+ * memory. */
+struct dwarf_line_row;
+int elf_symfile_lines(const uint8_t *file, size_t len, const uint64_t *addr,
+		      size_t naddr, struct dwarf_line_row **rows, size_t *nrows,
+		      size_t *cap, uint8_t **keep);
+
 #endif

@@ -419,17 +419,19 @@ static void test_coff_callbacks(void)
 
 /* ---- crashes, debuggers, profilers ------------------------------------------ */
 
-/* objload run prints the loaded frames of a crash on stderr and dies of
- * the same signal (139 from the shell); --no-crash-report prints nothing. */
+/* objload run prints the loaded frames of a crash on stderr (with lines
+ * for -g ELF objects) and dies of the same signal (139 from the shell);
+ * --no-crash-report prints nothing. */
 static void test_crash_report(void)
 {
 	static const struct {
 		const char *tag, *cc;
+		int lines;      /* file:line from the object's DWARF */
 		int frames;     /* the unwinder walks past the crashing function */
 	} compilers[] = {
-		{ "elf", "gcc -O1 -g", 1 },
-		{ "macho", RT_MACHO_CC " -O1", 1 },
-		{ "coff", "x86_64-w64-mingw32-gcc -O1", 0 },   /* no .eh_frame */
+		{ "elf", "gcc -O1 -g", 1, 1 },
+		{ "macho", RT_MACHO_CC " -O1", 0, 1 },
+		{ "coff", "x86_64-w64-mingw32-gcc -O1", 0, 0 },   /* no .eh_frame */
 	};
 	static const char *const strategies[] = { "whole", "section" };
 
@@ -440,11 +442,13 @@ static void test_crash_report(void)
 				      "{ %s run --strategy=%s crash.o >out 2>err; test $? = 139; } && "
 				      "grep -q 'about to crash' out && "
 				      "grep -q 'fatal signal 11 (SIGSEGV) at address 0x0' err && "
-				      "grep -q '#0 0x[0-9a-f]* store_through+0x[0-9a-f]* (crash.o)' err && "
+				      "grep -q '#0 0x[0-9a-f]* store_through+0x[0-9a-f]* (crash.o' err && "
+				      "{ test %d = 0 || grep -q 'store_through+0x[0-9a-f]* (crash.o, [^ ]*crash.c:10)' err; } && "
 				      "{ test %d = 0 || { grep -q 'descend+0x' err && "
-				      "grep -q ' main+0x[0-9a-f]* (crash.o)' err; }; }",
+				      "grep -q ' main+0x[0-9a-f]* (crash.o' err; }; }",
 				      compilers[c].tag, compilers[c].tag, compilers[c].cc,
-				      OBJLOAD_BIN, strategies[s], compilers[c].frames);
+				      OBJLOAD_BIN, strategies[s], compilers[c].lines,
+				      compilers[c].frames);
 
 			if (r != 0) {
 				fprintf(stderr, "\ncrash report, %s, --strategy=%s:\n",
@@ -523,6 +527,8 @@ static void test_symbolize(void)
 	CU_ASSERT(info.function && strcmp(info.function, "descend") == 0);
 	CU_ASSERT(info.function_offset == 3);
 	CU_ASSERT(info.image && strcmp(info.image, obj) == 0);
+	/* crash.c: descend is lines 13 to 19 */
+	CU_ASSERT(info.file && strstr(info.file, "crash.c") && info.line >= 13 && info.line <= 19);
 	CU_ASSERT(objload_symbolize(s, (uint64_t)(uintptr_t)&info, &info) == OBJLOAD_ERR_UNDEFINED);
 	CU_ASSERT(info.function == NULL && info.image == NULL);
 	objload_session_free(s);
