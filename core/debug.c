@@ -266,8 +266,12 @@ static void build_lines(objload_session *s, core_runtime *rt)
 		if (keep)
 			rt->line_bufs[rt->nline_bufs++] = keep;
 	}
-	if (rt->nlines)
-		qsort(rt->lines, rt->nlines, sizeof(*rt->lines), cmp_line);
+	/* one sequence per code section, usually already in order */
+	for (size_t i = 1; i < rt->nlines; i++)
+		if (cmp_line(&rt->lines[i - 1], &rt->lines[i]) > 0) {
+			qsort(rt->lines, rt->nlines, sizeof(*rt->lines), cmp_line);
+			break;
+		}
 }
 
 /* Any other image: its code sections and functions. */
