@@ -35,6 +35,7 @@
 #include "objload.h"
 #include "objload/plugin.h"
 #include "tests/tests.h"
+#include "tests/util.h"
 
 #define RT_SRC OBJLOAD_TEST_SRCDIR "/programs-rt"
 #define RT_SDK OBJLOAD_TEST_SRCDIR "/unit/macho-src/sdk"
@@ -42,49 +43,18 @@
 #define RT_MACHO_CC "clang --target=x86_64-apple-macos11 -nostdlibinc -isystem " RT_SDK
 #define RT_MACHO_CXX RT_MACHO_CC " -x c++ -Drestrict=__restrict"
 
-static char rt_tmp[64];
+TU_SUITE_TMPDIR(rt_tmp, "rt", rt_suite_init, rt_suite_clean)
 
-static int rt_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Run a shell command in the suite's directory; its exit status, -1 when
- * it could not run or was killed. */
-static int rt_sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	int n, st;
-
-	n = snprintf(cmd, sizeof(cmd), "cd %s && ", rt_tmp);
-	va_start(ap, fmt);
-	vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	if (st == -1 || !WIFEXITED(st))
-		return -1;
-	return WEXITSTATUS(st);
-}
+/* A shell command run in the suite's directory: its exit status. */
+#define RT_SH(fmt, ...) tu_sh("cd %s && " fmt, rt_tmp, ##__VA_ARGS__)
 
 static int rt_have(const char *tool)
 {
-	if (rt_sh("command -v %s >/dev/null 2>&1", tool) == 0)
+	if (tu_have_tool(tool))
 		return 1;
 	fprintf(stderr, "\n%s is missing (tools/install-deps.sh installs it)\n", tool);
 	CU_FAIL("a tool the test needs is missing");
 	return 0;
-}
-
-static int rt_suite_init(void)
-{
-	strcpy(rt_tmp, "/tmp/objload-rt-XXXXXX");
-	return mkdtemp(rt_tmp) ? 0 : -1;
-}
-
-static int rt_suite_clean(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", rt_tmp);
-	return system(cmd) == -1;
 }
 
 /*
@@ -98,7 +68,7 @@ static void rt_compare(const char *dir, const char *cc, const char *srcs,
 {
 	static const char *const strategies[] = { "whole", "section" };
 
-	if (rt_sh("mkdir -p %s && cd %s && for f in %s; do %s -c $f -o $(basename $f).o "
+	if (RT_SH("mkdir -p %s && cd %s && for f in %s; do %s -c $f -o $(basename $f).o "
 		  ">>build.log 2>&1 || exit 1; done && %s >>build.log 2>&1 && "
 		  "{ ./native %s >native.out 2>/dev/null; echo $? >native.rc; }",
 		  dir, dir, srcs, cc, native, args) != 0) {
@@ -107,7 +77,7 @@ static void rt_compare(const char *dir, const char *cc, const char *srcs,
 		return;
 	}
 	for (int s = 0; s < 2; s++) {
-		int same = rt_sh("cd %s && { timeout 60 %s run --strategy=%s %s *.o -- %s "
+		int same = RT_SH("cd %s && { timeout 60 %s run --strategy=%s %s *.o -- %s "
 				 ">%s.out 2>%s.err; echo $? >%s.rc; } && cmp -s native.out %s.out && "
 				 "cmp -s native.rc %s.rc",
 				 dir, OBJLOAD_BIN, strategies[s], opts, args, strategies[s],
@@ -116,7 +86,7 @@ static void rt_compare(const char *dir, const char *cc, const char *srcs,
 		if (same != 0) {
 			fprintf(stderr, "\n%s --strategy=%s differs from the native build (%s/%s)\n",
 				dir, strategies[s], rt_tmp, dir);
-			rt_sh("cd %s && diff native.out %s.out | head -5 >&2; head -3 %s.err >&2; "
+			RT_SH("cd %s && diff native.out %s.out | head -5 >&2; head -3 %s.err >&2; "
 			      "cat native.rc %s.rc >&2", dir, strategies[s], strategies[s],
 			      strategies[s]);
 		}
@@ -286,7 +256,7 @@ static void test_macho_eh_frame_edges(void)
  * each with its mangled name. */
 static void test_no_default_libs(void)
 {
-	CU_ASSERT(rt_sh("cd cxx-gxx1 && %s run --no-default-libs inventory.cc.o >/dev/null "
+	CU_ASSERT(RT_SH("cd cxx-gxx1 && %s run --no-default-libs inventory.cc.o >/dev/null "
 			"2>ndl.err; test $? = 1 && grep -q \"undefined symbols\" ndl.err && "
 			"grep -q \"'std::cout' (_ZSt4cout, referenced by inventory.cc.o)\" ndl.err",
 			OBJLOAD_BIN) == 0);
@@ -298,7 +268,7 @@ static void test_coff_exceptions(void)
 	static const char *const targets[] = { "x86_64-pc-windows-msvc", "x86_64-w64-mingw32" };
 
 	for (size_t i = 0; i < 2; i++)
-		CU_ASSERT(rt_sh("printf 'int f(int x) { if (x) throw x; return 0; }\\n"
+		CU_ASSERT(RT_SH("printf 'int f(int x) { if (x) throw x; return 0; }\\n"
 				"int main(int c, char **) { try { return f(c); } catch (int v) { return v; } }\\n' "
 				">seh.cc && clang++ --target=%s -c seh.cc -o seh.o && "
 				"%s run seh.o >/dev/null 2>seh.err; test $? = 1 && "
@@ -437,7 +407,7 @@ static void test_crash_report(void)
 
 	for (size_t c = 0; c < sizeof(compilers) / sizeof(compilers[0]); c++) {
 		for (int s = 0; s < 2; s++) {
-			int r = rt_sh("mkdir -p crash-%s && cd crash-%s && "
+			int r = RT_SH("mkdir -p crash-%s && cd crash-%s && "
 				      "%s -c " RT_SRC "/crash/crash.c -o crash.o && "
 				      "{ %s run --strategy=%s crash.o >out 2>err; test $? = 139; } && "
 				      "grep -q 'about to crash' out && "
@@ -453,13 +423,13 @@ static void test_crash_report(void)
 			if (r != 0) {
 				fprintf(stderr, "\ncrash report, %s, --strategy=%s:\n",
 					compilers[c].tag, strategies[s]);
-				rt_sh("cat crash-%s/err >&2", compilers[c].tag);
+				RT_SH("cat crash-%s/err >&2", compilers[c].tag);
 			}
 			CU_ASSERT(r == 0);
 		}
 	}
 	/* (the shell itself may say "Segmentation fault" on that stream) */
-	CU_ASSERT(rt_sh("cd crash-elf && { %s run --no-crash-report crash.o >out 2>err; "
+	CU_ASSERT(RT_SH("cd crash-elf && { %s run --no-crash-report crash.o >out 2>err; "
 			"test $? = 139; } && ! grep -q 'fatal signal\\|backtrace' err",
 			OBJLOAD_BIN) == 0);
 }
@@ -472,20 +442,20 @@ static void test_gdb(void)
 
 	if (!rt_have("gdb"))
 		return;
-	r = rt_sh("cd crash-elf && timeout 120 gdb -nx -batch -ex run -ex bt --args %s run "
+	r = RT_SH("cd crash-elf && timeout 120 gdb -nx -batch -ex run -ex bt --args %s run "
 		  "--no-crash-report crash.o >gdb.out 2>&1; "
 		  "grep -q 'in descend (' gdb.out && grep -q 'in main (' gdb.out && "
 		  "grep -q '^#0  store_through (' gdb.out && grep -q 'crash.c:[0-9]' gdb.out",
 		  OBJLOAD_BIN);
 	if (r != 0)
-		rt_sh("cat crash-elf/gdb.out >&2");
+		RT_SH("cat crash-elf/gdb.out >&2");
 	CU_ASSERT(r == 0);
-	r = rt_sh("cd crash-macho && timeout 120 gdb -nx -batch -ex run -ex bt --args %s run "
+	r = RT_SH("cd crash-macho && timeout 120 gdb -nx -batch -ex run -ex bt --args %s run "
 		  "--no-crash-report crash.o >gdb.out 2>&1; "
 		  "grep -q ' in store_through ()' gdb.out && grep -q ' in descend ()' gdb.out",
 		  OBJLOAD_BIN);
 	if (r != 0)
-		rt_sh("cat crash-macho/gdb.out >&2");
+		RT_SH("cat crash-macho/gdb.out >&2");
 	CU_ASSERT(r == 0);
 }
 
@@ -494,7 +464,7 @@ static void test_gdb(void)
 static void test_perf_map(void)
 {
 	for (int env = 0; env < 2; env++) {
-		int r = rt_sh("mkdir -p perf && cd perf && gcc -O2 -c " RT_SRC "/perf/pid.c -o pid.o && "
+		int r = RT_SH("mkdir -p perf && cd perf && gcc -O2 -c " RT_SRC "/perf/pid.c -o pid.o && "
 			      "%s %s run %s pid.o >out && pid=$(cut -d' ' -f1 out) && "
 			      "test \"$(cut -d' ' -f2 out)\" = 7 && "
 			      "grep -Eq '^[0-9a-f]+ [0-9a-f]+ perf_map_probe$' /tmp/perf-$pid.map && "
@@ -505,7 +475,7 @@ static void test_perf_map(void)
 		CU_ASSERT(r == 0);
 	}
 	/* off by default */
-	CU_ASSERT(rt_sh("cd perf && %s run pid.o >out && pid=$(cut -d' ' -f1 out) && "
+	CU_ASSERT(RT_SH("cd perf && %s run pid.o >out && pid=$(cut -d' ' -f1 out) && "
 			"test ! -e /tmp/perf-$pid.map", OBJLOAD_BIN) == 0);
 }
 
@@ -536,23 +506,20 @@ static void test_symbolize(void)
 
 int objload_test_register_runtime(void)
 {
-	CU_pSuite s = CU_add_suite("runtime", rt_suite_init, rt_suite_clean);
-
-	if (!s)
-		return -1;
-	if (!CU_add_test(s, "C++: g++, clang++, libc++ objects run like native", test_cxx) ||
-	    !CU_add_test(s, "C++: Mach-O objects run like native", test_cxx_macho) ||
-	    !CU_add_test(s, "Mach-O __eh_frame fields after loading", test_macho_eh_frame_loaded) ||
-	    !CU_add_test(s, "Mach-O __eh_frame edges vs llvm-dwarfdump", test_macho_eh_frame_edges) ||
-	    !CU_add_test(s, "--no-default-libs: demangled undefined names", test_no_default_libs) ||
-	    !CU_add_test(s, "COFF C++ exceptions: a clear error", test_coff_exceptions) ||
-	    !CU_add_test(s, "exit order in every format", test_exit_order) ||
-	    !CU_add_test(s, "exit order through the library", test_exit_library) ||
-	    !CU_add_test(s, "COFF callbacks: threads, signals, trees, ftw", test_coff_callbacks) ||
-	    !CU_add_test(s, "crash report", test_crash_report) ||
-	    !CU_add_test(s, "gdb sees loaded functions", test_gdb) ||
-	    !CU_add_test(s, "perf map", test_perf_map) ||
-	    !CU_add_test(s, "objload_symbolize", test_symbolize))
-		return -1;
-	return 0;
+	static const struct tu_test tests[] = {
+		{ "C++: g++, clang++, libc++ objects run like native", test_cxx },
+		{ "C++: Mach-O objects run like native", test_cxx_macho },
+		{ "Mach-O __eh_frame fields after loading", test_macho_eh_frame_loaded },
+		{ "Mach-O __eh_frame edges vs llvm-dwarfdump", test_macho_eh_frame_edges },
+		{ "--no-default-libs: demangled undefined names", test_no_default_libs },
+		{ "COFF C++ exceptions: a clear error", test_coff_exceptions },
+		{ "exit order in every format", test_exit_order },
+		{ "exit order through the library", test_exit_library },
+		{ "COFF callbacks: threads, signals, trees, ftw", test_coff_callbacks },
+		{ "crash report", test_crash_report },
+		{ "gdb sees loaded functions", test_gdb },
+		{ "perf map", test_perf_map },
+		{ "objload_symbolize", test_symbolize },
+	};
+	return tu_add_suite("runtime", rt_suite_init, rt_suite_clean, tests, TU_COUNT(tests));
 }
