@@ -348,27 +348,21 @@ static void register_with_gdb(objload_session *s, core_runtime *rt)
 objload_status objload_set_perf_map(objload_session *s, int enabled)
 {
 	core_runtime *rt;
+	objload_status st = core_rt_option(s, &rt);
 
-	if (!s)
-		return OBJLOAD_ERR_ARGUMENT;
-	rt = core_rt(s);
-	if (!rt)
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-	rt->perf_map = enabled != 0;
-	return OBJLOAD_OK;
+	if (!st)
+		rt->perf_map = enabled != 0;
+	return st;
 }
 
 objload_status objload_set_debugger_registration(objload_session *s, int enabled)
 {
 	core_runtime *rt;
+	objload_status st = core_rt_option(s, &rt);
 
-	if (!s)
-		return OBJLOAD_ERR_ARGUMENT;
-	rt = core_rt(s);
-	if (!rt)
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-	rt->no_debugger = !enabled;
-	return OBJLOAD_OK;
+	if (!st)
+		rt->no_debugger = !enabled;
+	return st;
 }
 
 static int perf_map_wanted(const core_runtime *rt)

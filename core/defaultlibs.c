@@ -56,16 +56,11 @@
 objload_status objload_set_default_libs(objload_session *s, int enabled)
 {
 	core_runtime *rt;
+	objload_status st = core_rt_option(s, &rt);
 
-	if (!s)
-		return OBJLOAD_ERR_ARGUMENT;
-	if (s->linked)
-		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
-	rt = core_rt(s);
-	if (!rt)
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-	rt->no_default_libs = !enabled;
-	return OBJLOAD_OK;
+	if (!st)
+		rt->no_default_libs = !enabled;
+	return st;
 }
 
 /* "12" < "12.2" < "13": numeric, component by component. */
@@ -234,29 +229,25 @@ static void scan_images(objload_session *s, struct wants *w)
 	}
 }
 
-/* objload_add_library refuses once objload_link has begun; default
- * libraries are part of that link, so the session is let through for
- * the call. */
-static objload_status add_library(objload_session *s, const char *name)
+/* objload_add_library and objload_add_search_dir refuse once
+ * objload_link has begun; default libraries are part of that link, so
+ * the session is let through for the call. */
+static objload_status during_link(objload_session *s,
+				  objload_status (*add)(objload_session *, const char *),
+				  const char *arg)
 {
 	int linked = s->linked;
 	objload_status st;
 
 	s->linked = 0;
-	st = objload_add_library(s, name);
+	st = add(s, arg);
 	s->linked = linked;
 	return st;
 }
 
-static objload_status add_search_dir(objload_session *s, const char *dir)
+static objload_status add_library(objload_session *s, const char *name)
 {
-	int linked = s->linked;
-	objload_status st;
-
-	s->linked = 0;
-	st = objload_add_search_dir(s, dir);
-	s->linked = linked;
-	return st;
+	return during_link(s, objload_add_library, name);
 }
 
 objload_status core_default_libs(objload_session *s)
@@ -277,7 +268,7 @@ objload_status core_default_libs(objload_session *s)
 		return OBJLOAD_OK;
 	gcc = gcc_libdir(dir, sizeof(dir));
 	if (gcc && (w.libstdcxx || w.libgcc))
-		st = add_search_dir(s, gcc);
+		st = during_link(s, objload_add_search_dir, gcc);
 	if (!st && w.libcxx) {
 		st = add_library(s, "-l:libc++.so.1");
 		if (!st)

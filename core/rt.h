@@ -78,6 +78,9 @@ typedef struct core_runtime {
 /* The session's runtime state, created on first use; NULL when out of
  * memory. */
 core_runtime *core_rt(objload_session *s);
+/* For a public setter, which must come before objload_link: the state,
+ * or an error status (with the session's message set). */
+objload_status core_rt_option(objload_session *s, core_runtime **rt);
 
 /* Hooks from the link core. */
 /* core_resolve_symbols, after archive members are loaded: default

@@ -71,6 +71,16 @@ core_runtime *core_rt(objload_session *s)
 	return s->rt;
 }
 
+objload_status core_rt_option(objload_session *s, core_runtime **rt)
+{
+	if (!s)
+		return OBJLOAD_ERR_ARGUMENT;
+	if (s->linked)
+		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
+	*rt = core_rt(s);
+	return *rt ? OBJLOAD_OK : core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+}
+
 /* The target of the atexit thunk: fn comes from the image, the session
  * is bound by the thunk. */
 static int session_atexit(void (*fn)(void), objload_session *s)

@@ -9,47 +9,53 @@
  * message: it is async-signal-safe as long as no other thread is linking
  * or freeing the same session.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "core/rt.h"
 #include "formats/dwarfline.h"
 
-/* The function whose [addr, addr + size) holds a, or NULL. */
-static const rt_func *function_at(const core_runtime *rt, uint64_t a)
+_Static_assert(offsetof(rt_func, addr) == 0, "count_at_or_below reads addr first");
+_Static_assert(offsetof(dwarf_line_row, addr) == 0, "count_at_or_below reads addr first");
+
+/* How many of the n records (of `size` bytes, each starting with its
+ * uint64_t address, sorted by it) are at or below a. */
+static size_t count_at_or_below(const void *base, size_t n, size_t size, uint64_t a)
 {
-	size_t lo = 0, hi = rt->nfuncs;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
+		uint64_t at;
 
-		if (rt->funcs[mid].addr <= a)
+		memcpy(&at, (const char *)base + mid * size, sizeof(at));
+		if (at <= a)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo == 0)
+	return lo;
+}
+
+/* The function whose [addr, addr + size) holds a, or NULL. */
+static const rt_func *function_at(const core_runtime *rt, uint64_t a)
+{
+	size_t k = count_at_or_below(rt->funcs, rt->nfuncs, sizeof(*rt->funcs), a);
+
+	if (k == 0 || a - rt->funcs[k - 1].addr >= rt->funcs[k - 1].size)
 		return NULL;
-	lo--;
-	return a - rt->funcs[lo].addr < rt->funcs[lo].size ? &rt->funcs[lo] : NULL;
+	return &rt->funcs[k - 1];
 }
 
 /* The line row covering a: the last row at or below it, unless that row
  * ends a sequence. */
 static const dwarf_line_row *line_at(const core_runtime *rt, uint64_t a)
 {
-	size_t lo = 0, hi = rt->nlines;
+	size_t k = count_at_or_below(rt->lines, rt->nlines, sizeof(*rt->lines), a);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (rt->lines[mid].addr <= a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == 0 || !rt->lines[lo - 1].file)
+	if (k == 0 || !rt->lines[k - 1].file)
 		return NULL;
-	return &rt->lines[lo - 1];
+	return &rt->lines[k - 1];
 }
 
 objload_status objload_symbolize(const objload_session *s, uint64_t addr,

@@ -41,41 +41,6 @@
 
 #define MAX_FILES 4096
 
-static int uleb(struct rd_cursor *c, uint64_t *v)
-{
-	unsigned shift = 0;
-	uint8_t b;
-
-	*v = 0;
-	do {
-		if (rd_u8(c, &b))
-			return -1;
-		if (shift < 64)
-			*v |= (uint64_t)(b & 0x7f) << shift;
-		shift += 7;
-	} while (b & 0x80);
-	return 0;
-}
-
-static int sleb(struct rd_cursor *c, int64_t *v)
-{
-	unsigned shift = 0;
-	uint64_t r = 0;
-	uint8_t b;
-
-	do {
-		if (rd_u8(c, &b))
-			return -1;
-		if (shift < 64)
-			r |= (uint64_t)(b & 0x7f) << shift;
-		shift += 7;
-	} while (b & 0x80);
-	if (shift < 64 && (b & 0x40))
-		r |= ~(uint64_t)0 << shift;
-	*v = (int64_t)r;
-	return 0;
-}
-
 /* A NUL-terminated string at the cursor; NULL when it runs off. */
 static const char *cstr(struct rd_cursor *c)
 {
@@ -118,7 +83,7 @@ static int v5_attr(struct rd_cursor *c, const dwarf_line_input *in, uint64_t typ
 				str_at(in->str, in->str_len, v);
 		return 0;
 	case DW_FORM_udata:
-		return uleb(c, &v);
+		return rd_uleb(c, &v);
 	case DW_FORM_data1: return rd_get(c, 1, &v);
 	case DW_FORM_data2: return rd_get(c, 2, &v);
 	case DW_FORM_data4: return rd_get(c, 4, &v);
@@ -129,7 +94,7 @@ static int v5_attr(struct rd_cursor *c, const dwarf_line_input *in, uint64_t typ
 		c->off += 16;
 		return 0;
 	case DW_FORM_block:
-		if (uleb(c, &v) || v > c->len - c->off)
+		if (rd_uleb(c, &v) || v > c->len - c->off)
 			return -1;
 		c->off += (size_t)v;
 		return 0;
@@ -148,9 +113,9 @@ static int v5_table(struct rd_cursor *c, const dwarf_line_input *in, unsigned of
 	if (rd_u8(c, &nfmt) || nfmt > 16)
 		return -1;
 	for (unsigned i = 0; i < nfmt; i++)
-		if (uleb(c, &fmt[i][0]) || uleb(c, &fmt[i][1]))
+		if (rd_uleb(c, &fmt[i][0]) || rd_uleb(c, &fmt[i][1]))
 			return -1;
-	if (uleb(c, &count))
+	if (rd_uleb(c, &count))
 		return -1;
 	for (uint64_t e = 0; e < count; e++) {
 		const char *path = NULL;
@@ -217,7 +182,7 @@ static int run_program(struct rd_cursor *c, const char **files, size_t nfiles,
 			size_t end;
 			uint8_t sub;
 
-			if (uleb(c, &len) || len == 0 || len > c->len - c->off)
+			if (rd_uleb(c, &len) || len == 0 || len > c->len - c->off)
 				return 0;
 			end = c->off + (size_t)len;
 			if (rd_u8(c, &sub))
@@ -239,17 +204,17 @@ static int run_program(struct rd_cursor *c, const char **files, size_t nfiles,
 		case DW_LNS_copy:
 			goto emit;
 		case DW_LNS_advance_pc:
-			if (uleb(c, &v))
+			if (rd_uleb(c, &v))
 				return 0;
 			st.addr += v * min_inst;
 			continue;
 		case DW_LNS_advance_line:
-			if (sleb(c, &sv))
+			if (rd_sleb(c, &sv))
 				return 0;
 			st.line += sv;
 			continue;
 		case DW_LNS_set_file:
-			if (uleb(c, &st.file))
+			if (rd_uleb(c, &st.file))
 				return 0;
 			continue;
 		case DW_LNS_const_add_pc:
@@ -263,7 +228,7 @@ static int run_program(struct rd_cursor *c, const char **files, size_t nfiles,
 		default:
 			/* other standard opcodes: skip their ULEB operands */
 			for (unsigned i = 0; i < std_len[op - 1]; i++)
-				if (uleb(c, &v))
+				if (rd_uleb(c, &v))
 					return 0;
 			continue;
 		}
@@ -340,7 +305,7 @@ int dwarf_line_rows(const dwarf_line_input *in, dwarf_line_row **rows, size_t *n
 			if (!s)
 				continue;
 			while ((s = cstr(&c)) && *s) {
-				if (uleb(&c, &v) || uleb(&c, &v) || uleb(&c, &v))
+				if (rd_uleb(&c, &v) || rd_uleb(&c, &v) || rd_uleb(&c, &v))
 					break;
 				if (nfiles < MAX_FILES)
 					files[nfiles++] = s;

@@ -28,21 +28,6 @@
 #define PE_PCREL 0x10
 #define PE_INDIRECT 0x80
 
-static int read_uleb(struct rd_cursor *c, uint64_t *v)
-{
-	unsigned shift = 0;
-	uint8_t b;
-
-	*v = 0;
-	do {
-		if (rd_u8(c, &b) || shift > 63)
-			return -1;
-		*v |= (uint64_t)(b & 0x7f) << shift;
-		shift += 7;
-	} while (b & 0x80);
-	return 0;
-}
-
 /* The size of a pointer of encoding enc; 0 when it is not fixed-size. */
 static unsigned pointer_width(uint8_t enc)
 {
@@ -94,18 +79,18 @@ static int parse_cie(struct rd_cursor *c, struct cie *out, const char **why)
 		}
 		aug[n++] = (char)b;
 	} while (b);
-	if (read_uleb(c, &v) || read_uleb(c, &v)) {   /* code, data alignment */
+	if (rd_uleb(c, &v) || rd_uleb(c, &v)) {   /* code, data alignment */
 		*why = "CIE alignment factors cut off";
 		return -1;
 	}
-	if (version == 1 ? rd_u8(c, &b) : read_uleb(c, &v)) {
+	if (version == 1 ? rd_u8(c, &b) : rd_uleb(c, &v)) {
 		*why = "CIE return address register cut off";
 		return -1;
 	}
 	if (aug[0] != 'z')
 		return 0;
 	out->has_z = 1;
-	if (read_uleb(c, &auglen) || auglen > c->len - c->off) {
+	if (rd_uleb(c, &auglen) || auglen > c->len - c->off) {
 		*why = "CIE augmentation data cut off";
 		return -1;
 	}
@@ -240,7 +225,7 @@ int eh_frame_pointers(const uint8_t *bytes, size_t len,
 			if (cie.has_z) {
 				uint64_t auglen;
 
-				if (read_uleb(&rec, &auglen) || auglen > rec.len - rec.off) {
+				if (rd_uleb(&rec, &auglen) || auglen > rec.len - rec.off) {
 					*why = "FDE augmentation data cut off";
 					return -1;
 				}
