@@ -318,6 +318,9 @@ static void print_stats(objload_session *s)
 	}
 }
 
+/* The session of `run`, alive until exit. */
+static objload_session *running_session;
+
 static int cmd_run(int argc, char **argv)
 {
 	struct options o = { 0 };
@@ -361,7 +364,10 @@ static int cmd_run(int argc, char **argv)
 	/* main's return goes to exit(), as in a C program: on_exit, atexit
 	 * and __cxa_atexit handlers and destructors run in the C library's
 	 * order while the images are still mapped, then stdio is flushed
-	 * (a stream may have its buffer in the images' data) */
+	 * (a stream may have its buffer in the images' data).  The session
+	 * lives until the process ends: a static pointer says so to leak
+	 * checkers. */
+	running_session = s;
 	free(pargv);
 	free_options(&o);
 	exit(status);
