@@ -18,6 +18,17 @@
 
 #include "objload/plugin.h"
 
+/* A host function that takes a callback, wrapped with the session in
+ * hand: `fn` is a System V function taking the host function's `nargs`
+ * integer or pointer arguments and then the objload_session.  The core
+ * reaches it from the image's convention through a generic thunk and
+ * a thunk that binds the session (core/callbacks.c). */
+typedef struct bridge_bound {
+	const char *name;
+	void *fn;
+	unsigned nargs;
+} bridge_bound;
+
 typedef struct cc_bridge {
 	const char *name;
 	objload_callconv callconv;
@@ -32,9 +43,25 @@ typedef struct cc_bridge {
 	int (*call_main)(uint64_t fn, int argc, char **argv);
 	/* Call a constructor or destructor `void fn(void)`. */
 	void (*call_init)(uint64_t fn);
+	/* Wrappers bound to the session, asked before host_symbol; the
+	 * list ends with a NULL name. */
+	const bridge_bound *bound;
 } cc_bridge;
 
 /* The bridge for a convention, or NULL when none is compiled in. */
 const cc_bridge *bridge_lookup(objload_callconv callconv);
+
+/* What the core gives bound wrappers (core/callbacks.c). */
+/* A System V function pointer that calls `fn`, a function of convention
+ * `cc` taking up to six integer or pointer arguments: one thunk per
+ * target, made on first use and kept until the session is freed.  NULL
+ * when fn is NULL or memory runs out. */
+void *bridge_callback(objload_session *s, const void *fn, objload_callconv cc);
+/* The function a thunk of bridge_callback stands for, or host_fn itself
+ * (what signal() returns as the previous handler). */
+void *bridge_callback_original(objload_session *s, void *host_fn);
+/* on_exit for the session: fn(status, arg) runs at exit() or when the
+ * session is freed, in the C library's order; 0 or -1. */
+int bridge_on_exit(objload_session *s, void (*fn)(int, void *), void *arg);
 
 #endif

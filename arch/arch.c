@@ -91,6 +91,19 @@ void arch_put_le(uint8_t *field, uint64_t v, unsigned width)
 	memcpy(field, le, width < sizeof(le) ? width : sizeof(le));
 }
 
+objload_status arch_fill_slots(const arch_ops *a, uint8_t *work, const arch_code *code,
+			       const uint64_t *values)
+{
+	objload_status st = OBJLOAD_OK;
+
+	for (unsigned i = 0; i < code->nslots && !st; i++) {
+		arch_fixup fx = { .S = values[i] };
+
+		st = a->apply(a->pointer_kind, work + code->slot[i], &fx, NULL, 0);
+	}
+	return st;
+}
+
 void arch_error(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;

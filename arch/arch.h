@@ -137,6 +137,11 @@ int arch_fits(const arch_kind *k, uint64_t v);
 /* Write the low `width` bytes of v little-endian (the field may be
  * unaligned). */
 void arch_put_le(uint8_t *field, uint64_t v, unsigned width);
+/* Fill the slots of code the arch wrote (a stub, a helper, a thunk) with
+ * the absolute addresses values[0..code->nslots), as the core's pointer
+ * edges do in a link: for code made outside one (run-time callbacks). */
+objload_status arch_fill_slots(const arch_ops *a, uint8_t *work, const arch_code *code,
+			       const uint64_t *values);
 /* Format a message into err[0..errlen) (nothing when err is NULL). */
 void arch_error(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

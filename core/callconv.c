@@ -32,6 +32,7 @@
 
 #include "abi/bridge.h"
 #include "core/core.h"
+#include "core/rt.h"
 
 struct code_query {
 	uint64_t addr;
@@ -142,11 +143,13 @@ void *core_bridged_host_symbol(objload_session *s, objload_callconv cc,
 			       const char *name)
 {
 	const cc_bridge *b;
+	void *bound;
 
-	(void)s;
 	if (cc == OBJLOAD_CC_SYSV)
 		return NULL;
 	b = bridge_lookup(cc);
+	if (b && (bound = core_bound_bridge_symbol(s, b, name)))   /* core/callbacks.c */
+		return bound;
 	return b && b->host_symbol ? b->host_symbol(name) : NULL;
 }
 

@@ -71,6 +71,7 @@ typedef enum builtin_id {
 	BUILTIN_ATEXIT,
 	BUILTIN_STACK_CHK_GUARD,
 	BUILTIN_ATEXIT_MS,       /* atexit as a Microsoft x64 image calls it */
+	BUILTIN_ON_EXIT,         /* on_exit: the session's, like atexit */
 	BUILTIN_COUNT
 } builtin_id;
 
@@ -153,6 +154,9 @@ struct objload_session {
 
 	objload_metrics metrics;
 	uint64_t kind_count[OBJLOAD_MAX_KIND_METRICS];
+
+	/* unwind, debugger, exit-time and callback state (core/rt.h) */
+	struct core_runtime *rt;
 };
 
 /* errors */

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "core/core.h"
+#include "core/rt.h"
 
 core_image *core_of(const objload_image *img)
 {
@@ -340,5 +341,5 @@ objload_status core_validate_image(objload_session *s, objload_image *img)
 						  "%s: group %s: bad member section %u",
 						  img->path, g->key, g->members[m]);
 	}
-	return OBJLOAD_OK;
+	return core_unwind_prepare_image(s, img);   /* core/unwind.c */
 }

@@ -29,6 +29,7 @@
 
 #include "abi/bridge.h"
 #include "core/core.h"
+#include "core/rt.h"
 
 extern int __cxa_atexit(void (*fn)(void *), void *arg, void *dso);
 extern void __cxa_finalize(void *dso);
@@ -38,6 +39,7 @@ static const char *const builtin_names[BUILTIN_COUNT] = {
 	[BUILTIN_ATEXIT] = "atexit",
 	[BUILTIN_STACK_CHK_GUARD] = "__stack_chk_guard",
 	[BUILTIN_ATEXIT_MS] = NULL,    /* chosen for MS images by callconv.c */
+	[BUILTIN_ON_EXIT] = "on_exit",
 };
 
 int core_builtin_lookup(const char *cname, builtin_id *id)
@@ -49,6 +51,34 @@ int core_builtin_lookup(const char *cname, builtin_id *id)
 		}
 	}
 	return 0;
+}
+
+core_runtime *core_rt(objload_session *s)
+{
+	if (!s->rt) {
+		core_runtime *rt = calloc(1, sizeof(*rt));
+
+		if (!rt)
+			return NULL;
+		if (pthread_mutex_init(&rt->lock, NULL)) {
+			free(rt);
+			return NULL;
+		}
+		rt->lock_ready = 1;
+		rt->perf_map = -1;
+		s->rt = rt;
+	}
+	return s->rt;
+}
+
+objload_status core_rt_option(objload_session *s, core_runtime **rt)
+{
+	if (!s)
+		return OBJLOAD_ERR_ARGUMENT;
+	if (s->linked)
+		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
+	*rt = core_rt(s);
+	return *rt ? OBJLOAD_OK : core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
 }
 
 /* The target of the atexit thunk: fn comes from the image, the session
@@ -73,6 +103,63 @@ static int session_atexit_ms(void (*fn)(void), objload_session *s)
 	return __cxa_atexit(run_ms_handler, (void *)(uintptr_t)fn, s->dso_key);
 }
 
+/*
+ * on_exit handlers of the images are the session's, like its atexit
+ * handlers: registered with __cxa_atexit under the session's
+ * __dso_handle, they run in the one LIFO order the C library keeps for
+ * on_exit, atexit and __cxa_atexit, at exit() or when the session is
+ * freed (__cxa_finalize), and never after the code is unmapped.  glibc
+ * calls a __cxa_atexit function as fn(arg, status) from exit() and
+ * fn(arg, 0) from __cxa_finalize: on_exit's status argument.
+ */
+struct on_exit_rec {
+	void (*fn)(int, void *);
+	void *arg;
+};
+
+static void run_on_exit(void *p, int status)
+{
+	struct on_exit_rec r = *(struct on_exit_rec *)p;
+
+	free(p);
+	r.fn(status, r.arg);
+}
+
+int bridge_on_exit(objload_session *s, void (*fn)(int, void *), void *arg)
+{
+	struct on_exit_rec *r;
+
+	if (!fn)
+		return -1;
+	r = malloc(sizeof(*r));
+	if (!r)
+		return -1;
+	r->fn = fn;
+	r->arg = arg;
+	if (__cxa_atexit((void (*)(void *))(void (*)(void))run_on_exit, r, s->dso_key)) {
+		free(r);
+		return -1;
+	}
+	return 0;
+}
+
+static int session_on_exit(void (*fn)(int, void *), void *arg, objload_session *s)
+{
+	return bridge_on_exit(s, fn, arg);
+}
+
+/* The builtins that are helpers with the session bound into them: a
+ * bind thunk calling target(args..., session). */
+static const struct {
+	builtin_id id;
+	void *target;
+	unsigned nargs;
+} thunk_builtins[] = {
+	{ BUILTIN_ATEXIT, (void *)session_atexit, 1 },
+	{ BUILTIN_ATEXIT_MS, (void *)session_atexit_ms, 1 },
+	{ BUILTIN_ON_EXIT, (void *)session_on_exit, 2 },
+};
+
 /* The runtime data block: __dso_handle's byte, then the canary. */
 static objload_status runtime_block(objload_session *s, uint32_t *out)
 {
@@ -96,8 +183,9 @@ static objload_status runtime_block(objload_session *s, uint32_t *out)
 	return OBJLOAD_OK;
 }
 
-/* An atexit helper: a bind thunk calling `fn(handler, session)`. */
-static objload_status atexit_block(objload_session *s, uint64_t fn, uint32_t *out)
+/* A helper: a bind-thunk block calling `fn(args..., session)`. */
+static objload_status helper_block(objload_session *s, uint64_t fn, unsigned nargs,
+				   const char *name, uint32_t *out)
 {
 	lg_target callee = { .where = LG_ABSOLUTE, .value = fn };
 	lg_target session = { .where = LG_ABSOLUTE, .value = (uint64_t)(uintptr_t)s };
@@ -108,9 +196,9 @@ static objload_status atexit_block(objload_session *s, uint64_t fn, uint32_t *ou
 
 	if (b == OBJLOAD_NO_INDEX)
 		return OBJLOAD_ERR_NOMEM;
-	st = s->arch->bind_thunk(lg_block_bytes(s, b), 1, &code);
+	st = s->arch->bind_thunk(lg_block_bytes(s, b), nargs, &code);
 	if (st)
-		return core_error(s, st, "cannot write the atexit helper");
+		return core_error(s, st, "cannot write the %s helper", name);
 	st = lg_add_pointer_edge(s, b, code.slot[0], s->arch->pointer_kind, &callee, 0);
 	if (!st)
 		st = lg_add_pointer_edge(s, b, code.slot[1], s->arch->pointer_kind, &session, 0);
@@ -120,16 +208,16 @@ static objload_status atexit_block(objload_session *s, uint64_t fn, uint32_t *ou
 
 objload_status core_builtin_target(objload_session *s, builtin_id id, lg_target *out)
 {
-	objload_status st = OBJLOAD_OK;
+	objload_status st;
 	uint32_t b = OBJLOAD_NO_INDEX;
 
+	if ((unsigned)id >= BUILTIN_COUNT)
+		return core_error(s, OBJLOAD_ERR_ARGUMENT, "no such runtime helper");
 	if (s->builtin[id].where == LG_IN_BLOCK) {
 		*out = s->builtin[id];
 		return OBJLOAD_OK;
 	}
-	switch (id) {
-	case BUILTIN_DSO_HANDLE:
-	case BUILTIN_STACK_CHK_GUARD:
+	if (id == BUILTIN_DSO_HANDLE || id == BUILTIN_STACK_CHK_GUARD) {
 		st = runtime_block(s, &b);
 		if (st)
 			return st;
@@ -138,18 +226,16 @@ objload_status core_builtin_target(objload_session *s, builtin_id id, lg_target 
 			.value = id == BUILTIN_DSO_HANDLE ? CORE_RUNTIME_DSO_OFFSET :
 				 CORE_RUNTIME_GUARD_OFFSET,
 		};
-		break;
-	case BUILTIN_ATEXIT:
-	case BUILTIN_ATEXIT_MS:
-		st = atexit_block(s, id == BUILTIN_ATEXIT ?
-				  (uint64_t)(uintptr_t)session_atexit :
-				  (uint64_t)(uintptr_t)session_atexit_ms, &b);
+	}
+	for (size_t i = 0; i < sizeof(thunk_builtins) / sizeof(thunk_builtins[0]); i++) {
+		if (thunk_builtins[i].id != id)
+			continue;
+		st = helper_block(s, (uint64_t)(uintptr_t)thunk_builtins[i].target,
+				  thunk_builtins[i].nargs,
+				  builtin_names[id] ? builtin_names[id] : "atexit", &b);
 		if (st)
 			return st;
 		s->builtin[id] = (lg_target){ .where = LG_IN_BLOCK, .block = b };
-		break;
-	case BUILTIN_COUNT:
-		return core_error(s, OBJLOAD_ERR_ARGUMENT, "no such runtime helper");
 	}
 	*out = s->builtin[id];
 	return OBJLOAD_OK;
@@ -270,8 +356,15 @@ static void run_destructors(void *arg)
 objload_status core_run_constructors(objload_session *s)
 {
 	struct table_ref *refs;
+	objload_status st;
 	size_t n;
 
+	/* constructors may throw, crash or stop in a debugger: the images'
+	 * unwind tables and symbols are registered first */
+	st = core_unwind_register(s);
+	if (st)
+		return st;
+	core_debug_register(s);
 	if (__cxa_atexit(run_destructors, s, s->dso_key))
 		return core_error(s, OBJLOAD_ERR_NOMEM, "cannot register the destructors");
 	s->initialized = 1;
@@ -284,16 +377,76 @@ objload_status core_run_constructors(objload_session *s)
 	return OBJLOAD_OK;
 }
 
+objload_status core_runtime_prepare(objload_session *s)
+{
+	objload_status st = core_unwind_check_coff(s);
+
+	if (!st)
+		st = core_default_libs(s);
+	return st;
+}
+
+/* Is p inside memory the session is about to release? */
+static int in_session_memory(const objload_session *s, const void *p)
+{
+	uint64_t a = (uint64_t)(uintptr_t)p;
+
+	for (size_t i = 0; i < objload_segment_count(s); i++) {
+		objload_segment_info g;
+
+		if (objload_get_segment(s, i, &g) == OBJLOAD_OK &&
+		    a >= g.target && a - g.target < g.size)
+			return 1;
+	}
+	return 0;
+}
+
+/* A program may give a standard stream a buffer in its own data
+ * (setvbuf(stdout, buf, _IOFBF, ...)).  exit() flushes it while the
+ * images are mapped; a session freed before exit flushes it here and
+ * leaves the stream unbuffered, so the C library never touches the
+ * released memory. */
+static void detach_stdio(const objload_session *s)
+{
+#ifdef __GLIBC__
+	FILE *const streams[] = { stdin, stdout, stderr };
+
+	for (size_t i = 0; i < 3; i++) {
+		if (!streams[i] || !streams[i]->_IO_buf_base ||
+		    !in_session_memory(s, streams[i]->_IO_buf_base))
+			continue;
+		fflush(streams[i]);
+		setvbuf(streams[i], NULL, _IONBF, 0);
+	}
+#else
+	(void)s;
+#endif
+}
+
 void core_unload(objload_session *s)
 {
 	if (s->initialized) {
-		/* atexit handlers of the images, then run_destructors */
+		/* on_exit and atexit handlers of the images, then
+		 * run_destructors, all while the code is mapped */
 		__cxa_finalize(s->dso_key);
 		s->initialized = 0;
 	}
 	if (s->allocated) {
+		detach_stdio(s);
+		core_debug_deregister(s);
+		core_unwind_deregister(s);
+	}
+	core_callbacks_free(s);
+	if (s->allocated) {
 		s->mm->release(s->mm_ctx, &s->request);
 		s->allocated = 0;
+	}
+	if (s->rt) {
+		core_unwind_deregister(s);   /* the handles, when nothing was allocated */
+		if (s->rt->lock_ready)
+			pthread_mutex_destroy(&s->rt->lock);
+		free(s->rt);
+		s->rt = NULL;
 	}
 }
 

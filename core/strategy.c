@@ -18,8 +18,9 @@
  * entry point): a section of such an image is loaded when something live
  * reaches it — a whole image (always loaded), a kept symbol, a
  * constructor table, or an edge of another live block.  A COMDAT group
- * lives or dies as one.  Unwind tables are kept with their image, but
- * their references keep nothing alive (as linkers treat .eh_frame).
+ * lives or dies as one.  Unwind tables are kept with their image; their
+ * pointers to code keep nothing alive (as linkers treat .eh_frame), their
+ * other pointers (the LSDAs exceptions need) do.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -228,6 +229,22 @@ static void mark_target(objload_session *s, struct marker *m, uint32_t node)
 		mark(s, m, t->block);
 }
 
+/* Does node point into a code section? */
+static int points_to_code(const objload_session *s, uint32_t node)
+{
+	const lg_target *t;
+	const lg_block *b;
+
+	if (node == OBJLOAD_NO_INDEX)
+		return 0;
+	t = &s->g.nodes[node].t;
+	if (t->where != LG_IN_BLOCK)
+		return 0;
+	b = &s->g.blocks[t->block];
+	return b->kind == LG_SECTION &&
+	       s->images[b->image]->sections[b->section].role == OBJLOAD_ROLE_CODE;
+}
+
 /* Everything that must come along when block b is live. */
 static void mark_companions(objload_session *s, struct marker *m, uint32_t b)
 {
@@ -303,14 +320,20 @@ objload_status core_dead_strip(objload_session *s)
 	while (m.n) {
 		uint32_t b = m.stack[--m.n];
 		const lg_block *blk = &g->blocks[b];
+		int unwind;
 
 		mark_companions(s, &m, b);
-		if (blk->kind == LG_SECTION &&
-		    s->images[blk->image]->sections[blk->section].role == OBJLOAD_ROLE_UNWIND)
-			continue;   /* unwind entries keep nothing alive */
+		unwind = blk->kind == LG_SECTION &&
+			s->images[blk->image]->sections[blk->section].role == OBJLOAD_ROLE_UNWIND;
 		for (uint32_t e = 0; e < blk->nedges; e++) {
 			const lg_edge *ed = &g->edges[blk->first_edge + e];
 
+			/* an unwind table's pointers to code keep nothing alive;
+			 * its other pointers (the LSDAs in .gcc_except_table,
+			 * the personality's slot) are what live code's
+			 * exceptions need */
+			if (unwind && points_to_code(s, ed->node))
+				continue;
 			mark_target(s, &m, ed->node);
 			mark_target(s, &m, ed->sub);
 		}

@@ -31,6 +31,7 @@
 
 #include "core/archive.h"
 #include "core/core.h"
+#include "core/rt.h"
 
 static int strength_of(const objload_symbol *sym)
 {
@@ -435,8 +436,13 @@ static objload_status report_unresolved(objload_session *s)
 				continue;
 			s->globals[gi].unresolved = 2;   /* listed */
 			if (end - p > 64) {
-				p += snprintf(p, (size_t)(end - p), "%s '%s' (referenced by %s)",
-					      shown ? "," : "", sym->name, img->path);
+				char dm[256];
+				/* C++: demangled, the mangled name after it */
+				const char *d = core_demangle(sym->cname, dm, sizeof(dm));
+
+				p += snprintf(p, (size_t)(end - p), "%s '%s' (%s%sreferenced by %s)",
+					      shown ? "," : "", d ? d : sym->name, d ? sym->name : "",
+					      d ? ", " : "", img->path);
 			}
 			shown++;
 		}
@@ -499,6 +505,8 @@ objload_status core_resolve_symbols(objload_session *s)
 	size_t ndefined = 0;
 
 	st = core_archive_load_members(s);
+	if (!st)
+		st = core_runtime_prepare(s);   /* default libraries (core/rt.h) */
 	if (!st)
 		st = make_blocks_and_nodes(s);
 	if (st)

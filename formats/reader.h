@@ -81,6 +81,43 @@ static inline int rd_u64(struct rd_cursor *cur, uint64_t *v)
 	return rd_get(cur, 8, v);
 }
 
+/* A LEB128 number (DWARF): 7 bits per byte, low first, the high bit set
+ * on every byte but the last; bits past 64 are dropped.  rd_sleb
+ * sign-extends from the last byte's bit 6. */
+static inline int rd_leb(struct rd_cursor *cur, uint64_t *v, int is_signed)
+{
+	unsigned shift = 0;
+	uint64_t r = 0;
+	uint8_t b;
+
+	do {
+		if (rd_u8(cur, &b))
+			return -1;
+		if (shift < 64)
+			r |= (uint64_t)(b & 0x7f) << shift;
+		shift += 7;
+	} while (b & 0x80);
+	if (is_signed && shift < 64 && (b & 0x40))
+		r |= ~(uint64_t)0 << shift;
+	*v = r;
+	return 0;
+}
+
+static inline int rd_uleb(struct rd_cursor *cur, uint64_t *v)
+{
+	return rd_leb(cur, v, 0);
+}
+
+static inline int rd_sleb(struct rd_cursor *cur, int64_t *v)
+{
+	uint64_t r;
+
+	if (rd_leb(cur, &r, 1))
+		return -1;
+	*v = (int64_t)r;
+	return 0;
+}
+
 /* n raw bytes. */
 static inline int rd_bytes(struct rd_cursor *cur, void *out, size_t n)
 {

@@ -318,6 +318,12 @@ objload_status objload_add_search_dir(objload_session *session, const char *dir)
  * GROUP, INPUT and AS_NEEDED files are added the same way. */
 objload_status objload_add_library(objload_session *session, const char *name);
 
+/* Add the libraries a compiler driver adds (on by default): images that
+ * use the Itanium C++ ABI get libstdc++ (libc++ for std::__1 names) and
+ * libgcc_s, compiler-runtime names libgcc.a, all from the compiler's own
+ * library directory (core/defaultlibs.c).  Off: ld's -nodefaultlibs. */
+objload_status objload_set_default_libs(objload_session *session, int enabled);
+
 typedef struct objload_archive_info {
 	const char *path;
 	const char *flavor;     /* "gnu", "thin", "bsd" or "coff" */
@@ -392,6 +398,36 @@ objload_status objload_set_error(objload_session *session, objload_status status
 size_t objload_pass_count(const objload_session *session);
 objload_status objload_get_pass(const objload_session *session, size_t index,
 				const char **name, uint64_t *ns);
+
+/* ---- Debuggers, profilers, crash reports ------------------------------ */
+
+/* The GDB JIT interface (on by default): after the link each image is
+ * described to gdb by an in-memory ELF symbol file (an ELF input with its
+ * DWARF, others with their function names), removed when the session is
+ * freed.  Call before objload_link. */
+objload_status objload_set_debugger_registration(objload_session *session,
+						 int enabled);
+/* Append "START SIZE NAME" per loaded function to /tmp/perf-PID.map for
+ * perf (off by default; OBJLOAD_PERF_MAP=1 in the environment turns it
+ * on).  Call before objload_link. */
+objload_status objload_set_perf_map(objload_session *session, int enabled);
+
+typedef struct objload_addr_info {
+	const char *image;        /* path of the image */
+	const char *section;
+	uint64_t section_offset;
+	const char *function;     /* NULL when no function symbol covers it */
+	uint64_t function_offset;
+	const char *file;         /* source file and line (-g ELF objects); */
+	unsigned line;            /* NULL and 0 when unknown */
+} objload_addr_info;
+
+/* What loaded code is at `addr`: OBJLOAD_ERR_UNDEFINED when the address
+ * is in no loaded section of the session.  Async-signal-safe (no
+ * allocation, no lock, no error message): for fatal-signal handlers,
+ * while no other thread links or frees the session. */
+objload_status objload_symbolize(const objload_session *session, uint64_t addr,
+				 objload_addr_info *out);
 
 /* ---- Linking for another address (cross-target) -------------------- */
 

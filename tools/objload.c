@@ -24,10 +24,12 @@
 #include "objload.h"
 #include "objload/plugin.h"
 #include "tools/compare.h"
+#include "tools/crash.h"
 
 static const char usage_text[] =
 	"usage: objload run [--strategy=auto|whole|section] [--entry=SYM]\n"
-	"                   [--define=SYM=ADDR]... [--stats] INPUT... [-- ARGS...]\n"
+	"                   [--define=SYM=ADDR]... [--stats] [--no-default-libs]\n"
+	"                   [--no-crash-report] [--perf-map] INPUT... [-- ARGS...]\n"
 	"       objload info [--strategy=auto|whole|section] FILE...\n"
 	"       objload link --base=ADDR [--strategy=...] [--define=SYM=ADDR]...\n"
 	"                    [--map=FILE] [--stats] -o OUT INPUT...\n"
@@ -54,6 +56,12 @@ static const char usage_text[] =
 	"  --no-whole-archive  back to loading members on demand\n"
 	"--stats prints what was loaded (images, archive members, libraries)\n"
 	"to stderr after the link.  `info` on an archive lists its members.\n"
+	"--no-default-libs: do not add the C++ runtime (libstdc++ or libc++,\n"
+	"libgcc_s) and libgcc.a, which are added, from the compiler's own\n"
+	"directory, when the images need them.\n"
+	"run: a fatal signal prints a backtrace naming loaded functions\n"
+	"(--no-crash-report: not); --perf-map (or OBJLOAD_PERF_MAP=1) writes\n"
+	"/tmp/perf-PID.map for perf; gdb sees loaded code (GDB JIT interface).\n"
 	"\n"
 	"compare  load FILEs once per strategy (whole, section, section scattered\n"
 	"      4 GiB apart), each in a child process, and tabulate the metrics\n"
@@ -90,6 +98,7 @@ struct options {
 	int ndirs;
 	int stats;
 	int no_relax;           /* --no-relax */
+	int no_crash_report, perf_map, no_default_libs;
 	char **args;
 	int nargs;
 	struct {
@@ -211,6 +220,12 @@ static int parse_options(int argc, char **argv, struct options *o, enum command 
 			o->inputs[o->ninputs++] = (struct input){ 'w', a };
 		} else if (cmd != CMD_INFO && strcmp(a, "--stats") == 0) {
 			o->stats = 1;
+		} else if (cmd != CMD_INFO && strcmp(a, "--no-default-libs") == 0) {
+			o->no_default_libs = 1;
+		} else if (allow_run && strcmp(a, "--no-crash-report") == 0) {
+			o->no_crash_report = 1;
+		} else if (allow_run && strcmp(a, "--perf-map") == 0) {
+			o->perf_map = 1;
 		} else if (a[0] == '-' && a[1]) {
 			return usage_error("unknown option '%s'", a);
 		} else {
@@ -265,7 +280,9 @@ static int fail(objload_session *s)
 
 static int load_inputs(objload_session *s, const struct options *o)
 {
-	if (load_plugins(s, o) || (o->no_relax && objload_set_relax(s, 0)))
+	if (load_plugins(s, o) || (o->no_relax && objload_set_relax(s, 0)) ||
+	    objload_set_default_libs(s, !o->no_default_libs) ||
+	    (o->perf_map && objload_set_perf_map(s, 1)))
 		return -1;
 	for (int i = 0; i < o->ndefines; i++)
 		if (objload_define(s, o->defines[i].name, o->defines[i].addr))
@@ -316,6 +333,9 @@ static void print_stats(objload_session *s)
 	}
 }
 
+/* The session of `run`, alive until exit. */
+static objload_session *running_session;
+
 static int cmd_run(int argc, char **argv)
 {
 	struct options o = { 0 };
@@ -333,6 +353,8 @@ static int cmd_run(int argc, char **argv)
 		free_options(&o);
 		return 1;
 	}
+	if (!o.no_crash_report)
+		crash_report_install(s);   /* constructors run in objload_link */
 	/* the entry point is what the program needs: dead-stripping keeps
 	 * what it reaches */
 	if (objload_keep(s, o.entry ? o.entry : "main") || load_inputs(s, &o) ||
@@ -357,11 +379,16 @@ static int cmd_run(int argc, char **argv)
 		free_options(&o);
 		return fail(s);
 	}
-	/* as exit() would: the images' atexit handlers and destructors */
-	objload_session_free(s);
+	/* main's return goes to exit(), as in a C program: on_exit, atexit
+	 * and __cxa_atexit handlers and destructors run in the C library's
+	 * order while the images are still mapped, then stdio is flushed
+	 * (a stream may have its buffer in the images' data).  The session
+	 * lives until the process ends: a static pointer says so to leak
+	 * checkers. */
+	running_session = s;
 	free(pargv);
 	free_options(&o);
-	return status;
+	exit(status);
 }
 
 static const char *role_name(objload_section_role r)

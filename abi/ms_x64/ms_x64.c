@@ -35,6 +35,7 @@
 #include <math.h>
 #include <limits.h>
 #include <errno.h>
+#include <signal.h>
 
 #include "abi/ms_x64/ms_x64.h"
 
@@ -507,6 +508,20 @@ static MS_ABI void ms_security_check_cookie(uint64_t cookie)
 		abort();   /* the image's stack is corrupt: as __fastfail */
 }
 
+/* The Microsoft CRT's buffering modes: _IOFBF 0, _IOLBF 0x40, _IONBF 4. */
+static MS_ABI int ms_setvbuf(FILE *f, char *buf, int mode, size_t size)
+{
+	int host = mode == 0x40 ? _IOLBF : mode == 4 ? _IONBF : mode == 0 ? _IOFBF : -1;
+
+	return host < 0 ? -1 : setvbuf(f, buf, host, size);
+}
+
+/* Windows' SIGABRT is 22. */
+static MS_ABI int ms_raise(int sig)
+{
+	return raise(ms_x64_signo(sig));
+}
+
 static MS_ABI void ms_longjmp_checked(void *buf, int val)
 {
 	ms_x64_longjmp(buf, val);
@@ -539,6 +554,7 @@ static const struct {
 	{ "__stdio_common_vfprintf", (void *)ms_stdio_common_vfprintf },
 	{ "__stdio_common_vsprintf", (void *)ms_stdio_common_vsprintf },
 	{ "__acrt_iob_func", (void *)ms_acrt_iob_func },
+	{ "setvbuf", (void *)ms_setvbuf },
 	/* stdlib */
 	{ "qsort", (void *)ms_qsort },
 	{ "bsearch", (void *)ms_bsearch },
@@ -546,6 +562,7 @@ static const struct {
 	{ "strtoul", (void *)ms_strtoul },
 	{ "atol", (void *)ms_atol },
 	{ "labs", (void *)ms_labs },
+	{ "raise", (void *)ms_raise },
 	/* math */
 	{ "frexp", (void *)ms_frexp },
 	{ "ldexp", (void *)ms_ldexp },
@@ -590,4 +607,5 @@ const cc_bridge cc_bridge_ms_x64 = {
 	.host_symbol = ms_x64_host_symbol,
 	.call_main = ms_x64_call_main,
 	.call_init = ms_x64_call_init,
+	.bound = ms_x64_bound,
 };

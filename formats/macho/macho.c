@@ -70,6 +70,7 @@
 
 #include "objload/plugin.h"
 #include "formats/formats.h"
+#include "formats/ehframe.h"
 #include "formats/plan.h"
 #include "formats/reader.h"
 
@@ -357,9 +358,15 @@ static const struct macho_cpu *macho_cpu_by_arch(objload_arch_id arch)
 	return NULL;
 }
 
+/* The native type of an edge with no relocation behind it: a pc-relative
+ * __eh_frame field the assembler resolved itself (macho_check_eh_frame). */
+#define MACHO_EH_IMPLICIT 0xffffu
+
 static const char *macho_reloc_type_name(const struct macho_cpu *cpu,
 					 uint32_t type)
 {
+	if (type == MACHO_EH_IMPLICIT)
+		return "implicit (__eh_frame pointer resolved by the assembler)";
 	if (type >= cpu->nrelocs)
 		return NULL;
 	if (cpu->relocs)
@@ -512,6 +519,17 @@ struct macho_ctx {
 	uint32_t symtab_lc, dysymtab_lc;
 	uint64_t dysymtab_off;
 	uint32_t symoff, nsyms, stroff, strsize;
+
+	/* __eh_frame pointers the assembler resolved without a relocation
+	 * (macho_check_eh_frame), made edges by macho_build_eh_edges */
+	struct macho_eh_edge {
+		uint64_t offset;
+		unsigned width;
+		uint32_t target;        /* section index */
+		int64_t addend;         /* from the target section's start */
+	} *eh;                      /* malloc */
+	size_t neh, eh_cap;
+	uint32_t eh_sect;
 
 	/* facts for `objload info` */
 	char version[96];
@@ -1527,6 +1545,123 @@ static objload_status macho_check_relocations(struct macho_ctx *c)
  *     ARM64_RELOC_ADDEND followed by BRANCH26, PAGE21 or PAGEOFF12 of the
  *     same field.
  */
+/*
+ * __eh_frame.  The assembler resolves an FDE's pc_begin and its LSDA
+ * pointer (pc-relative, to __text and __gcc_except_tab of the same object)
+ * against the object's own layout and writes no relocation for them:
+ * ld64 keeps the layout.  objload does not (each section is its own
+ * piece, and the per-section strategy scatters them), so each such field
+ * becomes an edge to its target section: S (the section) + A (the offset
+ * the field pointed at) - P.  formats/ehframe.c walks the CIE/FDE records;
+ * a field that does carry a relocation (the personality pointer, through
+ * the GOT) is left to it.
+ */
+static int macho_has_reloc_at(struct macho_ctx *c, uint32_t s, uint64_t offset)
+{
+	for (uint32_t k = 0; k < c->sects[s].nreloc; k++) {
+		struct macho_rel r;
+
+		if (macho_read_rel(c, s, k, &r) == OBJLOAD_OK && r.address == offset)
+			return 1;
+	}
+	return 0;
+}
+
+struct macho_eh_walk {
+	struct macho_ctx *c;
+	objload_status st;
+};
+
+static int macho_eh_pointer(void *ctx, const eh_pointer *p)
+{
+	struct macho_eh_walk *w = ctx;
+	struct macho_ctx *c = w->c;
+	const struct macho_sect *eh = &c->sects[c->eh_sect];
+	uint64_t target = eh->addr + p->offset + (uint64_t)p->value;
+	uint32_t t;
+
+	if (macho_has_reloc_at(c, c->eh_sect, p->offset))
+		return 0;
+	for (t = 0; t < c->nsects; t++)
+		if (!c->sects[t].zerofill && target >= c->sects[t].addr &&
+		    target - c->sects[t].addr < c->sects[t].size)
+			break;
+	if (t == c->nsects || !macho_role_loaded(c->sects[t].role)) {
+		w->st = objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
+					    "section %u (%s): the %s pointer at 0x%llx points to 0x%llx, in no loaded section",
+					    c->eh_sect + 1, eh->name, p->is_lsda ? "LSDA" : "pc_begin",
+					    (unsigned long long)p->offset, (unsigned long long)target);
+		return 1;
+	}
+	if (c->neh == c->eh_cap) {
+		size_t ncap = c->eh_cap ? c->eh_cap * 2 : 16;
+		struct macho_eh_edge *n = realloc(c->eh, ncap * sizeof(*n));
+
+		if (!n) {
+			w->st = macho_nomem(c);
+			return 1;
+		}
+		c->eh = n;
+		c->eh_cap = ncap;
+	}
+	c->eh[c->neh++] = (struct macho_eh_edge){
+		.offset = p->offset, .width = p->width, .target = t,
+		.addend = (int64_t)(target - c->sects[t].addr),
+	};
+	c->sects[t].need_secsym = 1;
+	return 0;
+}
+
+static objload_status macho_check_eh_frame(struct macho_ctx *c)
+{
+	struct macho_eh_walk w = { .c = c, .st = OBJLOAD_OK };
+	uint64_t bad = 0;
+	const char *why = NULL;
+	int r;
+
+	for (c->eh_sect = 0; c->eh_sect < c->nsects; c->eh_sect++)
+		if (c->sects[c->eh_sect].role == OBJLOAD_ROLE_UNWIND &&
+		    strcmp(c->sects[c->eh_sect].sectname, "__eh_frame") == 0)
+			break;
+	if (c->eh_sect == c->nsects || !c->cpu->relocs || c->sects[c->eh_sect].zerofill)
+		return OBJLOAD_OK;
+	r = eh_frame_pointers(c->file + c->sects[c->eh_sect].offset,
+			      (size_t)c->sects[c->eh_sect].size, macho_eh_pointer, &w,
+			      &bad, &why);
+	if (r < 0)
+		return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
+					   "section %u (%s): record at 0x%llx: %s",
+					   c->eh_sect + 1, c->sects[c->eh_sect].name,
+					   (unsigned long long)bad, why);
+	return w.st;
+}
+
+static objload_status macho_build_eh_edges(struct macho_ctx *c)
+{
+	objload_edge *e;
+
+	if (!c->neh)
+		return OBJLOAD_OK;
+	e = objload_image_add_edges(c->img, c->neh);
+	if (!e)
+		return macho_nomem(c);
+	for (size_t i = 0; i < c->neh; i++) {
+		const struct macho_eh_edge *x = &c->eh[i];
+		int arm = c->cpu->arch == OBJLOAD_ARCH_AARCH64;
+
+		e[i].section = c->eh_sect;
+		e[i].offset = x->offset;
+		e[i].native_type = MACHO_EH_IMPLICIT;
+		e[i].kind = (uint16_t)(x->width == 8 ? (arm ? OBJLOAD_AARCH64_PREL64 : OBJLOAD_X86_64_PC64) :
+				       x->width == 4 ? (arm ? OBJLOAD_AARCH64_PREL32 : OBJLOAD_X86_64_PC32) :
+				       (arm ? OBJLOAD_AARCH64_PREL16 : OBJLOAD_X86_64_PC16));
+		e[i].symbol = c->sects[x->target].secsym;
+		e[i].subtrahend = OBJLOAD_NO_INDEX;
+		e[i].addend = x->addend;
+	}
+	return OBJLOAD_OK;
+}
+
 static objload_status macho_validate(struct macho_ctx *c)
 {
 	objload_status st;
@@ -1548,6 +1683,8 @@ static objload_status macho_validate(struct macho_ctx *c)
 	st = macho_check_symbols(c);
 	if (!st)
 		st = macho_check_relocations(c);
+	if (!st)
+		st = macho_check_eh_frame(c);
 	return st;
 }
 
@@ -2041,6 +2178,8 @@ static objload_status macho_parse_inner(struct macho_ctx *c)
 	if (!st)
 		st = macho_build_edges(c, &skipped);
 	if (!st)
+		st = macho_build_eh_edges(c);
+	if (!st)
 		st = macho_build_info(c, unsupported, skipped);
 	free(unsupported);
 	return st;
@@ -2058,6 +2197,7 @@ static objload_status macho_parse(objload_image *img)
 	st = macho_parse_inner(&c);
 	free(c.sects);
 	free(c.linker_options);
+	free(c.eh);
 	return st;
 }
 

@@ -1062,12 +1062,7 @@ static int decode_br(uint32_t insn, unsigned *rn)
 static objload_status a64_fill(uint8_t *work, const arch_code *code,
 			       const uint64_t *values)
 {
-	objload_status st = OBJLOAD_OK;
-
-	for (unsigned i = 0; i < code->nslots && !st; i++)
-		st = a64->apply(a64->pointer_kind, work + code->slot[i],
-				&(arch_fixup){ .S = values[i] }, NULL, 0);
-	return st;
+	return arch_fill_slots(a64, work, code, values);
 }
 
 static objload_status a64_bind(uint8_t *buf, uint64_t fn, uint64_t bound, unsigned nargs)

@@ -674,12 +674,7 @@ static uint64_t addr_of(void (*fn)(void))
 static void fill_slots(const arch_ops *a, uint8_t *work, const arch_code *code,
 		       const uint64_t *values)
 {
-	for (unsigned i = 0; i < code->nslots; i++) {
-		arch_fixup fx = { .S = values[i] };
-
-		CU_ASSERT_EQUAL(a->apply(a->pointer_kind, work + code->slot[i], &fx, NULL, 0),
-				OBJLOAD_OK);
-	}
+	CU_ASSERT_EQUAL(arch_fill_slots(a, work, code, values), OBJLOAD_OK);
 }
 
 static void stub_to(const arch_ops *a, uint8_t *work, uint64_t dest)

@@ -26,6 +26,10 @@ int getc(FILE *);
 int fgetc(FILE *);
 size_t fwrite(const void *restrict, size_t, size_t, FILE *restrict);
 int fflush(FILE *);
+#define _IOFBF 0
+#define _IOLBF 1
+#define _IONBF 2
+int setvbuf(FILE *restrict, char *restrict, int, size_t);
 #if _USE_FORTIFY_LEVEL > 0
 #undef sprintf
 #undef snprintf

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unwind tables of loaded images, made known to the host's unwinders so
+ * that C++ exceptions thrown in loaded code are caught in loaded code,
+ * cross between images and through host frames (a qsort comparator that
+ * throws), and so that backtraces walk loaded frames.
+ *
+ * A linked program finds its .eh_frame through PT_GNU_EH_FRAME; code that
+ * no dynamic loader mapped must be registered instead.  Two unwinders may
+ * be in the process and objload registers with each one that is:
+ *
+ *   libgcc_s.so.1 (what libstdc++ throws through): __register_frame(begin)
+ *     takes every CIE and FDE from `begin` up to a zero length word and
+ *     __deregister_frame(begin) forgets them;
+ *   LLVM's libunwind.so.1 (what libc++abi throws through, loaded with
+ *     libc++): __unw_add_dynamic_eh_frame_section(begin) and
+ *     __unw_remove_dynamic_eh_frame_section(begin), same layout.
+ *
+ * Both read up to a terminator, which a relocatable object does not have
+ * (a linked program gets it from crtend.o), and the FDEs' pc-relative
+ * fields fix where the table must sit relative to the code.  So every
+ * .eh_frame (ELF) and __eh_frame (Mach-O) section is given four zero
+ * bytes at its end when the image is validated, before the plan sizes
+ * it: the section is loaded with its terminator, wherever the strategy
+ * puts it, and registered in place.  Registration happens after the link
+ * and before constructors run (they may throw); deregistration at unload,
+ * before the memory goes.
+ *
+ * COFF's .pdata/.xdata describe Windows structured exception handling,
+ * which needs the Windows unwinder (RtlUnwindEx) and a personality routine
+ * of the Microsoft C++ runtime or MinGW's libgcc; neither exists on a
+ * Linux host.  C code with .pdata loads (the tables are unused); an image
+ * that refers to an SEH personality or throw routine is refused before
+ * resolution with a message saying so.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/rt.h"
+
+#define EH_TERMINATOR 4
+
+struct rt_unwind_reg {
+	void *begin;
+	int gcc, llvm;      /* registered with libgcc_s, with libunwind */
+};
+
+/* ELF's .eh_frame; Mach-O's __TEXT,__eh_frame */
+static int is_eh_frame(const objload_section *sec)
+{
+	size_t n = strlen(sec->name);
+
+	return sec->role == OBJLOAD_ROLE_UNWIND &&
+	       (strcmp(sec->name, ".eh_frame") == 0 ||
+		(n >= 10 && strcmp(sec->name + n - 10, "__eh_frame") == 0));
+}
+
+objload_status core_unwind_prepare_image(objload_session *s, objload_image *img)
+{
+	for (uint32_t i = 0; i < img->nsections; i++) {
+		objload_section *sec = &img->sections[i];
+		uint8_t *copy;
+
+		if (!is_eh_frame(sec) || !sec->bytes || !sec->size ||
+		    sec->size > UINT64_MAX - EH_TERMINATOR)
+			continue;
+		copy = objload_image_alloc(img, (size_t)sec->size + EH_TERMINATOR);
+		if (!copy)
+			return core_error(s, OBJLOAD_ERR_NOMEM, "%s: out of memory for %s",
+					  img->path, sec->name);
+		memcpy(copy, sec->bytes, (size_t)sec->size);
+		memset(copy + sec->size, 0, EH_TERMINATOR);
+		sec->bytes = copy;
+		sec->size += EH_TERMINATOR;
+	}
+	return OBJLOAD_OK;
+}
+
+typedef void (*frame_fn)(void *);
+typedef void *(*find_fde_fn)(void *pc, void *bases);
+
+objload_status core_unwind_register(objload_session *s)
+{
+	core_runtime *rt = core_rt(s);
+	frame_fn gcc_register = NULL, llvm_register = NULL;
+	size_t n = 0;
+
+	if (!rt)
+		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < s->nimages; i++)
+		for (uint32_t j = 0; j < s->images[i]->nsections; j++)
+			n += is_eh_frame(&s->images[i]->sections[j]);
+	if (!n)
+		return OBJLOAD_OK;
+	if (!rt->libgcc_s)
+		rt->libgcc_s = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_LOCAL);
+	if (rt->libgcc_s)
+		gcc_register = (frame_fn)dlsym(rt->libgcc_s, "__register_frame");
+	/* only when something loaded it: libc++abi throws through it */
+	if (!rt->libunwind)
+		rt->libunwind = dlopen("libunwind.so.1", RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
+	if (rt->libunwind)
+		llvm_register = (frame_fn)dlsym(rt->libunwind,
+						"__unw_add_dynamic_eh_frame_section");
+	if (!gcc_register && !llvm_register)
+		return OBJLOAD_OK;   /* no unwinder in reach: nothing can throw */
+	rt->unwind = calloc(n, sizeof(*rt->unwind));
+	if (!rt->unwind)
+		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < s->nimages; i++) {
+		const objload_image *img = s->images[i];
+
+		for (uint32_t j = 0; j < img->nsections; j++) {
+			struct rt_unwind_reg *r = &rt->unwind[rt->nunwind];
+			void *begin;
+
+			if (!is_eh_frame(&img->sections[j]) ||
+			    img->sections[j].size <= EH_TERMINATOR ||
+			    !(begin = core_section_work(s, (uint32_t)i, j)))
+				continue;
+			r->begin = begin;
+			if (gcc_register) {
+				gcc_register(begin);
+				r->gcc = 1;
+			}
+			if (llvm_register) {
+				llvm_register(begin);
+				r->llvm = 1;
+			}
+			rt->nunwind++;
+		}
+	}
+	/* Let libgcc sort the new tables now rather than on the first
+	 * search, which may be a crash report's backtrace inside a signal
+	 * handler (sorting allocates).  No FDE covers address 0. */
+	if (rt->libgcc_s && rt->nunwind) {
+		find_fde_fn find = (find_fde_fn)dlsym(rt->libgcc_s, "_Unwind_Find_FDE");
+		uintptr_t bases[3];
+
+		if (find)
+			find(NULL, bases);
+	}
+	return OBJLOAD_OK;
+}
+
+void core_unwind_deregister(objload_session *s)
+{
+	core_runtime *rt = s->rt;
+	frame_fn gcc_deregister = NULL, llvm_deregister = NULL;
+
+	if (!rt)
+		return;
+	if (rt->libgcc_s)
+		gcc_deregister = (frame_fn)dlsym(rt->libgcc_s, "__deregister_frame");
+	if (rt->libunwind)
+		llvm_deregister = (frame_fn)dlsym(rt->libunwind,
+						  "__unw_remove_dynamic_eh_frame_section");
+	for (size_t i = rt->nunwind; i-- > 0;) {
+		struct rt_unwind_reg *r = &rt->unwind[i];
+
+		if (r->gcc && gcc_deregister)
+			gcc_deregister(r->begin);
+		if (r->llvm && llvm_deregister)
+			llvm_deregister(r->begin);
+	}
+	free(rt->unwind);
+	rt->unwind = NULL;
+	rt->nunwind = 0;
+	if (rt->libunwind)
+		dlclose(rt->libunwind);
+	if (rt->libgcc_s)
+		dlclose(rt->libgcc_s);
+	rt->libunwind = rt->libgcc_s = NULL;
+}
+
+/* Windows exception handling: the personality routines and throw entry
+ * points of MSVC's C++ runtime, the C runtime's SEH handler, and MinGW
+ * gcc's SEH personality and unwinder. */
+static const char *const seh_names[] = {
+	"__CxxFrameHandler3", "__CxxFrameHandler4", "__C_specific_handler",
+	"_CxxThrowException", "__gxx_personality_seh0", "_GCC_specific_handler",
+	"_Unwind_Resume", "__cxa_throw",
+};
+
+objload_status core_unwind_check_coff(objload_session *s)
+{
+	for (size_t i = 0; i < s->nimages; i++) {
+		const objload_image *img = s->images[i];
+
+		if (img->callconv != OBJLOAD_CC_MS_X64)
+			continue;
+		for (uint32_t j = 0; j < img->nsymbols; j++) {
+			const objload_symbol *sym = &img->symbols[j];
+
+			if (sym->def != OBJLOAD_DEF_UNDEFINED || !sym->cname)
+				continue;
+			for (size_t k = 0; k < sizeof(seh_names) / sizeof(seh_names[0]); k++)
+				if (strcmp(sym->cname, seh_names[k]) == 0)
+					return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
+							  "%s: exceptions in COFF code are not supported on this host: "
+							  "'%s' needs Windows structured exception handling "
+							  "(.pdata/.xdata unwinding), which a Linux process does not have",
+							  img->path, sym->cname);
+		}
+	}
+	return OBJLOAD_OK;
+}
