@@ -35,6 +35,7 @@
 
 #include "core/archive.h"
 #include "core/core.h"
+#include "core/log.h"
 
 #define PAGE_MIN 4096u
 
@@ -1206,6 +1207,8 @@ objload_status objload_link_at(objload_session *s, uint64_t base)
 	s->mm_ctx = s;
 	st = core_link(s);
 	s->link_ok = st == OBJLOAD_OK;
+	if (st)
+		core_log_link_failed(s);
 	return st;
 }
 
@@ -1221,10 +1224,8 @@ objload_status objload_get_flat_image(objload_session *s, const void **bytes,
 	return OBJLOAD_OK;
 }
 
-objload_status objload_write_map(objload_session *s, void *stdio_file)
+objload_status objload_write_map(objload_session *s, FILE *f)
 {
-	FILE *f = stdio_file;
-
 	if (!s || !f)
 		return OBJLOAD_ERR_ARGUMENT;
 	if (!s->allocated)
@@ -1294,8 +1295,12 @@ objload_status objload_link(objload_session *s)
 		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
 	s->linked = 1;
 	st = core_link(s);
-	if (!st)
+	if (!st) {
+		core_log(s, OBJLOAD_LOG_RUN, "calling the constructors of %zu images", s->nimages);
 		st = core_run_constructors(s);
+	}
 	s->link_ok = st == OBJLOAD_OK;
+	if (st)
+		core_log_link_failed(s);
 	return st;
 }
