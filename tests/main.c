@@ -35,6 +35,7 @@ static const struct {
 	{ "bfd", objload_test_register_bfd },
 #endif
 	{ "package", objload_test_register_package },
+	{ "api", objload_test_register_api },
 	{ "aarch64_link", objload_test_register_aarch64_link },
 	{ "e2e_aarch64", objload_test_register_e2e_aarch64 },
 };

@@ -118,7 +118,7 @@ static void print_stats(objload_session *s)
 		return;
 	fprintf(stderr, "objload: stats: images %" PRIu64 ", archives %" PRIu64
 		", archive members loaded %" PRIu64
-		", Microsoft import members (imports left to the host) %" PRIu64
+		", imports left to the host %" PRIu64 " (Microsoft import members)"
 		", shared libraries opened %" PRIu64 ", relocations %" PRIu64 "\n",
 		m.images, m.archives, m.archive_members, m.archive_imports,
 		m.shared_libraries, m.relocations);
