@@ -223,33 +223,19 @@ static const char *plugin_unsafe(const struct stat *st)
 	return NULL;
 }
 
-/* 1 when directory `d` may be searched; a warning when it is skipped. */
-static int plugin_dir_usable(objload_session *s, const char *d)
+/* 1 when `path`, a directory (want_dir) or a plug-in file of the search
+ * path, may be used; a warning when it is skipped. */
+static int plugin_path_usable(objload_session *s, const char *path, int want_dir)
 {
 	struct stat st;
 	const char *why;
 
-	if (stat(d, &st) != 0 || !S_ISDIR(st.st_mode))
+	if (stat(path, &st) != 0 || !(want_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)))
 		return 0;
 	why = plugin_unsafe(&st);
 	if (why) {
-		core_log(s, OBJLOAD_LOG_WARNING,
-			 "plug-in directory %s skipped: %s", d, why);
-		return 0;
-	}
-	return 1;
-}
-
-static int plugin_file_usable(objload_session *s, const char *path)
-{
-	struct stat st;
-	const char *why;
-
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-		return 0;
-	why = plugin_unsafe(&st);
-	if (why) {
-		core_log(s, OBJLOAD_LOG_WARNING, "plug-in %s skipped: %s", path, why);
+		core_log(s, OBJLOAD_LOG_WARNING, "plug-in%s %s skipped: %s",
+			 want_dir ? " directory" : "", path, why);
 		return 0;
 	}
 	return 1;
@@ -273,7 +259,7 @@ static objload_status plugin_load_all(objload_session *s, char *dirs)
 	char *save = NULL;
 
 	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-		DIR *dir = plugin_dir_usable(s, d) ? opendir(d) : NULL;
+		DIR *dir = plugin_path_usable(s, d, 1) ? opendir(d) : NULL;
 		struct dirent *de;
 
 		if (!dir)
@@ -299,7 +285,7 @@ static objload_status plugin_load_all(objload_session *s, char *dirs)
 			nseen++;
 			if (asprintf(&path, "%s/%s", d, de->d_name) < 0)
 				break;
-			st = plugin_file_usable(s, path) ? plugin_open(s, path) : OBJLOAD_OK;
+			st = plugin_path_usable(s, path, 0) ? plugin_open(s, path) : OBJLOAD_OK;
 			if (st)
 				core_log(s, OBJLOAD_LOG_WARNING, "%s", s->errmsg);
 			free(path);
@@ -346,11 +332,11 @@ objload_status objload_load_plugin(objload_session *s, const char *path)
 		     d = strtok_r(NULL, ":", &save)) {
 			char *file;
 
-			if (!plugin_dir_usable(s, d))
+			if (!plugin_path_usable(s, d, 1))
 				continue;
 			if (asprintf(&file, "%s/" PLUGIN_PREFIX "%s" PLUGIN_SUFFIX, d, path) < 0)
 				break;
-			if (access(file, R_OK) == 0 && plugin_file_usable(s, file)) {
+			if (access(file, R_OK) == 0 && plugin_path_usable(s, file, 0)) {
 				st = plugin_open(s, file);
 				free(file);
 				free(copy);

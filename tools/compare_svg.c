@@ -293,8 +293,9 @@ static int axis_build(axis *ax, const cmp_result *rs, size_t n)
 	return 0;
 }
 
-/* x of an address, or -1 when it is in no cluster (the host). */
-static double axis_x(const axis *ax, uint64_t a)
+/* The index + 1 of the last cluster that starts at or below `a`; 0 when
+ * none does. */
+static size_t axis_find(const axis *ax, uint64_t a)
 {
 	size_t lo = 0, hi = ax->nc;
 
@@ -306,26 +307,25 @@ static double axis_x(const axis *ax, uint64_t a)
 		else
 			hi = mid;
 	}
-	if (!lo || a >= ax->c[lo - 1].end)
+	return lo;
+}
+
+/* x of an address, or -1 when it is in no cluster (the host). */
+static double axis_x(const axis *ax, uint64_t a)
+{
+	size_t k = axis_find(ax, a);
+
+	if (!k || a >= ax->c[k - 1].end)
 		return -1;
-	lo--;
-	return ax->c[lo].x0 + (double)(a - ax->c[lo].start) * ax->c[lo].scale;
+	return ax->c[k - 1].x0 + (double)(a - ax->c[k - 1].start) * ax->c[k - 1].scale;
 }
 
 /* Pixels per byte at an address (0 outside the clusters). */
 static double axis_scale(const axis *ax, uint64_t a)
 {
-	size_t lo = 0, hi = ax->nc;
+	size_t k = axis_find(ax, a);
 
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (ax->c[mid].start <= a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo ? ax->c[lo - 1].scale : 0;
+	return k ? ax->c[k - 1].scale : 0;
 }
 
 static double host_x(void)
