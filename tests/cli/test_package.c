@@ -41,6 +41,7 @@
 
 #include "objload.h"
 #include "tests/tests.h"
+#include "tests/util.h"
 
 #ifndef OBJLOAD_TEST_BUILDDIR
 #define OBJLOAD_TEST_BUILDDIR "."
@@ -52,36 +53,28 @@
 #define OBJLOAD_BIN "./objload"
 #endif
 
+#ifndef OBJLOAD_TEST_SANITIZE
+#define OBJLOAD_TEST_SANITIZE ""
+#endif
+
 #define BUILD OBJLOAD_TEST_BUILDDIR
+/* programs linked with a sanitizer build of the library need its runtime */
+#define SAN OBJLOAD_TEST_SANITIZE
 #define SRC OBJLOAD_TEST_TOP_SRCDIR
 /* a make of the build tree that does not join the make running the tests */
 #define MAKE_BUILD "env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES make -s -C '" BUILD "'"
 
-static char pk_dir[] = "/tmp/objload-package-XXXXXX";
-static int pk_have_dir, pk_installed;
+TU_SUITE_TMPDIR(pk_dir, "package", pk_init, pk_cleanup)
+static int pk_installed;
 
-__attribute__((format(printf, 3, 4)))
-static int pk_check_at(unsigned line, int ok, const char *fmt, ...)
-{
-	char msg[4096];
-	va_list ap;
+#define PK_CHECK(cond, ...) \
+	tu_check_at("package", __FILE__, __LINE__, (cond) ? 1 : 0, __VA_ARGS__)
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (!ok)
-		fprintf(stderr, "\npackage FAILED (line %u): %s\n", line, msg);
-	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, msg, __FILE__, "", CU_FALSE);
-	return ok;
-}
-
-#define PK_CHECK(cond, ...) pk_check_at(__LINE__, (cond) ? 1 : 0, __VA_ARGS__)
-
-/* Runs a shell command in pk_dir; its exit status (-1: did not exit). */
+/* Runs a shell command in pk_dir; its exit status (see tu_sh). */
 __attribute__((format(printf, 1, 2)))
 static int pk_sh(const char *fmt, ...)
 {
-	char *cmd, *full;
+	char *cmd;
 	va_list ap;
 	int st;
 
@@ -89,57 +82,28 @@ static int pk_sh(const char *fmt, ...)
 	if (vasprintf(&cmd, fmt, ap) < 0)
 		cmd = NULL;
 	va_end(ap);
-	if (!cmd || asprintf(&full, "cd '%s' && { %s\n}", pk_dir, cmd) < 0) {
-		free(cmd);
+	if (!cmd)
 		return -1;
-	}
-	st = system(full);
+	st = tu_sh("cd '%s' && { %s\n}", pk_dir, cmd);
 	free(cmd);
-	free(full);
-	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return st;
 }
 
 /* A file of pk_dir as a string ("" when missing). */
 static char *pk_read(const char *name)
 {
-	char *path, *buf = NULL;
-	size_t len = 0;
-	FILE *f, *mem;
-	int c;
+	char *path = tu_fmt("%s/%s", pk_dir, name), *text = tu_read_text(path, NULL);
 
-	if (asprintf(&path, "%s/%s", pk_dir, name) < 0)
-		return NULL;
-	f = fopen(path, "r");
 	free(path);
-	mem = open_memstream(&buf, &len);
-	if (!mem) {
-		if (f)
-			fclose(f);
-		return NULL;
-	}
-	while (f && (c = fgetc(f)) != EOF)
-		fputc(c, mem);
-	if (f)
-		fclose(f);
-	fclose(mem);
-	return buf;
+	return text ? text : tu_strdup("");
 }
 
-static int pk_init(void)
-{
-	if (!mkdtemp(pk_dir))
-		return -1;
-	pk_have_dir = 1;
-	return 0;
-}
-
+/* The plug-in directory test may leave its directory writable: make it
+ * ours again, then remove everything. */
 static int pk_clean(void)
 {
-	if (pk_have_dir && !getenv("OBJLOAD_KEEP_TMP")) {
-		/* the plug-in directory test may have left it writable */
-		pk_sh("chmod -R u+w . ; cd / && rm -rf '%s'", pk_dir);
-	}
-	return 0;
+	pk_sh("chmod -R u+w . 2>/dev/null");
+	return pk_cleanup();
 }
 
 /* ---- library hygiene --------------------------------------------------------- */
@@ -165,7 +129,7 @@ static void test_static_symbols(void)
 		       "'int main(void) { objload_session *s; hashmap_free(0);' "
 		       "'  if (objload_session_new(&s)) return 1; objload_session_free(s);' "
 		       "'  return core_link() + arch_error; }' >clash.c && "
-		       "cc -std=gnu11 -I'" SRC "/include' clash.c '" BUILD "/.libs/libobjload.a' "
+		       "cc -std=gnu11 " SAN " -I'" SRC "/include' clash.c '" BUILD "/.libs/libobjload.a' "
 		       "-ldl -o clash >clash.log 2>&1 && ./clash; test $? = 10") == 0,
 		 "a program defining hashmap_free, core_link and arch_error links with "
 		 "libobjload.a and runs: %s", (out = pk_read("clash.log")) ? out : "?");
@@ -294,7 +258,7 @@ static void test_install_readme_example(void)
 		      "README.md has the library example"))
 		return;
 	PK_CHECK(pk_sh("export PKG_CONFIG_PATH=$PWD/p/lib/pkgconfig; "
-		       "cc -std=gnu11 -Wall -Werror example.c $(pkg-config --cflags --libs objload) "
+		       "cc -std=gnu11 -Wall -Werror " SAN " example.c $(pkg-config --cflags --libs objload) "
 		       "-o example >example.log 2>&1") == 0,
 		 "README's example builds with pkg-config: %s",
 		 (out = pk_read("example.log")) ? out : "?");
@@ -534,10 +498,7 @@ static void test_dist_no_fuzzers(void)
 
 int objload_test_register_package(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct tu_test tests[] = {
 		{ "libobjload.a: only objload_ globals; clashing names link", test_static_symbols },
 		{ "libobjload.so: exports exactly the declared functions", test_shared_symbols },
 		{ "plug-ins bind to the process's libobjload", test_plugin_links_no_libobjload },
@@ -553,12 +514,6 @@ int objload_test_register_package(void)
 		{ "configure: core/ dir, --without-bfd, no CUnit", test_configure_options },
 		{ "make dist builds no fuzzers", test_dist_no_fuzzers },
 	};
-	CU_pSuite s = CU_add_suite("package", pk_init, pk_clean);
 
-	if (!s)
-		return -1;
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(s, tests[i].name, tests[i].fn))
-			return -1;
-	return 0;
+	return tu_add_suite("package", pk_init, pk_clean, tests, TU_COUNT(tests));
 }

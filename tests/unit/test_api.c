@@ -29,26 +29,12 @@
 #include "objload.h"
 #include "objload/plugin.h"
 #include "tests/tests.h"
+#include "tests/util.h"
 
-static char api_dir[] = "/tmp/objload-api-XXXXXX";
-static int api_have_dir;
+TU_SUITE_TMPDIR(api_dir, "api", api_init, api_clean)
 
-__attribute__((format(printf, 3, 4)))
-static int api_check_at(unsigned line, int ok, const char *fmt, ...)
-{
-	char msg[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (!ok)
-		fprintf(stderr, "\napi FAILED (line %u): %s\n", line, msg);
-	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, msg, __FILE__, "", CU_FALSE);
-	return ok;
-}
-
-#define API_CHECK(cond, ...) api_check_at(__LINE__, (cond) ? 1 : 0, __VA_ARGS__)
+#define API_CHECK(cond, ...) \
+	tu_check_at("api", __FILE__, __LINE__, (cond) ? 1 : 0, __VA_ARGS__)
 
 /* dir/name (one of 8 rotating buffers) */
 static const char *api_path(const char *name)
@@ -64,38 +50,13 @@ static const char *api_path(const char *name)
 /* Writes NAME.c and compiles it to NAME.o; 1 on success. */
 static int api_compile(const char *name, const char *src, const char *flags)
 {
-	char cmd[2048];
-	FILE *f;
+	char *c = tu_fmt("%s/%s.c", api_dir, name);
+	int ok = tu_write_text(c, src) == 0 &&
+		 tu_sh("cd '%s' && gcc -O2 %s -c %s.c -o %s.o", api_dir, flags ? flags : "",
+		       name, name) == 0;
 
-	snprintf(cmd, sizeof(cmd), "%s/%s.c", api_dir, name);
-	f = fopen(cmd, "w");
-	if (!f)
-		return 0;
-	fputs(src, f);
-	fclose(f);
-	snprintf(cmd, sizeof(cmd), "cd '%s' && gcc -O2 %s -c %s.c -o %s.o", api_dir,
-		 flags ? flags : "", name, name);
-	return system(cmd) == 0;
-}
-
-static int api_init(void)
-{
-	if (!mkdtemp(api_dir))
-		return -1;
-	api_have_dir = 1;
-	return 0;
-}
-
-static int api_clean(void)
-{
-	char cmd[600];
-
-	if (api_have_dir && !getenv("OBJLOAD_KEEP_TMP")) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", api_dir);
-		if (system(cmd) != 0)
-			return 0;
-	}
-	return 0;
+	free(c);
+	return ok;
 }
 
 /* ---- NULL sessions and arguments ------------------------------------------------- */
@@ -248,8 +209,8 @@ static void test_log(void)
 	if (!API_CHECK(api_compile("alib", lib, NULL) && api_compile("ause", use, "-fno-pic"),
 		       "gcc compiles"))
 		return;
-	snprintf(cmd, sizeof(cmd), "cd '%s' && rm -f libapi.a && ar rcs libapi.a alib.o", api_dir);
-	if (!API_CHECK(system(cmd) == 0, "ar"))
+	if (!API_CHECK(tu_sh("cd '%s' && rm -f libapi.a && ar rcs libapi.a alib.o", api_dir) == 0,
+		       "ar"))
 		return;
 	l.f = open_memstream(&l.text, &l.len);
 	if (!l.f || !API_CHECK(objload_session_new(&s) == OBJLOAD_OK, "session"))
@@ -309,16 +270,15 @@ static void test_log_escapes(void)
 {
 	struct api_log l = { 0 };
 	objload_session *s;
-	char cmd[1024];
 
 	/* objcopy puts the raw bytes into the name (assemblers keep escapes
 	 * in quoted operand names literally) */
 	if (!API_CHECK(api_compile("escsrc", "extern int api_evil(void);\n"
 				   "int main(void) { return api_evil(); }\n", NULL), "gcc"))
 		return;
-	snprintf(cmd, sizeof(cmd), "cd '%s' && objcopy --redefine-sym "
-		 "\"api_evil=$(printf 'ev\\033[2Jil\\nobjload: forged')\" escsrc.o esc.o", api_dir);
-	if (!API_CHECK(system(cmd) == 0, "objcopy renames the symbol"))
+	if (!API_CHECK(tu_sh("cd '%s' && objcopy --redefine-sym "
+			     "\"api_evil=$(printf 'ev\\033[2Jil\\nobjload: forged')\" escsrc.o esc.o",
+			     api_dir) == 0, "objcopy renames the symbol"))
 		return;
 	l.f = open_memstream(&l.text, &l.len);
 	if (!l.f || !API_CHECK(objload_session_new(&s) == OBJLOAD_OK, "session"))
@@ -362,10 +322,7 @@ static void test_write_map(void)
 
 int objload_test_register_api(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct tu_test tests[] = {
 		{ "a NULL session: no crash, OBJLOAD_ERR_ARGUMENT", test_null_session },
 		{ "NULL arguments name the function", test_null_arguments },
 		{ "after a failed link: why the session cannot be used", test_failed_link },
@@ -373,12 +330,6 @@ int objload_test_register_api(void)
 		{ "objload_set_log: control bytes escaped", test_log_escapes },
 		{ "objload_write_map to a FILE *", test_write_map },
 	};
-	CU_pSuite suite = CU_add_suite("api", api_init, api_clean);
 
-	if (!suite)
-		return -1;
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			return -1;
-	return 0;
+	return tu_add_suite("api", api_init, api_clean, tests, TU_COUNT(tests));
 }

@@ -32,8 +32,6 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include <ftw.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,32 +44,14 @@
 
 #include "objload.h"
 #include "tests/tests.h"
-
-#ifndef OBJLOAD_BIN
-#define OBJLOAD_BIN "./objload"
-#endif
+#include "tests/util.h"
 
 #define CM_NFUNCS 3000
 
-static char cm_dir[] = "/tmp/objload-compare-XXXXXX";
-static int cm_have_dir;
+TU_SUITE_TMPDIR(cm_dir, "compare", cm_init, cm_cleanup)
 
-__attribute__((format(printf, 3, 4)))
-static int cm_check_at(unsigned line, int ok, const char *fmt, ...)
-{
-	char msg[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (!ok)
-		fprintf(stderr, "\ncompare FAILED (line %u): %s\n", line, msg);
-	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, msg, __FILE__, "", CU_FALSE);
-	return ok;
-}
-
-#define CM_CHECK(cond, ...) cm_check_at(__LINE__, (cond) ? 1 : 0, __VA_ARGS__)
+#define CM_CHECK(cond, ...) \
+	tu_check_at("compare", __FILE__, __LINE__, (cond) ? 1 : 0, __VA_ARGS__)
 
 static char *cm_path(const char *name)
 {
@@ -81,70 +61,6 @@ static char *cm_path(const char *name)
 
 	snprintf(b, sizeof(buf[0]), "%s/%s", cm_dir, name);
 	return b;
-}
-
-static const char *cm_bin(void)
-{
-	const char *e = getenv("OBJLOAD_BIN");
-
-	return e && *e ? e : OBJLOAD_BIN;
-}
-
-/* Read a whole file; NULL on failure. */
-static char *cm_slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-
-	if (!f)
-		return NULL;
-	for (;;) {
-		size_t r;
-
-		if (cap - n < 65536) {
-			char *nb = realloc(buf, cap + 65536 + 1);
-
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-			cap += 65536;
-		}
-		r = fread(buf + n, 1, cap - n, f);
-		n += r;
-		if (!r)
-			break;
-	}
-	fclose(f);
-	buf[n] = 0;
-	if (len)
-		*len = n;
-	return buf;
-}
-
-static int cm_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int cm_sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
-static int cm_write(const char *name, const char *text)
-{
-	FILE *f = fopen(cm_path(name), "w");
-
-	if (!f)
-		return -1;
-	fputs(text, f);
-	return fclose(f);
 }
 
 /* ---- a tiny JSON reader for compare's fixed shape ------------------------ */
@@ -212,11 +128,11 @@ static char *cm_compare_json_rc(const char *extra, const char *obj, int rc)
 	int st;
 
 	snprintf(out, sizeof(out), "%.200s.json", obj);
-	st = cm_sh("'%s' compare --json %s '%s' > '%s'", cm_bin(), extra, cm_path(obj),
+	st = tu_sh("'%s' compare --json %s '%s' > '%s'", tu_objload_bin(), extra, cm_path(obj),
 		   cm_path(out));
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != rc)
+	if (st != rc)
 		return NULL;
-	return cm_slurp(cm_path(out), NULL);
+	return tu_read_text(cm_path(out), NULL);
 }
 
 static char *cm_compare_json(const char *extra, const char *obj)
@@ -227,7 +143,7 @@ static char *cm_compare_json(const char *extra, const char *obj)
 /* 1 when the JSON file validates against the compare schema. */
 static int cm_schema_ok(const char *json_name)
 {
-	return cm_sh("python3 '%s/cli/check_json.py' '%s/../docs/objload-compare.schema.json' '%s' "
+	return tu_sh("python3 '%s/cli/check_json.py' '%s/../docs/objload-compare.schema.json' '%s' "
 		     ">'%s' 2>&1", OBJLOAD_TEST_SRCDIR, OBJLOAD_TEST_SRCDIR, cm_path(json_name),
 		     cm_path("schema.log")) == 0;
 }
@@ -263,7 +179,7 @@ static int cm_build_many(void)
 	cm_gen_many("many.c", CM_NFUNCS);
 	/* no .eh_frame: its PC32 pointers into every function would make the
 	 * scattered load fail (which the PC32 test below shows on purpose) */
-	cm_many_ready = cm_sh("gcc -O2 -ffunction-sections -fno-asynchronous-unwind-tables "
+	cm_many_ready = tu_sh("gcc -O2 -ffunction-sections -fno-asynchronous-unwind-tables "
 			      "-c -o '%s' '%s'", cm_path("many.o"), cm_path("many.c")) == 0 ? 1 : -1;
 	return cm_many_ready > 0;
 }
@@ -385,7 +301,7 @@ static int cm_count(const char *hay, const char *needle, const char *stop)
 static int cm_png_size(const char *path, unsigned *w, unsigned *h, size_t *bytes)
 {
 	size_t len = 0;
-	unsigned char *png = (unsigned char *)cm_slurp(path, &len);
+	unsigned char *png = (unsigned char *)tu_read_text(path, &len);
 	int ok;
 
 	ok = png && len > 24 && memcmp(png, "\x89PNG\r\n\x1a\n", 8) == 0 &&
@@ -408,15 +324,15 @@ static void cm_test_svg(void)
 	int n;
 
 	/* 10,000 functions, one section each (bench/gen_funcs.py) */
-	if (!CM_CHECK(cm_sh("python3 '%s/../bench/gen_funcs.py' 10000 '%s' && "
+	if (!CM_CHECK(tu_sh("python3 '%s/../bench/gen_funcs.py' 10000 '%s' && "
 			    "gcc -O2 -ffunction-sections -fno-asynchronous-unwind-tables -c -o '%s' '%s'",
 			    OBJLOAD_TEST_SRCDIR, cm_path("funcs.c"), cm_path("funcs.o"),
 			    cm_path("funcs.c")) == 0, "10,000 functions compile"))
 		return;
-	cm_sh("'%s' compare --json --svg='%s' '%s' > '%s'", cm_bin(), cm_path("funcs.svg"),
+	tu_sh("'%s' compare --json --svg='%s' '%s' > '%s'", tu_objload_bin(), cm_path("funcs.svg"),
 	      cm_path("funcs.o"), cm_path("svg.json"));
-	svg = cm_slurp(cm_path("funcs.svg"), &svglen);
-	json = cm_slurp(cm_path("svg.json"), NULL);
+	svg = tu_read_text(cm_path("funcs.svg"), &svglen);
+	json = tu_read_text(cm_path("svg.json"), NULL);
 	if (!CM_CHECK(svg && json, "the SVG and the JSON are written")) {
 		free(svg);
 		free(json);
@@ -454,7 +370,7 @@ static void cm_test_svg(void)
 	CM_CHECK(strstr(svg, "does not fit") != NULL, "the scattered load's error is shown");
 	/* a real renderer; a blank picture of the same size compresses to
 	 * almost nothing */
-	if (!CM_CHECK(cm_sh("rsvg-convert -o '%s' '%s'", cm_path("funcs.png"),
+	if (!CM_CHECK(tu_sh("rsvg-convert -o '%s' '%s'", cm_path("funcs.png"),
 			    cm_path("funcs.svg")) == 0, "rsvg-convert renders it (librsvg2-bin)")) {
 		free(svg);
 		free(json);
@@ -462,7 +378,7 @@ static void cm_test_svg(void)
 	}
 	CM_CHECK(cm_png_size(cm_path("funcs.png"), &w, &h, &pnglen), "a PNG");
 	CM_CHECK(w >= 1000 && h >= 400, "%u x %u pixels", w, h);
-	CM_CHECK(cm_sh("printf '<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\">"
+	CM_CHECK(tu_sh("printf '<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\">"
 		       "<rect width=\"100%%%%\" height=\"100%%%%\" fill=\"#fff\"/></svg>' >'%s' && "
 		       "rsvg-convert -o '%s' '%s'", w, h, cm_path("blank.svg"), cm_path("blank.png"),
 		       cm_path("blank.svg")) == 0 &&
@@ -565,10 +481,10 @@ static void cm_test_arena(void)
 
 	if (!ss)
 		return;
-	CM_CHECK(cm_write("tiny.c", tiny) == 0 &&
-		 cm_sh("gcc -O2 -c -o '%s' '%s'", cm_path("tiny.o"), cm_path("tiny.c")) == 0,
+	CM_CHECK(tu_write_text(cm_path("tiny.c"), tiny) == 0 &&
+		 tu_sh("gcc -O2 -c -o '%s' '%s'", cm_path("tiny.o"), cm_path("tiny.c")) == 0,
 		 "gcc compiles tiny.c");
-	bytes = cm_slurp(cm_path("tiny.o"), &len);
+	bytes = tu_read_text(cm_path("tiny.o"), &len);
 	if (!CM_CHECK(bytes != NULL, "read tiny.o") ||
 	    !CM_CHECK(!objload_arena_new(0, &arena), "arena")) {
 		free(ss);
@@ -624,8 +540,8 @@ static void cm_test_pc32_out_of_range(void)
 	char *json;
 	int n;
 
-	CM_CHECK(cm_write("pc32.c", src) == 0 &&
-		 cm_sh("gcc -O2 -fPIE -fno-asynchronous-unwind-tables -c -o '%s' '%s'",
+	CM_CHECK(tu_write_text(cm_path("pc32.c"), src) == 0 &&
+		 tu_sh("gcc -O2 -fPIE -fno-asynchronous-unwind-tables -c -o '%s' '%s'",
 		       cm_path("pc32.o"), cm_path("pc32.c")) == 0, "gcc compiles pc32.c");
 	json = cm_compare_json_rc("", "pc32.o", 1);
 	if (!CM_CHECK(json != NULL, "compare --json prints the results and exits 1 "
@@ -657,15 +573,15 @@ static int cm_compare_src(const char *name, const char *src, const char *extra, 
 	snprintf(c, sizeof(c), "%s.c", name);
 	snprintf(o, sizeof(o), "%s.o", name);
 	snprintf(j, sizeof(j), "%s.json", name);
-	if (!CM_CHECK(cm_write(c, src) == 0 &&
-		      cm_sh("gcc -O1 -fPIE -fno-asynchronous-unwind-tables -c -o '%s' '%s'",
+	if (!CM_CHECK(tu_write_text(cm_path(c), src) == 0 &&
+		      tu_sh("gcc -O1 -fPIE -fno-asynchronous-unwind-tables -c -o '%s' '%s'",
 			    cm_path(o), cm_path(c)) == 0,
 		      "gcc compiles %s", c))
 		return 0;
-	st = cm_sh("'%s' compare --json --timeout=20 %s '%s' > '%s' 2>/dev/null", cm_bin(), extra,
+	st = tu_sh("'%s' compare --json --timeout=20 %s '%s' > '%s' 2>/dev/null", tu_objload_bin(), extra,
 		   cm_path(o), cm_path(j));
-	*rc = st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	*json_out = cm_slurp(cm_path(j), NULL);
+	*rc = st;
+	*json_out = tu_read_text(cm_path(j), NULL);
 	if (!CM_CHECK(*json_out != NULL, "%s: JSON written", name))
 		return 0;
 	n = cm_parse_json(*json_out, rows, 4);
@@ -750,8 +666,8 @@ static void cm_test_inputs_like_run(void)
 	char *json = NULL, extra[1200];
 	int rc = -1;
 
-	if (!CM_CHECK(cm_write("cmpx.c", lib) == 0 &&
-		      cm_sh("cd '%s' && gcc -O2 -fno-asynchronous-unwind-tables -c -o cmpx.o cmpx.c && "
+	if (!CM_CHECK(tu_write_text(cm_path("cmpx.c"), lib) == 0 &&
+		      tu_sh("cd '%s' && gcc -O2 -fno-asynchronous-unwind-tables -c -o cmpx.o cmpx.c && "
 			    "mkdir -p libdir && rm -f libdir/libcmpx.a && ar rcs libdir/libcmpx.a cmpx.o",
 			    cm_dir) == 0, "an archive libcmpx.a"))
 		return;
@@ -765,20 +681,20 @@ static void cm_test_inputs_like_run(void)
 	}
 	free(json);
 	/* a strategy that cannot load: exit status 1, the error in the JSON */
-	CM_CHECK(cm_sh("'%s' compare --json '%s' -lno_such_library_xyz > '%s' 2>&1; test $? = 1",
-		       cm_bin(), cm_path("uselib.o"), cm_path("nolib.json")) == 0,
+	CM_CHECK(tu_sh("'%s' compare --json '%s' -lno_such_library_xyz > '%s' 2>&1; test $? = 1",
+		       tu_objload_bin(), cm_path("uselib.o"), cm_path("nolib.json")) == 0,
 		 "compare exits 1 when the inputs cannot be loaded");
-	json = cm_slurp(cm_path("nolib.json"), NULL);
+	json = tu_read_text(cm_path("nolib.json"), NULL);
 	CM_CHECK(json && strstr(json, "cannot find -lno_such_library_xyz") &&
 		 strstr(json, "\"linked\": false"), "the reason is in the JSON: %.300s",
 		 json ? json : "");
 	free(json);
-	CM_CHECK(cm_sh("'%s' compare --bogus x.o 2>/dev/null; test $? = 2", cm_bin()) == 0,
+	CM_CHECK(tu_sh("'%s' compare --bogus x.o 2>/dev/null; test $? = 2", tu_objload_bin()) == 0,
 		 "a usage error exits 2");
-	CM_CHECK(cm_sh("'%s' compare --help | grep -q -- --timeout && "
+	CM_CHECK(tu_sh("'%s' compare --help | grep -q -- --timeout && "
 		       "'%s' compare --help | grep -q -- --show-output && "
-		       "'%s' compare --help | grep -q -- --library-path", cm_bin(), cm_bin(),
-		       cm_bin()) == 0, "compare --help documents its options");
+		       "'%s' compare --help | grep -q -- --library-path", tu_objload_bin(), tu_objload_bin(),
+		       tu_objload_bin()) == 0, "compare --help documents its options");
 }
 
 /* ---- docs/memory-managers.md, the worked example (keep them in sync) ---- */
@@ -893,35 +809,9 @@ static void cm_test_doc_example(void)
 
 /* ---- registration ----------------------------------------------------------- */
 
-static int cm_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int cm_init(void)
-{
-	if (!mkdtemp(cm_dir))
-		return -1;
-	cm_have_dir = 1;
-	return 0;
-}
-
-static int cm_cleanup(void)
-{
-	if (cm_have_dir && !getenv("OBJLOAD_KEEP_TMP"))
-		nftw(cm_dir, cm_rm, 16, FTW_DEPTH | FTW_PHYS);
-	return 0;
-}
-
 int objload_test_register_compare(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct tu_test tests[] = {
 		{ "compare --json: whole, section, scatter", cm_test_json },
 		{ "compare --svg: 10,000 sections, one axis, < 500 KB, rendered", cm_test_svg },
 		{ "a program cannot forge its results", cm_test_forged_report },
@@ -934,12 +824,5 @@ int objload_test_register_compare(void)
 		{ "scattered PC32 data reference: out of range", cm_test_pc32_out_of_range },
 		{ "docs/memory-managers.md example manager", cm_test_doc_example },
 	};
-	CU_pSuite suite = CU_add_suite("compare", cm_init, cm_cleanup);
-
-	if (!suite)
-		return -1;
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			return -1;
-	return 0;
+	return tu_add_suite("compare", cm_init, cm_cleanup, tests, TU_COUNT(tests));
 }

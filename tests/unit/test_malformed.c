@@ -38,34 +38,22 @@
 #endif
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <CUnit/Basic.h>
 
 #include "objload.h"
 #include "objload/plugin.h"
 #include "tests/tests.h"
+#include "tests/util.h"
 #include "fuzz/harness.h"
-
-#ifndef OBJLOAD_TEST_SRCDIR
-#define OBJLOAD_TEST_SRCDIR "tests"
-#endif
-#ifndef OBJLOAD_BIN
-#define OBJLOAD_BIN "./objload"
-#endif
 
 #define MF_TIMEOUT 5           /* seconds per input and strategy: a hang */
 #define MF_SLOW_NS 1000000000ll  /* one run longer than this is reported */
@@ -73,81 +61,17 @@
 #define MF_CLI_SAMPLE 150      /* inputs sampled for the CLI */
 #define MF_MAX_REPORTS 12
 
-extern char **environ;
-
 /* LeakSanitizer's entry point, present in the sanitizer build only. */
 extern void __lsan_do_leak_check(void) __attribute__((weak));
 
-static char *mf_srcdir, *mf_bin, *mf_dir;
+static const char *mf_srcdir, *mf_bin;
+static char *mf_dir;
 static char **mf_files;        /* corpus file names (manifest order) */
 static size_t mf_nfiles;
 static int mf_in_process_bad;     /* some input crashed the in-process run */
 
-__attribute__((noreturn)) static void mf_oom(void)
-{
-	fprintf(stderr, "test_malformed: out of memory\n");
-	abort();
-}
-
-static char *mf_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *mf_fmt(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		mf_oom();
-	return s;
-}
-
-__attribute__((format(printf, 3, 4)))
-static int mf_check_at(unsigned line, int ok, const char *fmt, ...)
-{
-	char msg[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (!ok)
-		fprintf(stderr, "\nmalformed FAILED (line %u): %s\n", line, msg);
-	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, msg, __FILE__, "",
-				CU_FALSE);
-	return ok;
-}
-
-#define MF_CHECK(cond, ...) mf_check_at(__LINE__, (cond) ? 1 : 0, __VA_ARGS__)
-
-/* Reads a whole file into a buffer of exactly its size (so that the
- * sanitizers catch any read past the end); NULL on error. */
-static uint8_t *mf_read(const char *path, size_t *len)
-{
-	struct stat st;
-	uint8_t *buf;
-	ssize_t got;
-	size_t n = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) < 0) {
-		close(fd);
-		return NULL;
-	}
-	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!buf)
-		mf_oom();
-	while (n < (size_t)st.st_size &&
-	       (got = read(fd, buf + n, (size_t)st.st_size - n)) > 0)
-		n += (size_t)got;
-	close(fd);
-	*len = n;
-	return buf;
-}
+#define MF_CHECK(cond, ...) \
+	tu_check_at("malformed", __FILE__, __LINE__, (cond) ? 1 : 0, __VA_ARGS__)
 
 /* ---- a batch of inputs in a forked child ----------------------------------- */
 
@@ -198,7 +122,7 @@ static void mf_child(char **paths, char **names, size_t from, size_t n)
 		uint8_t *bytes;
 
 		mf_sh->current = i;
-		bytes = mf_read(paths[i], &len);
+		bytes = tu_read_file(paths[i], &len);
 		if (!bytes) {
 			mf_note("%s: cannot read: %s", paths[i], strerror(errno));
 			continue;
@@ -313,75 +237,29 @@ static void mf_report(const char *what, size_t ninputs)
 
 /* ---- the CLI ------------------------------------------------------------- */
 
-/* Runs argv with stdout to /dev/null and stderr to errfile; returns the wait
- * status, or -1 after killing it on timeout. */
-static int mf_spawn(char *const *argv, const char *errfile)
-{
-	posix_spawn_file_actions_t fa;
-	struct timespec t0, now, nap = { 0, 2000000 };
-	pid_t pid;
-	int ws, rc;
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, errfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc)
-		return -2;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		pid_t w = waitpid(pid, &ws, WNOHANG);
-
-		if (w == pid)
-			return ws;
-		if (w < 0 && errno != EINTR)
-			return -2;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - t0.tv_sec > MF_CLI_TIMEOUT) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &ws, 0);
-			return -1;
-		}
-		nanosleep(&nap, NULL);
-	}
-}
-
-static char *mf_slurp(const char *path)
-{
-	size_t len;
-	uint8_t *b = mf_read(path, &len);
-	char *s;
-
-	if (!b)
-		return strdup("");
-	s = realloc(b, len + 1);
-	if (!s)
-		mf_oom();
-	s[len] = '\0';
-	return s;
-}
-
-/* One CLI run; returns 1 when it behaved. */
+/* One CLI run, stdout to /dev/null and stderr to a file; returns 1 when it
+ * behaved. */
 static int mf_cli_check(char *const *argv, const char *path, const char *cmd)
 {
-	char *errfile = mf_fmt("%s/cli.stderr", mf_dir);
-	int ws = mf_spawn(argv, errfile), ok = 1;
-	char *err = mf_slurp(errfile);
+	char *errfile = tu_fmt("%s/cli.stderr", mf_dir), *err;
+	struct tu_result r = { 0 };
+	int errnum, ok = 1;
+	pid_t pid = tu_spawn(argv, NULL, NULL, errfile, &errnum);
 
-	if (ws == -2) {
-		ok = MF_CHECK(0, "cannot run %s: %s", argv[0], strerror(errno));
-	} else if (ws == -1) {
+	if (pid >= 0)
+		tu_wait(pid, MF_CLI_TIMEOUT, &r);
+	err = tu_read_output(errfile);
+	if (pid < 0) {
+		ok = MF_CHECK(0, "cannot run %s: %s", argv[0], strerror(errnum));
+	} else if (r.timed_out) {
 		ok = MF_CHECK(0, "objload %s %s: no exit after %d s (a hang)", cmd, path,
 			      MF_CLI_TIMEOUT);
-	} else if (WIFSIGNALED(ws)) {
-		ok = MF_CHECK(0, "objload %s %s: killed by signal %d (%s); stderr: %.800s",
-			      cmd, path, WTERMSIG(ws), strsignal(WTERMSIG(ws)), err);
-	} else if (WEXITSTATUS(ws) != 0 && WEXITSTATUS(ws) != 1) {
+	} else if (!r.exited) {
+		ok = MF_CHECK(0, "objload %s %s: %s; stderr: %.800s", cmd, path, r.what, err);
+	} else if (r.code != 0 && r.code != 1) {
 		ok = MF_CHECK(0, "objload %s %s: exit status %d (want 0 or 1); stderr: %.800s",
-			      cmd, path, WEXITSTATUS(ws), err);
-	} else if (WEXITSTATUS(ws) == 1) {
+			      cmd, path, r.code, err);
+	} else if (r.code == 1) {
 		ok = MF_CHECK(strncmp(err, "objload: ", 9) == 0 && strstr(err, path),
 			      "objload %s %s: exit 1, but stderr does not start with "
 			      "\"objload: \" and name the file: %.800s", cmd, path, err);
@@ -396,14 +274,14 @@ static size_t mf_defines(const char *path, char ***out)
 {
 	objload_session *s;
 	size_t len, n = 0, cap = 0;
-	uint8_t *bytes = mf_read(path, &len);
+	uint8_t *bytes = tu_read_file(path, &len);
 	char **v = NULL;
 
 	*out = NULL;
 	if (!bytes)
 		return 0;
 	if (objload_session_new(&s) != OBJLOAD_OK)
-		mf_oom();
+		tu_oom();
 	if (objload_add_memory(s, path, bytes, len) == OBJLOAD_OK) {
 		for (size_t i = 0; i < objload_image_count(s); i++) {
 			const objload_image *img = objload_get_image(s, i);
@@ -418,9 +296,9 @@ static size_t mf_defines(const char *path, char ***out)
 					cap = cap ? 2 * cap : 16;
 					v = realloc(v, cap * sizeof(*v));
 					if (!v)
-						mf_oom();
+						tu_oom();
 				}
-				v[n] = mf_fmt("--define=%s=0x%llx", sym->cname,
+				v[n] = tu_fmt("--define=%s=0x%llx", sym->cname,
 					      (unsigned long long)(HARNESS_DEFINE_BASE + 16 * n));
 				n++;
 			}
@@ -444,8 +322,8 @@ static int mf_cli_one(const char *path, int parse_safe)
 	int ok;
 
 	if (!argv)
-		mf_oom();
-	argv[a++] = mf_bin;
+		tu_oom();
+	argv[a++] = (char *)mf_bin;
 	argv[a++] = (char *)"info";
 	argv[a++] = (char *)path;
 	argv[a] = NULL;
@@ -469,41 +347,23 @@ static int mf_cli_one(const char *path, int parse_safe)
 
 /* ---- suite set-up --------------------------------------------------------- */
 
-static int mf_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) ? -1 : 0;
-}
-
-static const char *mf_env(const char *name, const char *dflt)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? v : dflt;
-}
-
 static int mf_suite_init(void)
 {
-	char tmpl[] = "/tmp/objload-malformed-XXXXXX";
 	char *cmd, *manifest, *line, *save = NULL;
 	int rc;
 
-	mf_srcdir = strdup(mf_env("OBJLOAD_TEST_SRCDIR", OBJLOAD_TEST_SRCDIR));
-	mf_bin = strdup(mf_env("OBJLOAD_BIN", OBJLOAD_BIN));
-	if (!mkdtemp(tmpl)) {
-		fprintf(stderr, "test_malformed: mkdtemp: %s\n", strerror(errno));
+	mf_srcdir = tu_srcdir();
+	mf_bin = tu_objload_bin();
+	mf_dir = tu_mkdtemp("malformed");
+	if (!mf_dir)
 		return 1;
-	}
-	mf_dir = strdup(tmpl);
 	mf_sh = mmap(NULL, sizeof(*mf_sh), PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (!mf_srcdir || !mf_bin || !mf_dir || mf_sh == MAP_FAILED)
-		mf_oom();
-	cmd = mf_fmt("python3 '%s/malformed/gen.py' --max-per-seed %s --seed %s '%s/corpus'",
-		     mf_srcdir, mf_env("OBJLOAD_MALFORMED_MAX", "400"),
-		     mf_env("OBJLOAD_MALFORMED_SEED", "20240601"), mf_dir);
+	if (!mf_dir || mf_sh == MAP_FAILED)
+		tu_oom();
+	cmd = tu_fmt("python3 '%s/malformed/gen.py' --max-per-seed %s --seed %s '%s/corpus'",
+		     mf_srcdir, tu_env_or("OBJLOAD_MALFORMED_MAX", "400"),
+		     tu_env_or("OBJLOAD_MALFORMED_SEED", "20240601"), mf_dir);
 	rc = system(cmd);
 	free(cmd);
 	if (rc != 0) {
@@ -511,14 +371,14 @@ static int mf_suite_init(void)
 			"it needs python3, gcc and clang\n", rc);
 		return 1;
 	}
-	manifest = mf_fmt("%s/corpus/manifest.txt", mf_dir);
-	cmd = mf_slurp(manifest);
+	manifest = tu_fmt("%s/corpus/manifest.txt", mf_dir);
+	cmd = tu_read_output(manifest);
 	free(manifest);
 	for (line = strtok_r(cmd, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char **n = realloc(mf_files, (mf_nfiles + 1) * sizeof(*n));
 
 		if (!n)
-			mf_oom();
+			tu_oom();
 		mf_files = n;
 		mf_files[mf_nfiles++] = strdup(line);
 	}
@@ -529,20 +389,19 @@ static int mf_suite_init(void)
 static int mf_suite_cleanup(void)
 {
 	if (mf_dir && !getenv("OBJLOAD_MALFORMED_KEEP"))
-		nftw(mf_dir, mf_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		tu_rm_rf(mf_dir);
 	else if (mf_dir)
 		fprintf(stderr, "\n  malformed corpus kept in %s/corpus\n", mf_dir);
 	for (size_t i = 0; i < mf_nfiles; i++)
 		free(mf_files[i]);
 	free(mf_files);
 	free(mf_dir);
-	free(mf_srcdir);
-	free(mf_bin);
 	if (mf_sh && mf_sh != MAP_FAILED)
 		munmap(mf_sh, sizeof(*mf_sh));
 	mf_files = NULL;
 	mf_nfiles = 0;
-	mf_dir = mf_srcdir = mf_bin = NULL;
+	mf_dir = NULL;
+	mf_srcdir = mf_bin = NULL;
 	mf_sh = NULL;
 	return 0;
 }
@@ -556,14 +415,14 @@ static size_t mf_corpus(const char *suffix, char ***paths, char ***names)
 	*paths = calloc(mf_nfiles + 1, sizeof(**paths));
 	*names = calloc(mf_nfiles + 1, sizeof(**names));
 	if (!*paths || !*names)
-		mf_oom();
+		tu_oom();
 	for (size_t i = 0; i < mf_nfiles; i++) {
 		size_t l = strlen(mf_files[i]);
 
 		if (suffix && (l < strlen(suffix) ||
 			       strcmp(mf_files[i] + l - strlen(suffix), suffix)))
 			continue;
-		(*paths)[n] = mf_fmt("%s/corpus/%s", mf_dir, mf_files[i]);
+		(*paths)[n] = tu_fmt("%s/corpus/%s", mf_dir, mf_files[i]);
 		(*names)[n] = mf_files[i];
 		n++;
 	}
@@ -606,9 +465,9 @@ static void test_malformed_valid(void)
 	FILE *devnull = fopen("/dev/null", "w");
 
 	for (size_t i = 0; i < sizeof(must_link) / sizeof(must_link[0]); i++) {
-		char *path = mf_fmt("%s/corpus/%s", mf_dir, must_link[i]);
+		char *path = tu_fmt("%s/corpus/%s", mf_dir, must_link[i]);
 		size_t len;
-		uint8_t *bytes = mf_read(path, &len);
+		uint8_t *bytes = tu_read_file(path, &len);
 		objload_status st;
 		char *msg;
 
@@ -639,7 +498,7 @@ static void test_malformed_cli(void)
 	size_t runs = 0, failed = 0;
 
 	for (size_t i = 0; i < mf_nfiles; i += step) {
-		char *path = mf_fmt("%s/corpus/%s", mf_dir, mf_files[i]);
+		char *path = tu_fmt("%s/corpus/%s", mf_dir, mf_files[i]);
 
 		runs++;
 		if (!mf_cli_one(path, !mf_in_process_bad))
@@ -649,14 +508,9 @@ static void test_malformed_cli(void)
 	fprintf(stderr, "\n  cli: %zu inputs (info and link), %zu misbehaved\n", runs, failed);
 }
 
-static int mf_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void test_malformed_regressions(void)
 {
-	char *dir = mf_fmt("%s/malformed/regressions", mf_srcdir);
+	char *dir = tu_fmt("%s/malformed/regressions", mf_srcdir);
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	char **paths = NULL, **names = NULL;
@@ -673,17 +527,17 @@ static void test_malformed_regressions(void)
 		paths = realloc(paths, (n + 1) * sizeof(*paths));
 		names = realloc(names, (n + 1) * sizeof(*names));
 		if (!paths || !names)
-			mf_oom();
+			tu_oom();
 		names[n] = strdup(e->d_name);
 		if (!names[n])
-			mf_oom();
+			tu_oom();
 		n++;
 	}
 	closedir(d);
 	if (n)
-		qsort(names, n, sizeof(*names), mf_cmp);
+		qsort(names, n, sizeof(*names), tu_cmp_strp);
 	for (size_t i = 0; i < n; i++)
-		paths[i] = mf_fmt("%s/%s", dir, names[i]);
+		paths[i] = tu_fmt("%s/%s", dir, names[i]);
 	bad = n ? mf_run_batch("regressions", paths, names, n) : 0;
 	if (n)
 		mf_report("regressions", n);
@@ -701,21 +555,11 @@ static void test_malformed_regressions(void)
 
 int objload_test_register_malformed(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct tu_test tests[] = {
 		{ "valid seeds link", test_malformed_valid },
 		{ "mutants in process", test_malformed_in_process },
 		{ "mutants through the CLI", test_malformed_cli },
 		{ "regression inputs", test_malformed_regressions },
 	};
-	CU_pSuite suite = CU_add_suite("malformed", mf_suite_init, mf_suite_cleanup);
-
-	if (!suite)
-		return 1;
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			return 1;
-	return 0;
+	return tu_add_suite("malformed", mf_suite_init, mf_suite_cleanup, tests, TU_COUNT(tests));
 }
