@@ -354,7 +354,9 @@ static void draw_axis(FILE *f, const axis *ax, double y, double bottom)
 		/* the block's first address; a second line when the one
 		 * before is too close */
 		for (int lane = 0; lane < 2; lane++) {
-			if (bl->x0 - last_label[lane] < 90)
+			/* lane 0 shares its line with "host" */
+			if (bl->x0 - last_label[lane] < 90 ||
+			    (lane == 0 && bl->x0 + 86 > host_x() - 14))
 				continue;
 			fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">0x%" PRIx64 "</text>\n", bl->x0,
 				y - 5 - 12.0 * lane, c->start);
