@@ -91,6 +91,7 @@
 #include <unistd.h>
 
 #include "core/archive.h"
+#include "core/log.h"
 
 #define AR_MAGIC "!<arch>\n"
 #define AR_THIN_MAGIC "!<thin>\n"
@@ -1012,6 +1013,7 @@ objload_status core_archive_load_members(objload_session *s)
 				    !hashmap_get_str(&a->names, name, &mi) ||
 				    a->members[mi].loaded)
 					continue;
+				core_log_member(s, a->members[mi].display, name);
 				st = load_member(s, a, &a->members[mi], &w);
 				changed = 1;
 			}

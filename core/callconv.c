@@ -32,6 +32,7 @@
 
 #include "abi/bridge.h"
 #include "core/core.h"
+#include "core/log.h"
 #include "core/rt.h"
 
 struct code_query {
@@ -224,6 +225,9 @@ static objload_status need_ccthunk(objload_session *s, lg_target *t,
 		if (st)
 			return st;
 		s->metrics.thunks++;
+		core_log_synthesized(s, b, t, from == OBJLOAD_CC_MS_X64 ?
+				     "a Microsoft x64 call to System V code" :
+				     "a System V call to Microsoft x64 code");
 	}
 	*t = (lg_target){ .where = LG_IN_BLOCK, .block = b, .value = 0 };
 	return OBJLOAD_OK;
@@ -246,6 +250,7 @@ static objload_status need_import(objload_session *s, lg_target *t)
 			st = lg_put_entry(s, &key, b);
 		if (st)
 			return st;
+		core_log_synthesized(s, b, t, "an import slot (__imp_) names it");
 	}
 	*t = (lg_target){ .where = LG_IN_BLOCK, .block = b, .value = 0 };
 	return OBJLOAD_OK;

@@ -101,6 +101,7 @@ struct objload_session {
 	/* run-time plug-ins (core/plugins.c) and objload_set_format's choice */
 	struct core_plugins *plugins;
 	const objload_format *forced_format;
+	struct core_log *log;     /* objload_set_log, link failure (core/log.c) */
 	objload_arch_id wanted_arch;   /* objload_set_arch; UNKNOWN: host */
 
 	objload_image **images;
@@ -165,6 +166,9 @@ objload_status core_error(objload_session *s, objload_status st,
 objload_status core_verror(objload_session *s, objload_status st,
 			   const char *fmt, va_list ap);
 uint64_t core_now_ns(void);
+/* one message to the session's log (objload_set_log), when `category` is on */
+void core_log(objload_session *s, objload_log_category category, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 objload_arch_id core_host_arch(void);
 
 /* images */

@@ -35,6 +35,7 @@
 
 #include "core/archive.h"
 #include "core/core.h"
+#include "core/log.h"
 
 int core_role_loaded(objload_section_role role)
 {
@@ -313,9 +314,15 @@ objload_status objload_link(objload_session *s)
 	s->linked = 1;
 	s->errmsg[0] = 0;
 	st = core_link(s);
-	if (!st)
+	if (!st) {
+		/* objload compare's child reports its figures at this line:
+		 * it must come before any loaded code runs */
+		core_log(s, OBJLOAD_LOG_RUN, "calling the constructors of %zu images", s->nimages);
 		st = core_run_constructors(s);
+	}
 	s->link_ok = st == OBJLOAD_OK;
+	if (st)
+		core_log_link_failed(s);
 	return st;
 }
 
@@ -335,6 +342,8 @@ objload_status objload_link_at(objload_session *s, uint64_t base)
 	s->errmsg[0] = 0;
 	st = core_link(s);
 	s->link_ok = st == OBJLOAD_OK;
+	if (st)
+		core_log_link_failed(s);
 	return st;
 }
 

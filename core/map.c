@@ -10,15 +10,15 @@
 
 #include "core/core.h"
 
-objload_status objload_write_map(objload_session *s, void *stdio_file)
+objload_status objload_write_map(objload_session *s, FILE *f)
 {
-	FILE *f = stdio_file;
-	const lg_graph *g = &s->g;
+	const lg_graph *g;
 
 	if (!s || !f)
 		return OBJLOAD_ERR_ARGUMENT;
 	if (!s->allocated)
 		return core_error(s, OBJLOAD_ERR_STATE, "the session is not linked");
+	g = &s->g;
 	for (size_t b = 0; b < g->nblocks; b++) {
 		const lg_block *blk = &g->blocks[b];
 

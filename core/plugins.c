@@ -13,10 +13,28 @@
  *
  * Where plug-ins are looked for, in order:
  *   1. each directory of $OBJLOAD_PLUGIN_PATH (colon-separated);
- *   2. OBJLOAD_PLUGIN_BUILDDIR, a compile-time directory in the build tree
- *      so the tests find plug-ins that are not installed yet;
- *   3. OBJLOAD_PLUGIN_DIR, $(pkglibdir)/plugins.
- * A plug-in named NAME is the file objload-NAME.so.
+ *   2. the installation's plug-in directory found from where this code
+ *      is: beside libobjload.so (OBJLOAD_PLUGIN_DIR_FROM_LIBDIR, relative
+ *      to the library's directory) or, when libobjload is linked into a
+ *      program, relative to the program's directory
+ *      (OBJLOAD_PLUGIN_DIR_FROM_BINDIR), so that an installation made with
+ *      `make install prefix=DIR`, or moved, finds its own plug-ins;
+ *   3. OBJLOAD_PLUGIN_DIR, $(pkglibdir)/plugins as configured.
+ * A plug-in named NAME is the file objload-NAME.so.  No build-tree path is
+ * compiled in: the tests set OBJLOAD_PLUGIN_PATH.
+ *
+ * When: a session loads the plug-ins of the search path only when an input
+ * comes that no compiled-in format and no plug-in loaded so far claims
+ * (core_plugins_probe), or when asked (objload_load_plugin,
+ * objload_set_format with a name no loaded format has).  A run that reads
+ * only ELF, Mach-O and COFF never opens a plug-in.
+ *
+ * Safety: a directory of the search path that any user may write to, or
+ * that belongs to neither root nor the user running objload, is skipped
+ * with a warning (OBJLOAD_LOG_WARNING), and so is a plug-in file with the
+ * same problem: loading a plug-in runs its code.  A file named explicitly
+ * (objload_load_plugin with a path) is the caller's choice and is not
+ * checked.
  *
  * The session keeps every handle and closes them in objload_session_free,
  * after the images (whose formats point into the plug-ins) are released.
@@ -26,13 +44,19 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <dlfcn.h>
+#include <libgen.h>
+#include <limits.h>
+#include <link.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/core.h"
+#include "core/plugins.h"
 #include "formats/formats.h"
+#include "objload-paths.h"
 
 #define PLUGIN_PREFIX "objload-"
 #define PLUGIN_SUFFIX ".so"
@@ -41,6 +65,7 @@
 struct core_plugins {
 	void **handles;
 	size_t n, cap;
+	int path_loaded;   /* the search path was loaded (core_plugins_probe) */
 };
 
 typedef objload_status (*plugin_init_fn)(objload_session *);
@@ -59,16 +84,19 @@ void core_plugins_free(objload_session *s)
 	s->forced_format = NULL;
 }
 
+static struct core_plugins *plugins_of(objload_session *s)
+{
+	if (!s->plugins)
+		s->plugins = calloc(1, sizeof(*s->plugins));
+	return s->plugins;
+}
+
 static objload_status plugin_keep(objload_session *s, void *h)
 {
-	struct core_plugins *p = s->plugins;
+	struct core_plugins *p = plugins_of(s);
 
-	if (!p) {
-		p = calloc(1, sizeof(*p));
-		if (!p)
-			return OBJLOAD_ERR_NOMEM;
-		s->plugins = p;
-	}
+	if (!p)
+		return OBJLOAD_ERR_NOMEM;
 	if (p->n == p->cap) {
 		size_t ncap = p->cap ? p->cap * 2 : 4;
 		void **n = realloc(p->handles, ncap * sizeof(*n));
@@ -126,7 +154,41 @@ static objload_status plugin_open(objload_session *s, const char *path)
 		return core_error(s, st, "plug-in %s: %s failed: %s", path,
 				  PLUGIN_ENTRY, msg[0] ? msg : objload_status_name(st));
 	}
+	core_log(s, OBJLOAD_LOG_FILES, "plug-in %s loaded", path);
 	return OBJLOAD_OK;
+}
+
+/* The installation's plug-in directory found from this code's place:
+ * relative to libobjload.so's directory, or to the program's when
+ * libobjload is linked into it.  "" when it cannot be found. */
+static void relocated_dir(char *out, size_t len)
+{
+	struct link_map *map = NULL;
+	char file[PATH_MAX];
+	const char *rel;
+	Dl_info info;
+	ssize_t n;
+	void *self;
+
+	out[0] = '\0';
+	/* a data pointer to one of our functions, as dladdr wants */
+	self = (void *)(uintptr_t)&objload_load_plugin;
+	if (!dladdr1(self, &info, (void **)&map, RTLD_DL_LINKMAP) || !map)
+		return;
+	if (map->l_name && map->l_name[0]) {
+		/* a shared library: its path as loaded */
+		if (!realpath(map->l_name, file))
+			return;
+		rel = OBJLOAD_PLUGIN_DIR_FROM_LIBDIR;
+	} else {
+		n = readlink("/proc/self/exe", file, sizeof(file) - 1);
+		if (n <= 0)
+			return;
+		file[n] = '\0';
+		rel = OBJLOAD_PLUGIN_DIR_FROM_BINDIR;
+	}
+	if (rel[0] == '/' || snprintf(out, len, "%s/%s", dirname(file), rel) >= (int)len)
+		out[0] = '\0';
 }
 
 /* The search directories, in order, as one colon-separated string the
@@ -134,31 +196,49 @@ static objload_status plugin_open(objload_session *s, const char *path)
 static char *plugin_dirs(void)
 {
 	const char *env = getenv("OBJLOAD_PLUGIN_PATH");
-	const char *parts[3] = { env && *env ? env : NULL, NULL, NULL };
-	size_t len = 1, k = 1;
+	char reloc[PATH_MAX], a[PATH_MAX], b[PATH_MAX];
 	char *out;
 
-#ifdef OBJLOAD_PLUGIN_BUILDDIR
-	parts[k++] = OBJLOAD_PLUGIN_BUILDDIR;
-#endif
-#ifdef OBJLOAD_PLUGIN_DIR
-	parts[k++] = OBJLOAD_PLUGIN_DIR;
-#endif
-	for (size_t i = 0; i < k; i++)
-		if (parts[i])
-			len += strlen(parts[i]) + 1;
-	out = malloc(len);
-	if (!out)
+	relocated_dir(reloc, sizeof(reloc));
+	/* the configured directory once, when the installation is where it
+	 * was configured for */
+	if (reloc[0] && realpath(reloc, a) && realpath(OBJLOAD_PLUGIN_DIR, b) &&
+	    strcmp(a, b) == 0)
+		reloc[0] = '\0';
+	if (asprintf(&out, "%s%s%s%s%s", env && *env ? env : "", env && *env ? ":" : "",
+		     reloc, reloc[0] ? ":" : "", OBJLOAD_PLUGIN_DIR) < 0)
 		return NULL;
-	out[0] = '\0';
-	for (size_t i = 0; i < k; i++) {
-		if (!parts[i])
-			continue;
-		if (out[0])
-			strcat(out, ":");
-		strcat(out, parts[i]);
-	}
 	return out;
+}
+
+/* A directory or plug-in file of the search path that someone else may
+ * have put there: writable by any user, or owned by neither root nor us.
+ * NULL when it is safe, else why not. */
+static const char *plugin_unsafe(const struct stat *st)
+{
+	if (st->st_mode & S_IWOTH)
+		return "any user may write to it";
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return "it belongs to neither root nor the user running objload";
+	return NULL;
+}
+
+/* 1 when `path`, a directory (want_dir) or a plug-in file of the search
+ * path, may be used; a warning when it is skipped. */
+static int plugin_path_usable(objload_session *s, const char *path, int want_dir)
+{
+	struct stat st;
+	const char *why;
+
+	if (stat(path, &st) != 0 || !(want_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)))
+		return 0;
+	why = plugin_unsafe(&st);
+	if (why) {
+		core_log(s, OBJLOAD_LOG_WARNING, "plug-in%s %s skipped: %s",
+			 want_dir ? " directory" : "", path, why);
+		return 0;
+	}
+	return 1;
 }
 
 static int plugin_file_name(const char *name)
@@ -179,7 +259,7 @@ static objload_status plugin_load_all(objload_session *s, char *dirs)
 	char *save = NULL;
 
 	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-		DIR *dir = opendir(d);
+		DIR *dir = plugin_path_usable(s, d, 1) ? opendir(d) : NULL;
 		struct dirent *de;
 
 		if (!dir)
@@ -205,7 +285,9 @@ static objload_status plugin_load_all(objload_session *s, char *dirs)
 			nseen++;
 			if (asprintf(&path, "%s/%s", d, de->d_name) < 0)
 				break;
-			st = plugin_open(s, path);
+			st = plugin_path_usable(s, path, 0) ? plugin_open(s, path) : OBJLOAD_OK;
+			if (st)
+				core_log(s, OBJLOAD_LOG_WARNING, "%s", s->errmsg);
 			free(path);
 			if (st && !first)
 				first = st;
@@ -233,6 +315,8 @@ objload_status objload_load_plugin(objload_session *s, const char *path)
 	if (!dirs)
 		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
 	if (!path) {
+		if (plugins_of(s))
+			s->plugins->path_loaded = 1;
 		st = plugin_load_all(s, dirs);
 		free(dirs);
 		return st;
@@ -248,9 +332,11 @@ objload_status objload_load_plugin(objload_session *s, const char *path)
 		     d = strtok_r(NULL, ":", &save)) {
 			char *file;
 
+			if (!plugin_path_usable(s, d, 1))
+				continue;
 			if (asprintf(&file, "%s/" PLUGIN_PREFIX "%s" PLUGIN_SUFFIX, d, path) < 0)
 				break;
-			if (access(file, R_OK) == 0) {
+			if (access(file, R_OK) == 0 && plugin_path_usable(s, file, 0)) {
 				st = plugin_open(s, file);
 				free(file);
 				free(copy);
@@ -312,4 +398,26 @@ objload_status objload_set_format(objload_session *s, const char *name)
 	}
 	s->forced_format = f;
 	return OBJLOAD_OK;
+}
+
+const objload_format *core_plugins_probe(objload_session *s, const uint8_t *bytes,
+					 size_t len)
+{
+	struct core_plugins *p = plugins_of(s);
+	size_t before = s->nextra_formats;
+	char *dirs;
+
+	if (!p || p->path_loaded)
+		return NULL;
+	p->path_loaded = 1;
+	dirs = plugin_dirs();
+	if (!dirs)
+		return NULL;
+	/* failures were logged as warnings: the input's own error follows */
+	(void)plugin_load_all(s, dirs);
+	free(dirs);
+	for (size_t i = before; i < s->nextra_formats; i++)
+		if (s->extra_formats[i]->probe(bytes, len))
+			return s->extra_formats[i];
+	return NULL;
 }

@@ -20,6 +20,8 @@
 
 #include "core/archive.h"
 #include "core/core.h"
+#include "core/log.h"
+#include "core/plugins.h"
 #include "formats/formats.h"
 
 
@@ -29,6 +31,17 @@ static const objload_format *const builtin_formats[] = {
 	&objload_format_macho,
 	&objload_format_coff,
 };
+
+const char *objload_version(int *major, int *minor, int *patch)
+{
+	if (major)
+		*major = OBJLOAD_VERSION_MAJOR;
+	if (minor)
+		*minor = OBJLOAD_VERSION_MINOR;
+	if (patch)
+		*patch = OBJLOAD_VERSION_PATCH;
+	return OBJLOAD_VERSION_STRING;
+}
 
 const char *objload_status_name(objload_status st)
 {
@@ -74,7 +87,12 @@ const char *objload_phase_name(objload_phase p)
 objload_status core_verror(objload_session *s, objload_status st,
 			   const char *fmt, va_list ap)
 {
-	vsnprintf(s->errmsg, sizeof(s->errmsg), fmt, ap);
+	int n = vsnprintf(s->errmsg, sizeof(s->errmsg), fmt, ap);
+
+	/* a call out of order after a failed link says why */
+	if (st == OBJLOAD_ERR_STATE && n >= 0 && (size_t)n < sizeof(s->errmsg))
+		snprintf(s->errmsg + n, sizeof(s->errmsg) - (size_t)n, "%s",
+			 core_log_link_failure(s));
 	return st;
 }
 
@@ -149,6 +167,7 @@ void objload_session_free(objload_session *s)
 	/* after the images: members point into the archives' mappings */
 	core_libs_free(s);
 	core_plugins_free(s);   /* after the images: formats live in plug-ins */
+	core_log_free(s);
 	for (size_t i = 0; i < s->ndefines; i++)
 		free(s->defines[i].name);
 	free(s->defines);
@@ -170,6 +189,8 @@ const char *objload_errmsg(const objload_session *s)
 
 objload_status objload_set_strategy(objload_session *s, objload_strategy st)
 {
+	if (!s)
+		return OBJLOAD_ERR_ARGUMENT;
 	if (st != OBJLOAD_STRATEGY_AUTO && st != OBJLOAD_STRATEGY_WHOLE &&
 	    st != OBJLOAD_STRATEGY_SECTION)
 		return core_error(s, OBJLOAD_ERR_ARGUMENT, "unknown strategy %d", st);
@@ -183,6 +204,8 @@ objload_status objload_set_memory_manager(objload_session *s,
 					  const objload_memory_manager *mm,
 					  void *ctx)
 {
+	if (!s)
+		return OBJLOAD_ERR_ARGUMENT;
 	if (!mm || !mm->allocate || !mm->finalize || !mm->release)
 		return core_error(s, OBJLOAD_ERR_ARGUMENT,
 				  "a memory manager needs allocate, finalize and release");
@@ -211,6 +234,10 @@ objload_status objload_set_arch(objload_session *s, const char *name)
 
 objload_status objload_set_host_lookup(objload_session *s, int enabled)
 {
+	if (!s)
+		return OBJLOAD_ERR_ARGUMENT;
+	if (s->linked)
+		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
 	s->host_lookup = enabled != 0;
 	return OBJLOAD_OK;
 }
@@ -220,8 +247,11 @@ objload_status objload_define(objload_session *s, const char *name,
 {
 	user_define *n;
 
+	if (!s)
+		return OBJLOAD_ERR_ARGUMENT;
 	if (!name || !*name)
-		return core_error(s, OBJLOAD_ERR_ARGUMENT, "empty symbol name");
+		return core_error(s, OBJLOAD_ERR_ARGUMENT, "objload_define: %s symbol name",
+				  name ? "empty" : "no (NULL)");
 	if (s->linked)
 		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
 	for (size_t i = 0; i < s->ndefines; i++) {
@@ -244,6 +274,8 @@ objload_status objload_define(objload_session *s, const char *name,
 objload_status objload_register_format(objload_session *s,
 				       const objload_format *f)
 {
+	if (!s)
+		return OBJLOAD_ERR_ARGUMENT;
 	if (!f || !f->name || !f->probe || !f->parse || !f->plan)
 		return core_error(s, OBJLOAD_ERR_ARGUMENT,
 				  "a format needs a name, probe, parse and plan");
@@ -268,7 +300,8 @@ const objload_format *core_probe(objload_session *s, const uint8_t *bytes,
 	for (size_t i = 0; i < s->nextra_formats; i++)
 		if (s->extra_formats[i]->probe(bytes, len))
 			return s->extra_formats[i];
-	return NULL;
+	/* nothing compiled in or loaded claims it: the plug-in path's turn */
+	return core_plugins_probe(s, bytes, len);
 }
 
 objload_status core_add_image(objload_session *s, const char *name,
@@ -334,9 +367,11 @@ objload_status objload_add_memory(objload_session *s, const char *name,
 	if (!s)
 		return OBJLOAD_ERR_ARGUMENT;
 	if (!bytes && len)
-		return core_error(s, OBJLOAD_ERR_ARGUMENT, "no bytes");
+		return core_error(s, OBJLOAD_ERR_ARGUMENT,
+				  "objload_add_memory: %s: no bytes (NULL)", name ? name : "<memory>");
 	if (s->linked)
 		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
+	core_log(s, OBJLOAD_LOG_FILES, "input %s", name ? name : "<memory>");
 	if (core_archive_probe(bytes, len))
 		return core_archive_add(s, name ? name : "<memory>", bytes, len,
 					NULL, 0, 0);
@@ -353,10 +388,13 @@ objload_status objload_add_file(objload_session *s, const char *path)
 	size_t len;
 	int fd;
 
-	if (!s || !path)
+	if (!s)
 		return OBJLOAD_ERR_ARGUMENT;
+	if (!path)
+		return core_error(s, OBJLOAD_ERR_ARGUMENT, "objload_add_file: no path (NULL)");
 	if (s->linked)
 		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
+	core_log(s, OBJLOAD_LOG_FILES, "input %s", path);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return core_error(s, OBJLOAD_ERR_IO, "%s: %s", path, strerror(errno));
@@ -434,10 +472,10 @@ objload_status objload_get_metrics(const objload_session *s, objload_metrics *ou
 
 size_t objload_image_count(const objload_session *s)
 {
-	return s->nimages;
+	return s ? s->nimages : 0;
 }
 
 const objload_image *objload_get_image(const objload_session *s, size_t i)
 {
-	return i < s->nimages ? s->images[i] : NULL;
+	return s && i < s->nimages ? s->images[i] : NULL;
 }

@@ -22,10 +22,12 @@
  * pointers to code keep nothing alive (as linkers treat .eh_frame), their
  * other pointers (the LSDAs exceptions need) do.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/core.h"
+#include "core/log.h"
 
 /* ---- facts --------------------------------------------------------------- */
 
@@ -135,6 +137,8 @@ objload_status core_choose_strategies(objload_session *s)
 					  objload_strategy_name(ci->choice.strategy),
 					  objload_strategy_name(q.forced));
 		ci->strategy = ci->choice.strategy;
+		core_log(s, OBJLOAD_LOG_STRATEGY, "%s: %s (%s)", img->path,
+			 objload_strategy_name(ci->strategy), ci->choice.reason ? ci->choice.reason : "");
 		if (ci->strategy == OBJLOAD_STRATEGY_WHOLE)
 			s->metrics.images_whole++;
 		else
@@ -353,5 +357,8 @@ objload_status core_dead_strip(objload_session *s)
 	}
 	free(m.live);
 	free(m.stack);
+	core_log(s, OBJLOAD_LOG_STRATEGY,
+		 "dead-stripping: %" PRIu64 " sections (%" PRIu64 " bytes) nothing kept reaches are left out",
+		 s->metrics.dead_sections, s->metrics.dead_bytes);
 	return OBJLOAD_OK;
 }

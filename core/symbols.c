@@ -31,6 +31,7 @@
 
 #include "core/archive.h"
 #include "core/core.h"
+#include "core/log.h"
 #include "core/rt.h"
 
 static int strength_of(const objload_symbol *sym)
@@ -379,6 +380,7 @@ static objload_status resolve_reference(objload_session *s, uint32_t ii,
 		    (bridged = core_bridged_host_symbol(s, img->callconv, sym->cname))) {
 			n->t = (lg_target){ .where = LG_ABSOLUTE,
 					    .value = (uint64_t)(uintptr_t)bridged };
+			core_log_bridged(s, ii, sym->cname, bridged);
 			return core_adapt_reference(s, ii, j, n);
 		}
 		st = resolve_global(s, gi, sym->binding == OBJLOAD_BIND_WEAK &&
@@ -391,6 +393,8 @@ static objload_status resolve_reference(objload_session *s, uint32_t ii,
 			return OBJLOAD_OK;   /* reported with the others */
 		n->t = g->resolved ? g->res : (lg_target){ .where = LG_WEAK_ZERO };
 		n->global = gi;
+		if (sym->def == OBJLOAD_DEF_UNDEFINED)
+			core_log_binding(s, ii, sym->cname, g);
 		return core_adapt_reference(s, ii, j, n);
 	}
 	switch (sym->def) {
@@ -589,8 +593,11 @@ objload_status objload_lookup(objload_session *s, const char *name, void **out)
 	uint32_t gi;
 	const global_sym *g;
 
-	if (!s || !name || !out)
+	if (!s)
 		return OBJLOAD_ERR_ARGUMENT;
+	if (!name || !out)
+		return core_error(s, OBJLOAD_ERR_ARGUMENT, "objload_lookup: no %s (NULL)",
+				  name ? "place for the address" : "symbol name");
 	if (!s->link_ok)
 		return core_error(s, OBJLOAD_ERR_STATE, s->linked ?
 				  "the session's link failed" : "the session is not linked yet");

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "core/core.h"
+#include "core/log.h"
 
 /* A narrow fixup whose value depends on where its target is, and that
  * neither a stub nor a GOT slot serves. */
@@ -62,6 +63,7 @@ static objload_status make_canonical(objload_session *s, global_sym *gs)
 	st = lg_add_pointer_edge(s, b, code.slot[0], s->arch->pointer_kind, &host, 0);
 	if (st)
 		return st;
+	core_log_synthesized(s, b, &host, "non-PIC code needs the host function's address below 2 GiB");
 	s->globals[gi].res = (lg_target){ .where = LG_IN_BLOCK, .block = b };
 	return OBJLOAD_OK;
 }
@@ -77,6 +79,8 @@ static objload_status make_host_copy(objload_session *s, global_sym *gs)
 	s->g.blocks[b].section = gi;
 	/* the copy pass copies the host object's bytes as they are then */
 	s->g.blocks[b].bytes = (const uint8_t *)(uintptr_t)s->globals[gi].res.value;
+	core_log_synthesized(s, b, &s->globals[gi].res,
+			     "non-PIC code needs the host object below 2 GiB: a copy");
 	s->globals[gi].res = (lg_target){ .where = LG_IN_BLOCK, .block = b };
 	return OBJLOAD_OK;
 }
@@ -183,8 +187,10 @@ static objload_status need_got_entry(objload_session *s, uint32_t area,
 	st = lg_add_pointer_edge(s, *out, 0, s->arch->pointer_kind, t, 0);
 	if (!st)
 		st = lg_put_entry(s, &key, *out);
-	if (!st)
+	if (!st) {
 		s->metrics.got_entries++;
+		core_log_synthesized(s, *out, t, "code loads its address from a GOT slot");
+	}
 	return st;
 }
 
@@ -207,8 +213,10 @@ static objload_status need_stub(objload_session *s, uint32_t area,
 	st = lg_add_pointer_edge(s, *out, code.slot[0], s->arch->pointer_kind, t, key.addend);
 	if (!st)
 		st = lg_put_entry(s, &key, *out);
-	if (!st)
+	if (!st) {
 		s->metrics.stubs++;
+		core_log_synthesized(s, *out, t, "a branch to it may be out of reach");
+	}
 	return st;
 }
 

@@ -18,12 +18,26 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/* The version of the headers a program was compiled with; objload_version()
+ * gives the library's at run time. */
+#define OBJLOAD_VERSION_MAJOR 0
+#define OBJLOAD_VERSION_MINOR 1
+#define OBJLOAD_VERSION_PATCH 0
 #define OBJLOAD_VERSION_STRING "0.1.0"
+/* One number that grows with each release: MAJOR * 10000 + MINOR * 100 +
+ * PATCH. */
+#define OBJLOAD_VERSION_NUMBER \
+	(OBJLOAD_VERSION_MAJOR * 10000 + OBJLOAD_VERSION_MINOR * 100 + OBJLOAD_VERSION_PATCH)
+
+/* The library's version, "MAJOR.MINOR.PATCH"; the numbers through the
+ * pointers that are not NULL. */
+const char *objload_version(int *major, int *minor, int *patch);
 
 typedef enum objload_status {
 	OBJLOAD_OK = 0,
@@ -239,7 +253,49 @@ objload_status objload_session_new(objload_session **out);
 /* Unloads (destructors, atexit handlers of the images) and frees. */
 void objload_session_free(objload_session *session);
 
+/* The message of the last failed call on the session: the file, section,
+ * offset, relocation or symbol concerned.  Never NULL. */
 const char *objload_errmsg(const objload_session *session);
+
+/* ---- Tracing what a session does (objload --trace) -------------------- */
+
+/* Categories of log messages; objload_set_log takes a mask of them. */
+typedef enum objload_log_category {
+	/* each input added, and each archive member loaded with the symbol
+	 * and the file that pulled it in (ld's --trace and -Map) */
+	OBJLOAD_LOG_FILES = 1 << 0,
+	/* each undefined symbol an image references and what it was bound
+	 * to: an image, an objload_define, an objload runtime helper or a
+	 * host library (glibc's LD_DEBUG=bindings) */
+	OBJLOAD_LOG_BINDINGS = 1 << 1,
+	/* each GOT slot, stub and thunk objload synthesizes, and why */
+	OBJLOAD_LOG_SYNTHESIZED = 1 << 2,
+	/* each image's loading strategy and the reason for it */
+	OBJLOAD_LOG_STRATEGY = 1 << 3,
+	/* each point where control passes to loaded code (constructors,
+	 * entry point, destructors) */
+	OBJLOAD_LOG_RUN = 1 << 4,
+	/* something the caller should know that is not an error (a plug-in
+	 * directory skipped because others may write to it, ...) */
+	OBJLOAD_LOG_WARNING = 1 << 5,
+	OBJLOAD_LOG_ALL = (1 << 6) - 1,
+} objload_log_category;
+
+/* Receives one message (one line, no newline, valid during the call).
+ * It must not call back into the session. */
+typedef void (*objload_log_fn)(void *ctx, objload_log_category category,
+			       const char *message);
+
+/* Send the messages of the categories in `mask` to fn(ctx, ...); fn NULL
+ * or mask 0 turns logging off (the default).  Messages cost nothing when
+ * their category is off. */
+objload_status objload_set_log(objload_session *session, unsigned mask,
+			       objload_log_fn fn, void *ctx);
+
+/* The name of one category: "files", "bindings", "synthesized",
+ * "strategy", "run", "warning"; "?" for anything else. */
+const char *objload_log_category_name(objload_log_category category);
+
 
 /* Loading strategies.  Each format plug-in chooses, image by image, from
  * what it knows about the file (objload info shows the choice and why).
@@ -350,7 +406,9 @@ objload_status objload_get_archive_member(const objload_session *session,
 					  objload_archive_member *out);
 
 /* Plan, allocate, resolve, relocate, finalize, then run constructors.  One
- * link per session. */
+ * link per session: after a failed link, every further call that needs an
+ * unlinked session fails with OBJLOAD_ERR_STATE and a message naming the
+ * earlier failure; create a new session to try again. */
 objload_status objload_link(objload_session *session);
 
 /* Address of a C-level symbol the session exports (default visibility). */
@@ -500,7 +558,7 @@ objload_status objload_get_jumps(const objload_session *session,
 
 /* After a link: one line per section and symbol (locals included),
  * "ADDRESS SIZE KIND NAME", with the target address in hex. */
-objload_status objload_write_map(objload_session *session, void *stdio_file);
+objload_status objload_write_map(objload_session *session, FILE *out);
 
 #ifdef __cplusplus
 }

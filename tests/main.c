@@ -5,6 +5,7 @@
  * Exit status is non-zero when any assertion failed.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <CUnit/Basic.h>
@@ -30,8 +31,12 @@ static const struct {
 	{ "e2e_macho", objload_test_register_e2e_macho },
 	{ "archive", objload_test_register_archive },
 	{ "comdat", objload_test_register_comdat },
+#ifdef OBJLOAD_TEST_HAVE_BFD
 	{ "bfd", objload_test_register_bfd },
+#endif
 	{ "graph", objload_test_register_graph },
+	{ "package", objload_test_register_package },
+	{ "api", objload_test_register_api },
 	{ "aarch64_link", objload_test_register_aarch64_link },
 	{ "e2e_aarch64", objload_test_register_e2e_aarch64 },
 	{ "runtime", objload_test_register_runtime },
@@ -51,6 +56,13 @@ int main(int argc, char **argv)
 {
 	unsigned failed;
 
+#ifdef OBJLOAD_TEST_PLUGIN_PATH
+	/* the plug-ins of this build tree, for the library and the tool */
+	setenv("OBJLOAD_PLUGIN_PATH", OBJLOAD_TEST_PLUGIN_PATH, 0);
+#endif
+#ifndef OBJLOAD_TEST_HAVE_BFD
+	fprintf(stderr, "suite bfd: not built (configure found no libbfd, or --without-bfd)\n");
+#endif
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
 	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {

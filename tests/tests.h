@@ -23,6 +23,8 @@ int objload_test_register_archive(void);
 int objload_test_register_comdat(void);
 int objload_test_register_bfd(void);
 int objload_test_register_graph(void);
+int objload_test_register_package(void);
+int objload_test_register_api(void);
 
 int objload_test_register_aarch64_link(void);
 int objload_test_register_e2e_aarch64(void);

@@ -823,9 +823,12 @@ static objload_status coff_build_sections(struct coff_ctx *c)
 		o[i].file_addr = s->va;
 		o[i].group = OBJLOAD_NO_INDEX;
 		o[i].native_index = i;
-		o[i].native_type = (s->ch & SCN_LNK_COMDAT) ? "COMDAT" :
+		/* COFF has no section type: the contents flags stand for
+		 * one (COMDAT is a flag, shown with the flags) */
+		o[i].native_type = (s->ch & SCN_CNT_CODE) ? "CODE" :
 				   (s->ch & SCN_CNT_UNINITIALIZED_DATA) ? "BSS" :
-				   (s->ch & (SCN_LNK_INFO | SCN_LNK_REMOVE)) ? "INFO" : "DATA";
+				   (s->ch & (SCN_LNK_INFO | SCN_LNK_REMOVE)) ? "INFO" :
+				   (s->ch & SCN_CNT_INITIALIZED_DATA) ? "DATA" : "NONE";
 		o[i].native_flags = s->ch;
 	}
 	return OBJLOAD_OK;

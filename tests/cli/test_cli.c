@@ -8,7 +8,14 @@
  *   - --help, --version, and the exit status of usage errors (2) and of
  *     load and link errors (1);
  *   - `run --entry=SYM` and `run --define=SYM=ADDR`;
- *   - the bundled example (examples/hello.c, examples/greet.c).
+ *   - the bundled example (examples/hello.c, examples/greet.c);
+ *   - the command line as GNU tools read it: --opt VALUE, abbreviations,
+ *     short options, help per command, "did you mean", the "--" hint;
+ *   - --trace over the sqlite driver and Debian's libsqlite3.a: each member
+ *     with the symbol and file that pulled it in, each binding; run --map;
+ *   - info --json against docs/objload-info.schema.json (ELF, COFF, Mach-O,
+ *     an archive), flags decoded, COFF aux records and section types;
+ *   - names with control bytes printed escaped.
  *
  * Children run with stdin from /dev/null and stdout/stderr in files of the
  * suite's temporary directory, and are killed after CL_TIMEOUT seconds.
@@ -862,6 +869,324 @@ static void cl_test_info_forced(void)
 	tu_result_free(&r);
 }
 
+
+/* ======================================================================== */
+/* 3. the GNU-style command line, --trace, --map, JSON                       */
+/* ======================================================================== */
+
+/* Runs objload; 1 when it exited with `status`. */
+static int cl_status_is(const struct tu_result *r, int status)
+{
+	return r->exited && r->code == status;
+}
+
+static void cl_test_option_forms(void)
+{
+	const char *o = cl_trivial_object();
+	char *dir = cl_subdir("forms"), *a, *b, *c;
+	struct tu_result r;
+
+	if (!o || !dir) {
+		free(dir);
+		return;
+	}
+	/* --opt VALUE, --opt=VALUE, abbreviations, short options */
+	static const char *const runs[][8] = {
+		{ "run", "--strategy", "whole", "--entry", "main", NULL },
+		{ "run", "--strat=section", "-e", "main", NULL },
+		{ "run", "--str", "whole", "-emain", "--defsym", "x=1", NULL },
+	};
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		struct tu_strv args = { 0 };
+		char cmd[512];
+
+		for (int k = 0; runs[i][k]; k++)
+			tu_strv_push(&args, runs[i][k]);
+		tu_strv_push(&args, o);
+		cl_objload_run(dir, (const char *const *)args.v, &r);
+		tu_argv_str((const char *const *)args.v, cmd, sizeof(cmd));
+		CL_CHECK(cl_status_is(&r, 0), "`objload %s`: exit 0: %s", cmd, r.err);
+		tu_result_free(&r);
+		tu_strv_free(&args);
+	}
+	a = tu_fmt("%s/a.bin", dir);
+	b = tu_fmt("%s/b.bin", dir);
+	c = tu_fmt("-o%s/c.bin", dir);
+	cl_objload_run(dir, (const char *const[]){ "link", "--base", "0x400000", "-o", a, o, NULL }, &r);
+	CL_CHECK(cl_status_is(&r, 0), "link --base ADDR -o OUT: %s", r.err);
+	tu_result_free(&r);
+	cl_objload_run(dir, (const char *const[]){ "link", "--base=0x400000", "--output", b, o, NULL }, &r);
+	CL_CHECK(cl_status_is(&r, 0), "link --base=ADDR --output OUT: %s", r.err);
+	tu_result_free(&r);
+	cl_objload_run(dir, (const char *const[]){ "link", "--ba=0x400000", c, o, NULL }, &r);
+	CL_CHECK(cl_status_is(&r, 0), "link --ba=ADDR -oOUT: %s", r.err);
+	tu_result_free(&r);
+	{
+		char *x = tu_read_text(a, NULL), *y = tu_read_text(b, NULL), *z = tu_read_text(c + 2, NULL);
+
+		CL_CHECK(x && y && z && strcmp(x, y) == 0 && strcmp(x, z) == 0 && x[0],
+			 "the three spellings link the same image");
+		free(x);
+		free(y);
+		free(z);
+	}
+	/* -lNAME, -l NAME, --library=NAME; -L DIR */
+	cl_objload_run(dir, (const char *const[]){ "run", o, "-lm", "-l", "m", "--library=m",
+						"-L", "/usr/lib", "--library-path=/lib", NULL }, &r);
+	CL_CHECK(cl_status_is(&r, 0), "-lm, -l m, --library=m, -L DIR: %s", r.err);
+	tu_result_free(&r);
+	free(a);
+	free(b);
+	free(c);
+	free(dir);
+}
+
+static void cl_test_help_commands(void)
+{
+	static const char *const cmds[] = { "run", "info", "link", "compare" };
+	struct tu_result r, h;
+
+	for (size_t i = 0; i < 4; i++) {
+		cl_objload_run(cl_dir, (const char *const[]){ cmds[i], "--help", NULL }, &r);
+		cl_objload_run(cl_dir, (const char *const[]){ "help", cmds[i], NULL }, &h);
+		CL_CHECK(cl_status_is(&r, 0) && cl_status_is(&h, 0) && strcmp(r.out, h.out) == 0 &&
+			 strstr(r.out, "Usage: objload ") && strstr(r.out, cmds[i]),
+			 "objload %s --help = objload help %s: \"%.200s\"", cmds[i], cmds[i], r.out);
+		CL_CHECK((strstr(r.out, "--svg") != NULL) == (i == 3),
+			 "only compare lists --svg (%s)", cmds[i]);
+		CL_CHECK((strstr(r.out, "--map") != NULL) == (i == 0 || i == 2),
+			 "run and link list --map (%s)", cmds[i]);
+		tu_result_free(&r);
+		tu_result_free(&h);
+	}
+	cl_objload_run(cl_dir, (const char *const[]){ "compare", "--help", NULL }, &r);
+	CL_CHECK(strstr(r.out, "--timeout") && strstr(r.out, "--show-output") &&
+		 strstr(r.out, "--library") && strstr(r.out, "--plugin") && strstr(r.out, "--arch"),
+		 "compare documents its options: %.600s", r.out);
+	tu_result_free(&r);
+	cl_objload_run(cl_dir, (const char *const[]){ "--version", NULL }, &r);
+	CL_CHECK(cl_status_is(&r, 0) && strstr(r.out, "libobjload " OBJLOAD_VERSION_STRING),
+		 "--version names the library's version: %s", r.out);
+	tu_result_free(&r);
+	cl_expect((const char *const[]){ "help", "frob", NULL }, 2, "objload: ", "unknown command", 1);
+	cl_expect((const char *const[]){ "rnu", "x.o", NULL }, 2, "objload: ", "did you mean 'run'", 1);
+	cl_expect((const char *const[]){ "ifno", NULL }, 2, "objload: ", "did you mean 'info'", 1);
+	cl_expect((const char *const[]){ "run", "--stratgy=whole", "x.o", NULL }, 2, "objload: ",
+		  "did you mean '--strategy'", 1);
+	cl_expect((const char *const[]){ "run", "--s=whole", "x.o", NULL }, 2, "objload: ",
+		  "ambiguous: --strategy, --stats", 1);
+	cl_expect((const char *const[]){ "info", "--svg=x", "x.o", NULL }, 2, "objload: ",
+		  "is for objload compare", 1);
+	cl_expect((const char *const[]){ "run", "--entry", NULL }, 2, "objload: ", "needs an argument", 1);
+	cl_expect((const char *const[]){ "run", "--stats=1", "x.o", NULL }, 2, "objload: ",
+		  "takes no argument", 1);
+}
+
+/* `objload run OBJ x y`: x is not an object; the hint says where program
+ * arguments go. */
+static void cl_test_args_hint(void)
+{
+	const char *o = cl_trivial_object();
+	struct tu_result r;
+
+	if (!o)
+		return;
+	cl_objload_run(cl_dir, (const char *const[]){ "run", o, "hello", "world", NULL }, &r);
+	CL_CHECK(cl_status_is(&r, 1) && strstr(r.err, "hello") &&
+		 strstr(r.err, "program arguments go after '--'"),
+		 "a non-object after the objects: the -- hint: %s", r.err);
+	tu_result_free(&r);
+	cl_objload_run(cl_dir, (const char *const[]){ "run", "nosuch-first.o", NULL }, &r);
+	CL_CHECK(cl_status_is(&r, 1) && !strstr(r.err, "hint"),
+		 "no hint when the first input is missing: %s", r.err);
+	tu_result_free(&r);
+}
+
+/* Done means of issue 17: --trace over Debian's libsqlite3.a names the
+ * members and the symbols that pulled them in. */
+static void cl_test_trace_sqlite(void)
+{
+	char *dir = cl_subdir("trace"), *src, *drv = NULL, *line;
+	struct tu_result r;
+
+	if (!dir)
+		return;
+	src = tu_fmt("%s/programs-ar/sqlite/driver.c", cl_srcdir);
+	{
+		struct tu_strv flags = { 0 }, objs = { 0 };
+		const char *sources[] = { src, NULL };
+
+		tu_strv_push(&flags, "-O2");
+		if (cl_compile("gcc", &flags, sources, dir, &objs) && objs.n)
+			drv = tu_strdup(objs.v[0]);
+		tu_strv_free(&flags);
+		tu_strv_free(&objs);
+	}
+	if (!drv) {
+		free(src);
+		free(dir);
+		return;
+	}
+	cl_objload_run(dir, (const char *const[]){ "run", "--trace", drv, "-l:libsqlite3.a", "-lm",
+						NULL }, &r);
+	CL_CHECK(cl_status_is(&r, 0), "run --trace driver.o -l:libsqlite3.a -lm: %.300s", r.err);
+	line = tu_fmt("objload: input %s\n", drv);
+	CL_CHECK(strstr(r.err, line) != NULL, "the input is traced");
+	free(line);
+	CL_CHECK(strstr(r.err, "objload: input /usr/lib/x86_64-linux-gnu/libsqlite3.a\n") != NULL ||
+		 strstr(r.err, "libsqlite3.a\n") != NULL, "the archive -l: found is traced");
+	line = tu_fmt(") included to satisfy reference by %s (sqlite3_open)\n", drv);
+	CL_CHECK(strstr(r.err, "libsqlite3.a(") && strstr(r.err, line),
+		 "the member that defines sqlite3_open, pulled in by driver.o: %.400s", r.err);
+	free(line);
+	CL_CHECK(strstr(r.err, "included to satisfy reference by /usr/lib/x86_64-linux-gnu/libsqlite3.a(") ||
+		 strstr(r.err, "included to satisfy reference by /lib/x86_64-linux-gnu/libsqlite3.a("),
+		 "members pulled in by other members, named as archive(member)");
+	line = tu_fmt("objload: binding file %s to ", drv);
+	CL_CHECK(strstr(r.err, line) && strstr(r.err, "(main.o): symbol 'sqlite3_open'\n"),
+		 "driver.o's sqlite3_open bound to the member");
+	free(line);
+	CL_CHECK(strstr(r.err, "/libc.so.6: symbol '") && strstr(r.err, "/libm.so.6: symbol '"),
+		 "bindings to the host's C and math libraries, named");
+	CL_CHECK(strstr(r.err, "objload: calling the constructors of ") != NULL,
+		 "the hand-over to loaded code");
+	tu_result_free(&r);
+	free(drv);
+	free(src);
+	free(dir);
+}
+
+static void cl_test_run_map(void)
+{
+	const char *o = cl_trivial_object();
+	char *dir = cl_subdir("map"), *map, *text;
+	struct tu_result r;
+
+	if (!o || !dir) {
+		free(dir);
+		return;
+	}
+	map = tu_fmt("%s/run.map", dir);
+	cl_objload_run(dir, (const char *const[]){ "run", "--map", map, o, NULL }, &r);
+	text = tu_read_text(map, NULL);
+	CL_CHECK(cl_status_is(&r, 0) && text && strstr(text, " section ") &&
+		 strstr(text, " global main\n"), "run --map FILE writes the map: %.300s",
+		 text ? text : r.err);
+	free(text);
+	tu_result_free(&r);
+	cl_objload_run(dir, (const char *const[]){ "run", "--map=-", o, NULL }, &r);
+	CL_CHECK(cl_status_is(&r, 0) && strstr(r.out, " global main\n"), "--map=- to stdout");
+	tu_result_free(&r);
+	free(map);
+	free(dir);
+}
+
+/* info --json validates against docs/objload-info.schema.json; flags,
+ * COFF aux records and types as documented. */
+static void cl_test_info_json(void)
+{
+	char *dir = cl_subdir("json"), *elf, *coff, *macho = NULL, *cmd;
+	struct tu_result r;
+	static const char src[] =
+		"static int counter;\n"
+		"int bump(void) { return ++counter; }\n"
+		"int main(void) { return bump() - 1; }\n";
+
+	if (!dir)
+		return;
+	elf = cl_compile_text(dir, "j_elf", src, "gcc", "-O2");
+	coff = cl_compile_text(dir, "j_coff", src, "x86_64-w64-mingw32-gcc", "-O2");
+	macho = cl_compile_text(dir, "j_macho", src, "clang", "--target=x86_64-apple-macos11 -O2");
+	if (!elf || !coff || !macho)
+		goto out;
+	cmd = tu_fmt("'%s' info --json '%s' '%s' '%s' /usr/lib/x86_64-linux-gnu/libz.a >'%s/info.json' && "
+		     "python3 '%s/cli/check_json.py' '%s/../docs/objload-info.schema.json' '%s/info.json' "
+		     ">'%s/schema.log' 2>&1", cl_objload, elf, coff, macho, dir, cl_srcdir, cl_srcdir,
+		     dir, dir);
+	{
+		int st = system(cmd);
+		char *log = tu_fmt("%s/schema.log", dir), *text = tu_read_text(log, NULL);
+
+		CL_CHECK(st == 0, "info --json (ELF, COFF, Mach-O, archive) validates: %.800s",
+			 text ? text : "");
+		free(text);
+		free(log);
+	}
+	free(cmd);
+	/* COFF: .text is code; aux records are the data of their symbol */
+	cl_objload_run(dir, (const char *const[]){ "info", "--json", coff, NULL }, &r);
+	CL_CHECK(strstr(r.out, "\"name\": \".text\", \"role\": \"code\", \"type\": \"CODE\"") != NULL,
+		 "COFF .text has type CODE");
+	CL_CHECK(strstr(r.out, "\"aux\": [{\"index\": 1, \"kind\": \"file\", \"name\": \"j_coff.c\"") != NULL,
+		 "the .file symbol's aux record holds the file name");
+	CL_CHECK(strstr(r.out, "\"kind\": \"section\", \"length\": ") != NULL,
+		 "section symbols carry their section definition");
+	{
+		/* symbol 1 is the .file symbol's aux record: no symbol entry */
+		const char *syms = strstr(r.out, "\"symbols\": ["), *p;
+
+		p = syms ? strstr(syms, "\n    {\"index\": 1, \"name\": ") : NULL;
+		CL_CHECK(syms && !p, "aux records are not symbols of their own");
+	}
+	tu_result_free(&r);
+	cl_objload_run(dir, (const char *const[]){ "info", coff, NULL }, &r);
+	CL_CHECK(!strstr(r.out, "(null)") && strstr(r.out, "\n    aux 1: file name=j_coff.c") &&
+		 strstr(r.out, " type=CODE ") && strstr(r.out, "[CXR: CNT_CODE"),
+		 "info text: COFF aux under their symbol, type CODE, flags decoded: %.600s", r.out);
+	tu_result_free(&r);
+	cl_objload_run(dir, (const char *const[]){ "info", elf, NULL }, &r);
+	CL_CHECK(strstr(r.out, " .text role=code type=PROGBITS ") &&
+		 strstr(r.out, "flags=0x6 [AX: ALLOC EXECINSTR]"),
+		 "ELF flags as readelf's letters and the names: %.600s", r.out);
+	tu_result_free(&r);
+	cl_objload_run(dir, (const char *const[]){ "info", macho, NULL }, &r);
+	CL_CHECK(strstr(r.out, "PURE_INSTRUCTIONS") != NULL, "Mach-O attributes named");
+	tu_result_free(&r);
+out:
+	free(elf);
+	free(coff);
+	free(macho);
+	free(dir);
+}
+
+/* A symbol name with ESC [2J and a newline is printed escaped by info and
+ * in errors (issue 18, finding 8). */
+static void cl_test_escaped_names(void)
+{
+	char *dir = cl_subdir("esc"), *s, *o;
+	struct tu_result r;
+
+	if (!dir)
+		return;
+	s = cl_compile_text(dir, "escsrc", "extern int cl_evil(void);\n"
+			    "int main(void) { return cl_evil(); }\n", "gcc", "-O2");
+	o = tu_fmt("%s/esc.o", dir);
+	if (s) {
+		/* objcopy puts the raw bytes into the name */
+		char *cmd = tu_fmt("objcopy --redefine-sym \"cl_evil=$(printf 'ev\\033[2Jil\\nobjload: forged')\" "
+				   "'%s' '%s'", s, o);
+
+		CL_CHECK(system(cmd) == 0, "objcopy makes a symbol name with control bytes");
+		free(cmd);
+	}
+	cl_objload_run(dir, (const char *const[]){ "info", o, NULL }, &r);
+	CL_CHECK(cl_status_is(&r, 0) && !strchr(r.out, '\033') &&
+		 strstr(r.out, "ev\\x1b[2Jil\\x0aobjload: forged"),
+		 "info prints the name escaped: %.400s", r.out);
+	tu_result_free(&r);
+	cl_objload_run(dir, (const char *const[]){ "run", o, NULL }, &r);
+	CL_CHECK(cl_status_is(&r, 1) && !strchr(r.err, '\033') && !strstr(r.err, "\nobjload: forged"),
+		 "the undefined-symbol error prints it escaped: %.400s", r.err);
+	tu_result_free(&r);
+	cl_objload_run(dir, (const char *const[]){ "info", "--json", o, NULL }, &r);
+	CL_CHECK(strstr(r.out, "ev\\u001b[2Jil\\u000aobjload: forged") != NULL,
+		 "JSON escapes it as \\u001b");
+	tu_result_free(&r);
+	free(s);
+	free(o);
+	free(dir);
+}
+
 /* ---- registration ---------------------------------------------------------- */
 
 static int cl_cleanup_all(void)
@@ -885,6 +1210,13 @@ int objload_test_register_cli(void)
 		{ "run --entry", cl_test_entry },
 		{ "run --define", cl_test_define },
 		{ "the bundled example", cl_test_example },
+		{ "--opt VALUE, --opt=VALUE, abbreviations, short options", cl_test_option_forms },
+		{ "help per command, --version, did you mean", cl_test_help_commands },
+		{ "a hint to put program arguments after --", cl_test_args_hint },
+		{ "--trace: sqlite driver over libsqlite3.a", cl_test_trace_sqlite },
+		{ "run --map", cl_test_run_map },
+		{ "info --json: schema, flags, COFF aux and types", cl_test_info_json },
+		{ "names with control bytes are escaped", cl_test_escaped_names },
 	};
 	return tu_add_suite("cli", cl_suite_init, cl_cleanup_all, tests, TU_COUNT(tests));
 }

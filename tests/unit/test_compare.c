@@ -5,8 +5,18 @@
  *   - `objload compare --json` on a gcc -O2 -ffunction-sections object
  *     with thousands of functions (generated here): fewer allocations for
  *     whole than per-section, more stubs taken when scattered, one exit
- *     status for all three; `--svg` is well-formed, with an <svg> root,
- *     one group per strategy and a rect per segment;
+ *     status for all three; the JSON validates against
+ *     docs/objload-compare.schema.json;
+ *   - `--svg` at 10,000 sections: well-formed, one group per strategy, one
+ *     shared address axis, phase bars, thousands of segments binned so the file stays under 500 KB, and
+ *     rendered to PNG by rsvg-convert (librsvg) into a picture that is not
+ *     blank;
+ *   - what the program cannot forge: a program that writes fake report
+ *     lines to every descriptor and then crashes is reported as crashed,
+ *     with the loader's figures; a crash in a constructor is the
+ *     program's crash; exit() from main is an exit status;
+ *   - compare reads inputs as run does (-L, -l, an archive) and exits 1
+ *     when a strategy cannot load them;
  *   - the scatter manager puts segments more than 4 GiB apart;
  *   - the arena manager loads 1,000 tiny objects (1,000 sessions sharing
  *     one arena) for far fewer than 1,000 mappings (/proc/self/maps), and
@@ -27,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
@@ -109,15 +120,32 @@ static int cm_parse_json(char *json, cm_row *rows, int max)
 	return n;
 }
 
-static char *cm_compare_json(const char *extra, const char *obj)
+/* `objload compare --json EXTRA OBJ`; the JSON when the exit status is
+ * `rc`, else NULL. */
+static char *cm_compare_json_rc(const char *extra, const char *obj, int rc)
 {
 	char out[256];
+	int st;
 
 	snprintf(out, sizeof(out), "%.200s.json", obj);
-	if (tu_sh("'%s' compare --json %s '%s' > '%s'", tu_objload_bin(), extra, cm_path(obj),
-		  cm_path(out)) != 0)
+	st = tu_sh("'%s' compare --json %s '%s' > '%s'", tu_objload_bin(), extra, cm_path(obj),
+		   cm_path(out));
+	if (st != rc)
 		return NULL;
 	return tu_read_text(cm_path(out), NULL);
+}
+
+static char *cm_compare_json(const char *extra, const char *obj)
+{
+	return cm_compare_json_rc(extra, obj, 0);
+}
+
+/* 1 when the JSON file validates against the compare schema. */
+static int cm_schema_ok(const char *json_name)
+{
+	return tu_sh("python3 '%s/cli/check_json.py' '%s/../docs/objload-compare.schema.json' '%s' "
+		     ">'%s' 2>&1", OBJLOAD_TEST_SRCDIR, OBJLOAD_TEST_SRCDIR, cm_path(json_name),
+		     cm_path("schema.log")) == 0;
 }
 
 /* ---- tests ------------------------------------------------------------------ */
@@ -190,6 +218,7 @@ static void cm_test_json(void)
 		CM_CHECK(rows[i].out_of_range == 0 && !rows[i].error[0], "%s: no error (%s)",
 			 rows[i].strategy, rows[i].error);
 	}
+	CM_CHECK(cm_schema_ok("many.o.json"), "the JSON validates against the schema");
 	for (const char *const *k = (const char *const[]){ "\"bytes_reserved\": ", "\"bytes_used\": ",
 			"\"pages\": ", "\"protection_changes\": ", "\"got_entries\": ",
 			"\"relocations\": {", "\"phases_us\": {\"parse\": ", "\"relocate\": ",
@@ -268,21 +297,41 @@ static int cm_count(const char *hay, const char *needle, const char *stop)
 	return n;
 }
 
+/* Width, height and file size of a PNG (from its IHDR chunk). */
+static int cm_png_size(const char *path, unsigned *w, unsigned *h, size_t *bytes)
+{
+	size_t len = 0;
+	unsigned char *png = (unsigned char *)tu_read_text(path, &len);
+	int ok;
+
+	ok = png && len > 24 && memcmp(png, "\x89PNG\r\n\x1a\n", 8) == 0 &&
+	     memcmp(png + 12, "IHDR", 4) == 0;
+	if (ok) {
+		*w = (unsigned)png[16] << 24 | png[17] << 16 | png[18] << 8 | png[19];
+		*h = (unsigned)png[20] << 24 | png[21] << 16 | png[22] << 8 | png[23];
+		*bytes = len;
+	}
+	free(png);
+	return ok;
+}
+
 static void cm_test_svg(void)
 {
 	char err[256] = "", *svg, *json;
 	cm_row rows[4];
+	size_t svglen = 0, pnglen = 0, blanklen = 0;
+	unsigned w = 0, h = 0, bw = 0, bh = 0;
 	int n;
 
-	if (!CM_CHECK(cm_build_many(), "gcc compiles the generated file"))
+	/* 10,000 functions, one section each (bench/gen_funcs.py) */
+	if (!CM_CHECK(tu_sh("python3 '%s/../bench/gen_funcs.py' 10000 '%s' && "
+			    "gcc -O2 -ffunction-sections -fno-asynchronous-unwind-tables -c -o '%s' '%s'",
+			    OBJLOAD_TEST_SRCDIR, cm_path("funcs.c"), cm_path("funcs.o"),
+			    cm_path("funcs.c")) == 0, "10,000 functions compile"))
 		return;
-	json = cm_compare_json("--svg=" "/dev/null", "many.o");
-	free(json);
-	if (!CM_CHECK(tu_sh("'%s' compare --json --svg='%s' '%s' > '%s'", tu_objload_bin(),
-			    cm_path("many.svg"), cm_path("many.o"), cm_path("svg.json")) == 0,
-		      "compare --svg succeeds"))
-		return;
-	svg = tu_read_text(cm_path("many.svg"), NULL);
+	tu_sh("'%s' compare --json --svg='%s' '%s' > '%s'", tu_objload_bin(), cm_path("funcs.svg"),
+	      cm_path("funcs.o"), cm_path("svg.json"));
+	svg = tu_read_text(cm_path("funcs.svg"), &svglen);
 	json = tu_read_text(cm_path("svg.json"), NULL);
 	if (!CM_CHECK(svg && json, "the SVG and the JSON are written")) {
 		free(svg);
@@ -291,25 +340,51 @@ static void cm_test_svg(void)
 	}
 	n = cm_xml_check(svg, err, sizeof(err));
 	CM_CHECK(n > 0, "well-formed, <svg> root: %s", err);
+	CM_CHECK(svglen < 500 * 1024, "10,000 sections: %zu bytes (< 500 KB)", svglen);
 	CM_CHECK(cm_count(svg, "<g class=\"strategy\"", NULL) == 3, "one group per strategy");
-	cm_parse_json(json, rows, 4);
-	for (int i = 0; i < 3; i++) {
+	CM_CHECK(cm_count(svg, "<g class=\"axis\"", NULL) == 1, "one address axis for all rows");
+	n = cm_parse_json(json, rows, 4);
+	CM_CHECK(n == 3 && rows[1].allocations >= 10000, "section: 10,000 allocations (%lld)",
+		 n == 3 ? rows[1].allocations : -1);
+	for (int i = 0; i < 3 && i < n; i++) {
 		char id[64];
 		const char *g, *next;
+		int rects;
 
 		snprintf(id, sizeof(id), "id=\"strategy-%.31s\"", rows[i].strategy);
 		g = strstr(svg, id);
 		if (!CM_CHECK(g != NULL, "group for %s", rows[i].strategy))
 			continue;
 		next = strstr(g, "</g>");
-		CM_CHECK(cm_count(g, "<rect class=\"segment\"", next) >= rows[i].allocations &&
-			 cm_count(g, "<rect", next) >= rows[i].allocations,
-			 "%s: a rect per segment (%d rects, %lld allocations)", rows[i].strategy,
-			 cm_count(g, "<rect", next), rows[i].allocations);
+		rects = cm_count(g, "<rect", next);
+		CM_CHECK(rects > 0 && rects < 2000, "%s: drawn with %d rects for %lld segments",
+			 rows[i].strategy, rects, rows[i].allocations);
+		CM_CHECK(cm_count(g, "class=\"phase\"", next) >= 3, "%s: phase timing bar",
+			 rows[i].strategy);
 	}
-	CM_CHECK(cm_count(svg, "class=\"jump\"", NULL) > 0, "long jumps drawn");
-	CM_CHECK(cm_count(svg, "class=\"gap\"", NULL) > 0, "large gaps elided with a marker");
-	CM_CHECK(cm_count(svg, "class=\"stubs\"", NULL) > 0, "stubs marked");
+	CM_CHECK(strstr(svg, "class=\"segments\"") != NULL, "thousands of segments binned");
+	CM_CHECK(cm_count(svg, "class=\"jump\"", NULL) > 0 &&
+		 cm_count(svg, "class=\"jump\"", NULL) <= 3 * 48, "a sample of the long jumps drawn");
+	CM_CHECK(cm_count(svg, "class=\"gap\"", NULL) > 0, "far placements cut out of the axis");
+	CM_CHECK(cm_count(svg, "class=\"stubs\"", NULL) > 0, "stubs drawn");
+	CM_CHECK(strstr(svg, "does not fit") != NULL, "the scattered load's error is shown");
+	/* a real renderer; a blank picture of the same size compresses to
+	 * almost nothing */
+	if (!CM_CHECK(tu_sh("rsvg-convert -o '%s' '%s'", cm_path("funcs.png"),
+			    cm_path("funcs.svg")) == 0, "rsvg-convert renders it (librsvg2-bin)")) {
+		free(svg);
+		free(json);
+		return;
+	}
+	CM_CHECK(cm_png_size(cm_path("funcs.png"), &w, &h, &pnglen), "a PNG");
+	CM_CHECK(w >= 1000 && h >= 400, "%u x %u pixels", w, h);
+	CM_CHECK(tu_sh("printf '<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\">"
+		       "<rect width=\"100%%%%\" height=\"100%%%%\" fill=\"#fff\"/></svg>' >'%s' && "
+		       "rsvg-convert -o '%s' '%s'", w, h, cm_path("blank.svg"), cm_path("blank.png"),
+		       cm_path("blank.svg")) == 0 &&
+		 cm_png_size(cm_path("blank.png"), &bw, &bh, &blanklen), "a blank PNG to compare");
+	CM_CHECK(pnglen > 20 * blanklen && pnglen > 30000,
+		 "the picture is not blank: %zu bytes of PNG (blank: %zu)", pnglen, blanklen);
 	free(svg);
 	free(json);
 }
@@ -468,8 +543,9 @@ static void cm_test_pc32_out_of_range(void)
 	CM_CHECK(tu_write_text(cm_path("pc32.c"), src) == 0 &&
 		 tu_sh("gcc -O2 -fPIE -fno-asynchronous-unwind-tables -c -o '%s' '%s'",
 		       cm_path("pc32.o"), cm_path("pc32.c")) == 0, "gcc compiles pc32.c");
-	json = cm_compare_json("", "pc32.o");
-	if (!CM_CHECK(json != NULL, "compare --json succeeds"))
+	json = cm_compare_json_rc("", "pc32.o", 1);
+	if (!CM_CHECK(json != NULL, "compare --json prints the results and exits 1 "
+		      "(a strategy could not load)"))
 		return;
 	n = cm_parse_json(json, rows, 4);
 	if (CM_CHECK(n == 3, "three rows")) {
@@ -486,6 +562,144 @@ static void cm_test_pc32_out_of_range(void)
 			 "the message: %s", rows[2].error);
 	}
 	free(json);
+}
+
+
+/* ---- what the loaded program cannot forge (issue 18, finding 7) ---------- */
+
+/* compare --json on one program compiled from `src`; rows parsed; the
+ * exit status of compare in *rc. */
+static int cm_compare_src(const char *name, const char *src, const char *extra, cm_row *rows,
+			  int *rc, char **json_out)
+{
+	char c[64], o[64], j[64];
+	int st, n;
+
+	snprintf(c, sizeof(c), "%s.c", name);
+	snprintf(o, sizeof(o), "%s.o", name);
+	snprintf(j, sizeof(j), "%s.json", name);
+	if (!CM_CHECK(tu_write_text(cm_path(c), src) == 0 &&
+		      tu_sh("gcc -O1 -fPIE -fno-asynchronous-unwind-tables -c -o '%s' '%s'",
+			    cm_path(o), cm_path(c)) == 0,
+		      "gcc compiles %s", c))
+		return 0;
+	st = tu_sh("'%s' compare --json --timeout=20 %s '%s' > '%s' 2>/dev/null", tu_objload_bin(), extra,
+		   cm_path(o), cm_path(j));
+	*rc = st;
+	*json_out = tu_read_text(cm_path(j), NULL);
+	if (!CM_CHECK(*json_out != NULL, "%s: JSON written", name))
+		return 0;
+	n = cm_parse_json(*json_out, rows, 4);
+	CM_CHECK(cm_schema_ok(j), "%s: the JSON validates against the schema", name);
+	return CM_CHECK(n == 3, "%s: three rows (%d)", name, n);
+}
+
+static void cm_test_forged_report(void)
+{
+	/* writes fake report lines to every descriptor, from a constructor
+	 * and from main, then crashes */
+	static const char src[] =
+		"#include <unistd.h>\n"
+		"static void forge(void) {\n"
+		"  static const char lie[] = \"m 1 777 1 1 1 1 1 1 1 777 0\\nl\\ng\\nr 0\\ne forged\\n\";\n"
+		"  for (int fd = 3; fd < 256; fd++) (void)!write(fd, lie, sizeof lie - 1);\n"
+		"}\n"
+		"__attribute__((constructor)) static void early(void) { forge(); }\n"
+		"int main(void) { forge(); *(volatile int *)8 = 1; return 0; }\n";
+	cm_row rows[4];
+	char *json = NULL;
+	int rc = -1;
+
+	if (!cm_compare_src("forge", src, "", rows, &rc, &json)) {
+		free(json);
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		CM_CHECK(!rows[i].ran && !rows[i].have_exit,
+			 "%s: a crashed program did not run to an exit status", rows[i].strategy);
+		/* SIGSEGV, or SIGPIPE when a forged write hits a pipe */
+		CM_CHECK(strstr(rows[i].error, "the program") != NULL &&
+			 strstr(rows[i].error, "killed by signal") != NULL,
+			 "%s: reported as the program's crash: %s", rows[i].strategy, rows[i].error);
+		CM_CHECK(rows[i].allocations != 777 && !strstr(rows[i].error, "forged"),
+			 "%s: the figures are the loader's, not the forgery (%lld)",
+			 rows[i].strategy, rows[i].allocations);
+	}
+	CM_CHECK(!strstr(json, "\"relocations_total\": 777"), "no forged relocation count");
+	CM_CHECK(rc == 0 || rc == 1, "compare exits 0 or 1 (scatter may not load): %d", rc);
+	free(json);
+}
+
+static void cm_test_constructor_crash(void)
+{
+	static const char src[] =
+		"__attribute__((constructor)) static void boom(void) { *(volatile int *)8 = 1; }\n"
+		"int main(void) { return 3; }\n";
+	static const char src_exit[] =
+		"#include <stdlib.h>\n"
+		"int main(void) { exit(9); }\n";
+	cm_row rows[4];
+	char *json = NULL;
+	int rc = -1;
+
+	if (cm_compare_src("ctorcrash", src, "", rows, &rc, &json)) {
+		for (int i = 0; i < 2; i++)
+			CM_CHECK(!rows[i].ran && strstr(rows[i].error, "the program") &&
+				 strstr(rows[i].error, "killed by signal 11") &&
+				 !strstr(rows[i].error, "loader"),
+				 "%s: a crash in a constructor is the program's: %s",
+				 rows[i].strategy, rows[i].error);
+		CM_CHECK(strstr(json, "\"started\": true") && strstr(json, "\"signal\": 11"),
+			 "started, signal 11 in the JSON");
+	}
+	free(json);
+	json = NULL;
+	if (cm_compare_src("exits", src_exit, "", rows, &rc, &json))
+		for (int i = 0; i < 3; i++)
+			CM_CHECK(rows[i].ran && rows[i].have_exit && rows[i].exit_status == 9,
+				 "%s: exit(9) from main is exit status 9 (%lld, %s)", rows[i].strategy,
+				 rows[i].exit_status, rows[i].error);
+	free(json);
+}
+
+/* compare reads inputs as run does: -L, -l and an archive. */
+static void cm_test_inputs_like_run(void)
+{
+	static const char lib[] = "int cmpx_half(void) { return 21; }\n";
+	static const char src[] = "int cmpx_half(void);\nint main(void) { return 2 * cmpx_half(); }\n";
+	cm_row rows[4];
+	char *json = NULL, extra[1200];
+	int rc = -1;
+
+	if (!CM_CHECK(tu_write_text(cm_path("cmpx.c"), lib) == 0 &&
+		      tu_sh("cd '%s' && gcc -O2 -fno-asynchronous-unwind-tables -c -o cmpx.o cmpx.c && "
+			    "mkdir -p libdir && rm -f libdir/libcmpx.a && ar rcs libdir/libcmpx.a cmpx.o",
+			    cm_dir) == 0, "an archive libcmpx.a"))
+		return;
+	snprintf(extra, sizeof(extra), "-L '%s' -lcmpx", cm_path("libdir"));
+	if (cm_compare_src("uselib", src, extra, rows, &rc, &json)) {
+		CM_CHECK(rc == 0, "compare exits 0: %d", rc);
+		for (int i = 0; i < 3; i++)
+			CM_CHECK(rows[i].ran && rows[i].exit_status == 42,
+				 "%s: the archive member is loaded, main returns 42 (%lld, %s)",
+				 rows[i].strategy, rows[i].exit_status, rows[i].error);
+	}
+	free(json);
+	/* a strategy that cannot load: exit status 1, the error in the JSON */
+	CM_CHECK(tu_sh("'%s' compare --json '%s' -lno_such_library_xyz > '%s' 2>&1; test $? = 1",
+		       tu_objload_bin(), cm_path("uselib.o"), cm_path("nolib.json")) == 0,
+		 "compare exits 1 when the inputs cannot be loaded");
+	json = tu_read_text(cm_path("nolib.json"), NULL);
+	CM_CHECK(json && strstr(json, "cannot find -lno_such_library_xyz") &&
+		 strstr(json, "\"linked\": false"), "the reason is in the JSON: %.300s",
+		 json ? json : "");
+	free(json);
+	CM_CHECK(tu_sh("'%s' compare --bogus x.o 2>/dev/null; test $? = 2", tu_objload_bin()) == 0,
+		 "a usage error exits 2");
+	CM_CHECK(tu_sh("'%s' compare --help | grep -q -- --timeout && "
+		       "'%s' compare --help | grep -q -- --show-output && "
+		       "'%s' compare --help | grep -q -- --library-path", tu_objload_bin(), tu_objload_bin(),
+		       tu_objload_bin()) == 0, "compare --help documents its options");
 }
 
 /* ---- docs/memory-managers.md, the worked example (keep them in sync) ---- */
@@ -595,7 +809,12 @@ int objload_test_register_compare(void)
 {
 	static const struct tu_test tests[] = {
 		{ "compare --json: whole, section, scatter", cm_test_json },
-		{ "compare --svg: well-formed, a group per strategy", cm_test_svg },
+		{ "compare --svg: 10,000 sections, one axis, < 500 KB, rendered", cm_test_svg },
+		{ "a program cannot forge its results", cm_test_forged_report },
+		{ "a crash in a constructor is the program's; exit() is a status",
+		  cm_test_constructor_crash },
+		{ "inputs as run takes them; exit 1 when a strategy cannot load",
+		  cm_test_inputs_like_run },
 		{ "scatter manager: segments > 4 GiB apart", cm_test_scatter },
 		{ "arena manager: 1,000 tiny objects, few mappings, W^X", cm_test_arena },
 		{ "scattered PC32 data reference: out of range", cm_test_pc32_out_of_range },
