@@ -10,6 +10,9 @@
 # whole-image row) and relocations per second in the relocate phase.
 #
 #   bench/run.sh OBJLOAD WORKDIR [RUNS]      (make bench: RUNS=20)
+#
+# OBJLOAD_BEFORE=PATH adds another objload binary (an earlier build) as a
+# column of its own, timed in the same run, for before/after comparisons.
 set -eu
 OBJLOAD=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 WORK=$2
@@ -47,6 +50,7 @@ set_workload() {
 for w in sqlite funcs tiny; do
 	set_workload $w
 	echo "$w objload $OBJLOAD run $MAIN $REST" >> commands.txt
+	[ -n "${OBJLOAD_BEFORE:-}" ] && echo "$w objload-before $OBJLOAD_BEFORE run $MAIN $REST" >> commands.txt
 	[ -n "$TCC" ] && echo "$w tcc $TCC $REST -run $MAIN" >> commands.txt
 	[ -n "$RTDYLD" ] && echo "$w llvm-rtdyld $RTDYLD -execute -entry=main -dylib=$LIBC -dylib=$LIBM $MAIN $REST" >> commands.txt
 	[ -n "$JITLINK" ] && echo "$w llvm-jitlink $JITLINK $MAIN $REST" >> commands.txt
@@ -95,7 +99,9 @@ for line in open("times.txt"):
     w, tool, v = line.split()
     t.setdefault(w, {})[tool] = None if v == "FAILED" else float(v)
 print(f"## Whole-process time, median of {runs} runs (ms)\n")
-tools = ["objload", "tcc", "llvm-rtdyld", "llvm-jitlink"]
+tools = ["objload", "objload-before", "tcc", "llvm-rtdyld", "llvm-jitlink"]
+if not any("objload-before" in t[w] for w in t):
+    tools.remove("objload-before")
 print("| workload | " + " | ".join(tools) + " | objload / peer |")
 print("|---|" + "---|" * (len(tools) + 1))
 for w in ["sqlite", "funcs", "tiny"]:

@@ -105,14 +105,13 @@ int tool_setup_session(objload_session *s, const struct tool_options *o, int *ba
 		case TOOL_IN_WHOLE_OFF:
 			st = objload_set_whole_archive(s, in->kind == TOOL_IN_WHOLE_ON);
 			break;
-		case TOOL_IN_STRATEGY:
-			if (o->cmd != TOOL_INFO) {
-				objload_strategy strategy = OBJLOAD_STRATEGY_AUTO;
+		case TOOL_IN_STRATEGY: {
+			objload_strategy strategy = OBJLOAD_STRATEGY_AUTO;
 
-				tool_parse_strategy(in->arg, &strategy);
-				st = objload_set_input_strategy(s, strategy);
-			}
+			tool_parse_strategy(in->arg, &strategy);
+			st = objload_set_input_strategy(s, strategy);
 			break;
+		}
 		}
 		if (st) {
 			if ((st == OBJLOAD_ERR_IO || st == OBJLOAD_ERR_FORMAT) &&

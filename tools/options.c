@@ -439,7 +439,8 @@ static int take_option(struct tool_options *o, int c, const char *v)
 		/* positional, like a linker's options: for the inputs after it */
 		if (tool_parse_strategy(v, &o->strategy))
 			return tool_usage_error(o->cmd, "unknown strategy '%s' (auto, whole, section)", v);
-		o->inputs[o->ninputs++] = (struct tool_input){ TOOL_IN_STRATEGY, v };
+		if (o->cmd != TOOL_INFO)   /* info shows every file as forced */
+			o->inputs[o->ninputs++] = (struct tool_input){ TOOL_IN_STRATEGY, v };
 		return -1;
 	case OPT_NO_RELAX:
 		o->no_relax = 1;
@@ -583,10 +584,23 @@ int tool_parse(enum tool_command cmd, int argc, char **argv, struct tool_options
 		o->args = argv + optind;
 		o->nargs = argc - optind;
 	}
-	if (!o->ninputs)
-		return tool_usage_error(cmd, "no input files");
-	if (cmd == TOOL_INFO && o->ninputs != o->nfiles)
-		return tool_usage_error(cmd, "info reads files, not -l or --whole-archive");
+	{
+		/* --strategy is kept among the inputs, since it applies to
+		 * the ones after it; it is no input itself */
+		int ninputs = 0, trailing = 0;
+
+		for (int i = 0; i < o->ninputs; i++) {
+			trailing = o->inputs[i].kind == TOOL_IN_STRATEGY;
+			ninputs += !trailing;
+		}
+		if (!ninputs)
+			return tool_usage_error(cmd, "no input files");
+		if (cmd == TOOL_INFO && ninputs != o->nfiles)
+			return tool_usage_error(cmd, "info reads files, not -l or --whole-archive");
+		if (trailing && cmd != TOOL_INFO)
+			return tool_usage_error(cmd, "--strategy after the last input applies to "
+						"nothing: it applies to the inputs after it");
+	}
 	if (cmd == TOOL_LINK && (!o->have_base || !o->output))
 		return tool_usage_error(cmd, "link needs --base=ADDR and -o OUT");
 	if (o->json && o->csv)
