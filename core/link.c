@@ -1051,6 +1051,9 @@ objload_status core_link(objload_session *s)
 	if (!s->request.nsegments)
 		return core_error(s, OBJLOAD_ERR_FORMAT, "nothing to load: the inputs have no loadable sections");
 
+	st = core_check_mapped_limit(s, largest_piece_file(s));
+	if (st)
+		return st;
 	t0 = core_now_ns();
 	s->request.in_process = !s->link_only;
 	s->request.zeroed = 0;   /* the manager sets it */

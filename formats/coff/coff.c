@@ -1387,6 +1387,46 @@ static int coff_probe(const uint8_t *b, size_t len)
 	return machine == COFF_MACHINE_AMD64 || machine == COFF_MACHINE_ARM64;
 }
 
+/*
+ * Microsoft import libraries (archives of a DLL's exports) hold, instead
+ * of objects, short import records: IMPORT_OBJECT_HEADER (Sig1 0, Sig2
+ * 0xffff, Version 0, Machine, TimeDateStamp, SizeOfData, OrdinalHint,
+ * Type: 20 bytes), then SizeOfData bytes holding the symbol's name and the
+ * DLL's name, NUL-terminated.  The core leaves such a symbol (foo, and
+ * __imp_foo through the import slot) to the host.
+ */
+static int coff_import_member(const uint8_t *bytes, size_t len, const char **name,
+			      char *err, size_t errlen)
+{
+	struct rd_cursor cur = { bytes, len, 0 };
+	uint16_t sig1, sig2, version, machine, hint, type;
+	uint32_t stamp, sod;
+
+	if (!bytes || rd_u16(&cur, &sig1) || rd_u16(&cur, &sig2) || rd_u16(&cur, &version) ||
+	    sig1 != 0 || sig2 != 0xffff || version != 0)
+		return 0;
+	if (rd_u16(&cur, &machine) || rd_u32(&cur, &stamp) || rd_u32(&cur, &sod) ||
+	    rd_u16(&cur, &hint) || rd_u16(&cur, &type)) {
+		snprintf(err, errlen, "import header is truncated (%zu bytes, the header is 20)", len);
+		return -1;
+	}
+	if (sod > len - cur.off || !memchr(bytes + cur.off, 0, sod)) {
+		snprintf(err, errlen,
+			 "import header's SizeOfData %u runs past the member's %zu bytes or holds no NUL-terminated name",
+			 sod, len);
+		return -1;
+	}
+	*name = (const char *)bytes + cur.off;
+	return 1;
+}
+
+/* An archive index names a function's import slot "__imp_foo" beside
+ * "foo": both stand for C-level "foo". */
+static const char *coff_index_cname(const char *name)
+{
+	return strncmp(name, "__imp_", 6) == 0 && name[6] ? name + 6 : name;
+}
+
 static objload_status coff_parse_inner(struct coff_ctx *c)
 {
 	objload_image *img = c->img;
@@ -1494,4 +1534,6 @@ const objload_format objload_format_coff = {
 	.plan = coff_plan,
 	.reloc_name = coff_reloc_name,
 	.release = coff_release,
+	.index_cname = coff_index_cname,
+	.import_member = coff_import_member,
 };

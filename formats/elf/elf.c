@@ -2018,6 +2018,24 @@ static int elf_probe(const uint8_t *bytes, size_t len)
 	return bytes && len >= 4 && memcmp(bytes, "\177ELF", 4) == 0;
 }
 
+/* A linked shared library (e_type ET_DYN), which objload_add_library
+ * hands to the host's dynamic loader: EI_DATA says the byte order of
+ * e_type (offset 16, the same in ELF32 and ELF64). */
+static int elf_shared_library(const uint8_t *bytes, size_t len)
+{
+	unsigned type;
+
+	if (!elf_probe(bytes, len) || len < 18)
+		return 0;
+	if (bytes[5] == 1)
+		type = (unsigned)bytes[16] | (unsigned)bytes[17] << 8;
+	else if (bytes[5] == 2)
+		type = (unsigned)bytes[16] << 8 | bytes[17];
+	else
+		return 0;
+	return type == 3;
+}
+
 static objload_status elf_parse_inner(struct elf_ctx *c)
 {
 	objload_image *img = c->img;
@@ -2118,4 +2136,5 @@ const objload_format objload_format_elf = {
 	.plan = elf_plan,
 	.reloc_name = elf_reloc_name,
 	.release = elf_release,
+	.shared_library = elf_shared_library,
 };

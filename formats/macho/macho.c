@@ -2095,6 +2095,13 @@ static void macho_release(objload_image *img)
 	img->format_data = NULL;
 }
 
+/* Mach-O decorates C names with a leading underscore: an archive index's
+ * "_foo" is C-level "foo". */
+static const char *macho_index_cname(const char *name)
+{
+	return name[0] == '_' && name[1] ? name + 1 : name;
+}
+
 const objload_format objload_format_macho = {
 	.name = "macho",
 	.abi_version = OBJLOAD_PLUGIN_ABI_VERSION,
@@ -2103,4 +2110,5 @@ const objload_format objload_format_macho = {
 	.plan = macho_plan,
 	.reloc_name = macho_reloc_name,
 	.release = macho_release,
+	.index_cname = macho_index_cname,
 };
