@@ -33,6 +33,11 @@
  * zero the chunk is unmapped (a sealed page is never reopened for
  * writing).  objload_arena_free unmaps everything left.
  *
+ * Zero pages.  Chunks are fresh anonymous mappings and carving only moves
+ * forward: no byte is handed out twice, so every segment starts zeroed
+ * (req->zeroed) and objload never writes its zero-fill; the kernel
+ * commits those pages only when the program touches them.
+ *
  * Windows.  A segment with a constrained window goes into a chunk that
  * lies inside it; a new chunk is mapped inside the window when needed.
  */
@@ -345,6 +350,7 @@ static objload_status arena_allocate(void *ctx, objload_alloc_request *req,
 			req->segments[i].target = (uint64_t)(uintptr_t)req->segments[i].work;
 		}
 		arena_close_pages(a);
+		req->zeroed = 1;   /* never handed out before */
 		return OBJLOAD_OK;
 	}
 	for (size_t i = 0; i < req->nsegments; i++) {
@@ -369,6 +375,7 @@ static objload_status arena_allocate(void *ctx, objload_alloc_request *req,
 		sg->target = (uint64_t)(uintptr_t)p;
 	}
 	arena_close_pages(a);
+	req->zeroed = 1;   /* never handed out before */
 	return OBJLOAD_OK;
 }
 

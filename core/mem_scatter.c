@@ -166,6 +166,7 @@ static objload_status scatter_allocate(void *ctx, objload_alloc_request *req,
 			req->segments[i].work = base + req->segments[i].offset;
 			req->segments[i].target = (uint64_t)(uintptr_t)req->segments[i].work;
 		}
+		req->zeroed = 1;   /* fresh anonymous pages, committed when touched */
 		return OBJLOAD_OK;
 	}
 	for (size_t i = 0; i < req->nsegments; i++) {
@@ -189,6 +190,7 @@ static objload_status scatter_allocate(void *ctx, objload_alloc_request *req,
 		sg->work = p;
 		sg->target = (uint64_t)(uintptr_t)p;
 	}
+	req->zeroed = 1;   /* fresh anonymous pages, committed when touched */
 	return OBJLOAD_OK;
 }
 
