@@ -32,6 +32,8 @@ static const char usage_text[] =
 	"       objload link --base=ADDR [--strategy=...] [--define=SYM=ADDR]...\n"
 	"                    [--map=FILE] [--stats] -o OUT INPUT...\n"
 	"       common options: [--plugin=PATH|NAME]... [--format=NAME] [--arch=NAME]\n"
+	"                       [--limit=zerofill|mapped|sections=N[K|M|G]]...\n"
+	"                       [--thin-paths=confined|relative|any]\n"
 	"       objload compare [--json|--csv] [--svg=FILE] [--entry=SYM] FILE... [-- ARGS]\n"
 	"       objload --help | --version\n"
 	"\n"
@@ -65,6 +67,10 @@ static const char usage_text[] =
 	"of the plug-in path is loaded at start: it claims the files no\n"
 	"compiled-in format does (docs/plugins.md).  --arch=x86_64|aarch64 picks\n"
 	"the slice of a universal (fat) Mach-O file; the host's by default.\n"
+	"--limit caps what inputs may cost (defaults: zerofill 4G, mapped 8G,\n"
+	"sections 1048576; docs/reliability.md).  --thin-paths says where a thin\n"
+	"archive's members may be: inside its directory (default), any relative\n"
+	"path, or absolute paths too.\n"
 	"\n"
 	"Symbol names are C-level names; each format's decoration is applied\n"
 	"by objload.  Load or link errors exit 1, usage errors exit 2.\n";
@@ -99,6 +105,9 @@ struct options {
 	int nplugins;
 	const char *format;     /* --format=NAME */
 	const char *arch;       /* --arch=NAME */
+	uint64_t limit[OBJLOAD_LIMIT_COUNT];   /* --limit=NAME=N */
+	int limit_set[OBJLOAD_LIMIT_COUNT];
+	int thin_paths;         /* --thin-paths=...: a policy, or -1 */
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -122,6 +131,33 @@ static int parse_strategy(const char *v, objload_strategy *out)
 	return 0;
 }
 
+/* NAME=N[K|M|G] for --limit. */
+static int parse_limit(const char *v, struct options *o)
+{
+	const char *eq = strchr(v, '=');
+	unsigned long long n;
+	char *end;
+
+	for (int k = 0; eq && k < OBJLOAD_LIMIT_COUNT; k++) {
+		const char *name = objload_limit_name((objload_limit)k);
+
+		if (strlen(name) != (size_t)(eq - v) || strncmp(v, name, (size_t)(eq - v)))
+			continue;
+		errno = 0;
+		n = strtoull(eq + 1, &end, 0);
+		if (errno || end == eq + 1 || eq[1] == '-')
+			return -1;
+		if (*end && strchr("kKmMgG", *end) && !end[1])
+			n <<= *end == 'k' || *end == 'K' ? 10 : *end == 'm' || *end == 'M' ? 20 : 30;
+		else if (*end)
+			return -1;
+		o->limit[k] = n;
+		o->limit_set[k] = 1;
+		return 0;
+	}
+	return -1;
+}
+
 /* Returns 0, or an exit status for a usage error. */
 static int parse_options(int argc, char **argv, struct options *o, enum command cmd)
 {
@@ -136,6 +172,7 @@ static int parse_options(int argc, char **argv, struct options *o, enum command 
 		fprintf(stderr, "objload: out of memory\n");
 		return 1;
 	}
+	o->thin_paths = -1;
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -159,6 +196,19 @@ static int parse_options(int argc, char **argv, struct options *o, enum command 
 			    strcmp(o->arch, "aarch64") && strcmp(o->arch, "arm64") &&
 			    strcmp(o->arch, "host"))
 				return usage_error("unknown arch '%s' (x86_64, aarch64, arm64)", o->arch);
+		} else if (strncmp(a, "--limit=", 8) == 0) {
+			if (parse_limit(a + 8, o))
+				return usage_error("--limit wants zerofill|mapped|sections=N[K|M|G], not '%s'",
+						   a + 8);
+		} else if (strncmp(a, "--thin-paths=", 13) == 0) {
+			static const char *const policies[] = { "confined", "relative", "any" };
+
+			for (o->thin_paths = 2; o->thin_paths >= 0; o->thin_paths--)
+				if (strcmp(a + 13, policies[o->thin_paths]) == 0)
+					break;
+			if (o->thin_paths < 0)
+				return usage_error("unknown --thin-paths '%s' (confined, relative, any)",
+						   a + 13);
 		} else if (allow_run && strncmp(a, "--entry=", 8) == 0) {
 			o->entry = a + 8;
 			if (!*o->entry)
@@ -243,6 +293,12 @@ static int load_plugins(objload_session *s, const struct options *o)
 	if (o->format && objload_set_format(s, o->format))
 		return -1;
 	if (o->arch && objload_set_arch(s, o->arch))
+		return -1;
+	for (int k = 0; k < OBJLOAD_LIMIT_COUNT; k++)
+		if (o->limit_set[k] && objload_set_limit(s, (objload_limit)k, o->limit[k]))
+			return -1;
+	if (o->thin_paths >= 0 &&
+	    objload_set_thin_archive_policy(s, (objload_thin_policy)o->thin_paths))
 		return -1;
 	return 0;
 }
