@@ -1251,6 +1251,16 @@ static objload_status elf_check_section(struct elf_ctx *c, uint32_t i)
 }
 
 /* Checks of sections that refer to other sections. */
+/* A section that is one of the file's own tables, which no relocation may
+ * patch (a relocation section patching one would be skipped as "not
+ * loaded" and the file would load as if it had no such section). */
+static int elf_is_table(uint32_t type)
+{
+	return type == SHT_NULL || type == SHT_SYMTAB || type == SHT_STRTAB ||
+	       type == SHT_RELA || type == SHT_REL || type == SHT_DYNSYM ||
+	       type == SHT_GROUP || type == SHT_SYMTAB_SHNDX || type == SHT_RELR;
+}
+
 static objload_status elf_check_links(struct elf_ctx *c)
 {
 	objload_image *img = c->img;
@@ -1309,6 +1319,11 @@ static objload_status elf_check_links(struct elf_ctx *c)
 				return objload_image_error(img, OBJLOAD_ERR_FORMAT,
 							   "section %u (%s): relocates section %u (%s), which is SHT_NOBITS",
 							   i, name, s->info, c->names[s->info]);
+			if (s->size && elf_is_table(c->sh[s->info].type))
+				return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+							   "section %u (%s): relocates section %u (%s), one of the file's own tables (type %u), not contents",
+							   i, name, s->info, c->names[s->info],
+							   c->sh[s->info].type);
 		} else if (s->type == SHT_GROUP) {
 			if (c->symtab == 0 || s->link != c->symtab)
 				return objload_image_error(img, OBJLOAD_ERR_FORMAT,
@@ -1527,7 +1542,9 @@ static objload_status elf_check_groups(struct elf_ctx *c)
  *   - SHT_SYMTAB_SHNDX links to the symbol table and has one entry per
  *     symbol;
  *   - SHT_RELA/SHT_REL: sh_link is the symbol table, sh_info a section
- *     other than 0 and itself, and not SHT_NOBITS when there are entries;
+ *     other than 0 and itself, and, when there are entries, neither
+ *     SHT_NOBITS nor one of the file's tables (symbols, strings,
+ *     relocations, groups);
  *   - SHT_GROUP: sh_link is the symbol table, sh_info a symbol other
  *     than 0.
  * Symbols (elf_check_symbols), every one but symbol 0:
