@@ -294,39 +294,106 @@ static objload_status script_file(objload_session *s, const char *script,
 	return st;
 }
 
-static objload_status run_script(objload_session *s, const char *path,
-				 const char *text, size_t len, int depth)
+/* The names one script has handled: a name it repeats is skipped before
+ * any search (the file would be skipped as visited anyway, after a search
+ * and an open).  SEARCH_DIR forgets them, since it may change where a
+ * name leads. */
+struct script_seen {
+	hashmap names;
+	char **keys;
+	size_t nkeys, cap;
+};
+
+static void seen_clear(struct script_seen *sn)
 {
-	struct script sc = { .p = text, .end = text + len };
+	for (size_t i = 0; i < sn->nkeys; i++)
+		free(sn->keys[i]);
+	free(sn->keys);
+	hashmap_free(&sn->names);
+	memset(sn, 0, sizeof(*sn));
+}
+
+/* 1 when `name` was seen, 0 when it is new (and now recorded), -1 when
+ * out of memory. */
+static int seen_check(struct script_seen *sn, const char *name)
+{
+	uint32_t dummy;
+	char *key;
+
+	if (hashmap_get_str(&sn->names, name, &dummy))
+		return 1;
+	if (sn->nkeys == sn->cap) {
+		size_t ncap = sn->cap ? sn->cap * 2 : 64;
+		char **n = realloc(sn->keys, ncap * sizeof(*n));
+
+		if (!n)
+			return -1;
+		sn->keys = n;
+		sn->cap = ncap;
+	}
+	key = strdup(name);
+	if (!key)
+		return -1;
+	sn->keys[sn->nkeys++] = key;
+	return hashmap_put_str(&sn->names, key, 1) ? -1 : 0;
+}
+
+/* The commands of a script: GROUP, INPUT and AS_NEEDED add files,
+ * SEARCH_DIR a directory; others are skipped. */
+static objload_status run_script_commands(objload_session *s, const char *path,
+					  struct script *sc, struct script_seen *seen,
+					  int depth, int *saw_input)
+{
 	objload_status st = OBJLOAD_OK;
-	int saw_input = 0;
 
-	while (!st && script_next(&sc)) {
-		int files = strcmp(sc.tok, "GROUP") == 0 || strcmp(sc.tok, "INPUT") == 0;
-		int search = strcmp(sc.tok, "SEARCH_DIR") == 0;
-		int level = 0;
+	while (!st && script_next(sc)) {
+		int files = strcmp(sc->tok, "GROUP") == 0 || strcmp(sc->tok, "INPUT") == 0;
+		int search = strcmp(sc->tok, "SEARCH_DIR") == 0;
+		int level;
 
-		if (strcmp(sc.tok, ";") == 0)
+		if (strcmp(sc->tok, ";") == 0)
 			continue;
-		if (!script_next(&sc) || strcmp(sc.tok, "(") != 0)
+		if (!script_next(sc) || strcmp(sc->tok, "(") != 0)
 			return core_error(s, OBJLOAD_ERR_FORMAT,
 					  "%s: linker script: expected '(' after a command", path);
 		level = 1;
 		while (level > 0 && !st) {
-			if (!script_next(&sc))
+			int rc;
+
+			if (!script_next(sc))
 				return core_error(s, OBJLOAD_ERR_FORMAT,
 						  "%s: linker script: unbalanced parentheses", path);
-			if (strcmp(sc.tok, "(") == 0)
+			if (strcmp(sc->tok, "(") == 0) {
 				level++;
-			else if (strcmp(sc.tok, ")") == 0)
+			} else if (strcmp(sc->tok, ")") == 0) {
 				level--;
-			else if (files && strcmp(sc.tok, "AS_NEEDED") != 0) {
-				saw_input = 1;
-				st = script_file(s, path, sc.tok, depth);
-			} else if (search)
-				st = objload_add_search_dir(s, sc.tok[0] == '=' ? sc.tok + 1 : sc.tok);
+			} else if (files && strcmp(sc->tok, "AS_NEEDED") != 0) {
+				*saw_input = 1;
+				rc = seen_check(seen, sc->tok);
+				if (rc < 0)
+					return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+				if (rc == 0)
+					st = script_file(s, path, sc->tok, depth);
+			} else if (search) {
+				seen_clear(seen);
+				st = objload_add_search_dir(s, sc->tok[0] == '=' ? sc->tok + 1 : sc->tok);
+			}
 		}
 	}
+	return st;
+}
+
+static objload_status run_script(objload_session *s, const char *path,
+				 const char *text, size_t len, int depth)
+{
+	struct script sc = { .p = text, .end = text + len };
+	struct script_seen seen;
+	objload_status st = OBJLOAD_OK;
+	int saw_input = 0;
+
+	memset(&seen, 0, sizeof(seen));
+	st = run_script_commands(s, path, &sc, &seen, depth, &saw_input);
+	seen_clear(&seen);
 	if (!st && !saw_input)
 		return core_error(s, OBJLOAD_ERR_FORMAT,
 				  "%s: a linker script that names no input (no GROUP or INPUT)", path);
