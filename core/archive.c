@@ -733,14 +733,16 @@ static objload_status member_bytes(objload_session *s, core_archive *a,
 	if (m->data || m->size == 0)
 		return OBJLOAD_OK;
 	rc = open_thin_member(a, m, &in);
+	if (rc == CORE_INPUT_ESCAPES && m->name[0] == '/')
+		return ar_error(s, a, OBJLOAD_ERR_IO,
+				"thin archive member %s: an absolute path, which the session does not "
+				"follow (objload_set_thin_archive_policy, --thin-paths=any allows it)",
+				m->name);
 	if (rc == CORE_INPUT_ESCAPES)
 		return ar_error(s, a, OBJLOAD_ERR_IO,
-				"thin archive member %s: %s is outside the archive's directory; "
-				"the session allows %s (objload_set_thin_archive_policy, --thin-paths=%s)",
-				m->name, m->name[0] == '/' ? "an absolute path" : "a path that",
-				a->thin_policy == OBJLOAD_THIN_CONFINED ?
-				"member paths inside it only" : "relative member paths only",
-				m->name[0] == '/' ? "any" : "relative");
+				"thin archive member %s leaves the archive's directory, to which the "
+				"session confines members (objload_set_thin_archive_policy, "
+				"--thin-paths=relative allows it)", m->name);
 	if (rc)
 		return ar_error(s, a, OBJLOAD_ERR_IO, "thin archive member %s: %s", m->name,
 				core_input_strerror(rc));

@@ -4,6 +4,8 @@
 
     hostile.py findings OUTDIR    one input (or a few) per finding
     hostile.py scaling OUTDIR [N] 100k-entry inputs of every kind (N entries)
+    hostile.py seeds KIND OUTDIR  seed corpus of a fuzzer (fuzz/run.sh):
+                                  mixed, thin_script or coff (for coff_struct)
 
 Valid content comes from real tools at run time (gcc, llvm-mc, ar); the
 hostile part is then written or patched by this script, never by hand.
@@ -382,10 +384,94 @@ def scaling(outdir, n):
     m.write()
 
 
+# ---- fuzzer seeds --------------------------------------------------------------
+
+MIXED_A = "int mixed_shared(int x) { return x * 3 + 1; }\nint mixed_data = 7;\n"
+MIXED_B = ("extern int mixed_shared(int);\nextern int mixed_data;\n"
+           "int main(void) { return mixed_shared(mixed_data); }\n")
+MIXED_TARGETS = [("elf", "x86_64-linux-gnu"), ("macho", "x86_64-apple-macos11"),
+                 ("coff", "x86_64-pc-windows-msvc")]
+
+# the fixtures of fuzz/harness.h (harness_fixtures): a.o and sub/b.o are
+# its 208-byte anchor object
+FIXTURE_SIZE = 208
+
+
+def ar_thin(members):
+    """A GNU thin archive (no index) of (path, size) members."""
+    longnames = b"".join(p + b"/\n" for p, _ in members)
+    out = [b"!<thin>\n", ar_header(b"//", len(longnames)), longnames,
+           b"\n" * (len(longnames) & 1)]
+    off = 0
+    for p, size in members:
+        out.append(ar_header(b"/%d" % off, size))
+        off += len(p) + 2
+    return b"".join(out)
+
+
+def seeds(kind, outdir):
+    m = Manifest(outdir)
+    if kind == "mixed":
+        objs = {}
+        for fmt, triple in MIXED_TARGETS:
+            for part, src in (("a", MIXED_A), ("b", MIXED_B)):
+                out = m.path("%s-%s.tmp" % (fmt, part))
+                cc(src, out, "-O1", "--target=" + triple, compiler="clang")
+                objs[fmt, part] = open(out, "rb").read()
+                os.unlink(out)
+        for fa, _ in MIXED_TARGETS:
+            for fb, _ in MIXED_TARGETS:
+                if fa == fb:
+                    continue
+                a, b = objs[fa, "a"], objs[fb, "b"]
+                name = "mixed-%s-%s" % (fa, fb)
+                open(m.path(name), "wb").write(struct.pack("<I", len(a)) + a + b)
+                m.add(name, "%s object defining, %s object using" % (fa, fb))
+    elif kind == "thin_script":
+        thin = [
+            [(b"a.o", FIXTURE_SIZE)],
+            [(b"a.o", FIXTURE_SIZE), (b"sub/b.o", FIXTURE_SIZE)],
+            [(b"../outside.o", FIXTURE_SIZE)],
+            [(b"f.o", 100), (b"/etc/hostname", 10)],
+        ]
+        for i, members in enumerate(thin):
+            open(m.path("thin-%d" % i), "wb").write(bytes([2 * (i & 1)]) + ar_thin(members))
+            m.add("thin-%d" % i, "thin archive of fixtures")
+        scripts = [
+            b"GROUP ( a.o sub/b.o )",
+            b"/* GNU ld script */ INPUT ( -lx ) GROUP ( AS_NEEDED ( libloop.so ) )",
+            b"SEARCH_DIR(=sub) OUTPUT_FORMAT(elf64-x86-64) GROUP ( b.o -l:libx.a \"a.o\" )",
+            b"GROUP ( libloop.so libloop.so -lloop f.o )",
+        ]
+        for i, text in enumerate(scripts):
+            open(m.path("script-%d" % i), "wb").write(b"\x01" + text + b"\n")
+            m.add("script-%d" % i, "ld script naming fixtures")
+    elif kind == "coff":
+        coff = "x86_64-pc-windows-msvc"
+        mc(COFF_WEAK_SRC, m.path("coff-weak.obj"), coff)
+        m.add("coff-weak.obj", "weak externals and a .file symbol")
+        mc(altname_source(8), m.path("coff-directives.obj"), coff)
+        m.add("coff-directives.obj", "8 /ALTERNATENAME directives")
+        mc('.section .text$lead,"xr",one_only,lead_sym\n.globl lead_sym\nlead_sym:\n ret\n' +
+           "".join('.section .data$a%d,"dr",associative,lead_sym\n.byte 1\n' % i
+                   for i in range(6)), m.path("coff-comdat.obj"), coff)
+        m.add("coff-comdat.obj", "a COMDAT leader and 6 associative sections")
+    else:
+        raise SystemExit("hostile.py: unknown seed kind %s" % kind)
+    m.write()
+
+
 def main():
-    if len(sys.argv) < 3 or sys.argv[1] not in ("findings", "scaling"):
+    if len(sys.argv) < 3 or sys.argv[1] not in ("findings", "scaling", "seeds"):
         sys.stderr.write(__doc__)
         return 2
+    if sys.argv[1] == "seeds":
+        if len(sys.argv) < 4:
+            sys.stderr.write(__doc__)
+            return 2
+        os.makedirs(sys.argv[3], exist_ok=True)
+        seeds(sys.argv[2], sys.argv[3])
+        return 0
     outdir = sys.argv[2]
     os.makedirs(outdir, exist_ok=True)
     if sys.argv[1] == "findings":
