@@ -170,6 +170,16 @@ struct core_libs *core_libs_of(objload_session *s)
 	return s->libs;
 }
 
+objload_status core_libs_to_change(objload_session *s, struct core_libs **out)
+{
+	if (!s)
+		return OBJLOAD_ERR_ARGUMENT;
+	if (s->linked)
+		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
+	*out = core_libs_of(s);
+	return *out ? OBJLOAD_OK : core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+}
+
 int core_archive_probe(const uint8_t *bytes, size_t len)
 {
 	return bytes && len >= AR_MAGIC_LEN &&
@@ -1030,34 +1040,25 @@ objload_status core_archive_nothing_to_link(objload_session *s)
 objload_status objload_set_whole_archive(objload_session *s, int enabled)
 {
 	struct core_libs *L;
+	objload_status st = core_libs_to_change(s, &L);
 
-	if (!s)
-		return OBJLOAD_ERR_ARGUMENT;
-	if (s->linked)
-		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
-	L = core_libs_of(s);
-	if (!L)
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-	L->whole_archive = enabled != 0;
-	return OBJLOAD_OK;
+	if (!st)
+		L->whole_archive = enabled != 0;
+	return st;
 }
 
 objload_status objload_set_thin_archive_policy(objload_session *s,
 					       objload_thin_policy policy)
 {
 	struct core_libs *L;
+	objload_status st = core_libs_to_change(s, &L);
 
-	if (!s)
-		return OBJLOAD_ERR_ARGUMENT;
+	if (st)
+		return st;
 	if (policy != OBJLOAD_THIN_CONFINED && policy != OBJLOAD_THIN_RELATIVE &&
 	    policy != OBJLOAD_THIN_ANY)
 		return core_error(s, OBJLOAD_ERR_ARGUMENT, "unknown thin archive policy %d",
 				  (int)policy);
-	if (s->linked)
-		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
-	L = core_libs_of(s);
-	if (!L)
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
 	L->thin_policy = policy;
 	return OBJLOAD_OK;
 }

@@ -42,6 +42,10 @@ struct core_libs {
 /* The session's struct, made on first use; NULL when out of memory. */
 struct core_libs *core_libs_of(objload_session *s);
 
+/* For the calls that change it: OBJLOAD_ERR_STATE once the session is
+ * linked, otherwise *out as core_libs_of (with the errors set). */
+objload_status core_libs_to_change(objload_session *s, struct core_libs **out);
+
 /* Non-zero when the bytes start with an ar magic ("!<arch>\n", "!<thin>\n"). */
 int core_archive_probe(const uint8_t *bytes, size_t len);
 

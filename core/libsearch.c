@@ -98,16 +98,15 @@ void *core_libs_lookup(objload_session *s, const char *name)
 objload_status objload_add_search_dir(objload_session *s, const char *dir)
 {
 	struct core_libs *L;
+	objload_status st;
 	char **n;
 
 	if (!s || !dir || !*dir)
 		return s ? core_error(s, OBJLOAD_ERR_ARGUMENT, "empty search directory")
 			 : OBJLOAD_ERR_ARGUMENT;
-	if (s->linked)
-		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
-	L = core_libs_of(s);
-	if (!L)
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+	st = core_libs_to_change(s, &L);
+	if (st)
+		return st;
 	n = realloc(L->dirs, (L->ndirs + 1) * sizeof(*n));
 	if (!n)
 		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
@@ -250,8 +249,9 @@ static int script_next(struct script *sc)
 		if (sc->p < sc->end)
 			sc->p++;
 	} else {
+		/* (a NUL is not a delimiter: strchr would find the string's own) */
 		while (sc->p < sc->end && n + 1 < sizeof(sc->tok) &&
-		       !strchr(" \t\r\n,();\"", *sc->p))
+		       (!*sc->p || !strchr(" \t\r\n,();\"", *sc->p)))
 			sc->tok[n++] = *sc->p++;
 	}
 	sc->tok[n] = '\0';
@@ -413,6 +413,10 @@ static objload_status try_script(objload_session *s, const char *path,
 			return core_error(s, OBJLOAD_ERR_FORMAT,
 					  "%s: not an archive, object, shared library or linker script",
 					  path);
+	if (memchr(bytes, 0, len))
+		return core_error(s, OBJLOAD_ERR_FORMAT,
+				  "%s: a linker script with a NUL byte (at offset %zu)", path,
+				  (size_t)((const uint8_t *)memchr(bytes, 0, len) - bytes));
 	return run_script(s, path, (const char *)bytes, len, depth);
 }
 
@@ -465,13 +469,11 @@ objload_status objload_add_library(objload_session *s, const char *name)
 	objload_status st;
 	char *path;
 
-	if (!s || !name)
+	if (!name)
 		return OBJLOAD_ERR_ARGUMENT;
-	if (s->linked)
-		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
-	L = core_libs_of(s);
-	if (!L)
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+	st = core_libs_to_change(s, &L);
+	if (st)
+		return st;
 	if (strncmp(name, "-l", 2) == 0)
 		name += 2;
 	if (!*name || (name[0] == ':' && !name[1]))

@@ -415,33 +415,32 @@ static uint64_t add_saturated(uint64_t a, uint64_t b)
 /* What one more image adds to the session's zero-fill and sections.
  * Commons are counted at their own size each (an upper bound: the link
  * merges those of one name). */
+/* The zero-fill of one image, and its largest piece for the message. */
+struct zerofill_sum {
+	uint64_t total, largest;
+	const char *what;
+};
+
+static void zerofill_add(struct zerofill_sum *z, uint64_t size, const char *name)
+{
+	z->total = add_saturated(z->total, size);
+	if (size > z->largest) {
+		z->largest = size;
+		z->what = name;
+	}
+}
+
 static objload_status check_image_limits(objload_session *s, const objload_image *img)
 {
-	uint64_t zerofill = 0, largest = 0, sections, total;
-	const char *what = NULL;
+	struct zerofill_sum z = { 0, 0, NULL };
+	uint64_t sections, total;
 
-	for (uint32_t i = 0; i < img->nsections; i++) {
-		const objload_section *sec = &img->sections[i];
-
-		if (sec->role != OBJLOAD_ROLE_ZEROFILL)
-			continue;
-		zerofill = add_saturated(zerofill, sec->size);
-		if (sec->size > largest) {
-			largest = sec->size;
-			what = sec->name;
-		}
-	}
-	for (uint32_t i = 0; i < img->nsymbols; i++) {
-		const objload_symbol *sym = &img->symbols[i];
-
-		if (sym->def != OBJLOAD_DEF_COMMON)
-			continue;
-		zerofill = add_saturated(zerofill, sym->size);
-		if (sym->size > largest) {
-			largest = sym->size;
-			what = sym->name;
-		}
-	}
+	for (uint32_t i = 0; i < img->nsections; i++)
+		if (img->sections[i].role == OBJLOAD_ROLE_ZEROFILL)
+			zerofill_add(&z, img->sections[i].size, img->sections[i].name);
+	for (uint32_t i = 0; i < img->nsymbols; i++)
+		if (img->symbols[i].def == OBJLOAD_DEF_COMMON)
+			zerofill_add(&z, img->symbols[i].size, img->symbols[i].name);
 	sections = s->sections_total + img->nsections;
 	if (sections > s->limits[OBJLOAD_LIMIT_SECTIONS])
 		return core_error(s, OBJLOAD_ERR_NOMEM,
@@ -449,13 +448,13 @@ static objload_status check_image_limits(objload_session *s, const objload_image
 				  "(objload_set_limit OBJLOAD_LIMIT_SECTIONS, --limit=sections=N)",
 				  img->path, img->nsections, (unsigned long long)sections,
 				  (unsigned long long)s->limits[OBJLOAD_LIMIT_SECTIONS]);
-	total = add_saturated(s->zerofill_total, zerofill);
+	total = add_saturated(s->zerofill_total, z.total);
 	if (total > s->limits[OBJLOAD_LIMIT_ZEROFILL])
 		return core_error(s, OBJLOAD_ERR_NOMEM,
 				  "%s: %llu bytes of zero-fill (the largest: %s, %llu bytes) bring the session to %llu, "
 				  "above the limit of %llu (objload_set_limit OBJLOAD_LIMIT_ZEROFILL, --limit=zerofill=N)",
-				  img->path, (unsigned long long)zerofill, what ? what : "?",
-				  (unsigned long long)largest, (unsigned long long)total,
+				  img->path, (unsigned long long)z.total, z.what ? z.what : "?",
+				  (unsigned long long)z.largest, (unsigned long long)total,
 				  (unsigned long long)s->limits[OBJLOAD_LIMIT_ZEROFILL]);
 	s->sections_total = sections;
 	s->zerofill_total = total;
