@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The suites of the objload test program; each file registers its own. */
+/* The suites of the objload test program; each file registers its own
+ * and takes the helpers the suites share from tests/util.h. */
 #ifndef OBJLOAD_TESTS_H
 #define OBJLOAD_TESTS_H
 
@@ -30,8 +31,17 @@ int objload_test_register_e2e_aarch64(void);
  * lookup (`name` or `_name`; UINT64_MAX when absent). */
 #define A64_TEST_BASE UINT64_C(0x10000000)
 #define A64_TEST_FAR UINT64_C(0x50000000)
+#define A64_TEST_MARKER UINT64_C(0x12345678)
 int objload_test_aarch64_wrap(const char *image, uint64_t base, uint64_t entry,
 			      const char *out);
 uint64_t objload_test_aarch64_map_symbol(const char *map, const char *name);
+
+/* Compiles `srcs` (space-separated names of tests/programs-aarch64/, no
+ * .c) with clang for `target` and `opts` into dir, and links them with
+ * `objload link --base=A64_TEST_BASE --strategy=STRATEGY` (far_inc at
+ * A64_TEST_FAR, marker at A64_TEST_MARKER) into dir/img, its map in
+ * dir/map.  0, or -1 after printing the failed step after `ctx`. */
+int objload_test_aarch64_build(const char *dir, const char *target, const char *opts,
+			       const char *strategy, const char *srcs, const char *ctx);
 
 #endif

@@ -21,222 +21,49 @@
 #endif
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <limits.h>
-#include <signal.h>
-#include <spawn.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <CUnit/Basic.h>
 
 #include "objload.h"
 #include "tests/tests.h"
-
-#ifndef OBJLOAD_TEST_SRCDIR
-#define OBJLOAD_TEST_SRCDIR "tests"
-#endif
-#ifndef OBJLOAD_BIN
-#define OBJLOAD_BIN "./objload"
-#endif
-
-extern char **environ;
+#include "tests/util.h"
 
 #define CL_TIMEOUT 60
 
 /* ---- reporting --------------------------------------------------------- */
 
-__attribute__((format(printf, 3, 4)))
-static int cl_check_at(unsigned line, int ok, const char *fmt, ...)
-{
-	char msg[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (!ok)
-		fprintf(stderr, "\ncli FAILED (line %u): %s\n", line, msg);
-	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, msg, __FILE__, "",
-				CU_FALSE);
-	return ok;
-}
-
-#define CL_CHECK(cond, ...) cl_check_at(__LINE__, (cond) ? 1 : 0, __VA_ARGS__)
-
-__attribute__((noreturn)) static void cl_oom(void)
-{
-	fprintf(stderr, "test_cli: out of memory\n");
-	abort();
-}
-
-static char *cl_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *cl_fmt(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		cl_oom();
-	return s;
-}
-
-static char *cl_strdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (!d)
-		cl_oom();
-	return d;
-}
-
-/* ---- string vectors ------------------------------------------------------ */
-
-/* A NULL-terminated vector of owned strings, usable as an argv. */
-struct cl_strv {
-	char **v;
-	size_t n, cap;
-};
-
-static void cl_push(struct cl_strv *sv, const char *s)
-{
-	if (sv->n + 2 > sv->cap) {
-		size_t cap = sv->cap ? sv->cap * 2 : 16;
-		char **v = realloc(sv->v, cap * sizeof(*v));
-
-		if (!v)
-			cl_oom();
-		sv->v = v;
-		sv->cap = cap;
-	}
-	sv->v[sv->n++] = cl_strdup(s);
-	sv->v[sv->n] = NULL;
-}
-
-static void cl_free_strv(struct cl_strv *sv)
-{
-	for (size_t i = 0; i < sv->n; i++)
-		free(sv->v[i]);
-	free(sv->v);
-	memset(sv, 0, sizeof(*sv));
-}
-
-static int cl_cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void cl_sort(struct cl_strv *sv)
-{
-	if (sv->n)
-		qsort(sv->v, sv->n, sizeof(*sv->v), cl_cmp_str);
-}
-
-/* ---- files --------------------------------------------------------------- */
-
-static char *cl_read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0, got;
-
-	if (!f)
-		return NULL;
-	do {
-		if (cap - n < 4096) {
-			char *grown;
-
-			cap = cap ? cap * 2 : 8192;
-			grown = realloc(buf, cap + 1);
-			if (!grown)
-				cl_oom();
-			buf = grown;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-	} while (got);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
-}
-
-static int cl_write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	size_t len = strlen(text), put;
-
-	if (!f)
-		return -1;
-	put = fwrite(text, 1, len, f);
-	return fclose(f) == 0 && put == len ? 0 : -1;
-}
-
-static int cl_rm_one(const char *path, const struct stat *st, int flag,
-		     struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) ? -1 : 0;
-}
+#define CL_CHECK(cond, ...) \
+	tu_check_at("cli", __FILE__, __LINE__, (cond) ? 1 : 0, __VA_ARGS__)
 
 /* ---- configuration and the suite's directory ------------------------------ */
 
-static char *cl_srcdir, *cl_objload, *cl_dir;
+static const char *cl_srcdir, *cl_objload;
+static char *cl_dir;
 static unsigned cl_serial;
 
 static int cl_suite_init(void)
 {
-	char buf[PATH_MAX];
-	const char *s = getenv("OBJLOAD_TEST_SRCDIR");
-
-	if (!s || !*s)
-		s = OBJLOAD_TEST_SRCDIR;
-	cl_srcdir = cl_strdup(realpath(s, buf) ? buf : s);
-	s = getenv("OBJLOAD_BIN");
-	if (!s || !*s)
-		s = OBJLOAD_BIN;
-	cl_objload = cl_strdup(strchr(s, '/') && realpath(s, buf) ? buf : s);
-	s = getenv("TMPDIR");
-	if (!s || !*s)
-		s = "/tmp";
-	cl_dir = cl_fmt("%s/objload-cli-XXXXXX", s);
-	if (!mkdtemp(cl_dir)) {
-		fprintf(stderr, "test_cli: mkdtemp %s: %s\n", cl_dir, strerror(errno));
-		free(cl_dir);
-		cl_dir = NULL;
-		return -1;
-	}
-	return 0;
+	cl_srcdir = tu_srcdir();
+	cl_objload = tu_objload_bin();
+	cl_dir = tu_mkdtemp("cli");
+	return cl_dir ? 0 : -1;
 }
 
 static int cl_suite_cleanup(void)
 {
-	if (cl_dir && nftw(cl_dir, cl_rm_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
-		fprintf(stderr, "test_cli: cannot remove %s: %s\n", cl_dir, strerror(errno));
-	free(cl_dir);
-	free(cl_srcdir);
-	free(cl_objload);
-	cl_dir = cl_srcdir = cl_objload = NULL;
+	tu_rm_tmpdir(&cl_dir);
 	return 0;
 }
 
 /* A new directory inside the suite's. */
 static char *cl_subdir(const char *tag)
 {
-	char *d = cl_fmt("%s/%s-%u", cl_dir, tag, cl_serial++);
+	char *d = tu_fmt("%s/%s-%u", cl_dir, tag, cl_serial++);
 
 	if (mkdir(d, 0755) != 0) {
 		CL_CHECK(0, "mkdir %s: %s", d, strerror(errno));
@@ -248,221 +75,54 @@ static char *cl_subdir(const char *tag)
 
 /* ---- child processes ------------------------------------------------------ */
 
-struct cl_result {
-	int exited;      /* 1: code is the exit status; 0: see what */
-	int code;
-	char what[96];   /* "killed by signal 11", "timed out", ... */
-	char *out, *err;
-};
-
-static void cl_result_free(struct cl_result *r)
-{
-	free(r->out);
-	free(r->err);
-	r->out = r->err = NULL;
-}
-
-static const char *cl_status_str(const struct cl_result *r, char *buf, size_t len)
-{
-	if (r->exited)
-		snprintf(buf, len, "exit status %d", r->code);
-	else
-		snprintf(buf, len, "%s", r->what);
-	return buf;
-}
-
-static pid_t cl_spawn(char *const argv[], const char *cwd, const char *out,
-		      const char *err, int *errnum)
-{
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	pid_t pid = -1;
-	int rc;
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-	posix_spawnattr_setpgroup(&attr, 0);
-	rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	if (!rc)
-		rc = posix_spawn_file_actions_addopen(&fa, 1, out,
-						      O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (!rc && strcmp(out, err) == 0)
-		rc = posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	else if (!rc)
-		rc = posix_spawn_file_actions_addopen(&fa, 2, err,
-						      O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (!rc && cwd)
-		rc = posix_spawn_file_actions_addchdir_np(&fa, cwd);
-	if (!rc)
-		rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	*errnum = rc;
-	return rc ? -1 : pid;
-}
-
-static void cl_wait(pid_t pid, struct cl_result *r)
-{
-	struct timespec start, now, nap = { 0, 1000000 };
-	int ws;
-
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		pid_t w = waitpid(pid, &ws, WNOHANG);
-
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR) {
-			snprintf(r->what, sizeof(r->what), "waitpid: %s", strerror(errno));
-			return;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec >= CL_TIMEOUT) {
-			kill(-pid, SIGKILL);
-			while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
-				;
-			snprintf(r->what, sizeof(r->what), "timed out after %d s", CL_TIMEOUT);
-			return;
-		}
-		nanosleep(&nap, NULL);
-	}
-	if (WIFEXITED(ws)) {
-		r->exited = 1;
-		r->code = WEXITSTATUS(ws);
-	} else {
-		snprintf(r->what, sizeof(r->what), "killed by signal %d (%s)",
-			 WTERMSIG(ws), strsignal(WTERMSIG(ws)));
-	}
-}
-
 /* Runs argv in dir to completion; r holds its status and output. */
-static void cl_run(char *const argv[], const char *dir, struct cl_result *r)
+static void cl_run(char *const argv[], const char *dir, struct tu_result *r)
 {
-	unsigned id = cl_serial++;
-	char *out = cl_fmt("%s/run-%u.out", dir, id);
-	char *err = cl_fmt("%s/run-%u.err", dir, id);
-	int errnum = 0;
-	pid_t pid;
+	char *stem = tu_fmt("%s/run-%u", dir, cl_serial++);
 
-	memset(r, 0, sizeof(*r));
-	pid = cl_spawn(argv, dir, out, err, &errnum);
-	if (pid < 0)
-		snprintf(r->what, sizeof(r->what), "could not start %s: %s", argv[0],
-			 strerror(errnum));
-	else
-		cl_wait(pid, r);
-	r->out = cl_read_file(out);
-	r->err = cl_read_file(err);
-	if (!r->out)
-		r->out = cl_strdup("");
-	if (!r->err)
-		r->err = cl_strdup("");
-	unlink(out);
-	unlink(err);
-	free(out);
-	free(err);
+	tu_run(argv, dir, stem, CL_TIMEOUT, r);
+	free(stem);
 }
 
 /* Runs `objload ARGS...` (NULL-terminated) in dir. */
-static void cl_objload_run(const char *dir, const char *const args[], struct cl_result *r)
+static void cl_objload_run(const char *dir, const char *const args[], struct tu_result *r)
 {
-	struct cl_strv argv = { 0 };
+	struct tu_strv argv = { 0 };
 
-	cl_push(&argv, cl_objload);
+	tu_strv_push(&argv, cl_objload);
 	for (int i = 0; args[i]; i++)
-		cl_push(&argv, args[i]);
+		tu_strv_push(&argv, args[i]);
 	cl_run(argv.v, dir, r);
-	cl_free_strv(&argv);
-}
-
-static void cl_args_str(const char *const args[], char *buf, size_t len)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (int i = 0; args[i] && used < len; i++) {
-		int n = snprintf(buf + used, len - used, "%s%s", i ? " " : "", args[i]);
-
-		if (n < 0)
-			break;
-		used += (size_t)n;
-	}
+	tu_strv_free(&argv);
 }
 
 /* Compiles sources (NULL-terminated paths) in parallel with `cc flags...
  * -c SRC -o DIR/BASE.o`; objects are appended to objs.  0 after recording
  * a failure. */
-static int cl_compile(const char *cc, const struct cl_strv *flags,
-		      const char *const sources[], const char *dir, struct cl_strv *objs)
+static int cl_compile(const char *cc, const struct tu_strv *flags,
+		      const char *const sources[], const char *dir, struct tu_strv *objs)
 {
-	pid_t pids[32];
-	char *logs[32];
+	struct tu_strv failures = { 0 };
 	size_t n = 0;
-	int ok = 1;
+	int ok;
 
-	for (; sources[n] && n < 32; n++) {
-		const char *src = sources[n];
-		const char *base = strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
-		const char *dot = strrchr(base, '.');
-		struct cl_strv argv = { 0 };
-		char *obj = cl_fmt("%s/%.*s.o", dir, (int)(dot ? dot - base : (long)strlen(base)), base);
-		int errnum;
-
-		logs[n] = cl_fmt("%s/%s.log", dir, base);
-		cl_push(&argv, cc);
-		for (size_t k = 0; k < flags->n; k++)
-			cl_push(&argv, flags->v[k]);
-		cl_push(&argv, "-c");
-		cl_push(&argv, src);
-		cl_push(&argv, "-o");
-		cl_push(&argv, obj);
-		cl_push(objs, obj);
-		pids[n] = cl_spawn(argv.v, dir, logs[n], logs[n], &errnum);
-		if (pids[n] < 0)
-			ok = CL_CHECK(0, "cannot run %s: %s", cc, strerror(errnum));
-		cl_free_strv(&argv);
-		free(obj);
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct cl_result r;
-
-		if (pids[i] >= 0) {
-			memset(&r, 0, sizeof(r));
-			cl_wait(pids[i], &r);
-			if (!r.exited || r.code != 0) {
-				char *text = cl_read_file(logs[i]);
-				char st[128];
-
-				ok = CL_CHECK(0, "%s -c %s: %s: %.800s", cc, sources[i],
-					      cl_status_str(&r, st, sizeof(st)),
-					      text ? text : "");
-				free(text);
-			}
-		}
-		free(logs[i]);
-	}
+	while (sources[n])
+		n++;
+	ok = tu_compile(cc, flags, sources, n, dir, CL_TIMEOUT, objs, &failures);
+	for (size_t i = 0; i < failures.n; i++)
+		CL_CHECK(0, "%s", failures.v[i]);
+	tu_strv_free(&failures);
 	return ok;
 }
 
 /* Compiles one source given as text into dir/NAME.o; NULL on failure. */
 static char *cl_compile_text(const char *dir, const char *name, const char *text,
-			     const char *cc, const char *const flags[])
+			     const char *cc, const char *flags)
 {
-	struct cl_strv fl = { 0 }, objs = { 0 };
-	char *src = cl_fmt("%s/%s.c", dir, name), *obj = NULL;
-	const char *sources[] = { src, NULL };
+	char *why, *obj = tu_compile_text(dir, name, "c", text, cc, flags, &why);
 
-	if (!CL_CHECK(cl_write_file(src, text) == 0, "write %s: %s", src, strerror(errno)))
-		goto out;
-	for (int i = 0; flags && flags[i]; i++)
-		cl_push(&fl, flags[i]);
-	if (cl_compile(cc, &fl, sources, dir, &objs) && objs.n)
-		obj = cl_strdup(objs.v[0]);
-out:
-	cl_free_strv(&fl);
-	cl_free_strv(&objs);
-	free(src);
+	CL_CHECK(obj != NULL, "%s %s: %s", cc, name, why ? why : "");
+	free(why);
 	return obj;
 }
 
@@ -498,7 +158,7 @@ struct cl_shdr {
 struct cl_readelf {
 	struct cl_shdr *sh;
 	size_t nsh;
-	struct cl_strv relocs;   /* keys, for SHF_ALLOC targets */
+	struct tu_strv relocs;   /* keys, for SHF_ALLOC targets */
 	size_t skipped;          /* relocations of other targets */
 	char error[256];
 };
@@ -508,7 +168,7 @@ static void cl_readelf_free(struct cl_readelf *re)
 	for (size_t i = 0; i < re->nsh; i++)
 		free(re->sh[i].name);
 	free(re->sh);
-	cl_free_strv(&re->relocs);
+	tu_strv_free(&re->relocs);
 }
 
 /* Whitespace-separated words of line, in place; at most max. */
@@ -525,7 +185,7 @@ static int cl_words(char *line, char **w, int max)
 static char *cl_reloc_key(const char *sec, unsigned long long off, const char *type,
 			  const char *sym, int negative, unsigned long long addend)
 {
-	return cl_fmt("%s 0x%llx %s %s %s0x%llx", sec, off, type, sym,
+	return tu_fmt("%s 0x%llx %s %s %s0x%llx", sec, off, type, sym,
 		      negative && addend ? "-" : "+", addend);
 }
 
@@ -549,7 +209,7 @@ static int cl_parse_readelf(char *text, struct cl_readelf *re)
 				cap = cap ? cap * 2 : 64;
 				re->sh = realloc(re->sh, cap * sizeof(*re->sh));
 				if (!re->sh)
-					cl_oom();
+					tu_oom();
 			}
 			if ((size_t)idx != re->nsh) {
 				snprintf(re->error, sizeof(re->error), "section [%d] out of order", idx);
@@ -559,11 +219,11 @@ static int cl_parse_readelf(char *text, struct cl_readelf *re)
 			memset(sh, 0, sizeof(*sh));
 			n = cl_words(br + 1, w, 16);
 			if (idx == 0 || n < 9) {
-				sh->name = cl_strdup("");
+				sh->name = tu_strdup("");
 				continue;
 			}
 			/* Name Type Address Off Size ES [Flg] Lk Inf Al */
-			sh->name = cl_strdup(w[0]);
+			sh->name = tu_strdup(w[0]);
 			snprintf(sh->type, sizeof(sh->type), "%s", w[1]);
 			sh->off = strtoull(w[3], NULL, 16);
 			if (n >= 10)
@@ -621,7 +281,7 @@ static int cl_parse_readelf(char *text, struct cl_readelf *re)
 			{
 				char *key = cl_reloc_key(target->name, off, w[2], sym, neg, addend);
 
-				cl_push(&re->relocs, key);
+				tu_strv_push(&re->relocs, key);
 				free(key);
 			}
 		}
@@ -633,7 +293,7 @@ static int cl_parse_readelf(char *text, struct cl_readelf *re)
 struct cl_info {
 	char *file, *format, *arch, *kind, *strategy;
 	long nrelocs;               /* the "relocations: N" line */
-	struct cl_strv relocs;
+	struct tu_strv relocs;
 	char error[256];
 };
 
@@ -644,7 +304,7 @@ static void cl_info_free(struct cl_info *in)
 	free(in->arch);
 	free(in->kind);
 	free(in->strategy);
-	cl_free_strv(&in->relocs);
+	tu_strv_free(&in->relocs);
 	memset(in, 0, sizeof(*in));
 }
 
@@ -652,7 +312,7 @@ static char *cl_after(const char *line, const char *prefix)
 {
 	size_t n = strlen(prefix);
 
-	return strncmp(line, prefix, n) == 0 ? cl_strdup(line + n) : NULL;
+	return strncmp(line, prefix, n) == 0 ? tu_strdup(line + n) : NULL;
 }
 
 /* Splits info output into per-file records; the count. */
@@ -703,7 +363,7 @@ static size_t cl_parse_info(char *text, struct cl_info *out, size_t max)
 			off = strtoull(w[2], NULL, 16);
 			addend = strtoull(w[6] + 1, NULL, 16);
 			key = cl_reloc_key(w[1], off, w[3], w[5], w[6][0] == '-', addend);
-			cl_push(&cur->relocs, key);
+			tu_strv_push(&cur->relocs, key);
 			free(key);
 		}
 	}
@@ -711,7 +371,7 @@ static size_t cl_parse_info(char *text, struct cl_info *out, size_t max)
 }
 
 /* The sorted multisets a and b: what is only in a, up to `max` lines. */
-static size_t cl_only_in(const struct cl_strv *a, const struct cl_strv *b, char *buf,
+static size_t cl_only_in(const struct tu_strv *a, const struct tu_strv *b, char *buf,
 			 size_t len, int max)
 {
 	size_t i = 0, j = 0, count = 0, used = 0;
@@ -754,9 +414,9 @@ static const struct cl_config cl_configs[] = {
 };
 
 /* The sorted program directories of tests/programs/. */
-static void cl_programs(struct cl_strv *out)
+static void cl_programs(struct tu_strv *out)
 {
-	char *dir = cl_fmt("%s/programs", cl_srcdir);
+	char *dir = tu_fmt("%s/programs", cl_srcdir);
 	DIR *d = opendir(dir);
 	struct dirent *de;
 
@@ -765,19 +425,19 @@ static void cl_programs(struct cl_strv *out)
 		return;
 	}
 	while ((de = readdir(d))) {
-		char *p = cl_fmt("%s/%s", dir, de->d_name);
+		char *p = tu_fmt("%s/%s", dir, de->d_name);
 		struct stat st;
 
 		if (de->d_name[0] != '.' && stat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			cl_push(out, p);
+			tu_strv_push(out, p);
 		free(p);
 	}
 	closedir(d);
-	cl_sort(out);
+	tu_strv_sort(out);
 	free(dir);
 }
 
-static void cl_sources(const char *dir, struct cl_strv *out)
+static void cl_sources(const char *dir, struct tu_strv *out)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -788,14 +448,14 @@ static void cl_sources(const char *dir, struct cl_strv *out)
 		size_t n = strlen(de->d_name);
 
 		if (n > 2 && de->d_name[0] != '.' && strcmp(de->d_name + n - 2, ".c") == 0) {
-			char *p = cl_fmt("%s/%s", dir, de->d_name);
+			char *p = tu_fmt("%s/%s", dir, de->d_name);
 
-			cl_push(out, p);
+			tu_strv_push(out, p);
 			free(p);
 		}
 	}
 	closedir(d);
-	cl_sort(out);
+	tu_strv_sort(out);
 }
 
 /* Compares one object's info record with readelf. */
@@ -803,7 +463,7 @@ static void cl_compare_object(const char *obj, struct cl_info *in, int debug,
 			      const char *ctx)
 {
 	const char *argv[] = { "readelf", "-SrW", obj, NULL };
-	struct cl_result r;
+	struct tu_result r;
 	struct cl_readelf re;
 	char missing[1024], extra[1024];
 	size_t nmiss, nextra;
@@ -826,17 +486,17 @@ static void cl_compare_object(const char *obj, struct cl_info *in, int debug,
 
 	cl_run((char *const *)argv, cl_dir, &r);
 	if (!CL_CHECK(r.exited && r.code == 0, "%s: readelf -SrW failed: %.300s", ctx, r.err)) {
-		cl_result_free(&r);
+		tu_result_free(&r);
 		return;
 	}
 	if (cl_parse_readelf(r.out, &re) != 0) {
 		CL_CHECK(0, "%s: cannot read readelf's output: %s", ctx, re.error);
 		cl_readelf_free(&re);
-		cl_result_free(&r);
+		tu_result_free(&r);
 		return;
 	}
-	cl_sort(&re.relocs);
-	cl_sort(&in->relocs);
+	tu_strv_sort(&re.relocs);
+	tu_strv_sort(&in->relocs);
 	nmiss = cl_only_in(&re.relocs, &in->relocs, missing, sizeof(missing), 6);
 	nextra = cl_only_in(&in->relocs, &re.relocs, extra, sizeof(extra), 6);
 	CL_CHECK(nmiss == 0 && nextra == 0 && re.relocs.n > 0,
@@ -846,20 +506,20 @@ static void cl_compare_object(const char *obj, struct cl_info *in, int debug,
 	if (debug)
 		CL_CHECK(re.skipped > 0, "%s: -g gives relocations of .debug_* sections", ctx);
 	cl_readelf_free(&re);
-	cl_result_free(&r);
+	tu_result_free(&r);
 }
 
 static void cl_info_config(const struct cl_config *cfg)
 {
-	struct cl_strv progs = { 0 };
+	struct tu_strv progs = { 0 };
 
 	cl_programs(&progs);
 	CL_CHECK(progs.n > 0, "programs found in %s/programs", cl_srcdir);
 	for (size_t p = 0; p < progs.n; p++) {
 		const char *name = strrchr(progs.v[p], '/') + 1;
-		struct cl_strv srcs = { 0 }, flags = { 0 }, objs = { 0 }, args = { 0 };
+		struct tu_strv srcs = { 0 }, flags = { 0 }, objs = { 0 }, args = { 0 };
 		char *dir = cl_subdir(name), *cflags, *inc, ctx[512];
-		struct cl_result r;
+		struct tu_result r;
 		struct cl_info infos[32];
 		size_t ninfo;
 
@@ -867,25 +527,18 @@ static void cl_info_config(const struct cl_config *cfg)
 			continue;
 		cl_sources(progs.v[p], &srcs);
 		for (int k = 0; cfg->flags[k]; k++)
-			cl_push(&flags, cfg->flags[k]);
-		cflags = cl_fmt("%s/cflags", progs.v[p]);
-		{
-			char *text = cl_read_file(cflags), *save;
-
-			for (char *w = text ? strtok_r(text, " \t\r\n", &save) : NULL; w;
-			     w = strtok_r(NULL, " \t\r\n", &save))
-				cl_push(&flags, w);
-			free(text);
-		}
-		inc = cl_fmt("-I%s", progs.v[p]);
-		cl_push(&flags, inc);
+			tu_strv_push(&flags, cfg->flags[k]);
+		cflags = tu_fmt("%s/cflags", progs.v[p]);
+		tu_read_words(cflags, &flags);
+		inc = tu_fmt("-I%s", progs.v[p]);
+		tu_strv_push(&flags, inc);
 		snprintf(ctx, sizeof(ctx), "program %s, %s", name, cfg->label);
 		if (!cl_compile(cfg->cc, &flags, (const char *const *)srcs.v, dir, &objs) ||
 		    !objs.n)
 			goto next;
-		cl_push(&args, "info");
+		tu_strv_push(&args, "info");
 		for (size_t i = 0; i < objs.n; i++)
-			cl_push(&args, objs.v[i]);
+			tu_strv_push(&args, objs.v[i]);
 		cl_objload_run(dir, (const char *const *)args.v, &r);
 		if (CL_CHECK(r.exited && r.code == 0, "%s: objload info: %s: %.300s", ctx,
 			     r.exited ? "failed" : r.what, r.err)) {
@@ -902,17 +555,17 @@ static void cl_info_config(const struct cl_config *cfg)
 			for (size_t i = 0; i < ninfo; i++)
 				cl_info_free(&infos[i]);
 		}
-		cl_result_free(&r);
+		tu_result_free(&r);
 next:
-		cl_free_strv(&srcs);
-		cl_free_strv(&flags);
-		cl_free_strv(&objs);
-		cl_free_strv(&args);
+		tu_strv_free(&srcs);
+		tu_strv_free(&flags);
+		tu_strv_free(&objs);
+		tu_strv_free(&args);
 		free(cflags);
 		free(inc);
 		free(dir);
 	}
-	cl_free_strv(&progs);
+	tu_strv_free(&progs);
 }
 
 static void cl_test_info_gcc(void)
@@ -954,7 +607,7 @@ static const char *cl_trivial_object(void)
 	dir = cl_subdir("trivial");
 	if (dir)
 		cl_trivial = cl_compile_text(dir, "trivial", cl_trivial_src, "gcc",
-					     (const char *const[]){ "-O2", NULL });
+					     "-O2");
 	free(dir);
 	return cl_trivial;
 }
@@ -965,13 +618,13 @@ static const char *cl_trivial_object(void)
 static void cl_expect(const char *const args[], int status, const char *err_prefix,
 		      const char *err_mention, int quiet)
 {
-	struct cl_result r;
-	char cmd[1024], st[128];
+	struct tu_result r;
+	char cmd[1024];
 
-	cl_args_str(args, cmd, sizeof(cmd));
+	tu_argv_str(args, cmd, sizeof(cmd));
 	cl_objload_run(cl_dir, args, &r);
 	CL_CHECK(r.exited && r.code == status, "`objload %s`: expected exit status %d, got %s; stderr: %.300s",
-		 cmd, status, cl_status_str(&r, st, sizeof(st)), r.err);
+		 cmd, status, r.what, r.err);
 	if (err_prefix)
 		CL_CHECK(strncmp(r.err, err_prefix, strlen(err_prefix)) == 0,
 			 "`objload %s`: stderr starts with \"%s\": \"%.300s\"", cmd, err_prefix,
@@ -983,23 +636,23 @@ static void cl_expect(const char *const args[], int status, const char *err_pref
 	if (quiet)
 		CL_CHECK(r.out[0] == '\0', "`objload %s`: nothing on stdout: \"%.300s\"", cmd,
 			 r.out);
-	cl_result_free(&r);
+	tu_result_free(&r);
 }
 
 static void cl_test_help_version(void)
 {
-	struct cl_result r;
+	struct tu_result r;
 
 	cl_objload_run(cl_dir, (const char *const[]){ "--help", NULL }, &r);
 	CL_CHECK(r.exited && r.code == 0 && strstr(r.out, "usage"),
 		 "objload --help: exit 0 and \"usage\" on stdout: status %d, \"%.200s\"",
 		 r.code, r.out);
-	cl_result_free(&r);
+	tu_result_free(&r);
 	cl_objload_run(cl_dir, (const char *const[]){ "--version", NULL }, &r);
 	CL_CHECK(r.exited && r.code == 0 && strstr(r.out, OBJLOAD_VERSION_STRING),
 		 "objload --version: exit 0 and the version %s: status %d, \"%.200s\"",
 		 OBJLOAD_VERSION_STRING, r.code, r.out);
-	cl_result_free(&r);
+	tu_result_free(&r);
 }
 
 static void cl_test_usage_errors(void)
@@ -1040,13 +693,13 @@ static void cl_test_load_errors(void)
 
 	if (!dir)
 		return;
-	missing = cl_fmt("%s/missing.o", dir);
-	garbage = cl_fmt("%s/garbage.o", dir);
-	cl_write_file(garbage, "this is not an object file of any format\n");
+	missing = tu_fmt("%s/missing.o", dir);
+	garbage = tu_fmt("%s/garbage.o", dir);
+	tu_write_text(garbage, "this is not an object file of any format\n");
 	undef = cl_compile_text(dir, "undef",
 				"extern int cli_nowhere_defined(void);\n"
 				"int main(void) { return cli_nowhere_defined(); }\n",
-				"gcc", (const char *const[]){ "-O2", NULL });
+				"gcc", "-O2");
 	cl_expect((const char *const[]){ "run", missing, NULL }, 1, "objload: ", missing, 1);
 	cl_expect((const char *const[]){ "info", missing, NULL }, 1, "objload: ", missing, 1);
 	cl_expect((const char *const[]){ "run", garbage, NULL }, 1, "objload: ", garbage, 1);
@@ -1073,14 +726,14 @@ static void cl_test_entry(void)
 {
 	char *dir = cl_subdir("entry");
 	char *o;
-	struct cl_result r;
+	struct tu_result r;
 
 	if (!dir)
 		return;
 	o = cl_compile_text(dir, "entry",
 			    "int alt_entry(int argc, char **argv) { (void)argv; return argc + 40; }\n"
 			    "int main(void) { return 7; }\n",
-			    "gcc", (const char *const[]){ "-O2", NULL });
+			    "gcc", "-O2");
 	if (o) {
 		static const char *const strategies[] = {
 			"--strategy=auto", "--strategy=whole", "--strategy=section",
@@ -1091,16 +744,16 @@ static void cl_test_entry(void)
 			CL_CHECK(r.exited && r.code == 41,
 				 "run %s --entry=alt_entry: exit 41 (argc 1 + 40), got %d (%s); stderr %.300s",
 				 strategies[k], r.code, r.exited ? "exited" : r.what, r.err);
-			cl_result_free(&r);
+			tu_result_free(&r);
 		}
 		cl_objload_run(dir, (const char *const[]){ "run", "--entry=alt_entry", o, "--", "a", "b", NULL }, &r);
 		CL_CHECK(r.exited && r.code == 43, "run --entry=alt_entry -- a b: exit 43, got %d (%s)",
 			 r.code, r.exited ? "exited" : r.what);
-		cl_result_free(&r);
+		tu_result_free(&r);
 		cl_objload_run(dir, (const char *const[]){ "run", o, NULL }, &r);
 		CL_CHECK(r.exited && r.code == 7, "run without --entry calls main: exit 7, got %d (%s)",
 			 r.code, r.exited ? "exited" : r.what);
-		cl_result_free(&r);
+		tu_result_free(&r);
 	}
 	free(o);
 	free(dir);
@@ -1110,7 +763,7 @@ static void cl_test_define(void)
 {
 	char *dir = cl_subdir("define");
 	char *o;
-	struct cl_result r;
+	struct tu_result r;
 
 	if (!dir)
 		return;
@@ -1126,25 +779,25 @@ static void cl_test_define(void)
 			    "\tprintf(\"strong %#lx\\n\", (unsigned long)(uintptr_t)cli_strong_table);\n"
 			    "\treturn 0;\n"
 			    "}\n",
-			    "gcc", (const char *const[]){ "-O2", NULL });
+			    "gcc", "-O2");
 	if (o) {
 		cl_objload_run(dir, (const char *const[]){ "run", "--define=cli_strong_table=0x5000", o, NULL }, &r);
 		CL_CHECK(r.exited && r.code == 0 && strcmp(r.out, "weak null 0\nstrong 0x5000\n") == 0,
 			 "--define of a strong reference, weak one left undefined: status %d, stdout \"%s\", stderr \"%.300s\"",
 			 r.code, r.out, r.err);
-		cl_result_free(&r);
+		tu_result_free(&r);
 		cl_objload_run(dir, (const char *const[]){ "run", "--define=cli_weak_flag=0x1234",
 				     "--define=cli_strong_table=4096", o, NULL }, &r);
 		CL_CHECK(r.exited && r.code == 0 && strcmp(r.out, "weak set 0x1234\nstrong 0x1000\n") == 0,
 			 "--define of a weak reference (hex) and a strong one (decimal): status %d, stdout \"%s\", stderr \"%.300s\"",
 			 r.code, r.out, r.err);
-		cl_result_free(&r);
+		tu_result_free(&r);
 		cl_objload_run(dir, (const char *const[]){ "run", o, NULL }, &r);
 		CL_CHECK(r.exited && r.code == 1 && strstr(r.err, "cli_strong_table") &&
 			 !strstr(r.err, "cli_weak_flag"),
 			 "without --define the strong reference is undefined (exit 1), the weak one is not reported: status %d, stderr \"%.300s\"",
 			 r.code, r.err);
-		cl_result_free(&r);
+		tu_result_free(&r);
 	}
 	free(o);
 	free(dir);
@@ -1158,7 +811,7 @@ static void cl_test_example(void)
 {
 	char *dir = cl_subdir("example");
 	char *hello = NULL, *greet = NULL;
-	struct cl_strv objs = { 0 }, flags = { 0 };
+	struct tu_strv objs = { 0 }, flags = { 0 };
 	static const char expected[] =
 		"constructor ran before main\n"
 		"hello, objload, from an object loaded by objload\n"
@@ -1167,9 +820,9 @@ static void cl_test_example(void)
 
 	if (!dir)
 		return;
-	hello = cl_fmt("%s/../examples/hello.c", cl_srcdir);
-	greet = cl_fmt("%s/../examples/greet.c", cl_srcdir);
-	cl_push(&flags, "-O2");
+	hello = tu_fmt("%s/../examples/hello.c", cl_srcdir);
+	greet = tu_fmt("%s/../examples/greet.c", cl_srcdir);
+	tu_strv_push(&flags, "-O2");
 	if (cl_compile("gcc", &flags, (const char *const[]){ hello, greet, NULL }, dir, &objs) &&
 	    objs.n == 2) {
 		static const char *const strategies[] = {
@@ -1177,7 +830,7 @@ static void cl_test_example(void)
 		};
 
 		for (size_t k = 0; k < 3; k++) {
-			struct cl_result r;
+			struct tu_result r;
 
 			cl_objload_run(dir, (const char *const[]){ "run", strategies[k], objs.v[0],
 					     objs.v[1], "--", "objload", NULL }, &r);
@@ -1185,11 +838,11 @@ static void cl_test_example(void)
 				 r.err[0] == '\0',
 				 "example, %s: exit 0 and the four lines: status %d (%s), stdout \"%s\", stderr \"%.300s\"",
 				 strategies[k], r.code, r.exited ? "exited" : r.what, r.out, r.err);
-			cl_result_free(&r);
+			tu_result_free(&r);
 		}
 	}
-	cl_free_strv(&objs);
-	cl_free_strv(&flags);
+	tu_strv_free(&objs);
+	tu_strv_free(&flags);
 	free(hello);
 	free(greet);
 	free(dir);
@@ -1197,7 +850,7 @@ static void cl_test_example(void)
 
 static void cl_test_info_forced(void)
 {
-	struct cl_result r;
+	struct tu_result r;
 	const char *o = cl_trivial_object();
 
 	if (!o)
@@ -1206,7 +859,7 @@ static void cl_test_info_forced(void)
 	CL_CHECK(r.exited && r.code == 0 && strstr(r.out, "\nstrategy: section ("),
 		 "info --strategy=section shows the forced strategy: status %d, \"%.400s\"",
 		 r.code, r.out);
-	cl_result_free(&r);
+	tu_result_free(&r);
 }
 
 /* ---- registration ---------------------------------------------------------- */
@@ -1220,10 +873,7 @@ static int cl_cleanup_all(void)
 
 int objload_test_register_cli(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct tu_test tests[] = {
 		{ "info vs readelf: gcc -O2", cl_test_info_gcc },
 		{ "info vs readelf: gcc -O2 -fno-pic", cl_test_info_gcc_nopic },
 		{ "info vs readelf: clang -O0 -mcmodel=large", cl_test_info_clang_large },
@@ -1236,12 +886,5 @@ int objload_test_register_cli(void)
 		{ "run --define", cl_test_define },
 		{ "the bundled example", cl_test_example },
 	};
-	CU_pSuite suite = CU_add_suite("cli", cl_suite_init, cl_cleanup_all);
-
-	if (!suite)
-		return -1;
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			return -1;
-	return 0;
+	return tu_add_suite("cli", cl_suite_init, cl_cleanup_all, tests, TU_COUNT(tests));
 }

@@ -23,34 +23,19 @@
 #endif
 #include <CUnit/Basic.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "tests/tests.h"
-
-#ifndef OBJLOAD_TEST_SRCDIR
-#define OBJLOAD_TEST_SRCDIR "tests"
-#endif
-#ifndef OBJLOAD_BIN
-#define OBJLOAD_BIN "./objload"
-#endif
+#include "tests/util.h"
 
 #define A64_SRC OBJLOAD_TEST_SRCDIR "/programs-aarch64"
 #define A64_CFLAGS "-ffreestanding -fno-stack-protector -fno-builtin"
 
 /* ---- The ELF wrapper ------------------------------------------------------ */
-
-static void a64_put(uint8_t *p, uint64_t v, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 enum {
 	A64_EHDR = 64, A64_PHDR = 56, A64_SHDR = 64,
@@ -83,46 +68,46 @@ int objload_test_aarch64_wrap(const char *image, uint64_t base, uint64_t entry,
 
 	memset(head, 0, sizeof(head));
 	memcpy(head, "\177ELF\2\1\1", 7);               /* 64-bit, LE, current */
-	a64_put(head + 16, 2, 2);                       /* ET_EXEC */
-	a64_put(head + 18, 183, 2);                     /* EM_AARCH64 */
-	a64_put(head + 20, 1, 4);
-	a64_put(head + 24, entry, 8);
-	a64_put(head + 32, A64_EHDR, 8);                /* e_phoff */
-	a64_put(head + 40, sh_off, 8);                  /* e_shoff */
-	a64_put(head + 52, A64_EHDR, 2);
-	a64_put(head + 54, A64_PHDR, 2);
-	a64_put(head + 56, 2, 2);
-	a64_put(head + 58, A64_SHDR, 2);
-	a64_put(head + 60, 4, 2);
-	a64_put(head + 62, 3, 2);                       /* e_shstrndx */
+	tu_put_le(head + 16, 2, 2);                       /* ET_EXEC */
+	tu_put_le(head + 18, 2, 183);                     /* EM_AARCH64 */
+	tu_put_le(head + 20, 4, 1);
+	tu_put_le(head + 24, 8, entry);
+	tu_put_le(head + 32, 8, A64_EHDR);                /* e_phoff */
+	tu_put_le(head + 40, 8, sh_off);                  /* e_shoff */
+	tu_put_le(head + 52, 2, A64_EHDR);
+	tu_put_le(head + 54, 2, A64_PHDR);
+	tu_put_le(head + 56, 2, 2);
+	tu_put_le(head + 58, 2, A64_SHDR);
+	tu_put_le(head + 60, 2, 4);
+	tu_put_le(head + 62, 2, 3);                       /* e_shstrndx */
 	for (int i = 0; i < 2; i++) {
 		uint8_t *ph = head + A64_EHDR + i * A64_PHDR;
 		uint64_t off = i ? far_off : A64_IMAGE_OFF;
 		uint64_t va = i ? A64_TEST_FAR : base;
 		uint64_t sz = i ? sizeof(far_code) : size;
 
-		a64_put(ph, 1, 4);                      /* PT_LOAD */
-		a64_put(ph + 4, i ? 5 : 7, 4);          /* R-X / RWX */
-		a64_put(ph + 8, off, 8);
-		a64_put(ph + 16, va, 8);
-		a64_put(ph + 24, va, 8);
-		a64_put(ph + 32, sz, 8);
-		a64_put(ph + 40, sz, 8);
-		a64_put(ph + 48, 0x10000, 8);
+		tu_put_le(ph, 4, 1);                      /* PT_LOAD */
+		tu_put_le(ph + 4, 4, i ? 5 : 7);          /* R-X / RWX */
+		tu_put_le(ph + 8, 8, off);
+		tu_put_le(ph + 16, 8, va);
+		tu_put_le(ph + 24, 8, va);
+		tu_put_le(ph + 32, 8, sz);
+		tu_put_le(ph + 40, 8, sz);
+		tu_put_le(ph + 48, 8, 0x10000);
 	}
 	memset(sh, 0, sizeof(sh));
 	for (int i = 1; i <= 3; i++) {
 		uint8_t *s = sh + i * A64_SHDR;
 		static const unsigned name[4] = { 0, 1, 8, 13 };
 
-		a64_put(s, name[i], 4);
-		a64_put(s + 4, i == 3 ? 3 : 1, 4);      /* STRTAB / PROGBITS */
-		a64_put(s + 8, i == 3 ? 0 : 6, 8);      /* SHF_ALLOC | SHF_EXECINSTR */
-		a64_put(s + 16, i == 1 ? base : i == 2 ? A64_TEST_FAR : 0, 8);
-		a64_put(s + 24, i == 1 ? A64_IMAGE_OFF : i == 2 ? far_off : str_off, 8);
-		a64_put(s + 32, i == 1 ? size : i == 2 ? sizeof(far_code) :
-			sizeof(a64_shstr), 8);
-		a64_put(s + 48, i == 3 ? 1 : 4, 8);
+		tu_put_le(s, 4, name[i]);
+		tu_put_le(s + 4, 4, i == 3 ? 3 : 1);      /* STRTAB / PROGBITS */
+		tu_put_le(s + 8, 8, i == 3 ? 0 : 6);      /* SHF_ALLOC | SHF_EXECINSTR */
+		tu_put_le(s + 16, 8, i == 1 ? base : i == 2 ? A64_TEST_FAR : 0);
+		tu_put_le(s + 24, 8, i == 1 ? A64_IMAGE_OFF : i == 2 ? far_off : str_off);
+		tu_put_le(s + 32, 8, i == 1 ? size : i == 2 ? sizeof(far_code) :
+			sizeof(a64_shstr));
+		tu_put_le(s + 48, 8, i == 3 ? 1 : 4);
 	}
 
 	f = fopen(out, "wb");
@@ -167,45 +152,6 @@ uint64_t objload_test_aarch64_map_symbol(const char *map, const char *name)
 	return found;
 }
 
-/* ---- shell helpers -------------------------------------------------------- */
-
-__attribute__((format(printf, 1, 2)))
-static int a64_sh(const char *fmt, ...)
-{
-	char *cmd;
-	va_list ap;
-	int rc, n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&cmd, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return -1;
-	rc = system(cmd);
-	free(cmd);
-	if (rc == -1)
-		return -1;
-	if (WIFEXITED(rc))
-		return WEXITSTATUS(rc);
-	return 128 + WTERMSIG(rc);
-}
-
-static char *a64_slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0;
-
-	if (!f)
-		return NULL;
-	buf = calloc(1, 4096);
-	if (buf)
-		len = fread(buf, 1, 4095, f);
-	(void)len;
-	fclose(f);
-	return buf;
-}
-
 static const struct {
 	const char *fmt, *target;
 } a64_formats[] = {
@@ -216,16 +162,43 @@ static const struct {
 
 static int a64_have_tools(void)
 {
-	if (a64_sh("command -v qemu-aarch64 >/dev/null 2>&1")) {
+	if (!tu_have_tool("qemu-aarch64")) {
 		CU_FAIL("qemu-aarch64 is not installed (package qemu-user: tools/install-deps.sh)");
 		fprintf(stderr, "\ne2e_aarch64: qemu-aarch64 is missing; run tools/install-deps.sh\n");
 		return 0;
 	}
-	if (a64_sh("command -v clang >/dev/null 2>&1")) {
+	if (!tu_have_tool("clang")) {
 		CU_FAIL("clang is not installed (tools/install-deps.sh)");
 		return 0;
 	}
 	return 1;
+}
+
+int objload_test_aarch64_build(const char *dir, const char *target, const char *opts,
+			       const char *strategy, const char *srcs, const char *ctx)
+{
+	char objs[2048] = "", src[64], path[1200];
+	const char *p = srcs;
+
+	while (sscanf(p, "%63s", src) == 1) {
+		p = strstr(p, src) + strlen(src);
+		snprintf(path, sizeof(path), "%s/%s.o", dir, src);
+		if (!tu_sh_ok("clang --target=%s %s %s -c -o %s %s/%s.c", target, opts,
+			      A64_CFLAGS, path, A64_SRC, src)) {
+			fprintf(stderr, "\n%s: clang failed for %s\n", ctx, src);
+			return -1;
+		}
+		strncat(objs, " ", sizeof(objs) - strlen(objs) - 1);
+		strncat(objs, path, sizeof(objs) - strlen(objs) - 1);
+	}
+	if (!tu_sh_ok("%s link --base=0x%" PRIx64 " --strategy=%s --define=far_inc=0x%" PRIx64
+		      " --define=marker=0x%" PRIx64 " --map=%s/map -o %s/img %s",
+		      OBJLOAD_BIN, A64_TEST_BASE, strategy, A64_TEST_FAR, A64_TEST_MARKER,
+		      dir, dir, objs)) {
+		fprintf(stderr, "\n%s: objload link failed\n", ctx);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -236,9 +209,8 @@ static int a64_have_tools(void)
 static void a64_run(size_t fi, const char *opt, const char *strategy,
 		    const char *srcs, int expect_rc, const char *expect_out)
 {
-	char dir[] = "/tmp/objload-a64-XXXXXX", objs[1024] = "", ctx[256];
-	char src[64], path[1200], map[1200], img[1200], exe[1200];
-	const char *p = srcs;
+	char dir[] = "/tmp/objload-a64-XXXXXX", ctx[256];
+	char path[1200], map[1200], img[1200], exe[1200];
 	uint64_t entry;
 	int rc;
 	char *out;
@@ -249,32 +221,13 @@ static void a64_run(size_t fi, const char *opt, const char *strategy,
 		CU_FAIL("mkdtemp");
 		return;
 	}
-	while (sscanf(p, "%63s", src) == 1) {
-		p = strstr(p, src) + strlen(src);
-		snprintf(path, sizeof(path), "%s/%s.o", dir, src);
-		rc = a64_sh("clang --target=%s %s %s -c -o %s %s/%s.c 2>%s/cc.err",
-			    a64_formats[fi].target, opt, A64_CFLAGS, path, A64_SRC,
-			    src, dir);
-		if (rc) {
-			fprintf(stderr, "\n%s: clang failed for %s\n", ctx, src);
-			CU_FAIL("clang failed");
-			goto done;
-		}
-		strncat(objs, " ", sizeof(objs) - strlen(objs) - 1);
-		strncat(objs, path, sizeof(objs) - strlen(objs) - 1);
+	if (objload_test_aarch64_build(dir, a64_formats[fi].target, opt, strategy, srcs, ctx)) {
+		CU_FAIL("clang or objload link failed");
+		goto done;
 	}
 	snprintf(map, sizeof(map), "%s/map", dir);
 	snprintf(img, sizeof(img), "%s/img", dir);
 	snprintf(exe, sizeof(exe), "%s/exe", dir);
-	rc = a64_sh("%s link --base=0x%" PRIx64 " --strategy=%s --define=far_inc=0x%" PRIx64
-		    " --define=marker=0x12345678 --map=%s -o %s %s",
-		    OBJLOAD_BIN, (uint64_t)A64_TEST_BASE, strategy,
-		    (uint64_t)A64_TEST_FAR, map, img, objs);
-	if (rc) {
-		fprintf(stderr, "\n%s: objload link failed (%d)\n", ctx, rc);
-		CU_FAIL("objload link failed");
-		goto done;
-	}
 	entry = objload_test_aarch64_map_symbol(map, "_start");
 	if (entry == UINT64_MAX ||
 	    objload_test_aarch64_wrap(img, A64_TEST_BASE, entry, exe)) {
@@ -282,8 +235,8 @@ static void a64_run(size_t fi, const char *opt, const char *strategy,
 		CU_FAIL("wrap failed");
 		goto done;
 	}
-	rc = a64_sh("timeout 20 qemu-aarch64 %s >%s/out 2>%s/err </dev/null", exe, dir, dir);
-	out = a64_slurp(strcat(strcpy(path, dir), "/out"));
+	rc = tu_sh("timeout 20 qemu-aarch64 %s >%s/out 2>%s/err </dev/null", exe, dir, dir);
+	out = tu_read_text(strcat(strcpy(path, dir), "/out"), NULL);
 	if (rc != expect_rc || (expect_out && (!out || strcmp(out, expect_out) != 0))) {
 		fprintf(stderr, "\n%s: exit %d (want %d), output \"%s\"\n", ctx, rc,
 			expect_rc, out ? out : "(none)");
@@ -293,7 +246,7 @@ static void a64_run(size_t fi, const char *opt, const char *strategy,
 	}
 	free(out);
 done:
-	a64_sh("rm -rf %s", dir);
+	tu_rm_rf(dir);
 }
 
 static void a64_test_prog(void)

@@ -10,58 +10,22 @@
  * `objload info` cross-checked against llvm-readobj, and the clear
  * errors of what cannot work yet.
  *
- * The shell does the process work (compile, run, capture): the helpers
- * here are a few lines around system(), not a copy of test_e2e.c's.
+ * The shell does the process work (compile, run, capture), through
+ * tu_sh of tests/util.c.
  * Tools missing on the machine skip the test with a message.
  */
 #include <CUnit/Basic.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tests/tests.h"
+#include "tests/util.h"
 
 #define MINGW_INC "/usr/x86_64-w64-mingw32/include"
 
-static char coff_tmp[64];
-
-static int coff_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Run a shell command; its exit status (-1 when it could not run). */
-static int coff_sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	if (st == -1 || !WIFEXITED(st))
-		return -1;
-	return WEXITSTATUS(st);
-}
-
-static int coff_have(const char *tool)
-{
-	return coff_sh("command -v %s >/dev/null 2>&1", tool) == 0;
-}
-
-static int coff_suite_init(void)
-{
-	strcpy(coff_tmp, "/tmp/objload-coff-XXXXXX");
-	return mkdtemp(coff_tmp) ? 0 : -1;
-}
-
-static int coff_suite_clean(void)
-{
-	coff_sh("rm -rf '%s'", coff_tmp);
-	return 0;
-}
+TU_SUITE_TMPDIR(coff_tmp, "coff", coff_suite_init, coff_suite_clean)
 
 struct coff_cc {
 	const char *tag;
@@ -105,7 +69,7 @@ static void coff_run_program(const char *prog, const struct coff_cc *cc, const c
 	int nstrat = 2;
 
 	snprintf(dir, sizeof(dir), "%s/%s-%s%s", coff_tmp, prog, cc->tag, opt);
-	if (coff_sh("mkdir -p %s && cd %s && for f in %s/%s/*.c; do "
+	if (tu_sh("mkdir -p %s && cd %s && for f in %s/%s/*.c; do "
 		    "%s %s -w $(cat %s/%s/cflags 2>/dev/null) -I%s/%s -c $f "
 		    "-o $(basename $f .c).o || exit 1; done", dir, dir, src, prog,
 		    cc->cmd, opt, src, prog, src, prog) != 0) {
@@ -113,7 +77,7 @@ static void coff_run_program(const char *prog, const struct coff_cc *cc, const c
 		CU_FAIL("compile");
 		return;
 	}
-	if (coff_sh("cd %s && clang -O2 -w $(cat %s/%s/cflags 2>/dev/null) -I%s/%s "
+	if (tu_sh("cd %s && clang -O2 -w $(cat %s/%s/cflags 2>/dev/null) -I%s/%s "
 		    "%s/%s/*.c -o native -lm && { ./native $(cat %s/%s/args 2>/dev/null) "
 		    ">native.out 2>native.err; echo $? >native.rc; }",
 		    dir, src, prog, src, prog, src, prog, src, prog) != 0) {
@@ -121,7 +85,7 @@ static void coff_run_program(const char *prog, const struct coff_cc *cc, const c
 		return;
 	}
 	for (int s = 0; s < nstrat; s++) {
-		int same = coff_sh("cd %s && { timeout 60 %s run --strategy=%s *.o -- "
+		int same = tu_sh("cd %s && { timeout 60 %s run --strategy=%s *.o -- "
 				   "$(cat %s/%s/args 2>/dev/null) >%s.out 2>%s.err; echo $? >%s.rc; } && "
 				   "cmp -s native.out %s.out && cmp -s native.err %s.err && "
 				   "cmp -s native.rc %s.rc",
@@ -132,7 +96,7 @@ static void coff_run_program(const char *prog, const struct coff_cc *cc, const c
 		if (same != 0) {
 			fprintf(stderr, "\n%s %s %s --strategy=%s differs from the native build (see %s)\n",
 				prog, cc->tag, opt, strategies[s], dir);
-			coff_sh("cd %s && diff native.out %s.out | head -5 >&2; cat %s.err | head -3 >&2",
+			tu_sh("cd %s && diff native.out %s.out | head -5 >&2; cat %s.err | head -3 >&2",
 				dir, strategies[s], strategies[s]);
 		}
 		CU_ASSERT(same == 0);
@@ -144,7 +108,7 @@ static void test_programs(void)
 	static const char *const opts[] = { "-O0", "-O2" };
 
 	for (size_t c = 0; c < sizeof(coff_ccs) / sizeof(coff_ccs[0]); c++) {
-		if (!coff_have(coff_ccs[c].tool) || access(MINGW_INC "/stdio.h", R_OK)) {
+		if (!tu_have_tool(coff_ccs[c].tool) || access(MINGW_INC "/stdio.h", R_OK)) {
 			/* tools/install-deps.sh installs them: a missing one
 			 * fails, it is never counted as a pass */
 			fprintf(stderr, "\n%s: %s or MinGW headers missing\n",
@@ -167,11 +131,11 @@ static void test_clear_errors(void)
 {
 	const char *src = OBJLOAD_TEST_SRCDIR "/programs/weak";
 
-	if (!coff_have("x86_64-w64-mingw32-gcc")) {
+	if (!tu_have_tool("x86_64-w64-mingw32-gcc")) {
 		CU_FAIL("x86_64-w64-mingw32-gcc is missing");
 		return;
 	}
-	CU_ASSERT(coff_sh("cd %s && mkdir -p weakgcc && cd weakgcc && for f in %s/*.c; do "
+	CU_ASSERT(tu_sh("cd %s && mkdir -p weakgcc && cd weakgcc && for f in %s/*.c; do "
 			  "x86_64-w64-mingw32-gcc -O2 -w -I%s -c $f -o $(basename $f .c).o; done && "
 			  "%s run *.o 2>err; grep -q \"undefined symbols: 'objload_test_optional_table'\" err",
 			  coff_tmp, src, src, OBJLOAD_BIN) == 0);
@@ -187,14 +151,14 @@ static void test_mixed(void)
 	};
 
 	for (size_t i = 0; i < 2; i++) {
-		if (!coff_have(i ? "x86_64-w64-mingw32-gcc" : "clang"))
+		if (!tu_have_tool(i ? "x86_64-w64-mingw32-gcc" : "clang"))
 			continue;
-		CU_ASSERT(coff_sh("cd %s && clang -O2 -DMAIN_IN_SYSV -c %s/sysv_side.c -o sv.o && "
+		CU_ASSERT(tu_sh("cd %s && clang -O2 -DMAIN_IN_SYSV -c %s/sysv_side.c -o sv.o && "
 				  "%s -O2 -c %s/ms_side.c -o ms.o && %s run sv.o ms.o >out && "
 				  "grep -q 'ms side: called by sysv main, sysv_sum6=654321 sysv_scale=150.25 twice=42' out && "
 				  "grep -q 'sysv side: called by sysv main, ms_sum6=654321 ms_scale=150.25' out",
 				  coff_tmp, src, ms[i], src, OBJLOAD_BIN) == 0);
-		CU_ASSERT(coff_sh("cd %s && clang -O2 -c %s/sysv_side.c -o sv.o && "
+		CU_ASSERT(tu_sh("cd %s && clang -O2 -c %s/sysv_side.c -o sv.o && "
 				  "%s -O2 -DMAIN_IN_MS -c %s/ms_side.c -o ms.o && %s run ms.o sv.o >out && "
 				  "grep -q 'main in ms: 5' out && grep -q 'sysv side: called by ms main, ms_sum6=654321' out",
 				  coff_tmp, src, ms[i], src, OBJLOAD_BIN) == 0);
@@ -207,11 +171,11 @@ static void test_info_vs_readobj(void)
 {
 	const char *src = OBJLOAD_TEST_SRCDIR "/programs/calc/parser.c";
 
-	if (!coff_have("llvm-readobj") || !coff_have("x86_64-w64-mingw32-gcc")) {
+	if (!tu_have_tool("llvm-readobj") || !tu_have_tool("x86_64-w64-mingw32-gcc")) {
 		CU_FAIL("llvm-readobj or x86_64-w64-mingw32-gcc is missing");
 		return;
 	}
-	CU_ASSERT(coff_sh(
+	CU_ASSERT(tu_sh(
 		"cd %s && x86_64-w64-mingw32-gcc -O2 -c %s -o p.o && %s info p.o >info && "
 		/* sections: names in order */
 		"llvm-readobj --sections p.o | sed -n 's/^ *Name: \\([^ ]*\\) (.*/\\1/p' >rs && "
@@ -229,21 +193,11 @@ static void test_info_vs_readobj(void)
 
 int objload_test_register_e2e_coff(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct tu_test tests[] = {
 		{ "info agrees with llvm-readobj", test_info_vs_readobj },
 		{ "Windows builds match the native build", test_programs },
 		{ "ELF and COFF in one session", test_mixed },
 		{ "clear errors for what cannot work", test_clear_errors },
 	};
-	CU_pSuite suite = CU_add_suite("e2e_coff", coff_suite_init, coff_suite_clean);
-
-	if (!suite)
-		return -1;
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			return -1;
-	return 0;
+	return tu_add_suite("e2e_coff", coff_suite_init, coff_suite_clean, tests, TU_COUNT(tests));
 }

@@ -15,30 +15,20 @@
  * fortified ___*_chk functions, ___exp10).
  *
  * Children run through /bin/sh with stdin from /dev/null, stdout and
- * stderr in files and `timeout` as the time limit.  The process helpers
- * of test_e2e.c (posix_spawn, process groups) are richer; this file keeps
- * to the shell to stay small.
+ * stderr in files and `timeout` as the time limit (tu_sh of
+ * tests/util.c).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include <CUnit/Basic.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "tests/tests.h"
-
-#ifndef OBJLOAD_TEST_SRCDIR
-#define OBJLOAD_TEST_SRCDIR "tests"
-#endif
-#ifndef OBJLOAD_BIN
-#define OBJLOAD_BIN "./objload"
-#endif
+#include "tests/util.h"
 
 #define EM_TIMEOUT 20
 #define EM_MACOS_CFLAGS \
@@ -56,112 +46,49 @@ static const char *const em_strategies[] = { "whole", "section" };
 
 /* ---- shell helpers -------------------------------------------------------- */
 
-/* Runs a formatted shell command; returns its exit status (128 + signal
- * when killed), or -1. */
-__attribute__((format(printf, 1, 2)))
-static int em_sh(const char *fmt, ...)
-{
-	char *cmd;
-	va_list ap;
-	int rc, n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&cmd, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return -1;
-	rc = system(cmd);
-	free(cmd);
-	if (rc == -1)
-		return -1;
-	if (WIFEXITED(rc))
-		return WEXITSTATUS(rc);
-	return 128 + WTERMSIG(rc);
-}
-
-static char *em_slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0;
-
-	if (!f)
-		return strdup("");
-	if (getdelim(&buf, &len, '\0', f) < 0) {
-		free(buf);
-		buf = strdup("");
-	}
-	fclose(f);
-	return buf;
-}
-
 /* A file of the program's directory as a shell word list: `args` lines
  * quoted one per argument, `cflags` as they are. */
 static char *em_words(const char *dir, const char *name, int quote)
 {
-	char path[1024], *text, *out, *line, *save;
-	size_t cap, used = 0;
+	char *path = tu_fmt("%s/%s", dir, name), *text = tu_read_text(path, NULL);
+	char *out = tu_strdup(""), *line, *save;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	text = em_slurp(path);
-	cap = strlen(text) * 4 + 16;
-	out = calloc(1, cap);
-	if (!text || !out) {
-		free(text);
+	for (line = text ? strtok_r(text, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char word[4096], *longer;
+
+		if (quote)
+			tu_shell_quote(word, sizeof(word), line);
+		else
+			snprintf(word, sizeof(word), "%s", line);
+		longer = tu_fmt("%s %s", out, word);
 		free(out);
-		return strdup("");
-	}
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (!quote) {
-			used += (size_t)snprintf(out + used, cap - used, " %s", line);
-			continue;
-		}
-		out[used++] = ' ';
-		out[used++] = '\'';
-		for (const char *c = line; *c; c++) {
-			if (*c == '\'') {
-				memcpy(out + used, "'\\''", 4);
-				used += 4;
-			} else {
-				out[used++] = *c;
-			}
-		}
-		out[used++] = '\'';
+		out = longer;
 	}
 	free(text);
+	free(path);
 	return out;
 }
 
-struct em_result {
-	int status;
-	char *out, *err;
-};
-
-static void em_result_free(struct em_result *r)
-{
-	free(r->out);
-	free(r->err);
-	r->out = r->err = NULL;
-}
-
-/* Runs `cmd` in dir with stdin from /dev/null. */
+/* Runs `cmd` in dir with stdin from /dev/null; r->code is its status. */
 static void em_run(const char *dir, const char *tag, const char *cmd,
-		   struct em_result *r)
+		   struct tu_result *r)
 {
 	char path[1024];
 
-	r->status = em_sh("cd '%s' && timeout -s KILL %d %s </dev/null >%s.out 2>%s.err",
-			  dir, EM_TIMEOUT, cmd, tag, tag);
+	memset(r, 0, sizeof(*r));
+	r->code = tu_sh("cd '%s' && timeout -s KILL %d %s </dev/null >%s.out 2>%s.err",
+			dir, EM_TIMEOUT, cmd, tag, tag);
 	snprintf(path, sizeof(path), "%s/%s.out", dir, tag);
-	r->out = em_slurp(path);
+	r->out = tu_read_output(path);
 	snprintf(path, sizeof(path), "%s/%s.err", dir, tag);
-	r->err = em_slurp(path);
+	r->err = tu_read_output(path);
 }
 
-static void em_compare(const char *context, const struct em_result *native,
-		       const struct em_result *loaded)
+static void em_compare(const char *context, const struct tu_result *native,
+		       const struct tu_result *loaded)
 {
-	int ok = native->status == loaded->status &&
+	int ok = native->code == loaded->code &&
 		 strcmp(native->out, loaded->out) == 0 &&
 		 strcmp(native->err, loaded->err) == 0;
 	char msg[2048];
@@ -169,7 +96,7 @@ static void em_compare(const char *context, const struct em_result *native,
 	if (!ok) {
 		snprintf(msg, sizeof(msg),
 			 "%s: native status %d, objload %d; stdout %s; stderr %s; objload stderr: %.400s",
-			 context, native->status, loaded->status,
+			 context, native->code, loaded->code,
 			 strcmp(native->out, loaded->out) ? "differs" : "same",
 			 strcmp(native->err, loaded->err) ? "differs" : "same",
 			 loaded->err);
@@ -187,7 +114,7 @@ static void em_compare(const char *context, const struct em_result *native,
 static int em_build(const char *src_dir, const char *dir, const char *opt,
 		    const char *cflags)
 {
-	return em_sh("cd '%s' && for s in '%s'/*.c; do b=$(basename \"$s\" .c); "
+	return tu_sh("cd '%s' && for s in '%s'/*.c; do b=$(basename \"$s\" .c); "
 		     "clang -std=gnu11 -w %s %s -I'%s' -c \"$s\" -o n-$b.o && "
 		     "clang " EM_MACOS_CFLAGS " -std=gnu11 -w %s %s -I'%s' -c \"$s\" -o m-$b.o "
 		     "|| exit 1; done; clang -o native n-*.o -lm",
@@ -202,7 +129,7 @@ static void em_program(const char *src_dir, const char *name)
 	for (size_t o = 0; o < EM_COUNT(em_opts); o++) {
 		char dir[] = "/tmp/objload-e2e-macho-XXXXXX";
 		char context[256], cmd[4096];
-		struct em_result native;
+		struct tu_result native;
 
 		snprintf(context, sizeof(context), "program %s, clang %s for x86_64-apple-macos11",
 			 name, em_opts[o]);
@@ -213,13 +140,13 @@ static void em_program(const char *src_dir, const char *name)
 		if (em_build(src_dir, dir, em_opts[o], cflags) != 0) {
 			fprintf(stderr, "\ne2e_macho: %s: build failed\n", context);
 			CU_FAIL("build failed");
-			em_sh("rm -rf '%s'", dir);
+			tu_rm_rf(dir);
 			continue;
 		}
 		snprintf(cmd, sizeof(cmd), "./native%s", args);
 		em_run(dir, "native", cmd, &native);
 		for (size_t s = 0; s < EM_COUNT(em_strategies); s++) {
-			struct em_result loaded;
+			struct tu_result loaded;
 			char ctx[512];
 
 			snprintf(ctx, sizeof(ctx), "%s, --strategy=%s", context, em_strategies[s]);
@@ -227,7 +154,7 @@ static void em_program(const char *src_dir, const char *name)
 				 OBJLOAD_BIN, em_strategies[s], args[0] ? " --" : "", args);
 			em_run(dir, em_strategies[s], cmd, &loaded);
 			em_compare(ctx, &native, &loaded);
-			em_result_free(&loaded);
+			tu_result_free(&loaded);
 		}
 		/* mixed sessions: main as ELF and the rest Mach-O, and the
 		 * other way round */
@@ -239,7 +166,7 @@ static void em_program(const char *src_dir, const char *name)
 
 			for (size_t m = 0; m < EM_COUNT(mixes); m++) {
 				for (size_t s = 0; s < EM_COUNT(em_strategies); s++) {
-					struct em_result loaded;
+					struct tu_result loaded;
 					char ctx[512];
 
 					snprintf(ctx, sizeof(ctx), "%s, mixed (%s), --strategy=%s",
@@ -249,12 +176,12 @@ static void em_program(const char *src_dir, const char *name)
 						 args[0] ? " --" : "", args);
 					em_run(dir, "mixed", cmd, &loaded);
 					em_compare(ctx, &native, &loaded);
-					em_result_free(&loaded);
+					tu_result_free(&loaded);
 				}
 			}
 		}
-		em_result_free(&native);
-		em_sh("rm -rf '%s'", dir);
+		tu_result_free(&native);
+		tu_rm_rf(dir);
 	}
 	free(args);
 	free(cflags);

@@ -29,45 +29,17 @@
 #endif
 #include <CUnit/Basic.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "tests/tests.h"
-
-#ifndef OBJLOAD_TEST_SRCDIR
-#define OBJLOAD_TEST_SRCDIR "tests"
-#endif
-#ifndef OBJLOAD_BIN
-#define OBJLOAD_BIN "./objload"
-#endif
+#include "tests/util.h"
 
 #define AL_SRC OBJLOAD_TEST_SRCDIR "/programs-aarch64"
 #define AL_CFLAGS "-ffreestanding -fno-stack-protector -fno-builtin"
-#define AL_MARKER UINT64_C(0x12345678)
-
-__attribute__((format(printf, 1, 2)))
-static int al_sh(const char *fmt, ...)
-{
-	char *cmd;
-	va_list ap;
-	int rc, n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&cmd, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return -1;
-	rc = system(cmd);
-	free(cmd);
-	if (rc == -1 || !WIFEXITED(rc))
-		return -1;
-	return WEXITSTATUS(rc);
-}
+#define AL_MARKER A64_TEST_MARKER
 
 /* ---- the map --------------------------------------------------------------- */
 
@@ -366,14 +338,13 @@ static void al_check(const char *ctx, const char *file, const char *line,
 static void al_link(const char *target, const char *opts, const char *strategy,
 		    const char *srcs, struct al_counts *total)
 {
-	char dir[] = "/tmp/objload-a64l-XXXXXX", objs[2048] = "", ctx[256];
+	char dir[] = "/tmp/objload-a64l-XXXXXX", ctx[256];
 	char src[64], path[1200], map[1200], img[1200], exe[1200];
-	const char *p = srcs;
+	const char *p;
 	struct al_map m = { 0 };
 	struct al_dis d = { 0 };
 	struct al_image im = { 0 };
 	struct al_counts c = { 0 };
-	FILE *f;
 	int rc;
 
 	snprintf(ctx, sizeof(ctx), "%s %s --strategy=%s [%s]", target, opts, strategy, srcs);
@@ -381,47 +352,27 @@ static void al_link(const char *target, const char *opts, const char *strategy,
 		CU_FAIL("mkdtemp");
 		return;
 	}
-	while (sscanf(p, "%63s", src) == 1) {
-		p = strstr(p, src) + strlen(src);
-		snprintf(path, sizeof(path), "%s/%s.o", dir, src);
-		if (al_sh("clang --target=%s %s %s -c -o %s %s/%s.c 2>/dev/null", target, opts,
-			  AL_CFLAGS, path, AL_SRC, src)) {
-			fprintf(stderr, "\n%s: clang failed for %s\n", ctx, src);
-			CU_FAIL("clang failed");
-			goto done;
-		}
-		strncat(objs, " ", sizeof(objs) - strlen(objs) - 1);
-		strncat(objs, path, sizeof(objs) - strlen(objs) - 1);
-	}
 	snprintf(map, sizeof(map), "%s/map", dir);
 	snprintf(img, sizeof(img), "%s/img", dir);
 	snprintf(exe, sizeof(exe), "%s/exe", dir);
-	rc = al_sh("%s link --base=0x%" PRIx64 " --strategy=%s --define=far_inc=0x%" PRIx64
-		   " --define=marker=0x%" PRIx64 " --map=%s -o %s %s", OBJLOAD_BIN,
-		   A64_TEST_BASE, strategy, A64_TEST_FAR, AL_MARKER, map, img, objs);
+	rc = objload_test_aarch64_build(dir, target, opts, strategy, srcs, ctx);
 	if (rc || objload_test_aarch64_wrap(img, A64_TEST_BASE, A64_TEST_BASE, exe) ||
 	    al_map_load(map, &m) || al_dis_load(exe, &d)) {
 		fprintf(stderr, "\n%s: link, wrap or disassembly failed\n", ctx);
 		CU_FAIL("link, wrap or disassembly failed");
 		goto done;
 	}
-	f = fopen(img, "rb");
-	if (f) {
-		fseek(f, 0, SEEK_END);
-		im.len = (size_t)ftell(f);
-		fseek(f, 0, SEEK_SET);
-		im.b = malloc(im.len ? im.len : 1);
-		if (im.b && fread(im.b, 1, im.len, f) != im.len)
-			im.len = 0;
-		fclose(f);
-	}
+	im.b = tu_read_file(img, &im.len);
+	if (!im.b)
+		im.len = 0;
 	/* each object's relocations, as `objload info` lists them */
-	p = objs;
-	while (sscanf(p, "%1199s", path) == 1) {
+	p = srcs;
+	while (sscanf(p, "%63s", src) == 1) {
 		char *cmd, line[1024];
 		FILE *in;
 
-		p = strstr(p, path) + strlen(path);
+		p = strstr(p, src) + strlen(src);
+		snprintf(path, sizeof(path), "%s/%s.o", dir, src);
 		if (asprintf(&cmd, "%s info %s", OBJLOAD_BIN, path) < 0)
 			break;
 		in = popen(cmd, "r");
@@ -450,13 +401,13 @@ done:
 	free(m.e);
 	free(d.v);
 	free(im.b);
-	al_sh("rm -rf %s", dir);
+	tu_rm_rf(dir);
 }
 
 static int al_have_tools(void)
 {
-	if (al_sh("command -v clang >/dev/null && command -v llvm-objdump >/dev/null && "
-		  "command -v llvm-readobj >/dev/null")) {
+	if (!tu_have_tool("clang") || !tu_have_tool("llvm-objdump") ||
+	    !tu_have_tool("llvm-readobj")) {
 		CU_FAIL("clang, llvm-objdump or llvm-readobj is missing (tools/install-deps.sh)");
 		return 0;
 	}
@@ -556,7 +507,7 @@ static void al_test_info(void)
 		for (int o = 0; o < 2; o++) {
 			/* objload: "reloc SEC OFF TYPE"; readobj: "OFF TYPE", the
 			 * Mach-O ADDEND entries (folded into the next) dropped */
-			int rc = al_sh(
+			int rc = tu_sh(
 				"cd %s && clang --target=%s %s %s -c -o p.o %s/prog.c 2>/dev/null && "
 				"%s info p.o | awk '$1==\"reloc\" && $2==\"%s\" {print tolower($3), $4}' | sort >a && "
 				"llvm-readobj --relocations p.o | awk '/Section.*%s/ {on=1; next} /^  }/ {on=0} "
@@ -573,7 +524,7 @@ static void al_test_info(void)
 			}
 		}
 	}
-	al_sh("rm -rf %s", dir);
+	tu_rm_rf(dir);
 }
 
 int objload_test_register_aarch64_link(void)

@@ -29,13 +29,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "objload.h"
 #include "objload/plugin.h"
 #include "arch/arch.h"
 #include "tests/tests.h"
+#include "tests/util.h"
 
 #ifndef OBJLOAD_BIN
 #define OBJLOAD_BIN "./objload"
@@ -44,14 +44,8 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* An assertion whose failure message says which kind or value failed. */
-#define CHECK_MSG(cond, ...)						\
-	do {								\
-		char msg_[320];						\
-		snprintf(msg_, sizeof(msg_), __VA_ARGS__);		\
-		CU_assertImplementation((cond) ? CU_TRUE : CU_FALSE,	\
-					__LINE__, msg_, __FILE__, "",	\
-					CU_FALSE);			\
-	} while (0)
+#define CHECK_MSG(cond, ...) \
+	tu_check_at("arch_aarch64", __FILE__, __LINE__, (cond) ? 1 : 0, __VA_ARGS__)
 
 static const arch_ops *const a64 = &arch_aarch64;
 
@@ -236,29 +230,6 @@ struct applied {
 	char err[ERR_SIZE];
 };
 
-static void put_le(uint8_t *out, uint64_t v, unsigned width)
-{
-	for (unsigned i = 0; i < width; i++)
-		out[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le(const uint8_t *in, unsigned width)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < width; i++)
-		v |= (uint64_t)in[i] << (8 * i);
-	return v;
-}
-
-/* The two's complement reading of v, with no implementation-defined cast. */
-static int64_t as_i64(uint64_t v)
-{
-	if (v <= INT64_MAX)
-		return (int64_t)v;
-	return -(int64_t)(~v) - 1;
-}
-
 static struct applied run_insn(unsigned kind, uint32_t insn,
 			       const arch_fixup *fx)
 {
@@ -267,7 +238,7 @@ static struct applied run_insn(unsigned kind, uint32_t insn,
 	memset(r.buf, GUARD, sizeof(r.buf));
 	memset(r.err, 0, sizeof(r.err));
 	if (insn)
-		put_le(r.buf + FIELD_OFF, insn, 4);
+		tu_put_le(r.buf + FIELD_OFF, 4, insn);
 	memcpy(r.before, r.buf, sizeof(r.buf));
 	r.status = a64->apply(kind, r.buf + FIELD_OFF, fx, r.err,
 			      sizeof(r.err));
@@ -306,14 +277,14 @@ static void check_written(const struct applied *r, unsigned kind, uint64_t X)
 		  "%s X=0x%" PRIx64 ": bytes outside the field untouched",
 		  k->name, X);
 	if (s->cls == C_DATA) {
-		CHECK_MSG(get_le(r->buf + FIELD_OFF, k->width) ==
+		CHECK_MSG(tu_get_le(r->buf + FIELD_OFF, k->width) ==
 			  bits_of(X, 8u * k->width - 1, 0),
 			  "%s: field holds 0x%" PRIx64 ", got 0x%" PRIx64,
-			  k->name, X, get_le(r->buf + FIELD_OFF, k->width));
+			  k->name, X, tu_get_le(r->buf + FIELD_OFF, k->width));
 		return;
 	}
-	insn = (uint32_t)get_le(r->buf + FIELD_OFF, 4);
-	before = (uint32_t)get_le(r->before + FIELD_OFF, 4);
+	insn = (uint32_t)tu_get_le(r->buf + FIELD_OFF, 4);
+	before = (uint32_t)tu_get_le(r->before + FIELD_OFF, 4);
 	CHECK_MSG((insn & ~imm_mask(s->cls)) == (before & ~imm_mask(s->cls)),
 		  "%s X=0x%" PRIx64 ": only the immediate of %s changed "
 		  "(0x%08" PRIx32 " -> 0x%08" PRIx32 ")", k->name, X, s->text,
@@ -460,7 +431,7 @@ static arch_fixup fixup_for(unsigned kind, uint64_t v)
 	CHECK_MSG(eval_formula(kind_of(kind)->formula, &fx, &v0, &uses_a),
 		  "%s: formula parses", kind_of(kind)->name);
 	if (uses_a)
-		fx.A = as_i64(v - v0);
+		fx.A = tu_as_i64(v - v0);
 	else
 		fx.G += v - v0;
 	return fx;
@@ -615,10 +586,10 @@ static void test_every_kind_bytes(void)
 				  "%s: nothing written", k->name);
 			continue;
 		}
-		put_le(want, c->want, k->width);
+		tu_put_le(want, k->width, c->want);
 		CHECK_MSG(memcmp(r.buf + FIELD_OFF, want, k->width) == 0,
 			  "%s: wrote 0x%" PRIx64 ", want 0x%" PRIx64, k->name,
-			  get_le(r.buf + FIELD_OFF, k->width), c->want);
+			  tu_get_le(r.buf + FIELD_OFF, k->width), c->want);
 		CHECK_MSG(same_outside(&r, FIELD_OFF, FIELD_OFF + k->width),
 			  "%s: bytes outside the field untouched", k->name);
 		if (!s || s->cls == C_DATA)
@@ -626,9 +597,9 @@ static void test_every_kind_bytes(void)
 		/* An immediate that held garbage is replaced, not or-ed. */
 		r = run_insn(c->kind, s->insn | imm_mask(s->cls), &c->fx);
 		CHECK_MSG(r.status == OBJLOAD_OK &&
-			  get_le(r.buf + FIELD_OFF, 4) == c->want,
+			  tu_get_le(r.buf + FIELD_OFF, 4) == c->want,
 			  "%s: a stale immediate is overwritten (0x%08" PRIx64
-			  ")", k->name, get_le(r.buf + FIELD_OFF, 4));
+			  ")", k->name, tu_get_le(r.buf + FIELD_OFF, 4));
 	}
 }
 
@@ -817,7 +788,7 @@ static void test_lo12_auto_sizes(void)
 			/* S + A (- B) = 0x12345 7f0 */
 			fx = (arch_fixup){ .S = 0x123457f0, .B = 0x100000 };
 			r = run_insn(kind, forms[i].insn, &fx);
-			insn = (uint32_t)get_le(r.buf + FIELD_OFF, 4);
+			insn = (uint32_t)tu_get_le(r.buf + FIELD_OFF, 4);
 			CHECK_MSG(r.status == OBJLOAD_OK &&
 				  insn == (forms[i].insn | (0x7f0u >> sc) << 10),
 				  "%s on %s: imm12 = 0x7f0 >> %u, got 0x%08" PRIx32
@@ -1092,19 +1063,19 @@ static void test_stub(void)
 	memset(page, GUARD, sizeof(page));
 	a64->write_stub(page + 16, at, dest);
 	/* ldr x16, #8; br x16; .quad dest */
-	CU_ASSERT_EQUAL(get_le(page + 16, 4), 0x58000050);
-	CU_ASSERT_EQUAL(get_le(page + 20, 4), 0xd61f0200);
-	CU_ASSERT_EQUAL(get_le(page + 24, 8), dest);
+	CU_ASSERT_EQUAL(tu_get_le(page + 16, 4), 0x58000050);
+	CU_ASSERT_EQUAL(tu_get_le(page + 20, 4), 0xd61f0200);
+	CU_ASSERT_EQUAL(tu_get_le(page + 24, 8), dest);
 	CU_ASSERT_EQUAL(page[15], GUARD);
 	CU_ASSERT_EQUAL(page[32], GUARD);
 
 	/* What the CPU would do: x16 <- [at + 8] = dest, then br x16. */
-	CU_ASSERT_TRUE(decode_ldr_literal((uint32_t)get_le(page + 16, 4), at,
+	CU_ASSERT_TRUE(decode_ldr_literal((uint32_t)tu_get_le(page + 16, 4), at,
 					  &rt, &from));
 	CU_ASSERT_EQUAL(rt, 16);
 	CU_ASSERT_EQUAL(from, at + 8);
-	CU_ASSERT_EQUAL(get_le(page + 16 + (from - at), 8), dest);
-	CU_ASSERT_TRUE(decode_br((uint32_t)get_le(page + 20, 4), &rn));
+	CU_ASSERT_EQUAL(tu_get_le(page + 16 + (from - at), 8), dest);
+	CU_ASSERT_TRUE(decode_br((uint32_t)tu_get_le(page + 20, 4), &rn));
 	CU_ASSERT_EQUAL(rn, 16);
 
 	/* Position-independent: the same bytes wherever it is. */
@@ -1155,24 +1126,24 @@ static void test_bind_thunk(void)
 		CU_ASSERT_EQUAL(a64->write_bind_thunk(buf, at, fn, bound, n),
 				OBJLOAD_OK);
 		/* bti c; ldr x<n>, #12; ldr x16, #16; br x16 */
-		CU_ASSERT_EQUAL(get_le(buf, 4), 0xd503245f);
-		CU_ASSERT_EQUAL(get_le(buf + 4, 4), 0x58000060 | n);
-		CU_ASSERT_EQUAL(get_le(buf + 8, 4), 0x58000090);
-		CU_ASSERT_EQUAL(get_le(buf + 12, 4), 0xd61f0200);
-		CU_ASSERT_EQUAL(get_le(buf + 16, 8), bound);
-		CU_ASSERT_EQUAL(get_le(buf + 24, 8), fn);
+		CU_ASSERT_EQUAL(tu_get_le(buf, 4), 0xd503245f);
+		CU_ASSERT_EQUAL(tu_get_le(buf + 4, 4), 0x58000060 | n);
+		CU_ASSERT_EQUAL(tu_get_le(buf + 8, 4), 0x58000090);
+		CU_ASSERT_EQUAL(tu_get_le(buf + 12, 4), 0xd61f0200);
+		CU_ASSERT_EQUAL(tu_get_le(buf + 16, 8), bound);
+		CU_ASSERT_EQUAL(tu_get_le(buf + 24, 8), fn);
 		CU_ASSERT_EQUAL(buf[size], GUARD);
 
 		/* x<n> <- bound, x16 <- fn, jump to x16. */
-		CHECK_MSG(decode_ldr_literal((uint32_t)get_le(buf + 4, 4),
+		CHECK_MSG(decode_ldr_literal((uint32_t)tu_get_le(buf + 4, 4),
 					     at + 4, &rt, &from) &&
-			  rt == n && get_le(buf + (from - at), 8) == bound,
+			  rt == n && tu_get_le(buf + (from - at), 8) == bound,
 			  "nargs %u: x%u receives bound", n, n);
-		CHECK_MSG(decode_ldr_literal((uint32_t)get_le(buf + 8, 4),
+		CHECK_MSG(decode_ldr_literal((uint32_t)tu_get_le(buf + 8, 4),
 					     at + 8, &rt, &from) &&
-			  rt == 16 && get_le(buf + (from - at), 8) == fn,
+			  rt == 16 && tu_get_le(buf + (from - at), 8) == fn,
 			  "nargs %u: x16 receives fn", n);
-		CHECK_MSG(decode_br((uint32_t)get_le(buf + 12, 4), &rn) &&
+		CHECK_MSG(decode_br((uint32_t)tu_get_le(buf + 12, 4), &rn) &&
 			  rn == 16, "nargs %u: br x16", n);
 	}
 }
@@ -1266,137 +1237,7 @@ static void test_names(void)
 /* ---- Against real tools --------------------------------------------------- */
 
 /* The suite's scratch directory (CUnit suites have no context pointer). */
-static char a64_tmp[64];
-
-/* Run cmd and return everything it printed (malloc), or NULL. */
-static char *run_capture(const char *cmd, int *status)
-{
-	FILE *p = popen(cmd, "r");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int c;
-
-	if (status)
-		*status = -1;
-	if (!p)
-		return NULL;
-	while ((c = fgetc(p)) != EOF) {
-		if (len + 2 > cap) {
-			char *nb;
-
-			cap = cap ? cap * 2 : 4096;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				pclose(p);
-				return NULL;
-			}
-			buf = nb;
-		}
-		buf[len++] = (char)c;
-	}
-	if (!buf)
-		buf = calloc(1, 1);
-	else
-		buf[len] = '\0';
-	c = pclose(p);
-	if (status)
-		*status = c;
-	return buf;
-}
-
-/* Run cmd; on failure print it and its output. */
-static int run_ok(const char *cmd)
-{
-	int st;
-	char *out = run_capture(cmd, &st);
-
-	if (st != 0)
-		fprintf(stderr, "\n  failed: %s\n%s", cmd, out ? out : "");
-	free(out);
-	return st == 0;
-}
-
-static int have_tool(const char *probe)
-{
-	char cmd[256];
-	int st;
-	char *out;
-
-	snprintf(cmd, sizeof(cmd), "%s >/dev/null 2>&1", probe);
-	out = run_capture(cmd, &st);
-	free(out);
-	return st == 0;
-}
-
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -1;
-	fputs(text, f);
-	return fclose(f) ? -1 : 0;
-}
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	size_t n = 0, cap = 0, got;
-
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (n == cap) {
-			uint8_t *nb;
-
-			cap = cap ? cap * 2 : 65536;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		if (got == 0)
-			break;
-		n += got;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
-/* Load an object through the public API. */
-struct loaded {
-	objload_session *session;
-	const objload_image *img;
-	objload_status status;
-	const char *msg;
-};
-
-static void load_object(struct loaded *l, const char *path)
-{
-	memset(l, 0, sizeof(*l));
-	l->msg = "";
-	l->status = objload_session_new(&l->session);
-	if (l->status != OBJLOAD_OK)
-		return;
-	l->status = objload_add_file(l->session, path);
-	if (objload_errmsg(l->session))
-		l->msg = objload_errmsg(l->session);
-	if (l->status == OBJLOAD_OK && objload_image_count(l->session) == 1)
-		l->img = objload_get_image(l->session, 0);
-}
-
-static void unload_object(struct loaded *l)
-{
-	objload_session_free(l->session);
-	memset(l, 0, sizeof(*l));
-}
+TU_SUITE_TMPDIR(a64_tmp, "a64", a64_suite_init, a64_suite_cleanup)
 
 /*
  * What each R_AARCH64_* type must become, stated from AAELF64's meaning
@@ -1452,14 +1293,6 @@ static int expected_kind(const char *type, unsigned *kind)
 	return 0;
 }
 
-static int section_index(const objload_image *img, const char *name)
-{
-	for (uint32_t i = 0; i < img->nsections; i++)
-		if (strcmp(img->sections[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
 static int role_loaded(objload_section_role role)
 {
 	return role != OBJLOAD_ROLE_DEBUG && role != OBJLOAD_ROLE_NOLOAD;
@@ -1479,7 +1312,7 @@ static void check_edges_against_readelf(const char *what, const char *obj,
 	int st;
 
 	snprintf(cmd, sizeof(cmd), "readelf -rW '%s' 2>&1", obj);
-	out = run_capture(cmd, &st);
+	out = tu_capture(cmd, &st);
 	CHECK_MSG(out && st == 0, "%s: readelf -rW runs", what);
 	if (!out)
 		return;
@@ -1496,7 +1329,7 @@ static void check_edges_against_readelf(const char *what, const char *obj,
 		if (sscanf(line, "%llx %llx %63s", &off, &info, type) != 3 ||
 		    strncmp(type, "R_AARCH64_", 10) != 0)
 			continue;
-		sec = section_index(img, target);
+		sec = tu_find_section(img, target);
 		if (sec < 0 || !role_loaded(img->sections[sec].role))
 			continue;
 		for (size_t e = 0; e < img->nedges; e++) {
@@ -1641,7 +1474,7 @@ static int linked_load(struct linked *lk, const char *exe)
 
 	memset(lk, 0, sizeof(*lk));
 	snprintf(cmd, sizeof(cmd), "readelf -SW '%s'", exe);
-	out = run_capture(cmd, &st);
+	out = tu_capture(cmd, &st);
 	if (!out || st) {
 		free(out);
 		return -1;
@@ -1661,7 +1494,7 @@ static int linked_load(struct linked *lk, const char *exe)
 	free(out);
 
 	snprintf(cmd, sizeof(cmd), "llvm-nm '%s'", exe);
-	out = run_capture(cmd, &st);
+	out = tu_capture(cmd, &st);
 	if (!out || st) {
 		free(out);
 		return -1;
@@ -1678,7 +1511,7 @@ static int linked_load(struct linked *lk, const char *exe)
 		lk->nsym++;
 	}
 	free(out);
-	lk->bytes = read_file(exe, &lk->len);
+	lk->bytes = tu_read_file(exe, &lk->len);
 	return lk->bytes ? 0 : -1;
 }
 
@@ -1727,7 +1560,7 @@ static int linked_got_slot(const struct linked *lk, uint64_t S, uint64_t *G)
 	if (!got || got->off > lk->len || lk->len - got->off < got->size)
 		return 0;
 	for (uint64_t o = 0; o + 8 <= got->size; o += 8)
-		if (get_le(lk->bytes + got->off + o, 8) == S) {
+		if (tu_get_le(lk->bytes + got->off + o, 8) == S) {
 			*G = got->addr + o;
 			return 1;
 		}
@@ -1738,12 +1571,12 @@ static void test_lld_agreement(void)
 {
 	char src[128], obj[128], exe[128], cmd[1024];
 	unsigned seen[OBJLOAD_AARCH64_KIND_COUNT] = { 0 };
-	struct loaded l;
+	struct tu_loaded l;
 	struct linked lk;
 	size_t compared = 0;
 
-	if (!have_tool("llvm-mc --version") || !have_tool("ld.lld --version") ||
-	    !have_tool("llvm-nm --version") || !have_tool("readelf --version")) {
+	if (!tu_have_tool("llvm-mc") || !tu_have_tool("ld.lld") ||
+	    !tu_have_tool("llvm-nm") || !tu_have_tool("readelf")) {
 		fprintf(stderr, "\n  llvm-mc, ld.lld, llvm-nm or readelf missing ");
 		CU_FAIL("llvm-mc, ld.lld, llvm-nm or readelf missing (tools/install-deps.sh installs it)");
 		return;
@@ -1751,11 +1584,11 @@ static void test_lld_agreement(void)
 	snprintf(src, sizeof(src), "%s/golden.s", a64_tmp);
 	snprintf(obj, sizeof(obj), "%s/golden.o", a64_tmp);
 	snprintf(exe, sizeof(exe), "%s/golden", a64_tmp);
-	CU_ASSERT_FATAL(write_file(src, golden_asm) == 0);
+	CU_ASSERT_FATAL(tu_write_text(src, golden_asm) == 0);
 	snprintf(cmd, sizeof(cmd),
 		 "llvm-mc -triple=aarch64-linux-gnu -filetype=obj -o '%s' '%s' 2>&1",
 		 obj, src);
-	CU_ASSERT_FATAL(run_ok(cmd));
+	CU_ASSERT_FATAL(tu_sh_ok("%s", cmd));
 	/* --no-relax: lld would otherwise turn the GOT load into an ADD. */
 	snprintf(cmd, sizeof(cmd),
 		 "ld.lld --no-relax -static -e _start "
@@ -1763,14 +1596,14 @@ static void test_lld_agreement(void)
 		 "--section-start=far_code=0x7200000 "
 		 "--defsym=small_abs=0x1234 --defsym=mid_abs=0xcafe1234 "
 		 "--defsym=big_abs=0x7fff12345678 -o '%s' '%s' 2>&1", exe, obj);
-	CU_ASSERT_FATAL(run_ok(cmd));
+	CU_ASSERT_FATAL(tu_sh_ok("%s", cmd));
 	CU_ASSERT_FATAL(linked_load(&lk, exe) == 0);
 
-	load_object(&l, obj);
+	tu_load_file(&l, obj, NULL);
 	CU_ASSERT_EQUAL(l.status, OBJLOAD_OK);
 	CHECK_MSG(l.img != NULL, "golden.o loads: %s", l.msg);
 	if (!l.img) {
-		unload_object(&l);
+		tu_unload(&l);
 		free(lk.bytes);
 		return;
 	}
@@ -1814,7 +1647,7 @@ static void test_lld_agreement(void)
 			  "%s at %s+0x%" PRIx64 " (S=0x%" PRIx64 " A=%" PRId64
 			  " P=0x%" PRIx64 "): wrote 0x%" PRIx64 ", lld 0x%" PRIx64
 			  " %s", k->name, sec->name, ed->offset, fx.S, fx.A,
-			  fx.P, get_le(field, k->width), get_le(want, k->width),
+			  fx.P, tu_get_le(field, k->width), tu_get_le(want, k->width),
 			  err);
 		compared++;
 
@@ -1838,8 +1671,8 @@ static void test_lld_agreement(void)
 		CHECK_MSG(st == OBJLOAD_OK && memcmp(field, want, 4) == 0,
 			  "LDST_LO12_AUTO in place of %s at %s+0x%" PRIx64
 			  ": 0x%08" PRIx64 ", lld 0x%08" PRIx64 " %s", k->name,
-			  sec->name, ed->offset, get_le(field, 4),
-			  get_le(want, 4), err);
+			  sec->name, ed->offset, tu_get_le(field, 4),
+			  tu_get_le(want, 4), err);
 	}
 	CU_ASSERT(compared >= 40);
 
@@ -1852,7 +1685,7 @@ static void test_lld_agreement(void)
 		CHECK_MSG(seen[kind] > 0, "golden.s exercises %s (%s)",
 			  kind_of(kind)->name, expected_kinds[i].type);
 	}
-	unload_object(&l);
+	tu_unload(&l);
 	free(lk.bytes);
 }
 
@@ -1911,37 +1744,37 @@ static void test_clang_cross_check(void)
 	unsigned seen[OBJLOAD_AARCH64_KIND_COUNT] = { 0 };
 	char src[128], obj[128], cmd[1024];
 
-	if (!have_tool("clang --version") || !have_tool("readelf --version")) {
+	if (!tu_have_tool("clang") || !tu_have_tool("readelf")) {
 		fprintf(stderr, "\n  clang or readelf missing ");
 		CU_FAIL("clang or readelf missing (tools/install-deps.sh installs it)");
 		return;
 	}
 	snprintf(src, sizeof(src), "%s/cross.c", a64_tmp);
-	CU_ASSERT_FATAL(write_file(src, cross_c) == 0);
+	CU_ASSERT_FATAL(tu_write_text(src, cross_c) == 0);
 	for (size_t f = 0; f < ARRAY_SIZE(flag_sets); f++) {
-		struct loaded l;
+		struct tu_loaded l;
 		char what[128];
 
 		snprintf(obj, sizeof(obj), "%s/cross%zu.o", a64_tmp, f);
 		snprintf(cmd, sizeof(cmd),
 			 "clang --target=aarch64-linux-gnu %s -c -o '%s' '%s' 2>&1",
 			 flag_sets[f], obj, src);
-		if (f == 0 && !run_ok(cmd)) {
+		if (f == 0 && !tu_sh_ok("%s", cmd)) {
 			fprintf(stderr, "\n  clang cannot target AArch64 ");
 			CU_FAIL("clang cannot target AArch64 (tools/install-deps.sh installs it)");
 			return;
 		}
 		if (f > 0)
-			CHECK_MSG(run_ok(cmd), "clang %s compiles", flag_sets[f]);
+			CHECK_MSG(tu_sh_ok("%s", cmd), "clang %s compiles", flag_sets[f]);
 		snprintf(what, sizeof(what), "clang %s", flag_sets[f]);
-		load_object(&l, obj);
+		tu_load_file(&l, obj, NULL);
 		CHECK_MSG(l.status == OBJLOAD_OK && l.img, "%s: loads: %s", what,
 			  l.msg);
 		if (l.img) {
 			CU_ASSERT_EQUAL(l.img->arch, OBJLOAD_ARCH_AARCH64);
 			check_edges_against_readelf(what, obj, l.img, seen);
 		}
-		unload_object(&l);
+		tu_unload(&l);
 	}
 	/* What these flags are known to produce. */
 	{
@@ -2046,9 +1879,9 @@ static void test_qemu_runs_linked_image(void)
 
 	if (!bin)
 		bin = OBJLOAD_BIN;
-	if (!have_tool("qemu-aarch64 --version") || !have_tool("clang --version") ||
-	    !have_tool("ld.lld --version") || !have_tool("llvm-objcopy --version") ||
-	    !have_tool("llvm-mc --version") || access(bin, X_OK) != 0) {
+	if (!tu_have_tool("qemu-aarch64") || !tu_have_tool("clang") ||
+	    !tu_have_tool("ld.lld") || !tu_have_tool("llvm-objcopy") ||
+	    !tu_have_tool("llvm-mc") || access(bin, X_OK) != 0) {
 		/* a missing tool fails the test: tools/install-deps.sh
 		 * installs them all */
 		fprintf(stderr, "\n  qemu-aarch64, clang, ld.lld, llvm-objcopy, llvm-mc or %s missing",
@@ -2064,12 +1897,12 @@ static void test_qemu_runs_linked_image(void)
 	snprintf(imgo, sizeof(imgo), "%s/prog-img.o", a64_tmp);
 	snprintf(starto, sizeof(starto), "%s/start.o", a64_tmp);
 	snprintf(exe, sizeof(exe), "%s/prog", a64_tmp);
-	CU_ASSERT_FATAL(write_file(src, qemu_prog_c) == 0 &&
-			write_file(start, qemu_start_s) == 0);
+	CU_ASSERT_FATAL(tu_write_text(src, qemu_prog_c) == 0 &&
+			tu_write_text(start, qemu_start_s) == 0);
 	snprintf(cmd, sizeof(cmd),
 		 "llvm-mc -triple=aarch64-linux-gnu -filetype=obj -o '%s' '%s' 2>&1",
 		 starto, start);
-	CU_ASSERT_FATAL(run_ok(cmd));
+	CU_ASSERT_FATAL(tu_sh_ok("%s", cmd));
 
 	for (size_t f = 0; f < ARRAY_SIZE(flag_sets); f++) {
 		uint64_t main_addr = 0;
@@ -2080,7 +1913,7 @@ static void test_qemu_runs_linked_image(void)
 			 "clang --target=aarch64-linux-gnu %s -ffreestanding -fno-builtin "
 			 "-fno-stack-protector -c -o '%s' '%s' 2>&1",
 			 flag_sets[f], obj, src);
-		if (!run_ok(cmd)) {
+		if (!tu_sh_ok("%s", cmd)) {
 			CHECK_MSG(f > 0, "clang %s compiles", flag_sets[f]);
 			if (f == 0) {
 				fprintf(stderr, "\n  clang cannot target AArch64 ");
@@ -2092,7 +1925,7 @@ static void test_qemu_runs_linked_image(void)
 		snprintf(cmd, sizeof(cmd),
 			 "'%s' link --base=0x10000000 --define=far_add=0x40000000 "
 			 "--map='%s' -o '%s' '%s' 2>&1", bin, map, img, obj);
-		CHECK_MSG(run_ok(cmd), "%s: objload link --base", flag_sets[f]);
+		CHECK_MSG(tu_sh_ok("%s", cmd), "%s: objload link --base", flag_sets[f]);
 		CHECK_MSG(map_symbol(map, "main", &main_addr), "%s: main in the map",
 			  flag_sets[f]);
 		snprintf(cmd, sizeof(cmd),
@@ -2102,12 +1935,12 @@ static void test_qemu_runs_linked_image(void)
 			 "--section-start=.far=0x40000000 --section-start=.objimg=0x10000000 "
 			 "--defsym=main_addr=0x%" PRIx64 " -o '%s' '%s' '%s' 2>&1",
 			 img, imgo, main_addr, exe, starto, imgo);
-		CHECK_MSG(run_ok(cmd), "%s: wrapping the image", flag_sets[f]);
+		CHECK_MSG(tu_sh_ok("%s", cmd), "%s: wrapping the image", flag_sets[f]);
 		snprintf(cmd, sizeof(cmd), "timeout 20 qemu-aarch64 '%s' 2>&1", exe);
-		out = run_capture(cmd, &st);
-		CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 42,
-			  "clang %s: the linked program returns 42 under qemu, got status 0x%x %s",
-			  flag_sets[f], (unsigned)st, out ? out : "");
+		out = tu_capture(cmd, &st);
+		CHECK_MSG(st == 42,
+			  "clang %s: the linked program returns 42 under qemu, got status %d %s",
+			  flag_sets[f], st, out ? out : "");
 		free(out);
 		ran++;
 	}
@@ -2116,30 +1949,9 @@ static void test_qemu_runs_linked_image(void)
 
 /* ---- Suite ------------------------------------------------------------ */
 
-static int a64_suite_init(void)
-{
-	snprintf(a64_tmp, sizeof(a64_tmp), "/tmp/objload-a64-XXXXXX");
-	return mkdtemp(a64_tmp) ? 0 : -1;
-}
-
-static int a64_suite_cleanup(void)
-{
-	char cmd[128];
-
-	if (!a64_tmp[0])
-		return 0;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", a64_tmp);
-	free(run_capture(cmd, NULL));
-	a64_tmp[0] = '\0';
-	return 0;
-}
-
 int objload_test_register_arch_aarch64(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static const struct tu_test tests[] = {
 		{ "every kind has a test case", test_every_kind_has_a_case },
 		{ "every kind: exact bytes", test_every_kind_bytes },
 		{ "formula text agrees with applier",
@@ -2169,13 +1981,5 @@ int objload_test_register_arch_aarch64(void)
 		{ "linked image runs under qemu-aarch64",
 		  test_qemu_runs_linked_image },
 	};
-	CU_pSuite suite;
-
-	suite = CU_add_suite("arch_aarch64", a64_suite_init, a64_suite_cleanup);
-	if (!suite)
-		return 1;
-	for (size_t i = 0; i < ARRAY_SIZE(tests); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			return 1;
-	return 0;
+	return tu_add_suite("arch_aarch64", a64_suite_init, a64_suite_cleanup, tests, TU_COUNT(tests));
 }

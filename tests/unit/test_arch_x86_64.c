@@ -19,18 +19,13 @@
 
 #include "arch/arch.h"
 #include "tests/tests.h"
+#include "tests/util.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* An assertion whose failure message says which kind or value failed. */
-#define CHECK_MSG(cond, ...)						\
-	do {								\
-		char msg_[256];						\
-		snprintf(msg_, sizeof(msg_), __VA_ARGS__);		\
-		CU_assertImplementation((cond) ? CU_TRUE : CU_FALSE,	\
-					__LINE__, msg_, __FILE__, "",	\
-					CU_FALSE);			\
-	} while (0)
+#define CHECK_MSG(cond, ...) \
+	tu_check_at("arch_x86_64", __FILE__, __LINE__, (cond) ? 1 : 0, __VA_ARGS__)
 
 /*
  * Fields are written at an odd offset inside a buffer filled with a guard
@@ -71,32 +66,6 @@ static int untouched(const uint8_t *buf, size_t from, size_t to)
 	return 1;
 }
 
-static void put_le(uint8_t *out, uint64_t v, unsigned width)
-{
-	unsigned i;
-
-	for (i = 0; i < width; i++)
-		out[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le64(const uint8_t *in)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < 8; i++)
-		v |= (uint64_t)in[i] << (8 * i);
-	return v;
-}
-
-/* The two's complement reading of v, with no implementation-defined cast. */
-static int64_t as_i64(uint64_t v)
-{
-	if (v <= INT64_MAX)
-		return (int64_t)v;
-	return -(int64_t)(~v) - 1;
-}
-
 static const arch_kind *kind_of(unsigned kind)
 {
 	return &arch_x86_64.kinds[kind];
@@ -111,7 +80,7 @@ static void check_written(const struct applied *r, unsigned kind, uint64_t v)
 	const arch_kind *k = kind_of(kind);
 	uint8_t want[8];
 
-	put_le(want, v, k->width);
+	tu_put_le(want, k->width, v);
 	CHECK_MSG(r->status == OBJLOAD_OK, "%s 0x%" PRIx64 ": status %d (%s)",
 		  k->name, v, r->status, r->err);
 	CHECK_MSG(memcmp(r->buf + FIELD_OFF, want, k->width) == 0,
@@ -356,7 +325,7 @@ static arch_fixup fixup_for(unsigned kind, uint64_t v)
 
 	CHECK_MSG(eval_formula(kind_of(kind)->formula, &fx, &v0),
 		  "%s: formula parses", kind_of(kind)->name);
-	fx.A = as_i64(v - v0);
+	fx.A = tu_as_i64(v - v0);
 	return fx;
 }
 
@@ -533,12 +502,12 @@ static void test_extreme_values(void)
 
 	r = run_apply(OBJLOAD_X86_64_ABS64, &fx);
 	CU_ASSERT_EQUAL(r.status, OBJLOAD_OK);
-	CU_ASSERT_EQUAL(get_le64(r.buf + FIELD_OFF), 0);
+	CU_ASSERT_EQUAL(tu_get_le(r.buf + FIELD_OFF, 8), 0);
 
 	fx = (arch_fixup){ .S = 0, .A = INT64_MIN, .P = UINT64_MAX };
 	r = run_apply(OBJLOAD_X86_64_PC64, &fx);
 	CU_ASSERT_EQUAL(r.status, OBJLOAD_OK);
-	CU_ASSERT_EQUAL(get_le64(r.buf + FIELD_OFF),
+	CU_ASSERT_EQUAL(tu_get_le(r.buf + FIELD_OFF, 8),
 			UINT64_C(0x8000000000000001));
 
 	r = run_apply(OBJLOAD_X86_64_PC32, &fx);
@@ -704,9 +673,9 @@ static void test_stub(void)
 	a->write_stub(page + 16, (uint64_t)(uintptr_t)(page + 16), dest_b);
 
 	CU_ASSERT_EQUAL(memcmp(page, "\xff\x25\0\0\0\0", 6), 0);
-	CU_ASSERT_EQUAL(get_le64(page + 6), dest_a);
+	CU_ASSERT_EQUAL(tu_get_le(page + 6, 8), dest_a);
 	CU_ASSERT_EQUAL(memcmp(page + 14, "\xcc\xcc", 2), 0);
-	CU_ASSERT_EQUAL(get_le64(page + 16 + 6), dest_b);
+	CU_ASSERT_EQUAL(tu_get_le(page + 16 + 6, 8), dest_b);
 	CU_ASSERT_EQUAL(page[32], 0);   /* nothing past the stub */
 
 	CU_ASSERT_TRUE_FATAL(make_rx(page, len));
@@ -842,7 +811,7 @@ static void test_bind_thunk(void)
 
 	/* nargs 1: the context goes to %rsi (movabs = 48 be imm64). */
 	CU_ASSERT_EQUAL(memcmp(page + size + 4, "\x48\xbe", 2), 0);
-	CU_ASSERT_EQUAL(get_le64(page + size + 6), bound);
+	CU_ASSERT_EQUAL(tu_get_le(page + size + 6, 8), bound);
 	/* nargs 5: %r9 (49 b9). */
 	CU_ASSERT_EQUAL(memcmp(page + 5 * size + 4, "\x49\xb9", 2), 0);
 	/* endbr64 (4) + movabs (10) + jmp (6) + .quad (8), then int3. */
@@ -1050,10 +1019,7 @@ static void test_cc_thunks(void)
 
 int objload_test_register_arch_x86_64(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static const struct tu_test tests[] = {
 		{ "every kind has a test case", test_every_kind_has_a_case },
 		{ "every kind: exact bytes", test_every_kind_bytes },
 		{ "formula text agrees with applier",
@@ -1075,14 +1041,5 @@ int objload_test_register_arch_x86_64(void)
 		{ "arch and kind names", test_names },
 		{ "calling-convention thunks execute", test_cc_thunks },
 	};
-	CU_pSuite suite;
-	size_t i;
-
-	suite = CU_add_suite("arch_x86_64", NULL, NULL);
-	if (!suite)
-		return 1;
-	for (i = 0; i < ARRAY_SIZE(tests); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			return 1;
-	return 0;
+	return tu_add_suite("arch_x86_64", NULL, NULL, tests, TU_COUNT(tests));
 }

@@ -26,197 +26,51 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <inttypes.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
 
 #include "objload.h"
 #include "tests/tests.h"
-
-#ifndef OBJLOAD_TEST_SRCDIR
-#define OBJLOAD_TEST_SRCDIR "tests"
-#endif
-#ifndef OBJLOAD_BIN
-#define OBJLOAD_BIN "./objload"
-#endif
+#include "tests/util.h"
 
 #define AR_TIMEOUT 120
 #define SQLITE_A "/usr/lib/x86_64-linux-gnu/libsqlite3.a"
 #define LIBZ_A "/usr/lib/x86_64-linux-gnu/libz.a"
 
-static char ar_tmp[] = "/tmp/objload-archive-XXXXXX";
+TU_SUITE_TMPDIR(ar_tmp, "archive", suite_init, suite_clean)
 
 /* ---- helpers ---------------------------------------------------------- */
 
-__attribute__((format(printf, 3, 4)))
-static int ar_check_at(unsigned line, int ok, const char *fmt, ...)
-{
-	char msg[4096];
-	va_list ap;
+#define AR_CHECK(cond, ...) \
+	tu_check_at("archive", __FILE__, __LINE__, (cond) ? 1 : 0, __VA_ARGS__)
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (!ok)
-		fprintf(stderr, "\narchive FAILED (line %u): %s\n", line, msg);
-	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, msg, __FILE__, "",
-				CU_FALSE);
-	return ok;
-}
-
-#define AR_CHECK(cond, ...) ar_check_at(__LINE__, (cond) ? 1 : 0, __VA_ARGS__)
-
-static const char *env_or(const char *name, const char *dflt)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? v : dflt;
-}
-
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	va_list ap;
-	char *p;
-
-	va_start(ap, f);
-	if (vasprintf(&p, f, ap) < 0)
-		p = NULL;
-	va_end(ap);
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0;
-
-	if (!f)
-		return strdup("");
-	for (;;) {
-		char *nb = realloc(buf, n + 65536 + 1);
-
-		if (!nb)
-			abort();
-		buf = nb;
-		size_t got = fread(buf + n, 1, 65536, f);
-		n += got;
-		if (!got)
-			break;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
-}
-
-static void spit(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
-struct result {
-	int status;      /* exit status, or 128 + signal, or -1 */
-	char *out, *err;
-};
-
-static void result_free(struct result *r)
-{
-	free(r->out);
-	free(r->err);
-}
-
-/* Run argv (NULL-terminated) in `cwd`, stdout/stderr captured. */
-static struct result run_argv(const char *cwd, char *const argv[])
-{
-	struct result r = { -1, NULL, NULL };
-	char *out = fmt("%s/.out", ar_tmp), *err = fmt("%s/.err", ar_tmp);
-	time_t t0 = time(NULL);
-	pid_t pid = fork();
-	int st = 0;
-
-	if (pid == 0) {
-		int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int fi = open("/dev/null", O_RDONLY);
-
-		if (fo < 0 || fe < 0 || fi < 0 || (cwd && chdir(cwd) != 0))
-			_exit(126);
-		dup2(fi, 0);
-		dup2(fo, 1);
-		dup2(fe, 2);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	if (pid > 0) {
-		for (;;) {
-			pid_t w = waitpid(pid, &st, WNOHANG);
-
-			if (w == pid)
-				break;
-			if (w < 0 || time(NULL) - t0 > AR_TIMEOUT) {
-				kill(pid, SIGKILL);
-				waitpid(pid, &st, 0);
-				break;
-			}
-			usleep(2000);
-		}
-		r.status = WIFEXITED(st) ? WEXITSTATUS(st) :
-			   WIFSIGNALED(st) ? 128 + WTERMSIG(st) : -1;
-	}
-	r.out = slurp(out);
-	r.err = slurp(err);
-	free(out);
-	free(err);
-	return r;
-}
-
-/* Run a shell command line in the temporary directory. */
-static struct result sh(const char *cmd)
+/* Run a shell command line in the temporary directory, stdout and stderr
+ * captured. */
+static struct tu_result sh(const char *cmd)
 {
 	char *const argv[] = { "sh", "-c", (char *)cmd, NULL };
+	char *stem = tu_fmt("%s/.run", ar_tmp);
+	struct tu_result r;
 
-	return run_argv(ar_tmp, argv);
+	tu_run(argv, ar_tmp, stem, AR_TIMEOUT, &r);
+	free(stem);
+	return r;
 }
 
 static int sh_ok(const char *cmd)
 {
-	struct result r = sh(cmd);
-	int ok = r.status == 0;
+	struct tu_result r = sh(cmd);
+	int ok = r.code == 0;
 
 	if (!ok)
-		fprintf(stderr, "\narchive: `%s` failed (%d): %s\n", cmd, r.status, r.err);
-	result_free(&r);
-	return ok;
-}
-
-static int have_tool(const char *tool)
-{
-	char *cmd = fmt("command -v %s >/dev/null 2>&1", tool);
-	struct result r = sh(cmd);
-	int ok = r.status == 0;
-
-	free(cmd);
-	result_free(&r);
+		fprintf(stderr, "\narchive: `%s` failed (%d): %s\n", cmd, r.code, r.err);
+	tu_result_free(&r);
 	return ok;
 }
 
@@ -230,10 +84,10 @@ static int skip(const char *why)
 }
 
 /* `objload ARGS` (a shell-quoted string) in the temporary directory. */
-static struct result objload(const char *args)
+static struct tu_result objload(const char *args)
 {
-	char *cmd = fmt("'%s' %s", env_or("OBJLOAD_BIN", OBJLOAD_BIN), args);
-	struct result r = sh(cmd);
+	char *cmd = tu_fmt("'%s' %s", tu_objload_bin(), args);
+	struct tu_result r = sh(cmd);
 
 	free(cmd);
 	return r;
@@ -241,23 +95,23 @@ static struct result objload(const char *args)
 
 static char *src(const char *rel)
 {
-	return fmt("%s/programs-ar/%s", env_or("OBJLOAD_TEST_SRCDIR", OBJLOAD_TEST_SRCDIR), rel);
+	return tu_fmt("%s/programs-ar/%s", tu_srcdir(), rel);
 }
 
 /* Compare `objload run ARGS` with the native ./NATIVE. */
 static void compare_native(const char *native, const char *args)
 {
-	char *cmd = fmt("./%s", native);
-	struct result n = sh(cmd), o = objload(args);
+	char *cmd = tu_fmt("./%s", native);
+	struct tu_result n = sh(cmd), o = objload(args);
 
-	AR_CHECK(n.status == o.status, "%s: exit %d natively, %d under `objload %s` (%s)",
-		 native, n.status, o.status, args, o.err);
+	AR_CHECK(n.code == o.code, "%s: exit %d natively, %d under `objload %s` (%s)",
+		 native, n.code, o.code, args, o.err);
 	AR_CHECK(strcmp(n.out, o.out) == 0,
 		 "%s: stdout differs under `objload %s`:\n--- native\n%s--- objload\n%s",
 		 native, args, n.out, o.out);
 	free(cmd);
-	result_free(&n);
-	result_free(&o);
+	tu_result_free(&n);
+	tu_result_free(&o);
 }
 
 /* ---- real static libraries ----------------------------------------------- */
@@ -287,7 +141,7 @@ static int api_link(const char *obj, const char *archive, const char *lib,
 static void test_sqlite(void)
 {
 	char *drv = src("sqlite/driver.c");
-	char *cmd = fmt("gcc -O2 -c '%s' -o sq.o && gcc sq.o -lsqlite3 -lm -o sq_native", drv);
+	char *cmd = tu_fmt("gcc -O2 -c '%s' -o sq.o && gcc sq.o -lsqlite3 -lm -o sq_native", drv);
 	objload_metrics m = { 0 };
 	objload_archive_info ai = { 0 };
 	char err[2048], *path;
@@ -305,7 +159,7 @@ static void test_sqlite(void)
 	compare_native("sq_native", "run sq.o " SQLITE_A " -lm");
 	compare_native("sq_native", "run --strategy=section sq.o " SQLITE_A " -lm");
 	/* only what the driver needs is loaded */
-	path = fmt("%s/sq.o", ar_tmp);
+	path = tu_fmt("%s/sq.o", ar_tmp);
 	if (AR_CHECK(api_link(path, SQLITE_A, "-lm", &m, &ai, err, sizeof(err)) == 0,
 		     "linking sq.o with libsqlite3.a: %s", err)) {
 		AR_CHECK(m.archives == 1 && m.archive_members > 0 &&
@@ -321,12 +175,12 @@ static void test_sqlite(void)
 
 static void test_zlib(void)
 {
-	char *drv = fmt("%s/programs/zlib/main.c",
-			env_or("OBJLOAD_TEST_SRCDIR", OBJLOAD_TEST_SRCDIR));
-	char *cmd = fmt("gcc -O2 -c '%s' -o z.o && gcc z.o -lz -o z_native", drv);
+	char *drv = tu_fmt("%s/programs/zlib/main.c",
+			tu_srcdir());
+	char *cmd = tu_fmt("gcc -O2 -c '%s' -o z.o && gcc z.o -lz -o z_native", drv);
 	objload_metrics m = { 0 };
 	objload_archive_info ai = { 0 };
-	struct result r;
+	struct tu_result r;
 	char err[2048], *path;
 
 	free(drv);
@@ -343,7 +197,7 @@ static void test_zlib(void)
 	/* the host's libz.so through the system directories */
 	compare_native("z_native", "run z.o -lz");
 	compare_native("z_native", "run z.o -l:libz.a");
-	path = fmt("%s/z.o", ar_tmp);
+	path = tu_fmt("%s/z.o", ar_tmp);
 	if (AR_CHECK(api_link(path, LIBZ_A, NULL, &m, &ai, err, sizeof(err)) == 0,
 		     "linking z.o with libz.a: %s", err))
 		AR_CHECK(m.archive_members > 0 && ai.loaded < ai.members &&
@@ -357,14 +211,14 @@ static void test_zlib(void)
 			 m.shared_libraries, m.archive_members);
 	free(path);
 	r = objload("run --stats z.o " LIBZ_A);
-	AR_CHECK(r.status == 0 && strstr(r.err, "members loaded") != NULL,
+	AR_CHECK(r.code == 0 && strstr(r.err, "members loaded") != NULL,
 		 "--stats: %s", r.err);
-	result_free(&r);
+	tu_result_free(&r);
 	r = objload("info " LIBZ_A);
-	AR_CHECK(r.status == 0 && strstr(r.out, "archive: " LIBZ_A) &&
+	AR_CHECK(r.code == 0 && strstr(r.out, "archive: " LIBZ_A) &&
 		 strstr(r.out, "flavor: gnu") && strstr(r.out, "deflate.o"),
 		 "info on libz.a: %s%s", r.out, r.err);
-	result_free(&r);
+	tu_result_free(&r);
 }
 
 /* ---- containers built with the real tools ----------------------------------- */
@@ -403,21 +257,21 @@ static int build_corner_sources(void)
 
 static void corner_run(const char *archive_desc, const char *archive)
 {
-	char *args = fmt("run cm.o %s libga.a libgb.a", archive);
-	struct result r = objload(args);
+	char *args = tu_fmt("run cm.o %s libga.a libgb.a", archive);
+	struct tu_result r = objload(args);
 
-	AR_CHECK(r.status == 0 && strcmp(r.out, "42 1 2 70\n") == 0,
+	AR_CHECK(r.code == 0 && strcmp(r.out, "42 1 2 70\n") == 0,
 		 "%s: `objload %s` gave %d, stdout '%s', stderr '%s'", archive_desc,
-		 args, r.status, r.out, r.err);
-	result_free(&r);
+		 args, r.code, r.out, r.err);
+	tu_result_free(&r);
 	free(args);
 	/* the same, the archives in the other order: rescanned to a fixed point */
-	args = fmt("run cm.o libgb.a libga.a %s", archive);
+	args = tu_fmt("run cm.o libgb.a libga.a %s", archive);
 	r = objload(args);
-	AR_CHECK(r.status == 0 && strcmp(r.out, "42 1 2 70\n") == 0,
+	AR_CHECK(r.code == 0 && strcmp(r.out, "42 1 2 70\n") == 0,
 		 "%s: `objload %s` gave %d, stdout '%s', stderr '%s'", archive_desc,
-		 args, r.status, r.out, r.err);
-	result_free(&r);
+		 args, r.code, r.out, r.err);
+	tu_result_free(&r);
 	free(args);
 }
 
@@ -425,12 +279,12 @@ static void corner_run(const char *archive_desc, const char *archive)
 
 static void test_gnu_long_and_duplicate_names(void)
 {
-	struct result r;
+	struct tu_result r;
 	objload_session *s;
 
-	char *cm = fmt("%s/cm.c", ar_tmp);
+	char *cm = tu_fmt("%s/cm.c", ar_tmp);
 
-	spit(cm, corner_main);
+	tu_write_text(cm, corner_main);
 	free(cm);
 	if (!AR_CHECK(build_corner_sources() && sh_ok("gcc -O2 -c cm.c -o cm.o"),
 		      "building the corner-case members"))
@@ -442,23 +296,23 @@ static void test_gnu_long_and_duplicate_names(void)
 	AR_CHECK(strstr(r.out, "a_very_long_member_name_for_gnu_ar.o") &&
 		 strstr(r.out, "member 4 x.o") && strstr(r.out, "member 5 x.o"),
 		 "info libgnu.a: %s", r.out);
-	result_free(&r);
+	tu_result_free(&r);
 	corner_run("gnu ar", "libgnu.a");
 	/* --whole-archive: every member, so the unused one fails the link */
 	r = objload("run cm.o --whole-archive libgnu.a --no-whole-archive libga.a libgb.a");
-	AR_CHECK(r.status == 1 && strstr(r.err, "no_such_symbol_anywhere") &&
+	AR_CHECK(r.code == 1 && strstr(r.err, "no_such_symbol_anywhere") &&
 		 strstr(r.err, "libgnu.a(unused.o)"),
-		 "--whole-archive loads unused.o: %d %s", r.status, r.err);
-	result_free(&r);
+		 "--whole-archive loads unused.o: %d %s", r.code, r.err);
+	tu_result_free(&r);
 	AR_CHECK(sh_ok("rm -f libwhole.a && ar rcs libwhole.a ctor.o chain.o"), "ar");
 	r = objload("run cm.o --whole-archive libwhole.a --no-whole-archive libgnu.a libga.a libgb.a");
-	AR_CHECK(r.status == 0 && strcmp(r.out, "whole: ctor ran\n42 1 2 70\n") == 0,
-		 "--whole-archive constructor: %d '%s' %s", r.status, r.out, r.err);
-	result_free(&r);
+	AR_CHECK(r.code == 0 && strcmp(r.out, "whole: ctor ran\n42 1 2 70\n") == 0,
+		 "--whole-archive constructor: %d '%s' %s", r.code, r.out, r.err);
+	tu_result_free(&r);
 	/* the API: whole archive on, then the member count */
 	AR_CHECK(sh_ok("rm -f libwhole2.a && ar rcs libwhole2.a chain.o d1/x.o"), "ar");
 	if (objload_session_new(&s) == OBJLOAD_OK) {
-		char *p = fmt("%s/libwhole2.a", ar_tmp);
+		char *p = tu_fmt("%s/libwhole2.a", ar_tmp);
 		objload_archive_info ai = { 0 };
 		objload_metrics m;
 
@@ -476,43 +330,43 @@ static void test_gnu_long_and_duplicate_names(void)
 
 static void test_thin(void)
 {
-	struct result r;
+	struct tu_result r;
 
 	AR_CHECK(sh_ok("rm -f libthin.a && ar rcsT libthin.a " CORNER_MEMBERS " d1/x.o && "
 		       "ar qT libthin.a d2/x.o && ar sT libthin.a"), "ar rcsT");
 	r = objload("info libthin.a");
 	AR_CHECK(strstr(r.out, "flavor: thin") != NULL, "info libthin.a: %s %s", r.out, r.err);
-	result_free(&r);
+	tu_result_free(&r);
 	corner_run("thin", "libthin.a");
 	/* a thin archive's member that has gone: an I/O error naming it */
 	AR_CHECK(sh_ok("mkdir -p thin2 && cp chain.o a_very_long_member_name_for_gnu_ar.o thin2/ && "
 		       "rm -f thin2/lib.a && ar rcsT thin2/lib.a thin2/a_very_long_member_name_for_gnu_ar.o thin2/chain.o && "
 		       "rm thin2/chain.o"), "thin2");
 	r = objload("run cm.o thin2/lib.a libgnu.a libga.a libgb.a");
-	AR_CHECK(r.status == 1 && strstr(r.err, "thin2/lib.a") && strstr(r.err, "chain.o"),
-		 "missing thin member: %d %s", r.status, r.err);
-	result_free(&r);
+	AR_CHECK(r.code == 1 && strstr(r.err, "thin2/lib.a") && strstr(r.err, "chain.o"),
+		 "missing thin member: %d %s", r.code, r.err);
+	tu_result_free(&r);
 }
 
 static void test_bsd_darwin(void)
 {
 	static const char *const formats[] = { "bsd", "darwin" };
 
-	if (!have_tool("llvm-ar") && skip("llvm-ar is missing"))
+	if (!tu_have_tool("llvm-ar") && skip("llvm-ar is missing"))
 		return;
 	for (size_t i = 0; i < 2; i++) {
-		char *cmd = fmt("rm -f lib%s.a && llvm-ar --format=%s rcs lib%s.a " CORNER_MEMBERS
+		char *cmd = tu_fmt("rm -f lib%s.a && llvm-ar --format=%s rcs lib%s.a " CORNER_MEMBERS
 				" d1/x.o d2/x.o", formats[i], formats[i], formats[i]);
-		char *a = fmt("lib%s.a", formats[i]);
-		char *info = fmt("info %s", a);
-		struct result r;
+		char *a = tu_fmt("lib%s.a", formats[i]);
+		char *info = tu_fmt("info %s", a);
+		struct tu_result r;
 
 		/* llvm-ar keeps both x.o when given in one command */
 		AR_CHECK(sh_ok(cmd), "%s", cmd);
 		r = objload(info);
 		AR_CHECK(strstr(r.out, "flavor: bsd") && strstr(r.out, "index: yes"),
 			 "%s: %s %s", info, r.out, r.err);
-		result_free(&r);
+		tu_result_free(&r);
 		corner_run(formats[i], a);
 		free(cmd);
 		free(a);
@@ -522,7 +376,7 @@ static void test_bsd_darwin(void)
 
 static void test_no_index(void)
 {
-	struct result r;
+	struct tu_result r;
 
 	/* a text member too: scanned, not an object, skipped */
 	AR_CHECK(sh_ok("echo text > README.txt && rm -f libnoidx.a && "
@@ -530,7 +384,7 @@ static void test_no_index(void)
 		 "ar rcS");
 	r = objload("info libnoidx.a");
 	AR_CHECK(strstr(r.out, "index: no") != NULL, "info libnoidx.a: %s %s", r.out, r.err);
-	result_free(&r);
+	tu_result_free(&r);
 	corner_run("no index", "libnoidx.a");
 }
 
@@ -541,7 +395,7 @@ static void test_group_and_api(void)
 
 	if (objload_session_new(&s))
 		return;
-	p = fmt("%s/cm.o", ar_tmp);
+	p = tu_fmt("%s/cm.o", ar_tmp);
 	AR_CHECK(objload_add_file(s, p) == OBJLOAD_OK, "%s", objload_errmsg(s));
 	free(p);
 	AR_CHECK(objload_add_search_dir(s, ar_tmp) == OBJLOAD_OK, "%s", objload_errmsg(s));
@@ -568,7 +422,7 @@ static void test_group_and_api(void)
 
 static void test_libs(void)
 {
-	struct result r;
+	struct tu_result r;
 
 	AR_CHECK(sh_ok("mkdir -p ldir && rm -f ldir/libfoo.a && ar rcs ldir/libfoo.a " CORNER_MEMBERS
 		       " d1/x.o && ar q ldir/libfoo.a d2/x.o && ar s ldir/libfoo.a && "
@@ -576,27 +430,27 @@ static void test_libs(void)
 		       "printf '/* GNU ld script */\\nGROUP ( libfoo.a AS_NEEDED ( -lga ) -lgb )\\n' > ldir/libscript.so"),
 		 "ldir");
 	r = objload("run cm.o -Lldir -lfoo -lga -lgb");
-	AR_CHECK(r.status == 0 && strcmp(r.out, "42 1 2 70\n") == 0, "-L -lfoo: %d '%s' %s",
-		 r.status, r.out, r.err);
-	result_free(&r);
+	AR_CHECK(r.code == 0 && strcmp(r.out, "42 1 2 70\n") == 0, "-L -lfoo: %d '%s' %s",
+		 r.code, r.out, r.err);
+	tu_result_free(&r);
 	r = objload("run --stats cm.o -L ldir -l script");
-	AR_CHECK(r.status == 0 && strcmp(r.out, "42 1 2 70\n") == 0 &&
-		 strstr(r.err, "archives 3"), "ld script: %d '%s' %s", r.status, r.out, r.err);
-	result_free(&r);
+	AR_CHECK(r.code == 0 && strcmp(r.out, "42 1 2 70\n") == 0 &&
+		 strstr(r.err, "archives 3"), "ld script: %d '%s' %s", r.code, r.out, r.err);
+	tu_result_free(&r);
 	r = objload("run cm.o -lnosuchlib_objload_test");
-	AR_CHECK(r.status == 1 && strstr(r.err, "cannot find -lnosuchlib_objload_test"),
-		 "missing -l: %d %s", r.status, r.err);
-	result_free(&r);
+	AR_CHECK(r.code == 1 && strstr(r.err, "cannot find -lnosuchlib_objload_test"),
+		 "missing -l: %d %s", r.code, r.err);
+	tu_result_free(&r);
 	r = objload("run cm.o -l");
-	AR_CHECK(r.status == 2, "-l without a name: %d %s", r.status, r.err);
-	result_free(&r);
+	AR_CHECK(r.code == 2, "-l without a name: %d %s", r.code, r.err);
+	tu_result_free(&r);
 }
 
 static void test_libc_atexit(void)
 {
 	char *drv = src("atexit/main.c");
-	char *cmd = fmt("gcc -O2 -c '%s' -o ax.o && gcc ax.o -o ax_native", drv);
-	struct result r;
+	char *cmd = tu_fmt("gcc -O2 -c '%s' -o ax.o && gcc ax.o -o ax_native", drv);
+	struct tu_result r;
 
 	free(drv);
 	if (!AR_CHECK(sh_ok(cmd), "building the atexit driver")) {
@@ -611,14 +465,14 @@ static void test_libc_atexit(void)
 	 * objload's runtime helper's job */
 	AR_CHECK(strstr(r.err, "archives 1") && strstr(r.err, "0 of"),
 		 "-lc stats: %s", r.err);
-	result_free(&r);
+	tu_result_free(&r);
 }
 
 static void test_other_arch(void)
 {
-	struct result r;
+	struct tu_result r;
 
-	if (!have_tool("clang") && skip("clang is missing"))
+	if (!tu_have_tool("clang") && skip("clang is missing"))
 		return;
 	if (!sh_ok("echo 'int chain_fun(void){return 41;}' > arm.c && "
 		   "clang --target=aarch64-linux-gnu -O2 -c arm.c -o arm_chain.o 2>/dev/null && "
@@ -627,16 +481,16 @@ static void test_other_arch(void)
 		return;
 	}
 	r = objload("run cm.o libarm.a libgnu.a libga.a libgb.a");
-	AR_CHECK(r.status == 1 && strstr(r.err, "libarm.a(arm_chain.o)") &&
-		 strstr(r.err, "aarch64"), "aarch64 member: %d %s", r.status, r.err);
-	result_free(&r);
+	AR_CHECK(r.code == 1 && strstr(r.err, "libarm.a(arm_chain.o)") &&
+		 strstr(r.err, "aarch64"), "aarch64 member: %d %s", r.code, r.err);
+	tu_result_free(&r);
 }
 
 static void test_import_library(void)
 {
-	struct result r;
+	struct tu_result r;
 
-	if ((!have_tool("llvm-dlltool") || !have_tool("clang")) &&
+	if ((!tu_have_tool("llvm-dlltool") || !tu_have_tool("clang")) &&
 	    skip("llvm-dlltool or clang is missing"))
 		return;
 	if (!AR_CHECK(sh_ok("printf 'LIBRARY msvcrt.dll\\nEXPORTS\\nputs\\n' > imp.def && "
@@ -648,12 +502,12 @@ static void test_import_library(void)
 		return;
 	r = objload("info imp.lib");
 	AR_CHECK(strstr(r.out, " import") != NULL, "info imp.lib: %s %s", r.out, r.err);
-	result_free(&r);
+	tu_result_free(&r);
 	r = objload("run --stats win.obj imp.lib");
-	AR_CHECK(r.status == 3 && strcmp(r.out, "hello through an import\n") == 0 &&
+	AR_CHECK(r.code == 3 && strcmp(r.out, "hello through an import\n") == 0 &&
 		 strstr(r.err, "imports left to the host 1"),
-		 "import library: %d '%s' %s", r.status, r.out, r.err);
-	result_free(&r);
+		 "import library: %d '%s' %s", r.code, r.out, r.err);
+	tu_result_free(&r);
 }
 
 /* ---- thin archive member paths (issue 18, finding 10) ----------------------- */
@@ -678,7 +532,7 @@ static void test_thin_paths(void)
 		{ "tp/sub/sym.a", NULL, 0, "leaves the archive's directory" },
 		{ "tp/sub/sym.a", "--thin-paths=relative", 1, NULL },
 	};
-	char *cmd = fmt("rm -rf tp && mkdir -p tp/sub/in tp/sub/lnk tp/other && "
+	char *cmd = tu_fmt("rm -rf tp && mkdir -p tp/sub/in tp/sub/lnk tp/other && "
 			"echo 'int tp_fn(void){return 5;}' > tp/tp.c && "
 			"echo 'int tp_fn(void); int main(void){return tp_fn();}' > tp/main.c && "
 			"gcc -O2 -c tp/main.c -o tp/main.o && gcc -O2 -c tp/tp.c -o tp/other/a.o && "
@@ -696,18 +550,18 @@ static void test_thin_paths(void)
 	}
 	free(cmd);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *args = fmt("run %s tp/main.o %s", cases[i].policy ? cases[i].policy : "",
+		char *args = tu_fmt("run %s tp/main.o %s", cases[i].policy ? cases[i].policy : "",
 				 cases[i].archive);
-		struct result r = objload(args);
+		struct tu_result r = objload(args);
 
 		if (cases[i].ok)
-			AR_CHECK(r.status == 5, "`objload %s`: exit %d, %s", args, r.status, r.err);
+			AR_CHECK(r.code == 5, "`objload %s`: exit %d, %s", args, r.code, r.err);
 		else
-			AR_CHECK(r.status == 1 && strstr(r.err, cases[i].archive) &&
+			AR_CHECK(r.code == 1 && strstr(r.err, cases[i].archive) &&
 				 strstr(r.err, cases[i].why) && strstr(r.err, "--thin-paths="),
-				 "`objload %s`: exit %d, want 1 and '%s': %s", args, r.status,
+				 "`objload %s`: exit %d, want 1 and '%s': %s", args, r.code,
 				 cases[i].why, r.err);
-		result_free(&r);
+		tu_result_free(&r);
 		free(args);
 	}
 	/* the API */
@@ -723,13 +577,13 @@ static void test_thin_paths(void)
 /* -l:FILE with a '/' is that path (issue 18, finding 11: the ':' was kept). */
 static void test_l_colon_path(void)
 {
-	struct result r = objload("run tp/main.o -l:tp/other/libtp.a");
+	struct tu_result r = objload("run tp/main.o -l:tp/other/libtp.a");
 
-	AR_CHECK(r.status == 5, "-l:tp/other/libtp.a: exit %d, %s", r.status, r.err);
-	result_free(&r);
+	AR_CHECK(r.code == 5, "-l:tp/other/libtp.a: exit %d, %s", r.code, r.err);
+	tu_result_free(&r);
 	r = objload("run tp/main.o -Ltp/other -l:libtp.a");
-	AR_CHECK(r.status == 5, "-Ltp/other -l:libtp.a: exit %d, %s", r.status, r.err);
-	result_free(&r);
+	AR_CHECK(r.code == 5, "-Ltp/other -l:libtp.a: exit %d, %s", r.code, r.err);
+	tu_result_free(&r);
 }
 
 /* ---- malformed archives ---------------------------------------------------- */
@@ -777,7 +631,7 @@ static void expect_bad(const char *what, const struct arbuf *a, objload_status w
 		return;
 	st = objload_add_memory(s, "bad.a", a->b, a->n);
 	if (st == OBJLOAD_OK) {
-		char *obj = fmt("%s/cm.o", ar_tmp);
+		char *obj = tu_fmt("%s/cm.o", ar_tmp);
 
 		/* errors found when members load */
 		objload_add_file(s, obj);
@@ -789,14 +643,6 @@ static void expect_bad(const char *what, const struct arbuf *a, objload_status w
 		 (!needle2 || strstr(msg, needle2)),
 		 "%s: status %s, message '%s'", what, objload_status_name(st), msg);
 	objload_session_free(s);
-}
-
-static void put_be32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)(v >> 24);
-	p[1] = (unsigned char)(v >> 16);
-	p[2] = (unsigned char)(v >> 8);
-	p[3] = (unsigned char)v;
 }
 
 static void test_malformed(void)
@@ -837,8 +683,8 @@ static void test_malformed(void)
 	/* index entry pointing past the end */
 	a.n = 0;
 	ab_bytes(&a, "!<arch>\n", 8);
-	put_be32(idx, 1);
-	put_be32(idx + 4, 0x100000);
+	tu_put_be(idx, 4, 1);
+	tu_put_be(idx + 4, 4, 0x100000);
 	memcpy(idx + 8, "chain_fun\0", 10);
 	ab_member(&a, "/", idx, 18);
 	ab_member(&a, "m.o/", "xyz", 3);
@@ -846,7 +692,7 @@ static void test_malformed(void)
 		   "past the end");
 
 	/* index entry pointing into a member's bytes */
-	put_be32(idx + 4, 9);
+	tu_put_be(idx + 4, 4, 9);
 	a.n = 0;
 	ab_bytes(&a, "!<arch>\n", 8);
 	ab_member(&a, "/", idx, 18);
@@ -855,7 +701,7 @@ static void test_malformed(void)
 		   "not a member header");
 
 	/* index count overflow */
-	put_be32(idx, 0x7fffffff);
+	tu_put_be(idx, 4, 0x7fffffff);
 	a.n = 0;
 	ab_bytes(&a, "!<arch>\n", 8);
 	ab_member(&a, "/", idx, 18);
@@ -879,8 +725,8 @@ static void test_malformed(void)
 	expect_bad("BSD name past member", &a, OBJLOAD_ERR_FORMAT, "#1/50", "BSD name");
 
 	/* a member the index names that is not an object, found at link time */
-	put_be32(idx, 1);
-	put_be32(idx + 4, 8 + 60 + 16);
+	tu_put_be(idx, 4, 1);
+	tu_put_be(idx + 4, 4, 8 + 60 + 16);
 	memcpy(idx + 8, "dup_one\0", 8);
 	a.n = 0;
 	ab_bytes(&a, "!<arch>\n", 8);
@@ -904,26 +750,6 @@ static void test_malformed(void)
 }
 
 /* ---- suite ------------------------------------------------------------------ */
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int suite_init(void)
-{
-	return mkdtemp(ar_tmp) ? 0 : -1;
-}
-
-static int suite_clean(void)
-{
-	if (!getenv("OBJLOAD_KEEP_TMP"))
-		nftw(ar_tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	return 0;
-}
 
 int objload_test_register_archive(void)
 {

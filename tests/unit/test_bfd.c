@@ -19,63 +19,20 @@
  */
 #define _GNU_SOURCE
 #include <CUnit/Basic.h>
-#include <dirent.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "objload.h"
 #include "objload/plugin.h"
 #include "tests/tests.h"
-
-#ifndef OBJLOAD_TEST_SRCDIR
-#define OBJLOAD_TEST_SRCDIR "tests"
-#endif
-#ifndef OBJLOAD_BIN
-#define OBJLOAD_BIN "./objload"
-#endif
+#include "tests/util.h"
 
 #define BFDT_MAX_ARCHIVE_MEMBERS 60   /* per archive: keeps the suite short */
 
-static char bfdt_tmp[64];
-
-static int bfdt_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int bfdt_sh(const char *fmt, ...)
-{
-	char cmd[16384];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	if (st == -1 || !WIFEXITED(st))
-		return -1;
-	return WEXITSTATUS(st);
-}
-
-static int bfdt_have(const char *tool)
-{
-	return bfdt_sh("command -v %s >/dev/null 2>&1", tool) == 0;
-}
-
-static int bfdt_init(void)
-{
-	strcpy(bfdt_tmp, "/tmp/objload-bfd-XXXXXX");
-	return mkdtemp(bfdt_tmp) ? 0 : -1;
-}
-
-static int bfdt_clean(void)
-{
-	bfdt_sh("rm -rf '%s'", bfdt_tmp);
-	return 0;
-}
+TU_SUITE_TMPDIR(bfdt_tmp, "bfd", bfdt_init, bfdt_clean)
 
 /* ---- Comparing two images ---------------------------------------------- */
 
@@ -405,7 +362,7 @@ static void bfdt_compare_dir(const char *dir, unsigned *compared, unsigned *fail
  * into DIR/TAG/PROGRAM/, in parallel. */
 static void bfdt_build_all(const char *tag, const char *cc)
 {
-	bfdt_sh("cd '%s/programs' && for p in */; do p=${p%%/}; "
+	tu_sh("cd '%s/programs' && for p in */; do p=${p%%/}; "
 		"ls $p/*.c >/dev/null 2>&1 || continue; "
 		"mkdir -p '%s/%s/'$p && (cd '%s/%s/'$p && %s -c "
 		"$(for s in '%s/programs/'$p/*.c; do echo $s; done) "
@@ -430,7 +387,7 @@ static void test_oracle_programs(void)
 	char dir[256];
 
 	for (size_t i = 0; i < sizeof(ccs) / sizeof(ccs[0]); i++) {
-		if (!bfdt_have(ccs[i].tool)) {
+		if (!tu_have_tool(ccs[i].tool)) {
 			fprintf(stderr, "\n  %s missing (tools/install-deps.sh installs it)\n",
 				ccs[i].tool);
 			CU_FAIL("a compiler the oracle needs is missing");
@@ -463,7 +420,7 @@ static void test_oracle_archives(void)
 		snprintf(dir, sizeof(dir), "%s/ar%zu", bfdt_tmp, i);
 		/* the first members only; `ar x` of a name list keeps
 		 * duplicates out */
-		if (bfdt_sh("a=$(ls %s 2>/dev/null | head -1); [ -n \"$a\" ] || exit 1; "
+		if (tu_sh("a=$(ls %s 2>/dev/null | head -1); [ -n \"$a\" ] || exit 1; "
 			    "mkdir -p '%s' && cd '%s' && "
 			    "ar t \"$a\" | grep -E '\\.(o|obj)$' | sort -u | head -%d | "
 			    "xargs -r ar x \"$a\"", archives[i], dir, dir,
@@ -484,7 +441,7 @@ static void bfdt_run_same(const char *tag, const char *cc, const char *prog)
 	static const char *const strategies[] = { "whole", "section" };
 	char objs[256];
 
-	if (bfdt_sh("mkdir -p '%s/run-%s/%s' && cd '%s/run-%s/%s' && %s -c %s/programs/%s/*.c >/dev/null 2>&1",
+	if (tu_sh("mkdir -p '%s/run-%s/%s' && cd '%s/run-%s/%s' && %s -c %s/programs/%s/*.c >/dev/null 2>&1",
 		    bfdt_tmp, tag, prog, bfdt_tmp, tag, prog, cc, OBJLOAD_TEST_SRCDIR,
 		    prog) != 0) {
 		fprintf(stderr, "\n  %s: %s does not compile\n", tag, prog);
@@ -493,7 +450,7 @@ static void bfdt_run_same(const char *tag, const char *cc, const char *prog)
 	}
 	snprintf(objs, sizeof(objs), "'%s/run-%s/%s'/*.o", bfdt_tmp, tag, prog);
 	for (size_t i = 0; i < 2; i++) {
-		int rc = bfdt_sh("cd '%s/run-%s/%s' && "
+		int rc = tu_sh("cd '%s/run-%s/%s' && "
 				 "%s run --strategy=%s %s > native.out 2>&1; echo \"exit $?\" >> native.out; "
 				 "%s run --format=bfd --strategy=%s %s > bfd.out 2>&1; echo \"exit $?\" >> bfd.out; "
 				 "cmp -s native.out bfd.out",
@@ -503,7 +460,7 @@ static void bfdt_run_same(const char *tag, const char *cc, const char *prog)
 		if (rc != 0) {
 			fprintf(stderr, "\n  %s %s --strategy=%s: output differs through bfd (%s/run-%s/%s)\n",
 				tag, prog, strategies[i], bfdt_tmp, tag, prog);
-			bfdt_sh("cd '%s/run-%s/%s' && diff native.out bfd.out | tail -3 >&2",
+			tu_sh("cd '%s/run-%s/%s' && diff native.out bfd.out | tail -3 >&2",
 				bfdt_tmp, tag, prog);
 		}
 		CU_ASSERT(rc == 0);
@@ -522,7 +479,7 @@ static void test_run_coff(void)
 {
 	static const char *const progs[] = { "calc", "multiobj", "switch" };
 
-	if (!bfdt_have("x86_64-w64-mingw32-gcc")) {
+	if (!tu_have_tool("x86_64-w64-mingw32-gcc")) {
 		fprintf(stderr, "\n  x86_64-w64-mingw32-gcc missing\n");
 		CU_FAIL("x86_64-w64-mingw32-gcc is missing");
 		return;
@@ -559,9 +516,9 @@ static void test_api(void)
 
 static void test_cli_errors(void)
 {
-	CU_ASSERT(bfdt_sh("%s info --plugin=/nonexistent.so /dev/null >/dev/null 2>&1",
+	CU_ASSERT(tu_sh("%s info --plugin=/nonexistent.so /dev/null >/dev/null 2>&1",
 			  OBJLOAD_BIN) == 1);
-	CU_ASSERT(bfdt_sh("%s info --format=nope /dev/null 2>&1 | grep -q \"no format named 'nope'\"",
+	CU_ASSERT(tu_sh("%s info --format=nope /dev/null 2>&1 | grep -q \"no format named 'nope'\"",
 			  OBJLOAD_BIN) == 0);
 }
 

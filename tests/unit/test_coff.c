@@ -12,6 +12,7 @@
 #include "objload.h"
 #include "objload/plugin.h"
 #include "tests/tests.h"
+#include "tests/util.h"
 
 /*
  * The object: IMAGE_FILE_HEADER, one section `.text` (code, 16 bytes
@@ -25,18 +26,6 @@ enum {
 	C_STR = C_SYMS + 4 * 18, C_END = C_STR + 4 + 14,
 };
 
-static void coff_put16(uint8_t *p, unsigned v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void coff_put32(uint8_t *p, uint32_t v)
-{
-	coff_put16(p, v & 0xffff);
-	coff_put16(p + 2, v >> 16);
-}
-
 static void coff_make(uint8_t *f)
 {
 	static const uint8_t code[16] = {
@@ -46,36 +35,36 @@ static void coff_make(uint8_t *f)
 	uint8_t *s;
 
 	memset(f, 0, C_END);
-	coff_put16(f + 0, 0x8664);
-	coff_put16(f + 2, 1);
-	coff_put32(f + 8, C_SYMS);
-	coff_put32(f + 12, 4);
+	tu_put_le(f + 0, 2, 0x8664);
+	tu_put_le(f + 2, 2, 1);
+	tu_put_le(f + 8, 4, C_SYMS);
+	tu_put_le(f + 12, 4, 4);
 	s = f + C_SHDR;
 	memcpy(s, ".text", 5);
-	coff_put32(s + 16, 16);
-	coff_put32(s + 20, C_DATA);
-	coff_put32(s + 24, C_RELOC);
-	coff_put16(s + 32, 1);
-	coff_put32(s + 36, 0x60500020);   /* code, execute, read, align 16 */
+	tu_put_le(s + 16, 4, 16);
+	tu_put_le(s + 20, 4, C_DATA);
+	tu_put_le(s + 24, 4, C_RELOC);
+	tu_put_le(s + 32, 2, 1);
+	tu_put_le(s + 36, 4, 0x60500020);   /* code, execute, read, align 16 */
 	memcpy(f + C_DATA, code, sizeof(code));
-	coff_put32(f + C_RELOC, 2);
-	coff_put32(f + C_RELOC + 4, 2);
-	coff_put16(f + C_RELOC + 8, 4);   /* REL32 */
+	tu_put_le(f + C_RELOC, 4, 2);
+	tu_put_le(f + C_RELOC + 4, 4, 2);
+	tu_put_le(f + C_RELOC + 8, 2, 4);   /* REL32 */
 	s = f + C_SYMS;
 	memcpy(s, ".text", 5);
-	coff_put16(s + 12, 1);
+	tu_put_le(s + 12, 2, 1);
 	s[16] = 3;                        /* STATIC */
 	s[17] = 1;
-	coff_put32(s + 18, 16);           /* aux: length */
+	tu_put_le(s + 18, 4, 16);           /* aux: length */
 	s += 36;
 	memcpy(s, "ext", 3);
 	s[16] = 2;                        /* EXTERNAL, undefined */
 	s += 18;
-	coff_put32(s + 4, 4);             /* long name at 4 */
-	coff_put16(s + 12, 1);
-	coff_put16(s + 14, 0x20);         /* function */
+	tu_put_le(s + 4, 4, 4);             /* long name at 4 */
+	tu_put_le(s + 12, 2, 1);
+	tu_put_le(s + 14, 2, 0x20);         /* function */
 	s[16] = 2;
-	coff_put32(f + C_STR, 4 + 14);
+	tu_put_le(f + C_STR, 4, 4 + 14);
 	memcpy(f + C_STR + 4, "get_ext_value", 14);
 }
 
@@ -154,46 +143,46 @@ static void test_malformed(void)
 	coff_make(f);
 	coff_expect_error(f, 30, "section headers do not fit");
 	coff_make(f);
-	coff_put16(f + 16, 224);
+	tu_put_le(f + 16, 2, 224);
 	coff_expect_error(f, sizeof(f), "PE images are not supported");
 	coff_make(f);
-	coff_put32(f + 12, 1000);
+	tu_put_le(f + 12, 4, 1000);
 	coff_expect_error(f, sizeof(f), "symbol table");
 	coff_make(f);
-	coff_put32(f + C_STR, 4000);
+	tu_put_le(f + C_STR, 4, 4000);
 	coff_expect_error(f, sizeof(f), "string table");
 	coff_make(f);
 	f[C_END - 1] = 'x';
 	coff_expect_error(f, sizeof(f), "does not end with a NUL");
 	coff_make(f);
-	coff_put32(f + C_SHDR + 20, C_END - 4);
+	tu_put_le(f + C_SHDR + 20, 4, C_END - 4);
 	coff_expect_error(f, sizeof(f), "contents");
 	coff_make(f);
 	memcpy(f + C_SHDR, "/999\0\0\0", 8);
 	coff_expect_error(f, sizeof(f), "long name offset 999");
 	coff_make(f);
-	coff_put32(f + C_SHDR + 36, 0x60f00020);
+	tu_put_le(f + C_SHDR + 36, 4, 0x60f00020);
 	coff_expect_error(f, sizeof(f), "alignment field 15");
 	coff_make(f);
-	coff_put32(f + C_RELOC + 4, 1);   /* the aux record */
+	tu_put_le(f + C_RELOC + 4, 4, 1);   /* the aux record */
 	coff_expect_error(f, sizeof(f), "relocation 0: symbol 1");
 	coff_make(f);
-	coff_put32(f + C_RELOC, 14);
+	tu_put_le(f + C_RELOC, 4, 14);
 	coff_expect_error(f, sizeof(f), "outside the section");
 	coff_make(f);
-	coff_put16(f + C_RELOC + 8, 0x0c);  /* SECREL7 */
+	tu_put_le(f + C_RELOC + 8, 2, 0x0c);  /* SECREL7 */
 	coff_expect_error(f, sizeof(f), "IMAGE_REL_AMD64_SECREL7 is not supported");
 	coff_make(f);
-	coff_put16(f + C_RELOC + 8, 0x0a);  /* SECTION */
+	tu_put_le(f + C_RELOC + 8, 2, 0x0a);  /* SECTION */
 	coff_expect_error(f, sizeof(f), "IMAGE_REL_AMD64_SECTION is not supported");
 	coff_make(f);
-	coff_put16(f + C_RELOC + 8, 0x40);
+	tu_put_le(f + C_RELOC + 8, 2, 0x40);
 	coff_expect_error(f, sizeof(f), "not a known x86-64 COFF type");
 	coff_make(f);
 	f[C_SYMS + 36 + 17] = 5;            /* aux records past the table */
 	coff_expect_error(f, sizeof(f), "auxiliary records run past");
 	coff_make(f);
-	coff_put16(f + C_SYMS + 54 + 12, 7);
+	tu_put_le(f + C_SYMS + 54 + 12, 2, 7);
 	coff_expect_error(f, sizeof(f), "section 7 is not below");
 	coff_make(f);
 	f[C_SYMS + 36 + 16] = 105;          /* weak external without aux */
@@ -202,26 +191,16 @@ static void test_malformed(void)
 	f[C_SYMS + 36 + 16] = 200;
 	coff_expect_error(f, sizeof(f), "storage class 200");
 	coff_make(f);
-	coff_put16(f, 0x14c);               /* i386 */
+	tu_put_le(f, 2, 0x14c);               /* i386 */
 	coff_expect_error(f, sizeof(f), "format");
 }
 
 int objload_test_register_coff(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct tu_test tests[] = {
 		{ "parse a hand-made object", test_parse_good },
 		{ "link it and call through ms_abi", test_link_and_call },
 		{ "malformed objects are rejected clearly", test_malformed },
 	};
-	CU_pSuite suite = CU_add_suite("coff", NULL, NULL);
-
-	if (!suite)
-		return -1;
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			return -1;
-	return 0;
+	return tu_add_suite("coff", NULL, NULL, tests, TU_COUNT(tests));
 }

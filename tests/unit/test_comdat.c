@@ -9,14 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <CUnit/Basic.h>
 
 #include "objload.h"
 #include "tests/tests.h"
+#include "tests/util.h"
 
-static char cd_dir[] = "/tmp/objload-comdat-XXXXXX";
+static char *cd_dir;
 
 typedef int (__attribute__((ms_abi)) *cd_fn)(void);
 
@@ -24,22 +24,20 @@ typedef int (__attribute__((ms_abi)) *cd_fn)(void);
  * `value`, padded with `pad` bytes so sizes can differ. */
 static int cd_object(const char *name, const char *sel, int value, int pad)
 {
-	char path[128], cmd[512];
-	FILE *f;
+	char *path = tu_fmt("%s/%s.s", cd_dir, name), zero[32] = "";
+	char *text;
+	int ok;
 
-	snprintf(path, sizeof(path), "%s/%s.s", cd_dir, name);
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	fprintf(f, "\t.section .text$pick,\"xr\",%s,pick\n\t.globl pick\npick:\n"
-		"\tmovl $%d, %%eax\n\tretq\n", sel, value);
 	if (pad)
-		fprintf(f, "\t.zero %d\n", pad);
-	fclose(f);
-	snprintf(cmd, sizeof(cmd),
-		 "llvm-mc -filetype=obj -triple=x86_64-pc-windows-msvc %s/%s.s -o %s/%s.o",
-		 cd_dir, name, cd_dir, name);
-	return system(cmd) == 0 ? 0 : -1;
+		snprintf(zero, sizeof(zero), "\t.zero %d\n", pad);
+	text = tu_fmt("\t.section .text$pick,\"xr\",%s,pick\n\t.globl pick\npick:\n"
+		      "\tmovl $%d, %%eax\n\tretq\n%s", sel, value, zero);
+	ok = tu_write_text(path, text) == 0 &&
+	     tu_sh("llvm-mc -filetype=obj -triple=x86_64-pc-windows-msvc %s -o %s/%s.o",
+		   path, cd_dir, name) == 0;
+	free(text);
+	free(path);
+	return ok ? 0 : -1;
 }
 
 /* Links a then b; returns the link status and, on success, pick(). */
@@ -171,18 +169,14 @@ typedef int (__attribute__((ms_abi)) *cd_int_fn)(int);
 
 static int cd_compile(const char *name, const char *src)
 {
-	char path[128], cmd[512];
-	FILE *f;
+	char *why, *obj = tu_compile_text(cd_dir, name, "c", src, "clang",
+					  "--target=x86_64-pc-windows-msvc -O1", &why);
 
-	snprintf(path, sizeof(path), "%s/%s.c", cd_dir, name);
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	fputs(src, f);
-	fclose(f);
-	snprintf(cmd, sizeof(cmd), "clang --target=x86_64-pc-windows-msvc -O1 -c %s -o %s/%s.o",
-		 path, cd_dir, name);
-	return system(cmd) == 0 ? 0 : -1;
+	if (!obj)
+		fprintf(stderr, "\n  %s\n", why);
+	free(why);
+	free(obj);
+	return obj ? 0 : -1;
 }
 
 /* Links the named objects and returns call_hook(1), or -1. */
@@ -230,7 +224,8 @@ static void test_alternatename(void)
 
 static int cd_init(void)
 {
-	if (!mkdtemp(cd_dir))
+	cd_dir = tu_mkdtemp("comdat");
+	if (!cd_dir)
 		return -1;
 	return cd_object("any1", "discard", 1, 0) || cd_object("any2", "discard", 2, 0) ||
 	       cd_object("one1", "one_only", 1, 0) || cd_object("one2", "one_only", 2, 0) ||
@@ -245,10 +240,8 @@ static int cd_init(void)
 
 static int cd_cleanup(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", cd_dir);
-	return system(cmd) == 0 ? 0 : -1;
+	tu_rm_tmpdir(&cd_dir);
+	return 0;
 }
 
 int objload_test_register_comdat(void)

@@ -22,8 +22,6 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include <ftw.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,32 +33,14 @@
 
 #include "objload.h"
 #include "tests/tests.h"
-
-#ifndef OBJLOAD_BIN
-#define OBJLOAD_BIN "./objload"
-#endif
+#include "tests/util.h"
 
 #define CM_NFUNCS 3000
 
-static char cm_dir[] = "/tmp/objload-compare-XXXXXX";
-static int cm_have_dir;
+TU_SUITE_TMPDIR(cm_dir, "compare", cm_init, cm_cleanup)
 
-__attribute__((format(printf, 3, 4)))
-static int cm_check_at(unsigned line, int ok, const char *fmt, ...)
-{
-	char msg[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (!ok)
-		fprintf(stderr, "\ncompare FAILED (line %u): %s\n", line, msg);
-	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, msg, __FILE__, "", CU_FALSE);
-	return ok;
-}
-
-#define CM_CHECK(cond, ...) cm_check_at(__LINE__, (cond) ? 1 : 0, __VA_ARGS__)
+#define CM_CHECK(cond, ...) \
+	tu_check_at("compare", __FILE__, __LINE__, (cond) ? 1 : 0, __VA_ARGS__)
 
 static char *cm_path(const char *name)
 {
@@ -70,70 +50,6 @@ static char *cm_path(const char *name)
 
 	snprintf(b, sizeof(buf[0]), "%s/%s", cm_dir, name);
 	return b;
-}
-
-static const char *cm_bin(void)
-{
-	const char *e = getenv("OBJLOAD_BIN");
-
-	return e && *e ? e : OBJLOAD_BIN;
-}
-
-/* Read a whole file; NULL on failure. */
-static char *cm_slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-
-	if (!f)
-		return NULL;
-	for (;;) {
-		size_t r;
-
-		if (cap - n < 65536) {
-			char *nb = realloc(buf, cap + 65536 + 1);
-
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-			cap += 65536;
-		}
-		r = fread(buf + n, 1, cap - n, f);
-		n += r;
-		if (!r)
-			break;
-	}
-	fclose(f);
-	buf[n] = 0;
-	if (len)
-		*len = n;
-	return buf;
-}
-
-static int cm_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int cm_sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
-static int cm_write(const char *name, const char *text)
-{
-	FILE *f = fopen(cm_path(name), "w");
-
-	if (!f)
-		return -1;
-	fputs(text, f);
-	return fclose(f);
 }
 
 /* ---- a tiny JSON reader for compare's fixed shape ------------------------ */
@@ -198,10 +114,10 @@ static char *cm_compare_json(const char *extra, const char *obj)
 	char out[256];
 
 	snprintf(out, sizeof(out), "%.200s.json", obj);
-	if (cm_sh("'%s' compare --json %s '%s' > '%s'", cm_bin(), extra, cm_path(obj),
+	if (tu_sh("'%s' compare --json %s '%s' > '%s'", tu_objload_bin(), extra, cm_path(obj),
 		  cm_path(out)) != 0)
 		return NULL;
-	return cm_slurp(cm_path(out), NULL);
+	return tu_read_text(cm_path(out), NULL);
 }
 
 /* ---- tests ------------------------------------------------------------------ */
@@ -235,7 +151,7 @@ static int cm_build_many(void)
 	cm_gen_many("many.c", CM_NFUNCS);
 	/* no .eh_frame: its PC32 pointers into every function would make the
 	 * scattered load fail (which the PC32 test below shows on purpose) */
-	cm_many_ready = cm_sh("gcc -O2 -ffunction-sections -fno-asynchronous-unwind-tables "
+	cm_many_ready = tu_sh("gcc -O2 -ffunction-sections -fno-asynchronous-unwind-tables "
 			      "-c -o '%s' '%s'", cm_path("many.o"), cm_path("many.c")) == 0 ? 1 : -1;
 	return cm_many_ready > 0;
 }
@@ -362,12 +278,12 @@ static void cm_test_svg(void)
 		return;
 	json = cm_compare_json("--svg=" "/dev/null", "many.o");
 	free(json);
-	if (!CM_CHECK(cm_sh("'%s' compare --json --svg='%s' '%s' > '%s'", cm_bin(),
+	if (!CM_CHECK(tu_sh("'%s' compare --json --svg='%s' '%s' > '%s'", tu_objload_bin(),
 			    cm_path("many.svg"), cm_path("many.o"), cm_path("svg.json")) == 0,
 		      "compare --svg succeeds"))
 		return;
-	svg = cm_slurp(cm_path("many.svg"), NULL);
-	json = cm_slurp(cm_path("svg.json"), NULL);
+	svg = tu_read_text(cm_path("many.svg"), NULL);
+	json = tu_read_text(cm_path("svg.json"), NULL);
 	if (!CM_CHECK(svg && json, "the SVG and the JSON are written")) {
 		free(svg);
 		free(json);
@@ -490,10 +406,10 @@ static void cm_test_arena(void)
 
 	if (!ss)
 		return;
-	CM_CHECK(cm_write("tiny.c", tiny) == 0 &&
-		 cm_sh("gcc -O2 -c -o '%s' '%s'", cm_path("tiny.o"), cm_path("tiny.c")) == 0,
+	CM_CHECK(tu_write_text(cm_path("tiny.c"), tiny) == 0 &&
+		 tu_sh("gcc -O2 -c -o '%s' '%s'", cm_path("tiny.o"), cm_path("tiny.c")) == 0,
 		 "gcc compiles tiny.c");
-	bytes = cm_slurp(cm_path("tiny.o"), &len);
+	bytes = tu_read_text(cm_path("tiny.o"), &len);
 	if (!CM_CHECK(bytes != NULL, "read tiny.o") ||
 	    !CM_CHECK(!objload_arena_new(0, &arena), "arena")) {
 		free(ss);
@@ -549,8 +465,8 @@ static void cm_test_pc32_out_of_range(void)
 	char *json;
 	int n;
 
-	CM_CHECK(cm_write("pc32.c", src) == 0 &&
-		 cm_sh("gcc -O2 -fPIE -fno-asynchronous-unwind-tables -c -o '%s' '%s'",
+	CM_CHECK(tu_write_text(cm_path("pc32.c"), src) == 0 &&
+		 tu_sh("gcc -O2 -fPIE -fno-asynchronous-unwind-tables -c -o '%s' '%s'",
 		       cm_path("pc32.o"), cm_path("pc32.c")) == 0, "gcc compiles pc32.c");
 	json = cm_compare_json("", "pc32.o");
 	if (!CM_CHECK(json != NULL, "compare --json succeeds"))
@@ -679,35 +595,9 @@ static void cm_test_doc_example(void)
 
 /* ---- registration ----------------------------------------------------------- */
 
-static int cm_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int cm_init(void)
-{
-	if (!mkdtemp(cm_dir))
-		return -1;
-	cm_have_dir = 1;
-	return 0;
-}
-
-static int cm_cleanup(void)
-{
-	if (cm_have_dir && !getenv("OBJLOAD_KEEP_TMP"))
-		nftw(cm_dir, cm_rm, 16, FTW_DEPTH | FTW_PHYS);
-	return 0;
-}
-
 int objload_test_register_compare(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct tu_test tests[] = {
 		{ "compare --json: whole, section, scatter", cm_test_json },
 		{ "compare --svg: well-formed, a group per strategy", cm_test_svg },
 		{ "scatter manager: segments > 4 GiB apart", cm_test_scatter },
@@ -715,12 +605,5 @@ int objload_test_register_compare(void)
 		{ "scattered PC32 data reference: out of range", cm_test_pc32_out_of_range },
 		{ "docs/memory-managers.md example manager", cm_test_doc_example },
 	};
-	CU_pSuite suite = CU_add_suite("compare", cm_init, cm_cleanup);
-
-	if (!suite)
-		return -1;
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			return -1;
-	return 0;
+	return tu_add_suite("compare", cm_init, cm_cleanup, tests, TU_COUNT(tests));
 }

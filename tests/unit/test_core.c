@@ -19,204 +19,43 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <inttypes.h>
-#include <signal.h>
-#include <spawn.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <CUnit/Basic.h>
 
 #include "objload.h"
 #include "objload/plugin.h"
 #include "tests/tests.h"
+#include "tests/util.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
 
-extern char **environ;
-
-/* Seconds before a compiler is killed. */
-#define CT_BUILD_TIMEOUT 60
-
 /* ---- reporting --------------------------------------------------------- */
 
-__attribute__((format(printf, 3, 4)))
-static int ct_check_at(unsigned line, int ok, const char *fmt, ...)
-{
-	char msg[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (!ok)
-		fprintf(stderr, "\ncore FAILED (line %u): %s\n", line, msg);
-	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, msg, __FILE__, "",
-				CU_FALSE);
-	return ok;
-}
-
 /* CT_CHECK(condition, message...): records one assertion; returns it. */
-#define CT_CHECK(cond, ...) ct_check_at(__LINE__, (cond) ? 1 : 0, __VA_ARGS__)
+#define CT_CHECK(cond, ...) \
+	tu_check_at("core", __FILE__, __LINE__, (cond) ? 1 : 0, __VA_ARGS__)
 
 /* An objload call that must succeed; the message carries objload_errmsg. */
 #define CT_OK(s, call) \
-	ct_check_at(__LINE__, (call) == OBJLOAD_OK, "%s: %s", #call, objload_errmsg(s))
-
-__attribute__((noreturn)) static void ct_oom(void)
-{
-	fprintf(stderr, "test_core: out of memory\n");
-	abort();
-}
-
-static char *ct_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *ct_fmt(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		ct_oom();
-	return s;
-}
+	tu_check_at("core", __FILE__, __LINE__, (call) == OBJLOAD_OK, "%s: %s", #call, \
+		    objload_errmsg(s))
 
 /* ---- the suite's directory --------------------------------------------- */
 
-static char *ct_dir;
-
-static int ct_rm_one(const char *path, const struct stat *st, int flag,
-		     struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) ? -1 : 0;
-}
-
-static int ct_suite_init(void)
-{
-	const char *base = getenv("TMPDIR");
-
-	if (!base || !*base)
-		base = "/tmp";
-	ct_dir = ct_fmt("%s/objload-core-XXXXXX", base);
-	if (!mkdtemp(ct_dir)) {
-		fprintf(stderr, "test_core: mkdtemp %s: %s\n", ct_dir, strerror(errno));
-		free(ct_dir);
-		ct_dir = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-static int ct_suite_cleanup(void)
-{
-	if (ct_dir && nftw(ct_dir, ct_rm_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
-		fprintf(stderr, "test_core: cannot remove %s: %s\n", ct_dir,
-			strerror(errno));
-	free(ct_dir);
-	ct_dir = NULL;
-	return 0;
-}
-
-/* The whole file, NUL-terminated; NULL when it cannot be read. */
-static char *ct_read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0, got;
-
-	if (!f)
-		return NULL;
-	do {
-		if (cap - n < 4096) {
-			char *grown;
-
-			cap = cap ? cap * 2 : 8192;
-			grown = realloc(buf, cap + 1);
-			if (!grown)
-				ct_oom();
-			buf = grown;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-	} while (got);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
-}
-
-static int ct_write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	size_t len = strlen(text);
-	size_t put;
-
-	if (!f)
-		return -1;
-	put = fwrite(text, 1, len, f);
-	return fclose(f) == 0 && put == len ? 0 : -1;
-}
+TU_SUITE_TMPDIR(ct_dir, "core", ct_suite_init, ct_suite_cleanup)
 
 /* ---- compiling ----------------------------------------------------------- */
-
-/* Runs argv (PATH search), stdin from /dev/null, stdout and stderr into
- * log; kills it after CT_BUILD_TIMEOUT seconds.  The exit status, or -1. */
-static int ct_spawn_wait(char *const argv[], const char *log)
-{
-	posix_spawn_file_actions_t fa;
-	struct timespec start, now, nap = { 0, 2000000 };
-	pid_t pid;
-	int rc, ws;
-
-	posix_spawn_file_actions_init(&fa);
-	rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	if (!rc)
-		rc = posix_spawn_file_actions_addopen(&fa, 1, log,
-						      O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (!rc)
-		rc = posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	if (!rc)
-		rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc)
-		return -1;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		pid_t r = waitpid(pid, &ws, WNOHANG);
-
-		if (r == pid)
-			break;
-		if (r < 0 && errno != EINTR)
-			return -1;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec > CT_BUILD_TIMEOUT) {
-			kill(pid, SIGKILL);
-			while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
-				;
-			return -1;
-		}
-		nanosleep(&nap, NULL);
-	}
-	return WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
-}
 
 /*
  * Writes `text` to ct_dir/NAME.EXT and compiles it with gcc and `flags`
@@ -226,45 +65,14 @@ static int ct_spawn_wait(char *const argv[], const char *log)
 static char *ct_compile(const char *name, const char *ext, const char *text,
 			const char *flags)
 {
-	char *src, *obj, *log, *fl, *save, *w;
-	char *argv[32];
-	int argc = 0, rc;
+	char *obj, *why;
 
 	if (!CT_CHECK(ct_dir != NULL, "the suite has a temporary directory"))
 		return NULL;
-	src = ct_fmt("%s/%s.%s", ct_dir, name, ext);
-	obj = ct_fmt("%s/%s.o", ct_dir, name);
-	log = ct_fmt("%s/%s.log", ct_dir, name);
-	fl = ct_fmt("%s", flags);
-	if (ct_write_file(src, text) != 0) {
-		CT_CHECK(0, "cannot write %s: %s", src, strerror(errno));
-		free(src);
-		free(obj);
-		free(log);
-		free(fl);
-		return NULL;
-	}
-	argv[argc++] = (char *)"gcc";
-	for (w = strtok_r(fl, " ", &save); w && argc < 26; w = strtok_r(NULL, " ", &save))
-		argv[argc++] = w;
-	argv[argc++] = (char *)"-c";
-	argv[argc++] = src;
-	argv[argc++] = (char *)"-o";
-	argv[argc++] = obj;
-	argv[argc] = NULL;
-	rc = ct_spawn_wait(argv, log);
-	if (rc != 0) {
-		char *out = ct_read_file(log);
-
-		CT_CHECK(0, "gcc %s -c %s failed (status %d): %.600s", flags, src, rc,
-			 out ? out : "(no output)");
-		free(out);
-		free(obj);
-		obj = NULL;
-	}
-	free(src);
-	free(log);
-	free(fl);
+	obj = tu_compile_text(ct_dir, name, ext, text, "gcc", flags, &why);
+	if (!obj)
+		CT_CHECK(0, "gcc %s: %.600s", flags, why);
+	free(why);
 	return obj;
 }
 
@@ -343,7 +151,7 @@ struct ct_map {
 /* The process's mappings; the count, or -1. */
 static int ct_read_maps(struct ct_map **out)
 {
-	char *text = ct_read_file("/proc/self/maps");
+	char *text = tu_read_text("/proc/self/maps", NULL);
 	struct ct_map *m = NULL;
 	int n = 0, cap = 0;
 	char *save, *line;
@@ -363,7 +171,7 @@ static int ct_read_maps(struct ct_map **out)
 			cap = cap ? cap * 2 : 256;
 			g = realloc(m, (size_t)cap * sizeof(*m));
 			if (!g)
-				ct_oom();
+				tu_oom();
 			m = g;
 		}
 		m[n].lo = lo;
@@ -666,8 +474,8 @@ static const char ct_comdat_fmt[] =
 
 static void ct_test_comdat(void)
 {
-	char *src1 = ct_fmt(ct_comdat_fmt, 1, 1, 1, 1);
-	char *src2 = ct_fmt(ct_comdat_fmt, 2, 2, 2, 2);
+	char *src1 = tu_fmt(ct_comdat_fmt, 1, 1, 1, 1);
+	char *src2 = tu_fmt(ct_comdat_fmt, 2, 2, 2, 2);
 	char *o1 = ct_compile("comdat_one", "s", src1, "");
 	char *o2 = ct_compile("comdat_two", "s", src2, "");
 
@@ -725,7 +533,7 @@ static char *ct_chain_source(void)
 	char *src = malloc(cap);
 
 	if (!src)
-		ct_oom();
+		tu_oom();
 	len += (size_t)snprintf(src + len, cap - len,
 				"#include <stdio.h>\n"
 				"__attribute__((noinline)) unsigned f0(unsigned x) { return x; }\n");
@@ -1256,7 +1064,7 @@ static void ct_test_nonpic_stderr(void)
 			       "int np_say(int v) { return fprintf(stderr, \"value %d\\n\", v); }\n"
 			       "FILE *np_stderr(void) { return stderr; }\n",
 			       "-O2 -fno-pic");
-	char *capture = ct_fmt("%s/stderr.txt", ct_dir ? ct_dir : "/tmp");
+	char *capture = tu_fmt("%s/stderr.txt", ct_dir ? ct_dir : "/tmp");
 
 	if (!o)
 		goto out;
@@ -1286,7 +1094,7 @@ static void ct_test_nonpic_stderr(void)
 				fflush(stderr);
 				dup2(saved, 2);
 				close(saved);
-				text = ct_read_file(capture);
+				text = tu_read_text(capture, NULL);
 				CT_CHECK(r == 9 && text && strcmp(text, "value 42\n") == 0,
 					 "%s: fprintf(stderr) from non-PIC code: returned %d, wrote \"%s\"",
 					 sn, r, text ? text : "(nothing)");
@@ -1653,7 +1461,7 @@ static void ct_test_after_failed_link(void)
 
 static void ct_test_missing_file(void)
 {
-	char *path = ct_fmt("%s/no-such-object.o", ct_dir ? ct_dir : "/tmp");
+	char *path = tu_fmt("%s/no-such-object.o", ct_dir ? ct_dir : "/tmp");
 	objload_session *s = NULL;
 	objload_status st;
 
@@ -1713,7 +1521,7 @@ static const objload_format ct_toy_format_future = {
 static void ct_test_formats(void)
 {
 	static const char toy_bytes[] = "TOYF\007 a toy object";
-	char *toy_path = ct_fmt("%s/toy.bin", ct_dir ? ct_dir : "/tmp");
+	char *toy_path = tu_fmt("%s/toy.bin", ct_dir ? ct_dir : "/tmp");
 	objload_session *s = NULL;
 	objload_status st;
 
@@ -1753,7 +1561,7 @@ static void ct_test_formats(void)
 		objload_session_free(s);
 	}
 	/* the same through a file */
-	if (ct_write_file(toy_path, toy_bytes) == 0 &&
+	if (tu_write_text(toy_path, toy_bytes) == 0 &&
 	    CT_CHECK(objload_session_new(&s) == OBJLOAD_OK, "objload_session_new")) {
 		if (CT_OK(s, objload_register_format(s, &ct_toy_format))) {
 			st = objload_add_file(s, toy_path);
@@ -1772,10 +1580,7 @@ static void ct_test_formats(void)
 
 int objload_test_register_core(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct tu_test tests[] = {
 		{ "symbols: two strong definitions", ct_test_duplicate },
 		{ "symbols: weak vs strong", ct_test_weak_strong },
 		{ "symbols: commons merge to the largest", ct_test_common_merge },
@@ -1798,12 +1603,5 @@ int objload_test_register_core(void)
 		{ "API: missing file", ct_test_missing_file },
 		{ "API: out-of-tree formats", ct_test_formats },
 	};
-	CU_pSuite suite = CU_add_suite("core", ct_suite_init, ct_suite_cleanup);
-
-	if (!suite)
-		return -1;
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			return -1;
-	return 0;
+	return tu_add_suite("core", ct_suite_init, ct_suite_cleanup, tests, TU_COUNT(tests));
 }

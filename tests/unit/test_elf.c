@@ -16,214 +16,45 @@
 #include <CUnit/Basic.h>
 #include <ctype.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "objload.h"
 #include "objload/plugin.h"
 #include "tests/tests.h"
+#include "tests/util.h"
 
 #include "formats/formats.h"
 
-#ifndef OBJLOAD_TEST_SRCDIR
-#define OBJLOAD_TEST_SRCDIR "tests"
-#endif
 #define ELF_SRC OBJLOAD_TEST_SRCDIR "/unit/elf-src"
 
 /* The suite's scratch directory (CUnit suites have no context pointer). */
-static char elf_tmp[64];
+static char *elf_tmp;
 static unsigned elf_nobj;
 static int elf_have_clang;
 
 /* ---- Small utilities -------------------------------------------------- */
-
-/* Single-quote s for /bin/sh. */
-static void sh_quote(char *out, size_t n, const char *s)
-{
-	size_t o = 0;
-
-	if (n < 3)
-		return;
-	out[o++] = '\'';
-	for (; *s && o + 5 < n; s++) {
-		if (*s == '\'') {
-			memcpy(out + o, "'\\''", 4);
-			o += 4;
-		} else {
-			out[o++] = *s;
-		}
-	}
-	out[o++] = '\'';
-	out[o] = '\0';
-}
-
-/* Run cmd and return everything it printed (malloc), or NULL. */
-static char *run_capture(const char *cmd, int *status)
-{
-	FILE *p = popen(cmd, "r");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int c;
-
-	if (!p)
-		return NULL;
-	while ((c = fgetc(p)) != EOF) {
-		if (len + 2 > cap) {
-			char *nb;
-
-			cap = cap ? cap * 2 : 4096;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				pclose(p);
-				return NULL;
-			}
-			buf = nb;
-		}
-		buf[len++] = (char)c;
-	}
-	if (!buf)
-		buf = calloc(1, 1);
-	else
-		buf[len] = '\0';
-	c = pclose(p);
-	if (status)
-		*status = c;
-	return buf;
-}
-
-static int read_whole(const char *path, uint8_t **out, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	size_t n = 0, cap = 0, got;
-
-	if (!f)
-		return -1;
-	for (;;) {
-		if (n == cap) {
-			uint8_t *nb;
-
-			cap = cap ? cap * 2 : 65536;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return -1;
-			}
-			buf = nb;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		if (got == 0)
-			break;
-		n += got;
-	}
-	fclose(f);
-	*out = buf;
-	*len = n;
-	return 0;
-}
 
 /* Compile src (a path) with cc and flags into a fresh object in the
  * scratch directory; the path goes to out.  Returns 0 on success. */
 static int compile(const char *cc, const char *flags, const char *src,
 		   char *out, size_t outlen)
 {
-	char qsrc[1024], qout[1024], cmd[4096];
-	char *log;
-	int status = -1;
+	char qsrc[1024], qout[1024];
 
 	snprintf(out, outlen, "%s/obj%u.o", elf_tmp, elf_nobj++);
-	sh_quote(qsrc, sizeof(qsrc), src);
-	sh_quote(qout, sizeof(qout), out);
-	snprintf(cmd, sizeof(cmd), "%s %s -o %s %s 2>&1", cc, flags, qout, qsrc);
-	log = run_capture(cmd, &status);
-	if (status != 0)
-		fprintf(stderr, "\n  compile failed: %s\n%s", cmd, log ? log : "");
-	free(log);
-	return status == 0 ? 0 : -1;
+	tu_shell_quote(qsrc, sizeof(qsrc), src);
+	tu_shell_quote(qout, sizeof(qout), out);
+	return tu_sh_ok("%s %s -o %s %s", cc, flags, qout, qsrc) ? 0 : -1;
 }
 
 /* Write text to a file in the scratch directory. */
 static int write_scratch(const char *name, const char *text, char *path,
 			 size_t pathlen)
 {
-	FILE *f;
-
 	snprintf(path, pathlen, "%s/%s", elf_tmp, name);
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	fputs(text, f);
-	return fclose(f) ? -1 : 0;
-}
-
-/* A loaded object: the session owns the image, `bytes` must outlive it. */
-struct loaded {
-	objload_session *session;
-	const objload_image *img;
-	objload_status status;
-	const char *msg;
-	uint8_t *bytes;
-	size_t len;
-};
-
-static objload_status load_memory(struct loaded *l, const char *name,
-				  uint8_t *bytes, size_t len)
-{
-	memset(l, 0, sizeof(*l));
-	l->bytes = bytes;
-	l->len = len;
-	l->status = objload_session_new(&l->session);
-	if (l->status != OBJLOAD_OK)
-		return l->status;
-	l->status = objload_add_memory(l->session, name, bytes, len);
-	l->msg = objload_errmsg(l->session);
-	if (!l->msg)
-		l->msg = "";
-	if (l->status == OBJLOAD_OK && objload_image_count(l->session) == 1)
-		l->img = objload_get_image(l->session, 0);
-	return l->status;
-}
-
-static objload_status load_path(struct loaded *l, const char *path)
-{
-	uint8_t *bytes;
-	size_t len;
-
-	memset(l, 0, sizeof(*l));
-	if (read_whole(path, &bytes, &len)) {
-		l->status = OBJLOAD_ERR_IO;
-		l->msg = "cannot read";
-		return l->status;
-	}
-	return load_memory(l, path, bytes, len);
-}
-
-static void unload(struct loaded *l)
-{
-	objload_session_free(l->session);
-	free(l->bytes);
-	memset(l, 0, sizeof(*l));
-}
-
-static int find_section(const objload_image *img, const char *name)
-{
-	for (uint32_t i = 0; i < img->nsections; i++)
-		if (img->sections[i].name && strcmp(img->sections[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
-static int find_symbol(const objload_image *img, const char *name)
-{
-	for (uint32_t i = 0; i < img->nsymbols; i++)
-		if (img->symbols[i].name && strcmp(img->symbols[i].name, name) == 0)
-			return (int)i;
-	return -1;
+	return tu_write_text(path, text);
 }
 
 static const char *reloc_name(const objload_image *img, uint32_t type)
@@ -237,25 +68,8 @@ static const char *reloc_name(const objload_image *img, uint32_t type)
  * expression.  At most 40 details are printed per run. */
 static unsigned elf_details;
 
-static void expect_impl(int ok, const char *expr, unsigned line,
-			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void expect_impl(int ok, const char *expr, unsigned line,
-			const char *fmt, ...)
-{
-	va_list ap;
-
-	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, expr, __FILE__,
-				"", CU_FALSE);
-	if (ok || elf_details++ >= 40)
-		return;
-	fprintf(stderr, "\n  test_elf.c:%u: ", line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-}
-
-#define EXPECT(cond, ...) expect_impl(!!(cond), #cond, __LINE__, __VA_ARGS__)
+#define EXPECT(cond, ...) \
+	tu_expect_at(&elf_details, !!(cond), #cond, __FILE__, __LINE__, __VA_ARGS__)
 
 /* ---- readelf's view ------------------------------------------------- */
 
@@ -324,9 +138,9 @@ static char *readelf(const char *opt, const char *path)
 {
 	char q[1024], cmd[1200];
 
-	sh_quote(q, sizeof(q), path);
+	tu_shell_quote(q, sizeof(q), path);
 	snprintf(cmd, sizeof(cmd), "LC_ALL=C readelf %s %s 2>&1", opt, q);
-	return run_capture(cmd, NULL);
+	return tu_capture(cmd, NULL);
 }
 
 static void re_parse_sections(struct re_view *v, char *out)
@@ -766,18 +580,18 @@ static void compare_groups(const char *what, const objload_image *img,
 
 static void check_against_readelf(const char *what, const char *obj)
 {
-	struct loaded l;
+	struct tu_loaded l;
 	struct re_view v;
 
-	load_path(&l, obj);
+	tu_load_file(&l, obj, NULL);
 	EXPECT(l.status == OBJLOAD_OK && l.img, "%s: load failed: %s", what, l.msg);
 	if (l.status != OBJLOAD_OK || !l.img) {
-		unload(&l);
+		tu_unload(&l);
 		return;
 	}
 	if (re_load(&v, obj)) {
 		EXPECT(0, "%s: readelf failed", what);
-		unload(&l);
+		tu_unload(&l);
 		return;
 	}
 	EXPECT(l.img->arch == OBJLOAD_ARCH_X86_64 &&
@@ -789,7 +603,7 @@ static void check_against_readelf(const char *what, const char *obj)
 	compare_relocs(what, l.img, &v);
 	compare_groups(what, l.img, &v);
 	re_free(&v);
-	unload(&l);
+	tu_unload(&l);
 }
 
 static const char *const elf_sources[] = { "data.c", "code.c", "asm.s" };
@@ -842,7 +656,7 @@ static void test_elf_readelf_clang(void)
 /* ---- Specific mappings ------------------------------------------------ */
 
 /* Compile one source and load it; 0 on success. */
-static int build_and_load(struct loaded *l, const char *cc, const char *flags,
+static int build_and_load(struct tu_loaded *l, const char *cc, const char *flags,
 			  const char *src_name)
 {
 	char src[1024], obj[256];
@@ -851,10 +665,10 @@ static int build_and_load(struct loaded *l, const char *cc, const char *flags,
 	snprintf(src, sizeof(src), "%s/%s", ELF_SRC, src_name);
 	if (compile(cc, flags, src, obj, sizeof(obj)))
 		return -1;
-	load_path(l, obj);
+	tu_load_file(l, obj, NULL);
 	if (l->status != OBJLOAD_OK || !l->img) {
 		fprintf(stderr, "\n  %s: %s", obj, l->msg);
-		unload(l);
+		tu_unload(l);
 		return -1;
 	}
 	return 0;
@@ -902,7 +716,7 @@ static void test_elf_roles(void)
 		{ ".init_array", OBJLOAD_ROLE_DATA },
 		{ ".fini_array", OBJLOAD_ROLE_DATA },
 	};
-	struct loaded l;
+	struct tu_loaded l;
 	int bss, text;
 
 	if (build_and_load(&l, "gcc", "-c -O2 -g", "data.c")) {
@@ -910,7 +724,7 @@ static void test_elf_roles(void)
 		return;
 	}
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		int s = find_section(l.img, want[i].name);
+		int s = tu_find_section(l.img, want[i].name);
 
 		EXPECT(s > 0, "no section %s", want[i].name);
 		if (s > 0)
@@ -918,15 +732,15 @@ static void test_elf_roles(void)
 			       "section %s role %d, want %d", want[i].name,
 			       (int)l.img->sections[s].role, (int)want[i].role);
 	}
-	bss = find_section(l.img, ".bss");
-	text = find_section(l.img, ".text");
+	bss = tu_find_section(l.img, ".bss");
+	text = tu_find_section(l.img, ".text");
 	CU_ASSERT(bss > 0 && l.img->sections[bss].bytes == NULL);
 	CU_ASSERT(text > 0 && l.img->sections[text].bytes != NULL);
 	if (text > 0) {
 		CU_ASSERT_STRING_EQUAL(l.img->sections[text].native_type, "PROGBITS");
 		CU_ASSERT_EQUAL(l.img->sections[text].group, OBJLOAD_NO_INDEX);
 	}
-	unload(&l);
+	tu_unload(&l);
 }
 
 static void test_elf_inits(void)
@@ -934,7 +748,7 @@ static void test_elf_inits(void)
 	static const char *const ccs[] = { "gcc", "clang" };
 
 	for (size_t c = 0; c < 2; c++) {
-		struct loaded l;
+		struct tu_loaded l;
 		int seen_200 = 0, seen_plain = 0, seen_300 = 0, seen_fini = 0;
 		int seen_ctors = 0, seen_dtors = 0;
 
@@ -967,7 +781,7 @@ static void test_elf_inits(void)
 		EXPECT(seen_200 == 1 && seen_plain == 1 && seen_300 == 1 && seen_fini == 1,
 		       "%s: init tables %d %d %d %d", ccs[c], seen_200, seen_plain,
 		       seen_300, seen_fini);
-		unload(&l);
+		tu_unload(&l);
 
 		if (build_and_load(&l, ccs[c], "-c -O2", "code.c")) {
 			CU_FAIL("code.c does not build or load");
@@ -986,13 +800,13 @@ static void test_elf_inits(void)
 		EXPECT(seen_ctors == 1 && seen_dtors == 1 && l.img->ninits == 2,
 		       "%s: .ctors.65000 / .dtors tables %d %d of %u", ccs[c], seen_ctors,
 		       seen_dtors, l.img->ninits);
-		unload(&l);
+		tu_unload(&l);
 	}
 }
 
 static void test_elf_symbols(void)
 {
-	struct loaded l;
+	struct tu_loaded l;
 	const objload_symbol *s;
 	int i;
 
@@ -1000,42 +814,42 @@ static void test_elf_symbols(void)
 		CU_FAIL("data.c does not build or load");
 		return;
 	}
-	i = find_symbol(l.img, "tentative");
+	i = tu_find_symbol(l.img, "tentative");
 	CU_ASSERT_FATAL(i > 0);
 	s = &l.img->symbols[i];
 	CU_ASSERT(s->def == OBJLOAD_DEF_COMMON && s->size == 4 && s->value == 4);
-	i = find_symbol(l.img, "big_tentative");
+	i = tu_find_symbol(l.img, "big_tentative");
 	CU_ASSERT_FATAL(i > 0);
 	s = &l.img->symbols[i];
 	CU_ASSERT(s->def == OBJLOAD_DEF_COMMON && s->size == 256 && s->value == 32);
-	i = find_symbol(l.img, "secret");
+	i = tu_find_symbol(l.img, "secret");
 	CU_ASSERT(i > 0 && l.img->symbols[i].hidden &&
 		  l.img->symbols[i].binding == OBJLOAD_BIND_GLOBAL);
-	i = find_symbol(l.img, "internal_counter");
+	i = tu_find_symbol(l.img, "internal_counter");
 	CU_ASSERT(i > 0 && l.img->symbols[i].hidden);
-	i = find_symbol(l.img, "guarded");
+	i = tu_find_symbol(l.img, "guarded");
 	CU_ASSERT(i > 0 && !l.img->symbols[i].hidden);
-	i = find_symbol(l.img, "tunable");
+	i = tu_find_symbol(l.img, "tunable");
 	CU_ASSERT(i > 0 && l.img->symbols[i].binding == OBJLOAD_BIND_WEAK &&
 		  l.img->symbols[i].def == OBJLOAD_DEF_SECTION);
-	i = find_symbol(l.img, "optional_value");
+	i = tu_find_symbol(l.img, "optional_value");
 	CU_ASSERT(i > 0 && l.img->symbols[i].binding == OBJLOAD_BIND_WEAK &&
 		  l.img->symbols[i].def == OBJLOAD_DEF_UNDEFINED);
-	i = find_symbol(l.img, "external_value");
+	i = tu_find_symbol(l.img, "external_value");
 	CU_ASSERT_FATAL(i > 0);
 	s = &l.img->symbols[i];
 	CU_ASSERT(s->def == OBJLOAD_DEF_UNDEFINED && s->cname &&
 		  strcmp(s->cname, "external_value") == 0);
-	i = find_symbol(l.img, "constructed");
+	i = tu_find_symbol(l.img, "constructed");
 	CU_ASSERT(i > 0 && l.img->symbols[i].binding == OBJLOAD_BIND_LOCAL &&
 		  l.img->symbols[i].cname == NULL);
-	i = find_symbol(l.img, "per_thread");
+	i = tu_find_symbol(l.img, "per_thread");
 	CU_ASSERT(i > 0 && l.img->symbols[i].type == OBJLOAD_SYM_TLS);
-	i = find_symbol(l.img, "read_all");
+	i = tu_find_symbol(l.img, "read_all");
 	CU_ASSERT(i > 0 && l.img->symbols[i].type == OBJLOAD_SYM_FUNC &&
 		  l.img->symbols[i].def == OBJLOAD_DEF_SECTION &&
 		  strcmp(l.img->sections[l.img->symbols[i].section].name, ".text") == 0);
-	i = find_symbol(l.img, "data.c");
+	i = tu_find_symbol(l.img, "data.c");
 	CU_ASSERT(i > 0 && l.img->symbols[i].type == OBJLOAD_SYM_FILE &&
 		  l.img->symbols[i].def == OBJLOAD_DEF_ABSOLUTE &&
 		  l.img->symbols[i].cname == NULL);
@@ -1049,7 +863,7 @@ static void test_elf_symbols(void)
 	}
 	CU_ASSERT(l.img->nsymbols > 0 && l.img->symbols[0].name[0] == '\0' &&
 		  l.img->symbols[0].def == OBJLOAD_DEF_UNDEFINED);
-	unload(&l);
+	tu_unload(&l);
 }
 
 static void test_elf_groups(void)
@@ -1057,7 +871,7 @@ static void test_elf_groups(void)
 	static const char *const ccs[] = { "gcc", "clang" };
 
 	for (size_t c = 0; c < 2; c++) {
-		struct loaded l;
+		struct tu_loaded l;
 		int helper, rela, plain;
 		const objload_group *g;
 
@@ -1067,9 +881,9 @@ static void test_elf_groups(void)
 			CU_FAIL("asm.s does not build or load");
 			continue;
 		}
-		helper = find_section(l.img, ".text.inline_helper");
-		rela = find_section(l.img, ".rela.text.inline_helper");
-		plain = find_section(l.img, ".text.plain_member");
+		helper = tu_find_section(l.img, ".text.inline_helper");
+		rela = tu_find_section(l.img, ".rela.text.inline_helper");
+		plain = tu_find_section(l.img, ".text.plain_member");
 		CU_ASSERT_EQUAL(l.img->ngroups, 1);
 		CU_ASSERT(helper > 0 && rela > 0 && plain > 0);
 		if (l.img->ngroups == 1 && helper > 0 && rela > 0 && plain > 0) {
@@ -1084,7 +898,7 @@ static void test_elf_groups(void)
 			CU_ASSERT_EQUAL(l.img->sections[plain].role, OBJLOAD_ROLE_CODE);
 			CU_ASSERT_EQUAL(l.img->sections[helper].role, OBJLOAD_ROLE_CODE);
 		}
-		unload(&l);
+		tu_unload(&l);
 	}
 }
 
@@ -1189,7 +1003,7 @@ static void test_elf_kinds(void)
 			continue;
 		for (size_t s = 0; s < 3; s++) {
 			for (size_t f = 0; f < sizeof(elf_flag_sets) / sizeof(elf_flag_sets[0]); f++) {
-				struct loaded l;
+				struct tu_loaded l;
 				char what[256];
 
 				snprintf(what, sizeof(what), "%s %s %s", ccs[c],
@@ -1199,7 +1013,7 @@ static void test_elf_kinds(void)
 					continue;
 				}
 				gotrule += check_kinds(what, l.img, seen, NK);
-				unload(&l);
+				tu_unload(&l);
 			}
 		}
 	}
@@ -1226,7 +1040,7 @@ static void test_elf_kinds(void)
 
 static void test_elf_reloc_name_and_plan(void)
 {
-	struct loaded l;
+	struct tu_loaded l;
 	objload_plan_choice choice;
 
 	if (build_and_load(&l, "gcc", "-c", "asm.s")) {
@@ -1254,7 +1068,7 @@ static void test_elf_reloc_name_and_plan(void)
 			OBJLOAD_OK);
 	CU_ASSERT_EQUAL(choice.strategy, OBJLOAD_STRATEGY_WHOLE);
 	CU_ASSERT(choice.reason && strstr(choice.reason, "forced"));
-	unload(&l);
+	tu_unload(&l);
 }
 
 /* A well-formed object with a relocation objload does not support. */
@@ -1272,19 +1086,19 @@ static void test_elf_unsupported_reloc(void)
 		"\t.section .debug_objload,\"\",@progbits\n"
 		"\t.long undefined_thing@SIZE\n";
 	char src[256], obj[256];
-	struct loaded l;
+	struct tu_loaded l;
 
 	if (write_scratch("size.s", text, src, sizeof(src)) ||
 	    compile("gcc", "-c", src, obj, sizeof(obj))) {
 		CU_FAIL("cannot assemble size.s");
 		return;
 	}
-	load_path(&l, obj);
+	tu_load_file(&l, obj, NULL);
 	CU_ASSERT_EQUAL(l.status, OBJLOAD_ERR_UNSUPPORTED);
 	EXPECT(strstr(l.msg, "R_X86_64_SIZE32 (32) is not supported") &&
 	       strstr(l.msg, ".rela.data") && strstr(l.msg, ".data+0x4"),
 	       "message: %s", l.msg);
-	unload(&l);
+	tu_unload(&l);
 
 	/* Relocations of a section that is not loaded are not looked at. */
 	if (write_scratch("size-debug.s", debug_only, src, sizeof(src)) ||
@@ -1292,54 +1106,54 @@ static void test_elf_unsupported_reloc(void)
 		CU_FAIL("cannot assemble size-debug.s");
 		return;
 	}
-	load_path(&l, obj);
+	tu_load_file(&l, obj, NULL);
 	CU_ASSERT_EQUAL(l.status, OBJLOAD_OK);
 	if (l.img)
 		CU_ASSERT_EQUAL(l.img->nedges, 0);
-	unload(&l);
+	tu_unload(&l);
 }
 
 static void test_elf_not_relocatable(void)
 {
 	static const char prog[] = "int main(void) { return 0; }\n";
 	char src[256], exe[256], cmd[1024], q1[300], q2[300];
-	struct loaded l;
+	struct tu_loaded l;
 	int st = -1;
 	char *log;
 
-	load_path(&l, "/bin/true");
+	tu_load_file(&l, "/bin/true", NULL);
 	if (l.status != OBJLOAD_ERR_IO) {
 		CU_ASSERT_EQUAL(l.status, OBJLOAD_ERR_UNSUPPORTED);
 		EXPECT(strstr(l.msg, "ET_REL") != NULL, "message: %s", l.msg);
 	}
-	unload(&l);
+	tu_unload(&l);
 
 	/* An ET_EXEC and an ET_DYN of our own. */
 	if (write_scratch("prog.c", prog, src, sizeof(src)))
 		return;
 	snprintf(exe, sizeof(exe), "%s/prog-exec", elf_tmp);
-	sh_quote(q1, sizeof(q1), src);
-	sh_quote(q2, sizeof(q2), exe);
+	tu_shell_quote(q1, sizeof(q1), src);
+	tu_shell_quote(q2, sizeof(q2), exe);
 	snprintf(cmd, sizeof(cmd), "gcc -no-pie -o %s %s 2>&1", q2, q1);
-	log = run_capture(cmd, &st);
+	log = tu_capture(cmd, &st);
 	free(log);
 	if (st == 0) {
-		load_path(&l, exe);
+		tu_load_file(&l, exe, NULL);
 		CU_ASSERT_EQUAL(l.status, OBJLOAD_ERR_UNSUPPORTED);
 		EXPECT(strstr(l.msg, "ET_EXEC") && strstr(l.msg, "only relocatable objects (ET_REL) are supported yet"),
 		       "message: %s", l.msg);
-		unload(&l);
+		tu_unload(&l);
 	}
 	snprintf(exe, sizeof(exe), "%s/prog.so", elf_tmp);
-	sh_quote(q2, sizeof(q2), exe);
+	tu_shell_quote(q2, sizeof(q2), exe);
 	snprintf(cmd, sizeof(cmd), "gcc -shared -fPIC -o %s %s 2>&1", q2, q1);
-	log = run_capture(cmd, &st);
+	log = tu_capture(cmd, &st);
 	free(log);
 	if (st == 0) {
-		load_path(&l, exe);
+		tu_load_file(&l, exe, NULL);
 		CU_ASSERT_EQUAL(l.status, OBJLOAD_ERR_UNSUPPORTED);
 		EXPECT(strstr(l.msg, "ET_DYN") != NULL, "message: %s", l.msg);
-		unload(&l);
+		tu_unload(&l);
 	}
 
 	/* Not ELF at all: the plug-in does not claim it. */
@@ -1347,14 +1161,12 @@ static void test_elf_not_relocatable(void)
 		uint8_t *bytes;
 		size_t len;
 
-		if (read_whole(src, &bytes, &len) == 0) {
+		if ((bytes = tu_read_file(src, &len)) != NULL) {
 			CU_ASSERT_EQUAL(objload_format_elf.probe(bytes, len), 0);
 			free(bytes);
 		}
 	}
 }
-
-static uint64_t rd(const uint8_t *p, unsigned n);
 
 static void test_elf_aarch64(void)
 {
@@ -1363,7 +1175,7 @@ static void test_elf_aarch64(void)
 		"int g(int);\nextern int counter;\n"
 		"int f(int x) { counter += x; return g(x) + 1; }\n";
 	char src[256], obj[256];
-	struct loaded l;
+	struct tu_loaded l;
 	int nbranch = 0, npage = 0, nlo12 = 0;
 
 	if (!elf_have_clang) {
@@ -1378,11 +1190,11 @@ static void test_elf_aarch64(void)
 		CU_FAIL("clang cannot target AArch64 (tools/install-deps.sh installs it)");
 		return;
 	}
-	load_path(&l, obj);
+	tu_load_file(&l, obj, NULL);
 	CU_ASSERT_EQUAL(l.status, OBJLOAD_OK);
 	EXPECT(l.status == OBJLOAD_OK, "AArch64 leaf: %s", l.msg);
 	if (l.img) {
-		int s = find_symbol(l.img, "leaf");
+		int s = tu_find_symbol(l.img, "leaf");
 
 		CU_ASSERT_EQUAL(l.img->arch, OBJLOAD_ARCH_AARCH64);
 		CU_ASSERT_EQUAL(l.img->nedges, 0);
@@ -1395,7 +1207,7 @@ static void test_elf_aarch64(void)
 		CU_ASSERT(objload_format_elf.reloc_name(l.img, 281) == NULL);
 		CU_ASSERT(objload_format_elf.reloc_name(l.img, 1033) == NULL);
 	}
-	unload(&l);
+	tu_unload(&l);
 
 	/* A call and a data reference: BL, and ADRP + LDR of the page. */
 	if (write_scratch("caller.c", caller, src, sizeof(src)) ||
@@ -1404,7 +1216,7 @@ static void test_elf_aarch64(void)
 		CU_FAIL("cannot compile caller.c for AArch64");
 		return;
 	}
-	load_path(&l, obj);
+	tu_load_file(&l, obj, NULL);
 	CU_ASSERT_EQUAL(l.status, OBJLOAD_OK);
 	EXPECT(l.status == OBJLOAD_OK, "AArch64 caller: %s", l.msg);
 	for (size_t k = 0; l.img && k < l.img->nedges; k++) {
@@ -1436,7 +1248,7 @@ static void test_elf_aarch64(void)
 	CU_ASSERT(nbranch == 1);
 	CU_ASSERT(npage == 1);
 	CU_ASSERT(nlo12 >= 1);
-	unload(&l);
+	tu_unload(&l);
 
 	/* The same .rela.text turned into SHT_REL (each entry without its
 	 * addend): the ADRP's addend would then be in the instruction, which
@@ -1446,22 +1258,22 @@ static void test_elf_aarch64(void)
 		size_t len;
 		int patched = 0;
 
-		if (read_whole(obj, &f, &len)) {
+		if (!(f = tu_read_file(obj, &len))) {
 			CU_FAIL("cannot read caller.o");
 			return;
 		}
 		if (len >= 64) {
-			uint64_t shoff = rd(f + 40, 8), shnum = rd(f + 60, 2);
-			uint64_t strndx = rd(f + 62, 2);
+			uint64_t shoff = tu_get_le(f + 40, 8), shnum = tu_get_le(f + 60, 2);
+			uint64_t strndx = tu_get_le(f + 62, 2);
 
 			if (shoff <= len && shnum * 64 <= len - shoff && strndx < shnum) {
-				uint64_t names = rd(f + shoff + strndx * 64 + 24, 8);
+				uint64_t names = tu_get_le(f + shoff + strndx * 64 + 24, 8);
 
 				for (uint64_t i = 1; i < shnum && names < len; i++) {
 					uint8_t *sh = f + shoff + i * 64;
-					uint64_t n = names + rd(sh, 4);
+					uint64_t n = names + tu_get_le(sh, 4);
 
-					uint64_t off = rd(sh + 24, 8), size = rd(sh + 32, 8);
+					uint64_t off = tu_get_le(sh + 24, 8), size = tu_get_le(sh + 32, 8);
 
 					if (n >= len || strncmp((char *)f + n, ".rela.text",
 								len - n) != 0 ||
@@ -1483,12 +1295,12 @@ static void test_elf_aarch64(void)
 			CU_FAIL("no .rela.text in caller.o");
 			return;
 		}
-		load_memory(&l, "caller-rel.o", f, len);
+		tu_load_memory(&l, "caller-rel.o", f, len);
 		CU_ASSERT_EQUAL(l.status, OBJLOAD_ERR_UNSUPPORTED);
 		EXPECT(strstr(l.msg, "R_AARCH64_ADR_PREL_PG_HI21 in SHT_REL") &&
 		       strstr(l.msg, "encoded in the instruction"),
 		       "message: %s", l.msg);
-		unload(&l);
+		tu_unload(&l);
 	}
 }
 
@@ -1514,7 +1326,7 @@ static void test_elf_extended_numbering(void)
 
 	for (size_t c = 0; c < 2; c++) {
 		char obj[256], what[64];
-		struct loaded l;
+		struct tu_loaded l;
 		int s;
 
 		if (c == 1 && !elf_have_clang)
@@ -1526,41 +1338,26 @@ static void test_elf_extended_numbering(void)
 		snprintf(what, sizeof(what), "%s many.s", ccs[c]);
 		check_against_readelf(what, obj);
 
-		load_path(&l, obj);
+		tu_load_file(&l, obj, NULL);
 		CU_ASSERT_EQUAL(l.status, OBJLOAD_OK);
 		if (!l.img) {
-			unload(&l);
+			tu_unload(&l);
 			continue;
 		}
 		CU_ASSERT(l.img->nsections > NSEC);
 		CU_ASSERT_EQUAL(l.img->sections[0].size, 0);
-		s = find_symbol(l.img, "f65299");
+		s = tu_find_symbol(l.img, "f65299");
 		CU_ASSERT(s > 0 && l.img->symbols[s].def == OBJLOAD_DEF_SECTION &&
 			  l.img->symbols[s].section >= 0xff00 &&
 			  strcmp(l.img->sections[l.img->symbols[s].section].name,
 				 ".t.65299") == 0);
-		s = find_section(l.img, ".symtab_shndx");
+		s = tu_find_section(l.img, ".symtab_shndx");
 		CU_ASSERT(s > 0 && strcmp(l.img->sections[s].native_type, "SYMTAB_SHNDX") == 0);
-		unload(&l);
+		tu_unload(&l);
 	}
 }
 
 /* ---- Malformed inputs ------------------------------------------------- */
-
-static uint64_t rd(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < n; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
-static void wr(uint8_t *p, unsigned n, uint64_t v)
-{
-	for (unsigned i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 /* Field offsets of the ELF64 structures (the tests trust the file they
  * compiled; these edits are the only hand-made bytes). */
@@ -1575,21 +1372,21 @@ enum {
 
 static uint8_t *shdr(uint8_t *f, unsigned i)
 {
-	return f + rd(f + EH_SHOFF, 8) + (uint64_t)i * 64;
+	return f + tu_get_le(f + EH_SHOFF, 8) + (uint64_t)i * 64;
 }
 
 static unsigned sec_count(const uint8_t *f)
 {
-	return (unsigned)rd(f + EH_SHNUM, 2);
+	return (unsigned)tu_get_le(f + EH_SHNUM, 2);
 }
 
 static int sec_by_name(uint8_t *f, const char *name)
 {
-	uint8_t *ns = shdr(f, (unsigned)rd(f + EH_SHSTRNDX, 2));
-	const char *names = (const char *)f + rd(ns + SH_OFFSET, 8);
+	uint8_t *ns = shdr(f, (unsigned)tu_get_le(f + EH_SHSTRNDX, 2));
+	const char *names = (const char *)f + tu_get_le(ns + SH_OFFSET, 8);
 
 	for (unsigned i = 1; i < sec_count(f); i++)
-		if (strcmp(names + rd(shdr(f, i) + SH_NAME, 4), name) == 0)
+		if (strcmp(names + tu_get_le(shdr(f, i) + SH_NAME, 4), name) == 0)
 			return (int)i;
 	return -1;
 }
@@ -1597,7 +1394,7 @@ static int sec_by_name(uint8_t *f, const char *name)
 static int sec_by_type(uint8_t *f, uint32_t type)
 {
 	for (unsigned i = 1; i < sec_count(f); i++)
-		if (rd(shdr(f, i) + SH_TYPE, 4) == type)
+		if (tu_get_le(shdr(f, i) + SH_TYPE, 4) == type)
 			return (int)i;
 	return -1;
 }
@@ -1606,11 +1403,11 @@ static int sec_by_type(uint8_t *f, uint32_t type)
 static uint8_t *some_defined_symbol(uint8_t *f)
 {
 	uint8_t *st = shdr(f, (unsigned)sec_by_type(f, 2));
-	uint64_t n = rd(st + SH_SIZE, 8) / 24;
+	uint64_t n = tu_get_le(st + SH_SIZE, 8) / 24;
 
 	for (uint64_t i = 1; i < n; i++) {
-		uint8_t *s = f + rd(st + SH_OFFSET, 8) + i * 24;
-		unsigned ndx = (unsigned)rd(s + ST_SHNDX, 2);
+		uint8_t *s = f + tu_get_le(st + SH_OFFSET, 8) + i * 24;
+		unsigned ndx = (unsigned)tu_get_le(s + ST_SHNDX, 2);
 
 		if (ndx && ndx < 0xff00 && (s[4] & 0xf) != 3)
 			return s;
@@ -1627,56 +1424,56 @@ struct corruption {
 
 static void c_trunc_ident(uint8_t *f, size_t *len) { (void)f; *len = 10; }
 static void c_trunc_header(uint8_t *f, size_t *len) { (void)f; *len = 63; }
-static void c_trunc_table(uint8_t *f, size_t *len) { *len = rd(f + EH_SHOFF, 8) + 100; }
+static void c_trunc_table(uint8_t *f, size_t *len) { *len = tu_get_le(f + EH_SHOFF, 8) + 100; }
 static void c_trunc_last(uint8_t *f, size_t *len) { (void)f; *len -= 1; }
-static void c_shoff_past(uint8_t *f, size_t *len) { wr(f + EH_SHOFF, 8, *len + 8); }
-static void c_shoff_wrap(uint8_t *f, size_t *len) { (void)len; wr(f + EH_SHOFF, 8, UINT64_MAX - 15); }
-static void c_shnum_huge(uint8_t *f, size_t *len) { (void)len; wr(f + EH_SHNUM, 2, 0xfeff); }
+static void c_shoff_past(uint8_t *f, size_t *len) { tu_put_le(f + EH_SHOFF, 8, *len + 8); }
+static void c_shoff_wrap(uint8_t *f, size_t *len) { (void)len; tu_put_le(f + EH_SHOFF, 8, UINT64_MAX - 15); }
+static void c_shnum_huge(uint8_t *f, size_t *len) { (void)len; tu_put_le(f + EH_SHNUM, 2, 0xfeff); }
 
 static void c_shnum_ext_huge(uint8_t *f, size_t *len)
 {
 	(void)len;
-	wr(shdr(f, 0) + SH_SIZE, 8, (uint64_t)1 << 40);
-	wr(f + EH_SHNUM, 2, 0);
+	tu_put_le(shdr(f, 0) + SH_SIZE, 8, (uint64_t)1 << 40);
+	tu_put_le(f + EH_SHNUM, 2, 0);
 }
 
-static void c_shentsize(uint8_t *f, size_t *len) { (void)len; wr(f + EH_SHENTSIZE, 2, 40); }
-static void c_shstrndx(uint8_t *f, size_t *len) { (void)len; wr(f + EH_SHSTRNDX, 2, sec_count(f) + 3); }
+static void c_shentsize(uint8_t *f, size_t *len) { (void)len; tu_put_le(f + EH_SHENTSIZE, 2, 40); }
+static void c_shstrndx(uint8_t *f, size_t *len) { (void)len; tu_put_le(f + EH_SHSTRNDX, 2, sec_count(f) + 3); }
 static void c_shstrndx_xindex(uint8_t *f, size_t *len)
 {
 	(void)len;
-	wr(f + EH_SHSTRNDX, 2, 0xffff);
-	wr(shdr(f, 0) + SH_LINK, 4, 5000);
+	tu_put_le(f + EH_SHSTRNDX, 2, 0xffff);
+	tu_put_le(shdr(f, 0) + SH_LINK, 4, 5000);
 }
 static void c_class(uint8_t *f, size_t *len) { (void)len; f[4] = 7; }
 static void c_class32(uint8_t *f, size_t *len) { (void)len; f[4] = 1; }
 static void c_msb(uint8_t *f, size_t *len) { (void)len; f[5] = 2; }
 static void c_ident_version(uint8_t *f, size_t *len) { (void)len; f[6] = 2; }
-static void c_etype(uint8_t *f, size_t *len) { (void)len; wr(f + EH_TYPE, 2, 0x1234); }
-static void c_machine(uint8_t *f, size_t *len) { (void)len; wr(f + EH_MACHINE, 2, 3); }
+static void c_etype(uint8_t *f, size_t *len) { (void)len; tu_put_le(f + EH_TYPE, 2, 0x1234); }
+static void c_machine(uint8_t *f, size_t *len) { (void)len; tu_put_le(f + EH_MACHINE, 2, 3); }
 
 static void c_text_wrap(uint8_t *f, size_t *len)
 {
 	(void)len;
-	wr(shdr(f, (unsigned)sec_by_name(f, ".text")) + SH_OFFSET, 8, UINT64_MAX - 15);
-	wr(shdr(f, (unsigned)sec_by_name(f, ".text")) + SH_SIZE, 8, 32);
+	tu_put_le(shdr(f, (unsigned)sec_by_name(f, ".text")) + SH_OFFSET, 8, UINT64_MAX - 15);
+	tu_put_le(shdr(f, (unsigned)sec_by_name(f, ".text")) + SH_SIZE, 8, 32);
 }
 
 static void c_text_long(uint8_t *f, size_t *len)
 {
-	wr(shdr(f, (unsigned)sec_by_name(f, ".text")) + SH_SIZE, 8, *len);
+	tu_put_le(shdr(f, (unsigned)sec_by_name(f, ".text")) + SH_SIZE, 8, *len);
 }
 
 static void c_sh_name(uint8_t *f, size_t *len)
 {
 	(void)len;
-	wr(shdr(f, (unsigned)sec_by_name(f, ".text")) + SH_NAME, 4, 0x7fffffff);
+	tu_put_le(shdr(f, (unsigned)sec_by_name(f, ".text")) + SH_NAME, 4, 0x7fffffff);
 }
 
 static void c_align(uint8_t *f, size_t *len)
 {
 	(void)len;
-	wr(shdr(f, (unsigned)sec_by_name(f, ".data")) + SH_ALIGN, 8, 24);
+	tu_put_le(shdr(f, (unsigned)sec_by_name(f, ".data")) + SH_ALIGN, 8, 24);
 }
 
 static void c_strtab_nul(uint8_t *f, size_t *len)
@@ -1684,51 +1481,51 @@ static void c_strtab_nul(uint8_t *f, size_t *len)
 	uint8_t *s = shdr(f, (unsigned)sec_by_name(f, ".strtab"));
 
 	(void)len;
-	f[rd(s + SH_OFFSET, 8) + rd(s + SH_SIZE, 8) - 1] = 'x';
+	f[tu_get_le(s + SH_OFFSET, 8) + tu_get_le(s + SH_SIZE, 8) - 1] = 'x';
 }
 
 static void c_shstrtab_nul(uint8_t *f, size_t *len)
 {
-	uint8_t *s = shdr(f, (unsigned)rd(f + EH_SHSTRNDX, 2));
+	uint8_t *s = shdr(f, (unsigned)tu_get_le(f + EH_SHSTRNDX, 2));
 
 	(void)len;
-	f[rd(s + SH_OFFSET, 8) + rd(s + SH_SIZE, 8) - 1] = 'x';
+	f[tu_get_le(s + SH_OFFSET, 8) + tu_get_le(s + SH_SIZE, 8) - 1] = 'x';
 }
 
 static void c_st_shndx(uint8_t *f, size_t *len)
 {
 	(void)len;
-	wr(some_defined_symbol(f) + ST_SHNDX, 2, sec_count(f) + 5);
+	tu_put_le(some_defined_symbol(f) + ST_SHNDX, 2, sec_count(f) + 5);
 }
 
 static void c_st_shndx_reserved(uint8_t *f, size_t *len)
 {
 	(void)len;
-	wr(some_defined_symbol(f) + ST_SHNDX, 2, 0xff05);
+	tu_put_le(some_defined_symbol(f) + ST_SHNDX, 2, 0xff05);
 }
 
 static void c_st_xindex(uint8_t *f, size_t *len)
 {
 	(void)len;
-	wr(some_defined_symbol(f) + ST_SHNDX, 2, 0xffff);
+	tu_put_le(some_defined_symbol(f) + ST_SHNDX, 2, 0xffff);
 }
 
 static void c_st_name(uint8_t *f, size_t *len)
 {
 	(void)len;
-	wr(some_defined_symbol(f) + ST_NAME, 4, 0x7ffffff0);
+	tu_put_le(some_defined_symbol(f) + ST_NAME, 4, 0x7ffffff0);
 }
 
 static void c_st_value(uint8_t *f, size_t *len)
 {
 	(void)len;
-	wr(some_defined_symbol(f) + ST_VALUE, 8, 0x100000000ull);
+	tu_put_le(some_defined_symbol(f) + ST_VALUE, 8, 0x100000000ull);
 }
 
 static void c_sym_entsize(uint8_t *f, size_t *len)
 {
 	(void)len;
-	wr(shdr(f, (unsigned)sec_by_type(f, 2)) + SH_ENTSIZE, 8, 16);
+	tu_put_le(shdr(f, (unsigned)sec_by_type(f, 2)) + SH_ENTSIZE, 8, 16);
 }
 
 static void c_sym_size(uint8_t *f, size_t *len)
@@ -1736,13 +1533,13 @@ static void c_sym_size(uint8_t *f, size_t *len)
 	uint8_t *s = shdr(f, (unsigned)sec_by_type(f, 2));
 
 	(void)len;
-	wr(s + SH_SIZE, 8, rd(s + SH_SIZE, 8) - 5);
+	tu_put_le(s + SH_SIZE, 8, tu_get_le(s + SH_SIZE, 8) - 5);
 }
 
 static void c_sym_link(uint8_t *f, size_t *len)
 {
 	(void)len;
-	wr(shdr(f, (unsigned)sec_by_type(f, 2)) + SH_LINK, 4, 0);
+	tu_put_le(shdr(f, (unsigned)sec_by_type(f, 2)) + SH_LINK, 4, 0);
 }
 
 static void c_r_sym(uint8_t *f, size_t *len)
@@ -1750,7 +1547,7 @@ static void c_r_sym(uint8_t *f, size_t *len)
 	uint8_t *r = shdr(f, (unsigned)sec_by_name(f, ".rela.text"));
 
 	(void)len;
-	wr(f + rd(r + SH_OFFSET, 8) + R_INFO + 4, 4, 0x7fffff);
+	tu_put_le(f + tu_get_le(r + SH_OFFSET, 8) + R_INFO + 4, 4, 0x7fffff);
 }
 
 static void c_r_offset(uint8_t *f, size_t *len)
@@ -1760,33 +1557,33 @@ static void c_r_offset(uint8_t *f, size_t *len)
 
 	(void)len;
 	/* An R_X86_64_64 whose 8-byte field starts 4 bytes before the end. */
-	wr(f + rd(r + SH_OFFSET, 8), 8, rd(t + SH_SIZE, 8) - 4);
-	wr(f + rd(r + SH_OFFSET, 8) + R_INFO, 4, 1);
+	tu_put_le(f + tu_get_le(r + SH_OFFSET, 8), 8, tu_get_le(t + SH_SIZE, 8) - 4);
+	tu_put_le(f + tu_get_le(r + SH_OFFSET, 8) + R_INFO, 4, 1);
 }
 
 static void c_rela_link0(uint8_t *f, size_t *len)
 {
 	(void)len;
-	wr(shdr(f, (unsigned)sec_by_name(f, ".rela.text")) + SH_LINK, 4, 0);
+	tu_put_le(shdr(f, (unsigned)sec_by_name(f, ".rela.text")) + SH_LINK, 4, 0);
 }
 
 static void c_rela_link_strtab(uint8_t *f, size_t *len)
 {
 	(void)len;
-	wr(shdr(f, (unsigned)sec_by_name(f, ".rela.text")) + SH_LINK, 4,
+	tu_put_le(shdr(f, (unsigned)sec_by_name(f, ".rela.text")) + SH_LINK, 4,
 	   (uint64_t)sec_by_name(f, ".strtab"));
 }
 
 static void c_rela_info(uint8_t *f, size_t *len)
 {
 	(void)len;
-	wr(shdr(f, (unsigned)sec_by_name(f, ".rela.text")) + SH_INFO, 4, sec_count(f) + 1);
+	tu_put_le(shdr(f, (unsigned)sec_by_name(f, ".rela.text")) + SH_INFO, 4, sec_count(f) + 1);
 }
 
 static void c_rela_entsize(uint8_t *f, size_t *len)
 {
 	(void)len;
-	wr(shdr(f, (unsigned)sec_by_name(f, ".rela.text")) + SH_ENTSIZE, 8, 16);
+	tu_put_le(shdr(f, (unsigned)sec_by_name(f, ".rela.text")) + SH_ENTSIZE, 8, 16);
 }
 
 static void c_init_size(uint8_t *f, size_t *len)
@@ -1794,7 +1591,7 @@ static void c_init_size(uint8_t *f, size_t *len)
 	uint8_t *s = shdr(f, (unsigned)sec_by_name(f, ".init_array"));
 
 	(void)len;
-	wr(s + SH_SIZE, 8, 4);
+	tu_put_le(s + SH_SIZE, 8, 4);
 }
 
 static void c_group_member(uint8_t *f, size_t *len)
@@ -1802,7 +1599,7 @@ static void c_group_member(uint8_t *f, size_t *len)
 	uint8_t *g = shdr(f, (unsigned)sec_by_type(f, 17));
 
 	(void)len;
-	wr(f + rd(g + SH_OFFSET, 8) + 4, 4, sec_count(f) + 2);
+	tu_put_le(f + tu_get_le(g + SH_OFFSET, 8) + 4, 4, sec_count(f) + 2);
 }
 
 static void c_group_flags(uint8_t *f, size_t *len)
@@ -1810,28 +1607,28 @@ static void c_group_flags(uint8_t *f, size_t *len)
 	uint8_t *g = shdr(f, (unsigned)sec_by_type(f, 17));
 
 	(void)len;
-	wr(f + rd(g + SH_OFFSET, 8), 4, 0x5);
+	tu_put_le(f + tu_get_le(g + SH_OFFSET, 8), 4, 0x5);
 }
 
 static void c_group_twice(uint8_t *f, size_t *len)
 {
 	uint8_t *g = shdr(f, (unsigned)sec_by_type(f, 17));
-	unsigned member = (unsigned)rd(f + rd(g + SH_OFFSET, 8) + 4, 4);
+	unsigned member = (unsigned)tu_get_le(f + tu_get_le(g + SH_OFFSET, 8) + 4, 4);
 
 	(void)len;
 	/* The second group (plain_group) claims the first group's member. */
 	for (unsigned i = 1; i < sec_count(f); i++) {
 		uint8_t *h = shdr(f, i);
 
-		if (h != g && rd(h + SH_TYPE, 4) == 17)
-			wr(f + rd(h + SH_OFFSET, 8) + 4, 4, member);
+		if (h != g && tu_get_le(h + SH_TYPE, 4) == 17)
+			tu_put_le(f + tu_get_le(h + SH_OFFSET, 8) + 4, 4, member);
 	}
 }
 
 static void c_group_sig(uint8_t *f, size_t *len)
 {
 	(void)len;
-	wr(shdr(f, (unsigned)sec_by_type(f, 17)) + SH_INFO, 4, 0);
+	tu_put_le(shdr(f, (unsigned)sec_by_type(f, 17)) + SH_INFO, 4, 0);
 }
 
 static const struct corruption elf_corruptions[] = {
@@ -1887,27 +1684,24 @@ static void run_corruptions(const char *obj, const struct corruption *cs, size_t
 	uint8_t *orig;
 	size_t len;
 
-	if (read_whole(obj, &orig, &len)) {
+	if (!(orig = tu_read_file(obj, &len))) {
 		CU_FAIL("cannot read the object to corrupt");
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		uint8_t *f = malloc(len);
+		uint8_t *f = tu_memdup(orig, len);
 		size_t flen = len;
-		struct loaded l;
+		struct tu_loaded l;
 
-		if (!f)
-			break;
-		memcpy(f, orig, len);
 		cs[i].edit(f, &flen);
-		load_memory(&l, cs[i].what, f, flen);
+		tu_load_memory(&l, cs[i].what, f, flen);
 		EXPECT(l.status == cs[i].want, "%s: status %s, want %s (%s)", cs[i].what,
 		       objload_status_name(l.status), objload_status_name(cs[i].want),
 		       l.msg);
 		EXPECT(strstr(l.msg, cs[i].must_say) != NULL,
 		       "%s: message does not say '%s': %s", cs[i].what, cs[i].must_say,
 		       l.msg);
-		unload(&l);  /* frees f */
+		tu_unload(&l);  /* frees f */
 	}
 	free(orig);
 }
@@ -1950,33 +1744,31 @@ static void test_elf_fuzz(void)
 
 		snprintf(src, sizeof(src), "%s/%s", ELF_SRC, objs[o][0]);
 		if (compile("gcc", objs[o][1], src, obj, sizeof(obj)) ||
-		    read_whole(obj, &orig, &len)) {
+		    !(orig = tu_read_file(obj, &len))) {
 			CU_FAIL("fuzz input does not build");
 			continue;
 		}
 		for (size_t cut = 4; cut < len; cut++) {
-			uint8_t *f = malloc(cut);
-			struct loaded l;
+			uint8_t *f = tu_memdup(orig, cut);
+			struct tu_loaded l;
 
-			memcpy(f, orig, cut);
-			load_memory(&l, "truncated", f, cut);
+			tu_load_memory(&l, "truncated", f, cut);
 			if (l.status != OBJLOAD_ERR_FORMAT)
 				bad++;
 			if (!l.msg[0])
 				silent++;
-			unload(&l);
+			tu_unload(&l);
 		}
 		EXPECT(bad == 0 && silent == 0, "%s: %u truncations accepted, %u silent",
 		       objs[o][0], bad, silent);
 
 		silent = 0;
 		for (unsigned iter = 0; iter < 3000; iter++) {
-			uint8_t *f = malloc(len);
-			struct loaded l;
-			uint64_t shoff = rd(orig + EH_SHOFF, 8);
+			uint8_t *f = tu_memdup(orig, len);
+			struct tu_loaded l;
+			uint64_t shoff = tu_get_le(orig + EH_SHOFF, 8);
 			unsigned edits;
 
-			memcpy(f, orig, len);
 			rng ^= rng << 13;
 			rng ^= rng >> 7;
 			rng ^= rng << 17;
@@ -2001,10 +1793,10 @@ static void test_elf_fuzz(void)
 				}
 				f[at] = (uint8_t)(rng >> 40);
 			}
-			load_memory(&l, "fuzzed", f, len);
+			tu_load_memory(&l, "fuzzed", f, len);
 			if (l.status != OBJLOAD_OK && !l.msg[0])
 				silent++;
-			unload(&l);
+			tu_unload(&l);
 		}
 		EXPECT(silent == 0, "%s: %u refusals without a message", objs[o][0], silent);
 		free(orig);
@@ -2015,41 +1807,24 @@ static void test_elf_fuzz(void)
 
 static int elf_suite_init(void)
 {
-	char *v;
-	int st = -1;
-
-	snprintf(elf_tmp, sizeof(elf_tmp), "/tmp/objload-elf-XXXXXX");
-	if (!mkdtemp(elf_tmp))
+	elf_tmp = tu_mkdtemp("elf");
+	if (!elf_tmp)
 		return -1;
 	elf_nobj = 0;
 	elf_details = 0;
-	v = run_capture("clang --version >/dev/null 2>&1", &st);
-	free(v);
-	elf_have_clang = st == 0;
+	elf_have_clang = tu_have_tool("clang");
 	return 0;
 }
 
 static int elf_suite_cleanup(void)
 {
-	char q[128], cmd[256];
-	char *out;
-
-	if (!elf_tmp[0])
-		return 0;
-	sh_quote(q, sizeof(q), elf_tmp);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", q);
-	out = run_capture(cmd, NULL);
-	free(out);
-	elf_tmp[0] = '\0';
+	tu_rm_tmpdir(&elf_tmp);
 	return 0;
 }
 
 int objload_test_register_elf(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static const struct tu_test tests[] = {
 		{ "probe", test_elf_probe },
 		{ "readelf agreement (gcc)", test_elf_readelf_gcc },
 		{ "readelf agreement (clang)", test_elf_readelf_clang },
@@ -2066,12 +1841,5 @@ int objload_test_register_elf(void)
 		{ "malformed inputs", test_elf_malformed },
 		{ "truncation and fuzzing", test_elf_fuzz },
 	};
-	CU_pSuite suite = CU_add_suite("elf", elf_suite_init, elf_suite_cleanup);
-
-	if (!suite)
-		return -1;
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			return -1;
-	return 0;
+	return tu_add_suite("elf", elf_suite_init, elf_suite_cleanup, tests, TU_COUNT(tests));
 }

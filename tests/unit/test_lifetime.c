@@ -26,18 +26,17 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
 
 #include "objload.h"
 #include "tests/tests.h"
+#include "tests/util.h"
 
 #define LT_CYCLES 1000
 #define LT_WARMUP 50
@@ -85,8 +84,7 @@ static const struct lt_variant {
 };
 #define LT_NVARIANTS (sizeof(lt_variants) / sizeof(lt_variants[0]))
 
-static char lt_dir[] = "/tmp/objload-lifetime-XXXXXX";
-static int lt_have_dir;
+static char *lt_dir;
 static char *lt_objs[LT_NVARIANTS];     /* NULL: not compiled */
 
 /* ---- /proc/self ------------------------------------------------------------ */
@@ -264,36 +262,23 @@ static objload_status lt_cycle(const char *obj, enum lt_fmt fmt,
 
 /* ---- suite set-up ----------------------------------------------------------- */
 
-static int lt_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) ? -1 : 0;
-}
-
 static int lt_init(void)
 {
-	char path[512], cmd[1400];
-	FILE *f;
+	char path[512];
 
-	if (!mkdtemp(lt_dir)) {
-		fprintf(stderr, "test_lifetime: mkdtemp: %s\n", strerror(errno));
+	lt_dir = tu_mkdtemp("lifetime");
+	if (!lt_dir)
 		return 1;
-	}
-	lt_have_dir = 1;
 	snprintf(path, sizeof(path), "%s/lt.c", lt_dir);
-	f = fopen(path, "w");
-	if (!f || fputs(lt_source, f) < 0 || fclose(f) != 0)
+	if (tu_write_text(path, lt_source) != 0)
 		return 1;
 	for (size_t i = 0; i < LT_NVARIANTS; i++) {
 		const struct lt_variant *v = &lt_variants[i];
 		char obj[600];
 
 		snprintf(obj, sizeof(obj), "%s/%s.o", lt_dir, v->name);
-		snprintf(cmd, sizeof(cmd), "%s -c %s -o '%s' '%s' >/dev/null 2>&1",
-			 v->cc, v->flags, obj, path);
-		if (system(cmd) != 0) {
+		if (tu_sh("%s -c %s -o '%s' '%s' >/dev/null 2>&1", v->cc, v->flags, obj,
+			  path) != 0) {
 			/* the suite's tests fail on a missing object
 			 * (lt_objs[i] stays NULL) */
 			fprintf(stderr, "\n  %s %s: cannot compile", v->cc, v->flags);
@@ -310,9 +295,7 @@ static int lt_cleanup(void)
 		free(lt_objs[i]);
 		lt_objs[i] = NULL;
 	}
-	if (lt_have_dir)
-		nftw(lt_dir, lt_rm_one, 8, FTW_DEPTH | FTW_PHYS);
-	lt_have_dir = 0;
+	tu_rm_tmpdir(&lt_dir);
 	return 0;
 }
 

@@ -17,97 +17,22 @@
  */
 #include <CUnit/Basic.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "objload.h"
 #include "objload/plugin.h"
 #include "tests/tests.h"
+#include "tests/util.h"
 
-#ifndef OBJLOAD_TEST_SRCDIR
-#define OBJLOAD_TEST_SRCDIR "tests"
-#endif
-#ifndef OBJLOAD_BIN
-#define OBJLOAD_BIN "./objload"
-#endif
 #define MACHO_SRC OBJLOAD_TEST_SRCDIR "/unit/macho-src"
 
 /* The suite's scratch directory (CUnit suites have no context pointer). */
-static char mt_tmp[64];
+TU_SUITE_TMPDIR(mt_tmp, "macho", mt_suite_init, mt_suite_cleanup)
 static unsigned mt_nobj;
 
-/* ---- Small utilities (as in test_elf.c) ------------------------------- */
-
-/* Run cmd and return everything it printed (malloc), or NULL. */
-static char *mt_capture(const char *cmd, int *status)
-{
-	FILE *p = popen(cmd, "r");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int c;
-
-	if (!p)
-		return NULL;
-	while ((c = fgetc(p)) != EOF) {
-		if (len + 2 > cap) {
-			char *nb;
-
-			cap = cap ? cap * 2 : 4096;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				pclose(p);
-				return NULL;
-			}
-			buf = nb;
-		}
-		buf[len++] = (char)c;
-	}
-	if (!buf)
-		buf = calloc(1, 1);
-	else
-		buf[len] = '\0';
-	c = pclose(p);
-	if (status)
-		*status = c;
-	return buf;
-}
-
-static int mt_read(const char *path, uint8_t **out, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	size_t n = 0, cap = 0, got;
-
-	if (!f)
-		return -1;
-	for (;;) {
-		if (n == cap) {
-			uint8_t *nb;
-
-			cap = cap ? cap * 2 : 65536;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return -1;
-			}
-			buf = nb;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		if (got == 0)
-			break;
-		n += got;
-	}
-	fclose(f);
-	*out = buf;
-	*len = n;
-	return 0;
-}
+/* ---- Small utilities ---------------------------------------------------- */
 
 /* Run a build command producing a fresh object in the scratch directory
  * (its path to out): fmt gets the output path as its last %s. */
@@ -115,16 +40,10 @@ static int mt_build(char *out, size_t outlen, const char *fmt, const char *a,
 		    const char *b)
 {
 	char cmd[4096];
-	char *log;
-	int status = -1;
 
 	snprintf(out, outlen, "%s/obj%u.o", mt_tmp, mt_nobj++);
 	snprintf(cmd, sizeof(cmd), fmt, a, b, out);
-	log = mt_capture(cmd, &status);
-	if (status != 0)
-		fprintf(stderr, "\n  build failed: %s\n%s", cmd, log ? log : "");
-	free(log);
-	return status == 0 ? 0 : -1;
+	return tu_sh_ok("%s", cmd) ? 0 : -1;
 }
 
 /* Compile a C file for a macOS target against the stand-in SDK. */
@@ -139,86 +58,16 @@ static int mt_compile(const char *target, const char *opt, const char *src,
 	return mt_build(out, outlen, "%s %s -o %s 2>&1", flags, src);
 }
 
-struct loaded {
-	objload_session *session;
-	const objload_image *img;
-	objload_status status;
-	const char *msg;
-	uint8_t *bytes;
-	size_t len;
-};
-
-static objload_status mt_load_memory(struct loaded *l, uint8_t *bytes, size_t len)
-{
-	memset(l, 0, sizeof(*l));
-	l->bytes = bytes;
-	l->len = len;
-	l->status = objload_session_new(&l->session);
-	if (l->status != OBJLOAD_OK)
-		return l->status;
-	l->status = objload_add_memory(l->session, "test.o", bytes, len);
-	l->msg = objload_errmsg(l->session);
-	if (!l->msg)
-		l->msg = "";
-	if (l->status == OBJLOAD_OK && objload_image_count(l->session) == 1)
-		l->img = objload_get_image(l->session, 0);
-	return l->status;
-}
-
-static objload_status mt_load(struct loaded *l, const char *path)
-{
-	uint8_t *bytes;
-	size_t len;
-
-	memset(l, 0, sizeof(*l));
-	if (mt_read(path, &bytes, &len)) {
-		l->status = OBJLOAD_ERR_IO;
-		l->msg = "cannot read";
-		return l->status;
-	}
-	return mt_load_memory(l, bytes, len);
-}
-
-static void mt_unload(struct loaded *l)
-{
-	objload_session_free(l->session);
-	free(l->bytes);
-	memset(l, 0, sizeof(*l));
-}
-
 static unsigned mt_details;
 
-__attribute__((format(printf, 4, 5)))
-static void mt_expect(int ok, const char *expr, unsigned line, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	if (!ok && mt_details++ < 40) {
-		va_start(ap, fmt);
-		vsnprintf(msg, sizeof(msg), fmt, ap);
-		va_end(ap);
-		fprintf(stderr, "\n  FAILED (%s): %s", expr, msg);
-	}
-	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, expr, __FILE__, "",
-				CU_FALSE);
-}
-
-#define EXPECT(cond, ...) mt_expect(!!(cond), #cond, __LINE__, __VA_ARGS__)
+#define EXPECT(cond, ...) \
+	tu_expect_at(&mt_details, !!(cond), #cond, __FILE__, __LINE__, __VA_ARGS__)
 
 static const char *mt_reloc_name(const objload_image *img, uint32_t type)
 {
 	const char *n = img->format->reloc_name ?
 			img->format->reloc_name(img, type) : NULL;
 	return n ? n : "?";
-}
-
-static int mt_find_symbol(const objload_image *img, const char *name)
-{
-	for (uint32_t i = 0; i < img->nsymbols; i++)
-		if (strcmp(img->symbols[i].name, name) == 0)
-			return (int)i;
-	return -1;
 }
 
 /* ---- llvm-readobj's view ------------------------------------------------ */
@@ -306,7 +155,7 @@ static int ro_load(struct ro_view *v, const char *path)
 	memset(v, 0, sizeof(*v));
 	snprintf(cmd, sizeof(cmd),
 		 "llvm-readobj --sections --symbols --relocations '%s' 2>/dev/null", path);
-	out = mt_capture(cmd, &status);
+	out = tu_capture(cmd, &status);
 	if (!out || status) {
 		free(out);
 		return -1;
@@ -544,17 +393,17 @@ static void mt_compare_relocs(const char *what, const objload_image *img,
 
 static void mt_check_object(const char *what, const char *path, int relocs)
 {
-	struct loaded l;
+	struct tu_loaded l;
 	struct ro_view v;
 
-	if (mt_load(&l, path) != OBJLOAD_OK) {
+	if (tu_load_file(&l, path, "test.o") != OBJLOAD_OK) {
 		EXPECT(0, "%s: load failed: %s", what, l.msg);
-		mt_unload(&l);
+		tu_unload(&l);
 		return;
 	}
 	if (ro_load(&v, path)) {
 		EXPECT(0, "%s: llvm-readobj failed", what);
-		mt_unload(&l);
+		tu_unload(&l);
 		return;
 	}
 	EXPECT(l.img->layout_meaningful, "%s: layout_meaningful", what);
@@ -566,7 +415,7 @@ static void mt_check_object(const char *what, const char *path, int relocs)
 		EXPECT(l.img->nedges == 0, "%s: %zu edges on an arch without mapping",
 		       what, l.img->nedges);
 	ro_free(&v);
-	mt_unload(&l);
+	tu_unload(&l);
 }
 
 /* ---- The programs, both CPUs, both levels --------------------------------- */
@@ -587,7 +436,7 @@ static void mt_matrix(const char *target, int relocs)
 		snprintf(dir, sizeof(dir), "%s/programs/%s", OBJLOAD_TEST_SRCDIR,
 			 mt_programs[p]);
 		snprintf(cmd, sizeof(cmd), "ls %s/*.c", dir);
-		list = mt_capture(cmd, NULL);
+		list = tu_capture(cmd, NULL);
 		if (!list) {
 			EXPECT(0, "cannot list %s", dir);
 			continue;
@@ -658,16 +507,16 @@ static void test_macho_addends(void)
 		{ "__DATA,__data", 0x2c, "GOTPCREL32", "_ext", NULL, -4 },
 	};
 	char obj[256];
-	struct loaded l;
+	struct tu_loaded l;
 
 	if (mt_build(obj, sizeof(obj), "llvm-mc -triple=%s -filetype=obj %s -o %s 2>&1",
 		     "x86_64-apple-macos11", MACHO_SRC "/relocs.s")) {
 		EXPECT(0, "relocs.s does not assemble");
 		return;
 	}
-	if (mt_load(&l, obj) != OBJLOAD_OK) {
+	if (tu_load_file(&l, obj, "test.o") != OBJLOAD_OK) {
 		EXPECT(0, "relocs.o: %s", l.msg);
-		mt_unload(&l);
+		tu_unload(&l);
 		return;
 	}
 	EXPECT(l.img->nedges == sizeof(want) / sizeof(want[0]), "%zu edges",
@@ -692,7 +541,7 @@ static void test_macho_addends(void)
 		       e->symbol == OBJLOAD_NO_INDEX ? "-" : img->symbols[e->symbol].name,
 		       e->addend, want[i].kind, want[i].target, want[i].addend);
 	}
-	mt_unload(&l);
+	tu_unload(&l);
 }
 
 /* ---- Symbols: the underscore rule and the host names --------------------- */
@@ -709,7 +558,7 @@ static void test_macho_names(void)
 		"int use(void *p) { memset_pattern16(p, p, 16); fputs(\"x\", stderr);\n"
 		"  fputs(\"y\", stdout); local_counter++; return errno + (weak_ref ? weak_ref() : 0); }\n";
 	char path[256], obj[256], cmd[512], *info;
-	struct loaded l;
+	struct tu_loaded l;
 	FILE *f;
 	int i;
 
@@ -723,39 +572,39 @@ static void test_macho_names(void)
 		EXPECT(0, "names.c does not compile");
 		return;
 	}
-	if (mt_load(&l, obj) != OBJLOAD_OK) {
+	if (tu_load_file(&l, obj, "test.o") != OBJLOAD_OK) {
 		EXPECT(0, "names.o: %s", l.msg);
-		mt_unload(&l);
+		tu_unload(&l);
 		return;
 	}
-	i = mt_find_symbol(l.img, "___stderrp");
+	i = tu_find_symbol(l.img, "___stderrp");
 	EXPECT(i >= 0 && strcmp(l.img->symbols[i].cname, "stderr") == 0, "___stderrp");
-	i = mt_find_symbol(l.img, "___stdoutp");
+	i = tu_find_symbol(l.img, "___stdoutp");
 	EXPECT(i >= 0 && strcmp(l.img->symbols[i].cname, "stdout") == 0, "___stdoutp");
-	i = mt_find_symbol(l.img, "___error");
+	i = tu_find_symbol(l.img, "___error");
 	EXPECT(i >= 0 && strcmp(l.img->symbols[i].cname, "__errno_location") == 0,
 	       "___error");
-	i = mt_find_symbol(l.img, "_hidden_fn");
+	i = tu_find_symbol(l.img, "_hidden_fn");
 	EXPECT(i >= 0 && l.img->symbols[i].hidden &&
 	       l.img->symbols[i].binding == OBJLOAD_BIND_GLOBAL &&
 	       strcmp(l.img->symbols[i].cname, "hidden_fn") == 0, "_hidden_fn");
-	i = mt_find_symbol(l.img, "_weak_fn");
+	i = tu_find_symbol(l.img, "_weak_fn");
 	EXPECT(i >= 0 && l.img->symbols[i].binding == OBJLOAD_BIND_WEAK &&
 	       l.img->symbols[i].def == OBJLOAD_DEF_SECTION, "_weak_fn");
-	i = mt_find_symbol(l.img, "_weak_ref");
+	i = tu_find_symbol(l.img, "_weak_ref");
 	EXPECT(i >= 0 && l.img->symbols[i].binding == OBJLOAD_BIND_WEAK &&
 	       l.img->symbols[i].def == OBJLOAD_DEF_UNDEFINED, "_weak_ref");
-	i = mt_find_symbol(l.img, "_local_counter");
+	i = tu_find_symbol(l.img, "_local_counter");
 	EXPECT(i >= 0 && l.img->symbols[i].binding == OBJLOAD_BIND_LOCAL, "_local_counter");
-	i = mt_find_symbol(l.img, "_memset_pattern16");
+	i = tu_find_symbol(l.img, "_memset_pattern16");
 	EXPECT(i >= 0 && strcmp(l.img->symbols[i].cname, "memset_pattern16") == 0,
 	       "_memset_pattern16 keeps its C-level name");
-	mt_unload(&l);
+	tu_unload(&l);
 
 	/* `objload info` shows the platform and the names with no glibc
 	 * counterpart */
 	snprintf(cmd, sizeof(cmd), "%s info %s 2>&1", OBJLOAD_BIN, obj);
-	info = mt_capture(cmd, NULL);
+	info = tu_capture(cmd, NULL);
 	EXPECT(info && strstr(info, "built for macos 11.0"), "info: platform: %s",
 	       info ? info : "");
 	EXPECT(info && strstr(info, "without a glibc counterpart: _memset_pattern16"),
@@ -770,7 +619,7 @@ static void test_macho_fat(void)
 	char x86[256], arm[256], fat[256], cmd[2048], lipo[256], *out;
 	const char *src = OBJLOAD_TEST_SRCDIR "/programs/args/main.c";
 	const char *dir = OBJLOAD_TEST_SRCDIR "/programs/args";
-	struct loaded l;
+	struct tu_loaded l;
 	int status = -1;
 
 	if (mt_compile("x86_64-apple-macos11", "O2", src, dir, x86, sizeof(x86)) ||
@@ -778,7 +627,7 @@ static void test_macho_fat(void)
 		EXPECT(0, "args/main.c does not compile");
 		return;
 	}
-	out = mt_capture("command -v llvm-lipo || command -v llvm-lipo-14", NULL);
+	out = tu_capture("command -v llvm-lipo || command -v llvm-lipo-14", NULL);
 	lipo[0] = '\0';
 	if (out && out[0]) {
 		out[strcspn(out, "\n")] = '\0';
@@ -790,9 +639,9 @@ static void test_macho_fat(void)
 		return;
 	snprintf(fat, sizeof(fat), "%s/fat.o", mt_tmp);
 	snprintf(cmd, sizeof(cmd), "%s -create %s %s -output %s 2>&1", lipo, arm, x86, fat);
-	free(mt_capture(cmd, &status));
+	free(tu_capture(cmd, &status));
 	EXPECT(status == 0, "llvm-lipo failed");
-	if (mt_load(&l, fat) != OBJLOAD_OK) {
+	if (tu_load_file(&l, fat, "test.o") != OBJLOAD_OK) {
 		EXPECT(0, "fat.o: %s", l.msg);
 	} else {
 		objload_plan_choice ch = { 0 };
@@ -805,7 +654,7 @@ static void test_macho_fat(void)
 		EXPECT(l.img->format->plan(l.img, OBJLOAD_STRATEGY_SECTION, &ch) == OBJLOAD_OK &&
 		       ch.strategy == OBJLOAD_STRATEGY_SECTION, "forced section");
 	}
-	mt_unload(&l);
+	tu_unload(&l);
 
 	/* objload_set_arch / --arch pick another slice */
 	{
@@ -822,18 +671,18 @@ static void test_macho_fat(void)
 		objload_session_free(as);
 	}
 	snprintf(cmd, sizeof(cmd), "%s info --arch=arm64 %s 2>&1", OBJLOAD_BIN, fat);
-	out = mt_capture(cmd, &status);
+	out = tu_capture(cmd, &status);
 	EXPECT(status == 0 && out && strstr(out, "arch: aarch64"), "info --arch=arm64: %d %s",
 	       status, out ? out : "");
 	free(out);
 	snprintf(cmd, sizeof(cmd), "%s info %s 2>&1", OBJLOAD_BIN, fat);
-	out = mt_capture(cmd, &status);
+	out = tu_capture(cmd, &status);
 	EXPECT(status == 0 && out && strstr(out, "arch: x86_64"), "info (host slice): %d %s",
 	       status, out ? out : "");
 	free(out);
 	snprintf(cmd, sizeof(cmd), "%s info --arch=sparc %s 2>&1", OBJLOAD_BIN, fat);
-	out = mt_capture(cmd, &status);
-	EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 2 && out &&
+	out = tu_capture(cmd, &status);
+	EXPECT(status == 2 && out &&
 	       strstr(out, "unknown arch"), "info --arch=sparc: %d %s",
 	       status, out ? out : "");
 	free(out);
@@ -841,45 +690,30 @@ static void test_macho_fat(void)
 	/* a universal file without the host's slice */
 	snprintf(cmd, sizeof(cmd), "%s -create %s -output %s/armfat.o 2>&1",
 		 lipo, arm, mt_tmp);
-	free(mt_capture(cmd, &status));
+	free(tu_capture(cmd, &status));
 	snprintf(fat, sizeof(fat), "%s/armfat.o", mt_tmp);
 	if (status == 0) {
-		mt_load(&l, fat);
+		tu_load_file(&l, fat, "test.o");
 		EXPECT(l.status == OBJLOAD_ERR_UNSUPPORTED && strstr(l.msg, "arm64"),
 		       "arm64-only universal file: %d %s", l.status, l.msg);
-		mt_unload(&l);
+		tu_unload(&l);
 	}
 }
 
 /* ---- Malformed files ---------------------------------------------------- */
 
-static uint64_t rd(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < n; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
-static void wr(uint8_t *p, unsigned n, uint64_t v)
-{
-	for (unsigned i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* The offset of the first load command `cmd`, or 0. */
 static size_t lc_find(const uint8_t *f, size_t len, uint32_t cmd)
 {
 	size_t off = 32;
-	uint32_t n = (uint32_t)rd(f + 16, 4);
+	uint32_t n = (uint32_t)tu_get_le(f + 16, 4);
 
 	for (uint32_t i = 0; i < n && off + 8 <= len; i++) {
-		if (rd(f + off, 4) == cmd)
+		if (tu_get_le(f + off, 4) == cmd)
 			return off;
-		if (rd(f + off + 4, 4) == 0)
+		if (tu_get_le(f + off + 4, 4) == 0)
 			return 0;
-		off += rd(f + off + 4, 4);
+		off += tu_get_le(f + off + 4, 4);
 	}
 	return 0;
 }
@@ -893,13 +727,13 @@ static size_t lc_find(const uint8_t *f, size_t len, uint32_t cmd)
 static uint8_t *first_reloc(uint8_t *f, size_t len)
 {
 	size_t seg = SEG(f, len);
-	uint32_t n = (uint32_t)rd(f + seg + 64, 4);
+	uint32_t n = (uint32_t)tu_get_le(f + seg + 64, 4);
 
 	for (uint32_t k = 0; k < n; k++) {
 		uint8_t *s = f + seg + 72 + 80 * k;
 
-		if (rd(s + 60, 4))
-			return f + rd(s + 56, 4);
+		if (tu_get_le(s + 60, 4))
+			return f + tu_get_le(s + 56, 4);
 	}
 	return NULL;
 }
@@ -912,28 +746,28 @@ struct corruption {
 };
 
 static void c_trunc_header(uint8_t *f, size_t *len) { (void)f; *len = 20; }
-static void c_trunc_cmds(uint8_t *f, size_t *len) { *len = 32 + rd(f + 20, 4) - 4; }
+static void c_trunc_cmds(uint8_t *f, size_t *len) { *len = 32 + tu_get_le(f + 20, 4) - 4; }
 static void c_trunc_last(uint8_t *f, size_t *len) { (void)f; *len -= 1; }
-static void c_cmdsize0(uint8_t *f, size_t *len) { (void)len; wr(f + 36, 4, 0); }
-static void c_cmdsize_odd(uint8_t *f, size_t *len) { (void)len; wr(f + 36, 4, rd(f + 36, 4) + 4); }
-static void c_sizeofcmds(uint8_t *f, size_t *len) { wr(f + 20, 4, *len); }
-static void c_ncmds(uint8_t *f, size_t *len) { (void)len; wr(f + 16, 4, 1000000); }
-static void c_nsects(uint8_t *f, size_t *len) { wr(f + SEG(f, *len) + 64, 4, 0xffffffffu); }
-static void c_nsects_some(uint8_t *f, size_t *len) { wr(f + SEG(f, *len) + 64, 4, rd(f + SEG(f, *len) + 64, 4) + 1); }
-static void c_symoff(uint8_t *f, size_t *len) { wr(f + SYMTAB(f, *len) + 8, 4, *len - 8); }
-static void c_nsyms(uint8_t *f, size_t *len) { wr(f + SYMTAB(f, *len) + 12, 4, 0x7fffffu); }
-static void c_stroff(uint8_t *f, size_t *len) { wr(f + SYMTAB(f, *len) + 16, 4, *len - 2); }
-static void c_strsize(uint8_t *f, size_t *len) { wr(f + SYMTAB(f, *len) + 20, 4, 0xfffffff0u); }
+static void c_cmdsize0(uint8_t *f, size_t *len) { (void)len; tu_put_le(f + 36, 4, 0); }
+static void c_cmdsize_odd(uint8_t *f, size_t *len) { (void)len; tu_put_le(f + 36, 4, tu_get_le(f + 36, 4) + 4); }
+static void c_sizeofcmds(uint8_t *f, size_t *len) { tu_put_le(f + 20, 4, *len); }
+static void c_ncmds(uint8_t *f, size_t *len) { (void)len; tu_put_le(f + 16, 4, 1000000); }
+static void c_nsects(uint8_t *f, size_t *len) { tu_put_le(f + SEG(f, *len) + 64, 4, 0xffffffffu); }
+static void c_nsects_some(uint8_t *f, size_t *len) { tu_put_le(f + SEG(f, *len) + 64, 4, tu_get_le(f + SEG(f, *len) + 64, 4) + 1); }
+static void c_symoff(uint8_t *f, size_t *len) { tu_put_le(f + SYMTAB(f, *len) + 8, 4, *len - 8); }
+static void c_nsyms(uint8_t *f, size_t *len) { tu_put_le(f + SYMTAB(f, *len) + 12, 4, 0x7fffffu); }
+static void c_stroff(uint8_t *f, size_t *len) { tu_put_le(f + SYMTAB(f, *len) + 16, 4, *len - 2); }
+static void c_strsize(uint8_t *f, size_t *len) { tu_put_le(f + SYMTAB(f, *len) + 20, 4, 0xfffffff0u); }
 static void c_n_strx(uint8_t *f, size_t *len)
 {
 	size_t st = SYMTAB(f, *len);
 
-	wr(f + rd(f + st + 8, 4), 4, rd(f + st + 20, 4) + 5);
+	tu_put_le(f + tu_get_le(f + st + 8, 4), 4, tu_get_le(f + st + 20, 4) + 5);
 }
 static void c_n_sect(uint8_t *f, size_t *len)
 {
 	size_t st = SYMTAB(f, *len);
-	uint8_t *sym = f + rd(f + st + 8, 4);
+	uint8_t *sym = f + tu_get_le(f + st + 8, 4);
 
 	sym[4] = 0x0e;   /* N_SECT */
 	sym[5] = 200;
@@ -941,61 +775,61 @@ static void c_n_sect(uint8_t *f, size_t *len)
 static void c_n_value(uint8_t *f, size_t *len)
 {
 	size_t st = SYMTAB(f, *len);
-	uint8_t *sym = f + rd(f + st + 8, 4);
+	uint8_t *sym = f + tu_get_le(f + st + 8, 4);
 
 	sym[4] = 0x0e;
 	sym[5] = 1;
-	wr(sym + 8, 8, 0x7fffffffffull);
+	tu_put_le(sym + 8, 8, 0x7fffffffffull);
 }
 static void c_n_type(uint8_t *f, size_t *len)
 {
 	size_t st = SYMTAB(f, *len);
 
-	f[rd(f + st + 8, 4) + 4] = 0x06;
+	f[tu_get_le(f + st + 8, 4) + 4] = 0x06;
 }
 static void c_indr(uint8_t *f, size_t *len)
 {
 	size_t st = SYMTAB(f, *len);
 
-	f[rd(f + st + 8, 4) + 4] = 0x0b;
+	f[tu_get_le(f + st + 8, 4) + 4] = 0x0b;
 }
-static void c_sect_offset(uint8_t *f, size_t *len) { wr(f + SECT(f, *len, 0) + 48, 4, *len); }
-static void c_sect_align(uint8_t *f, size_t *len) { wr(f + SECT(f, *len, 0) + 52, 4, 40); }
-static void c_sect_type(uint8_t *f, size_t *len) { wr(f + SECT(f, *len, 0) + 64, 4, 0x80000430u); }
-static void c_reloff(uint8_t *f, size_t *len) { wr(f + SECT(f, *len, 0) + 56, 4, *len - 4); }
-static void c_nreloc(uint8_t *f, size_t *len) { wr(f + SECT(f, *len, 0) + 60, 4, 0x10000000u); }
+static void c_sect_offset(uint8_t *f, size_t *len) { tu_put_le(f + SECT(f, *len, 0) + 48, 4, *len); }
+static void c_sect_align(uint8_t *f, size_t *len) { tu_put_le(f + SECT(f, *len, 0) + 52, 4, 40); }
+static void c_sect_type(uint8_t *f, size_t *len) { tu_put_le(f + SECT(f, *len, 0) + 64, 4, 0x80000430u); }
+static void c_reloff(uint8_t *f, size_t *len) { tu_put_le(f + SECT(f, *len, 0) + 56, 4, *len - 4); }
+static void c_nreloc(uint8_t *f, size_t *len) { tu_put_le(f + SECT(f, *len, 0) + 60, 4, 0x10000000u); }
 static void c_r_symbolnum(uint8_t *f, size_t *len)
 {
 	uint8_t *r = first_reloc(f, *len);
-	uint32_t w = (uint32_t)rd(r + 4, 4);
+	uint32_t w = (uint32_t)tu_get_le(r + 4, 4);
 
-	wr(r + 4, 4, (w & 0xff000000u) | 0x08000000u | 0xfffff0u);
+	tu_put_le(r + 4, 4, (w & 0xff000000u) | 0x08000000u | 0xfffff0u);
 }
 static void c_r_section(uint8_t *f, size_t *len)
 {
 	uint8_t *r = first_reloc(f, *len);
-	uint32_t w = (uint32_t)rd(r + 4, 4);
+	uint32_t w = (uint32_t)tu_get_le(r + 4, 4);
 
-	wr(r + 4, 4, (w & 0xf7000000u) | 77u);   /* r_extern 0, section 77 */
+	tu_put_le(r + 4, 4, (w & 0xf7000000u) | 77u);   /* r_extern 0, section 77 */
 }
-static void c_r_address(uint8_t *f, size_t *len) { wr(first_reloc(f, *len), 4, 0x7ffffff0u); }
+static void c_r_address(uint8_t *f, size_t *len) { tu_put_le(first_reloc(f, *len), 4, 0x7ffffff0u); }
 static void c_r_type(uint8_t *f, size_t *len)
 {
 	uint8_t *r = first_reloc(f, *len);
 
-	wr(r + 4, 4, (rd(r + 4, 4) & 0x0fffffffu) | 0xf0000000u);
+	tu_put_le(r + 4, 4, (tu_get_le(r + 4, 4) & 0x0fffffffu) | 0xf0000000u);
 }
 static void c_r_length(uint8_t *f, size_t *len)
 {
 	uint8_t *r = first_reloc(f, *len);
 
-	wr(r + 4, 4, (rd(r + 4, 4) & ~0x06000000u));   /* 1 byte */
+	tu_put_le(r + 4, 4, (tu_get_le(r + 4, 4) & ~0x06000000u));   /* 1 byte */
 }
 static void c_scattered(uint8_t *f, size_t *len) { first_reloc(f, *len)[3] |= 0x80; }
-static void c_magic_be(uint8_t *f, size_t *len) { (void)len; wr(f, 4, 0xcffaedfeu); }
-static void c_magic_32(uint8_t *f, size_t *len) { (void)len; wr(f, 4, 0xfeedfaceu); }
-static void c_cputype(uint8_t *f, size_t *len) { (void)len; wr(f + 4, 4, 18); }
-static void c_filetype(uint8_t *f, size_t *len) { (void)len; wr(f + 12, 4, 2); }
+static void c_magic_be(uint8_t *f, size_t *len) { (void)len; tu_put_le(f, 4, 0xcffaedfeu); }
+static void c_magic_32(uint8_t *f, size_t *len) { (void)len; tu_put_le(f, 4, 0xfeedfaceu); }
+static void c_cputype(uint8_t *f, size_t *len) { (void)len; tu_put_le(f + 4, 4, 18); }
+static void c_filetype(uint8_t *f, size_t *len) { (void)len; tu_put_le(f + 12, 4, 2); }
 
 static const struct corruption mt_corruptions[] = {
 	{ "truncated header", c_trunc_header, OBJLOAD_ERR_FORMAT, "mach_header_64" },
@@ -1038,16 +872,16 @@ static const struct corruption mt_corruptions[] = {
 static void c_subtractor(uint8_t *f, size_t *len)
 {
 	size_t seg = SEG(f, *len);
-	uint32_t n = (uint32_t)rd(f + seg + 64, 4);
+	uint32_t n = (uint32_t)tu_get_le(f + seg + 64, 4);
 
 	for (uint32_t k = 0; k < n; k++) {
 		uint8_t *s = f + seg + 72 + 80 * k;
-		uint8_t *r = f + rd(s + 56, 4);
+		uint8_t *r = f + tu_get_le(s + 56, 4);
 
-		for (uint32_t i = 0; i + 1 < rd(s + 60, 4); i++, r += 8) {
-			if ((rd(r + 4, 4) >> 28) == 5) {   /* SUBTRACTOR */
+		for (uint32_t i = 0; i + 1 < tu_get_le(s + 60, 4); i++, r += 8) {
+			if ((tu_get_le(r + 4, 4) >> 28) == 5) {   /* SUBTRACTOR */
 				/* the UNSIGNED after it becomes SIGNED */
-				wr(r + 12, 4, (rd(r + 12, 4) & 0x0fffffffu) | 0x10000000u);
+				tu_put_le(r + 12, 4, (tu_get_le(r + 12, 4) & 0x0fffffffu) | 0x10000000u);
 				return;
 			}
 		}
@@ -1063,24 +897,21 @@ static void mt_run_corruptions(const char *obj, const struct corruption *cs, siz
 	uint8_t *orig;
 	size_t olen;
 
-	if (mt_read(obj, &orig, &olen)) {
+	if (!(orig = tu_read_file(obj, &olen))) {
 		EXPECT(0, "cannot read %s", obj);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		uint8_t *f = malloc(olen);
+		uint8_t *f = tu_memdup(orig, olen);
 		size_t len = olen;
-		struct loaded l;
+		struct tu_loaded l;
 
-		if (!f)
-			break;
-		memcpy(f, orig, olen);
 		cs[i].apply(f, &len);
-		mt_load_memory(&l, f, len);
+		tu_load_memory(&l, "test.o", f, len);
 		EXPECT(l.status == cs[i].want && l.msg[0] && strstr(l.msg, cs[i].mention),
 		       "%s: status %d, message \"%s\" (want %d mentioning \"%s\")",
 		       cs[i].name, l.status, l.msg, cs[i].want, cs[i].mention);
-		mt_unload(&l);
+		tu_unload(&l);
 	}
 	free(orig);
 }
@@ -1116,18 +947,15 @@ static void test_macho_fuzz(void)
 
 	if (mt_compile("x86_64-apple-macos11", "O2", OBJLOAD_TEST_SRCDIR "/programs/calc/parser.c",
 		       OBJLOAD_TEST_SRCDIR "/programs/calc", obj, sizeof(obj)) ||
-	    mt_read(obj, &orig, &olen)) {
+	    !(orig = tu_read_file(obj, &olen))) {
 		EXPECT(0, "calc/parser.c does not compile");
 		return;
 	}
 	for (int round = 0; round < 3000; round++) {
-		uint8_t *f = malloc(olen);
-		struct loaded l;
+		uint8_t *f = tu_memdup(orig, olen);
+		struct tu_loaded l;
 		int flips;
 
-		if (!f)
-			break;
-		memcpy(f, orig, olen);
 		seed ^= seed << 13;
 		seed ^= seed >> 17;
 		seed ^= seed << 5;
@@ -1139,15 +967,15 @@ static void test_macho_fuzz(void)
 			seed ^= seed >> 17;
 			seed ^= seed << 5;
 			/* mostly the header and load commands, sometimes anywhere */
-			where = (seed & 3) ? (seed >> 8) % (32 + rd(orig + 20, 4)) :
+			where = (seed & 3) ? (seed >> 8) % (32 + tu_get_le(orig + 20, 4)) :
 				(seed >> 8) % olen;
 			f[where] ^= (uint8_t)(1u << ((seed >> 4) & 7));
 		}
-		mt_load_memory(&l, f, olen);
+		tu_load_memory(&l, "test.o", f, olen);
 		ok += l.status == OBJLOAD_OK;
 		EXPECT(l.status == OBJLOAD_OK || l.msg[0], "round %d: error without message",
 		       round);
-		mt_unload(&l);
+		tu_unload(&l);
 	}
 	free(orig);
 	EXPECT(ok < 3000, "every mutation accepted");
@@ -1159,47 +987,26 @@ static void test_macho_probe(void)
 	static const uint8_t fat[8] = { 0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2 };
 	static const uint8_t thin[4] = { 0xcf, 0xfa, 0xed, 0xfe };
 	uint8_t *copy;
-	struct loaded l;
+	struct tu_loaded l;
 
-	copy = malloc(8);
-	memcpy(copy, java, 8);
-	mt_load_memory(&l, copy, 8);
+	copy = tu_memdup(java, 8);
+	tu_load_memory(&l, "test.o", copy, 8);
 	EXPECT(l.status != OBJLOAD_OK && !strstr(l.msg, "universal"),
 	       "a Java class file is not a universal file: %s", l.msg);
-	mt_unload(&l);
-	copy = malloc(8);
-	memcpy(copy, fat, 8);
-	mt_load_memory(&l, copy, 8);
+	tu_unload(&l);
+	copy = tu_memdup(fat, 8);
+	tu_load_memory(&l, "test.o", copy, 8);
 	EXPECT(l.status == OBJLOAD_ERR_FORMAT && strstr(l.msg, "universal"),
 	       "a truncated universal file: %s", l.msg);
-	mt_unload(&l);
-	copy = malloc(4);
-	memcpy(copy, thin, 4);
-	mt_load_memory(&l, copy, 4);
+	tu_unload(&l);
+	copy = tu_memdup(thin, 4);
+	tu_load_memory(&l, "test.o", copy, 4);
 	EXPECT(l.status == OBJLOAD_ERR_FORMAT && strstr(l.msg, "mach_header_64"),
 	       "a bare magic number: %s", l.msg);
-	mt_unload(&l);
+	tu_unload(&l);
 }
 
 /* ---- Registration --------------------------------------------------------- */
-
-static int mt_suite_init(void)
-{
-	snprintf(mt_tmp, sizeof(mt_tmp), "/tmp/objload-macho-XXXXXX");
-	return mkdtemp(mt_tmp) ? 0 : -1;
-}
-
-static int mt_suite_cleanup(void)
-{
-	char cmd[128];
-
-	if (mt_tmp[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", mt_tmp);
-		if (system(cmd) != 0)
-			fprintf(stderr, "cannot remove %s\n", mt_tmp);
-	}
-	return 0;
-}
 
 int objload_test_register_macho(void)
 {

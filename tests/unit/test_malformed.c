@@ -38,10 +38,6 @@
 #endif
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -52,21 +48,14 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <CUnit/Basic.h>
 
 #include "objload.h"
 #include "objload/plugin.h"
 #include "tests/tests.h"
+#include "tests/util.h"
 #include "fuzz/harness.h"
-
-#ifndef OBJLOAD_TEST_SRCDIR
-#define OBJLOAD_TEST_SRCDIR "tests"
-#endif
-#ifndef OBJLOAD_BIN
-#define OBJLOAD_BIN "./objload"
-#endif
 
 #define MF_TIMEOUT 5           /* seconds per input and strategy: a hang */
 #define MF_SLOW_NS 1000000000ll  /* one run longer than this is reported */
@@ -74,81 +63,17 @@
 #define MF_CLI_SAMPLE 150      /* inputs sampled for the CLI */
 #define MF_MAX_REPORTS 12
 
-extern char **environ;
-
 /* LeakSanitizer's entry point, present in the sanitizer build only. */
 extern void __lsan_do_leak_check(void) __attribute__((weak));
 
-static char *mf_srcdir, *mf_bin, *mf_dir;
+static const char *mf_srcdir, *mf_bin;
+static char *mf_dir;
 static char **mf_files;        /* corpus file names (manifest order) */
 static size_t mf_nfiles;
 static int mf_in_process_bad;     /* some input crashed the in-process run */
 
-__attribute__((noreturn)) static void mf_oom(void)
-{
-	fprintf(stderr, "test_malformed: out of memory\n");
-	abort();
-}
-
-static char *mf_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *mf_fmt(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		mf_oom();
-	return s;
-}
-
-__attribute__((format(printf, 3, 4)))
-static int mf_check_at(unsigned line, int ok, const char *fmt, ...)
-{
-	char msg[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (!ok)
-		fprintf(stderr, "\nmalformed FAILED (line %u): %s\n", line, msg);
-	CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, msg, __FILE__, "",
-				CU_FALSE);
-	return ok;
-}
-
-#define MF_CHECK(cond, ...) mf_check_at(__LINE__, (cond) ? 1 : 0, __VA_ARGS__)
-
-/* Reads a whole file into a buffer of exactly its size (so that the
- * sanitizers catch any read past the end); NULL on error. */
-static uint8_t *mf_read(const char *path, size_t *len)
-{
-	struct stat st;
-	uint8_t *buf;
-	ssize_t got;
-	size_t n = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) < 0) {
-		close(fd);
-		return NULL;
-	}
-	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!buf)
-		mf_oom();
-	while (n < (size_t)st.st_size &&
-	       (got = read(fd, buf + n, (size_t)st.st_size - n)) > 0)
-		n += (size_t)got;
-	close(fd);
-	*len = n;
-	return buf;
-}
+#define MF_CHECK(cond, ...) \
+	tu_check_at("malformed", __FILE__, __LINE__, (cond) ? 1 : 0, __VA_ARGS__)
 
 /* ---- a batch of inputs in a forked child ----------------------------------- */
 
@@ -199,7 +124,7 @@ static void mf_child(char **paths, char **names, size_t from, size_t n)
 		uint8_t *bytes;
 
 		mf_sh->current = i;
-		bytes = mf_read(paths[i], &len);
+		bytes = tu_read_file(paths[i], &len);
 		if (!bytes) {
 			mf_note("%s: cannot read: %s", paths[i], strerror(errno));
 			continue;
@@ -319,75 +244,29 @@ static void mf_report(const char *what, size_t ninputs)
 
 /* ---- the CLI ------------------------------------------------------------- */
 
-/* Runs argv with stdout to /dev/null and stderr to errfile; returns the wait
- * status, or -1 after killing it on timeout. */
-static int mf_spawn(char *const *argv, const char *errfile)
-{
-	posix_spawn_file_actions_t fa;
-	struct timespec t0, now, nap = { 0, 2000000 };
-	pid_t pid;
-	int ws, rc;
-
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, errfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc)
-		return -2;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		pid_t w = waitpid(pid, &ws, WNOHANG);
-
-		if (w == pid)
-			return ws;
-		if (w < 0 && errno != EINTR)
-			return -2;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - t0.tv_sec > MF_CLI_TIMEOUT) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &ws, 0);
-			return -1;
-		}
-		nanosleep(&nap, NULL);
-	}
-}
-
-static char *mf_slurp(const char *path)
-{
-	size_t len;
-	uint8_t *b = mf_read(path, &len);
-	char *s;
-
-	if (!b)
-		return strdup("");
-	s = realloc(b, len + 1);
-	if (!s)
-		mf_oom();
-	s[len] = '\0';
-	return s;
-}
-
-/* One CLI run; returns 1 when it behaved. */
+/* One CLI run, stdout to /dev/null and stderr to a file; returns 1 when it
+ * behaved. */
 static int mf_cli_check(char *const *argv, const char *path, const char *cmd)
 {
-	char *errfile = mf_fmt("%s/cli.stderr", mf_dir);
-	int ws = mf_spawn(argv, errfile), ok = 1;
-	char *err = mf_slurp(errfile);
+	char *errfile = tu_fmt("%s/cli.stderr", mf_dir), *err;
+	struct tu_result r = { 0 };
+	int errnum, ok = 1;
+	pid_t pid = tu_spawn(argv, NULL, NULL, errfile, &errnum);
 
-	if (ws == -2) {
-		ok = MF_CHECK(0, "cannot run %s: %s", argv[0], strerror(errno));
-	} else if (ws == -1) {
+	if (pid >= 0)
+		tu_wait(pid, MF_CLI_TIMEOUT, &r);
+	err = tu_read_output(errfile);
+	if (pid < 0) {
+		ok = MF_CHECK(0, "cannot run %s: %s", argv[0], strerror(errnum));
+	} else if (r.timed_out) {
 		ok = MF_CHECK(0, "objload %s %s: no exit after %d s (a hang)", cmd, path,
 			      MF_CLI_TIMEOUT);
-	} else if (WIFSIGNALED(ws)) {
-		ok = MF_CHECK(0, "objload %s %s: killed by signal %d (%s); stderr: %.800s",
-			      cmd, path, WTERMSIG(ws), strsignal(WTERMSIG(ws)), err);
-	} else if (WEXITSTATUS(ws) != 0 && WEXITSTATUS(ws) != 1) {
+	} else if (!r.exited) {
+		ok = MF_CHECK(0, "objload %s %s: %s; stderr: %.800s", cmd, path, r.what, err);
+	} else if (r.code != 0 && r.code != 1) {
 		ok = MF_CHECK(0, "objload %s %s: exit status %d (want 0 or 1); stderr: %.800s",
-			      cmd, path, WEXITSTATUS(ws), err);
-	} else if (WEXITSTATUS(ws) == 1) {
+			      cmd, path, r.code, err);
+	} else if (r.code == 1) {
 		ok = MF_CHECK(strncmp(err, "objload: ", 9) == 0 && strstr(err, path),
 			      "objload %s %s: exit 1, but stderr does not start with "
 			      "\"objload: \" and name the file: %.800s", cmd, path, err);
@@ -402,14 +281,14 @@ static size_t mf_defines(const char *path, char ***out)
 {
 	objload_session *s;
 	size_t len, n = 0, cap = 0;
-	uint8_t *bytes = mf_read(path, &len);
+	uint8_t *bytes = tu_read_file(path, &len);
 	char **v = NULL;
 
 	*out = NULL;
 	if (!bytes)
 		return 0;
 	if (objload_session_new(&s) != OBJLOAD_OK)
-		mf_oom();
+		tu_oom();
 	if (objload_add_memory(s, path, bytes, len) == OBJLOAD_OK) {
 		for (size_t i = 0; i < objload_image_count(s); i++) {
 			const objload_image *img = objload_get_image(s, i);
@@ -424,9 +303,9 @@ static size_t mf_defines(const char *path, char ***out)
 					cap = cap ? 2 * cap : 16;
 					v = realloc(v, cap * sizeof(*v));
 					if (!v)
-						mf_oom();
+						tu_oom();
 				}
-				v[n] = mf_fmt("--define=%s=0x%llx", sym->cname,
+				v[n] = tu_fmt("--define=%s=0x%llx", sym->cname,
 					      (unsigned long long)(HARNESS_DEFINE_BASE + 16 * n));
 				n++;
 			}
@@ -450,8 +329,8 @@ static int mf_cli_one(const char *path, int parse_safe)
 	int ok;
 
 	if (!argv)
-		mf_oom();
-	argv[a++] = mf_bin;
+		tu_oom();
+	argv[a++] = (char *)mf_bin;
 	argv[a++] = (char *)"info";
 	argv[a++] = (char *)path;
 	argv[a] = NULL;
@@ -523,42 +402,40 @@ struct hf_run {
 	char *err;          /* stderr */
 };
 
-/* Run argv (stdout to /dev/null) and measure it; kills it after HF_HANG s. */
+/* Run argv (stdout to /dev/null) and measure it (wait4: the child's own
+ * time and peak RSS); kills it after HF_HANG s. */
 static struct hf_run hf_spawn(char *const *argv)
 {
 	struct hf_run r = { -1, 0, 0, NULL };
-	char *errfile = mf_fmt("%s/hf.stderr", mf_dir);
-	posix_spawn_file_actions_t fa;
+	char *errfile = tu_fmt("%s/hf.stderr", mf_dir);
 	struct timespec t0, now, nap = { 0, 2000000 };
 	struct rusage ru;
+	int errnum;
 	pid_t pid;
 
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, errfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) == 0) {
-		for (;;) {
-			pid_t w = wait4(pid, &r.ws, WNOHANG, &ru);
+	now = t0;
+	pid = tu_spawn(argv, NULL, NULL, errfile, &errnum);
+	while (pid > 0) {
+		pid_t w = wait4(pid, &r.ws, WNOHANG, &ru);
 
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			if (w == pid) {
-				r.megabytes = (double)ru.ru_maxrss / 1024.0;
-				break;
-			}
-			if (now.tv_sec - t0.tv_sec > HF_HANG) {
-				kill(pid, SIGKILL);
-				waitpid(pid, NULL, 0);
-				r.ws = -1;
-				break;
-			}
-			nanosleep(&nap, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (w == pid) {
+			r.megabytes = (double)ru.ru_maxrss / 1024.0;
+			break;
 		}
-		r.seconds = (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9;
+		if (w < 0 && errno != EINTR)
+			break;
+		if (now.tv_sec - t0.tv_sec > HF_HANG) {
+			kill(-pid, SIGKILL);   /* its process group */
+			waitpid(pid, NULL, 0);
+			r.ws = -1;
+			break;
+		}
+		nanosleep(&nap, NULL);
 	}
-	posix_spawn_file_actions_destroy(&fa);
-	r.err = mf_slurp(errfile);
+	r.seconds = (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9;
+	r.err = tu_read_output(errfile);
 	free(errfile);
 	return r;
 }
@@ -570,14 +447,14 @@ static int hf_exit(const struct hf_run *r)
 
 static char *hf_path(const char *name)
 {
-	return mf_fmt("%s/%s", hf_dir, name);
+	return tu_fmt("%s/%s", hf_dir, name);
 }
 
 /* `objload ARG...` (up to 8 arguments). */
 static struct hf_run hf_objload(const char *a1, const char *a2, const char *a3,
 				const char *a4, const char *a5, const char *a6)
 {
-	char *argv[8] = { mf_bin, (char *)a1, (char *)a2, (char *)a3, (char *)a4,
+	char *argv[8] = { (char *)mf_bin, (char *)a1, (char *)a2, (char *)a3, (char *)a4,
 			  (char *)a5, (char *)a6, NULL };
 
 	return hf_spawn(argv);
@@ -603,7 +480,7 @@ static struct hf_api *hf_api_run(hf_api_fn fn, const char *arg, unsigned seconds
 	pid_t pid;
 
 	if (r == MAP_FAILED)
-		mf_oom();
+		tu_oom();
 	memset(r, 0, sizeof(*r));
 	fflush(NULL);
 	pid = fork();
@@ -635,41 +512,23 @@ static void hf_api_free(struct hf_api *r)
 
 /* ---- suite set-up --------------------------------------------------------- */
 
-static int mf_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) ? -1 : 0;
-}
-
-static const char *mf_env(const char *name, const char *dflt)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? v : dflt;
-}
-
 static int mf_suite_init(void)
 {
-	char tmpl[] = "/tmp/objload-malformed-XXXXXX";
 	char *cmd, *manifest, *line, *save = NULL;
 	int rc;
 
-	mf_srcdir = strdup(mf_env("OBJLOAD_TEST_SRCDIR", OBJLOAD_TEST_SRCDIR));
-	mf_bin = strdup(mf_env("OBJLOAD_BIN", OBJLOAD_BIN));
-	if (!mkdtemp(tmpl)) {
-		fprintf(stderr, "test_malformed: mkdtemp: %s\n", strerror(errno));
+	mf_srcdir = tu_srcdir();
+	mf_bin = tu_objload_bin();
+	mf_dir = tu_mkdtemp("malformed");
+	if (!mf_dir)
 		return 1;
-	}
-	mf_dir = strdup(tmpl);
 	mf_sh = mmap(NULL, sizeof(*mf_sh), PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (!mf_srcdir || !mf_bin || !mf_dir || mf_sh == MAP_FAILED)
-		mf_oom();
-	cmd = mf_fmt("python3 '%s/malformed/gen.py' --max-per-seed %s --seed %s '%s/corpus'",
-		     mf_srcdir, mf_env("OBJLOAD_MALFORMED_MAX", "400"),
-		     mf_env("OBJLOAD_MALFORMED_SEED", "20240601"), mf_dir);
+	if (!mf_dir || mf_sh == MAP_FAILED)
+		tu_oom();
+	cmd = tu_fmt("python3 '%s/malformed/gen.py' --max-per-seed %s --seed %s '%s/corpus'",
+		     mf_srcdir, tu_env_or("OBJLOAD_MALFORMED_MAX", "400"),
+		     tu_env_or("OBJLOAD_MALFORMED_SEED", "20240601"), mf_dir);
 	rc = system(cmd);
 	free(cmd);
 	if (rc != 0) {
@@ -677,20 +536,20 @@ static int mf_suite_init(void)
 			"it needs python3, gcc and clang\n", rc);
 		return 1;
 	}
-	manifest = mf_fmt("%s/corpus/manifest.txt", mf_dir);
-	cmd = mf_slurp(manifest);
+	manifest = tu_fmt("%s/corpus/manifest.txt", mf_dir);
+	cmd = tu_read_output(manifest);
 	free(manifest);
 	for (line = strtok_r(cmd, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char **n = realloc(mf_files, (mf_nfiles + 1) * sizeof(*n));
 
 		if (!n)
-			mf_oom();
+			tu_oom();
 		mf_files = n;
 		mf_files[mf_nfiles++] = strdup(line);
 	}
 	free(cmd);
-	hf_dir = mf_fmt("%s/hostile", mf_dir);
-	cmd = mf_fmt("python3 '%s/malformed/hostile.py' findings '%s'", mf_srcdir, hf_dir);
+	hf_dir = tu_fmt("%s/hostile", mf_dir);
+	cmd = tu_fmt("python3 '%s/malformed/hostile.py' findings '%s'", mf_srcdir, hf_dir);
 	rc = system(cmd);
 	free(cmd);
 	if (rc != 0) {
@@ -704,22 +563,21 @@ static int mf_suite_init(void)
 static int mf_suite_cleanup(void)
 {
 	if (mf_dir && !getenv("OBJLOAD_MALFORMED_KEEP"))
-		nftw(mf_dir, mf_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		tu_rm_rf(mf_dir);
 	else if (mf_dir)
 		fprintf(stderr, "\n  malformed corpus kept in %s/corpus\n", mf_dir);
 	for (size_t i = 0; i < mf_nfiles; i++)
 		free(mf_files[i]);
 	free(mf_files);
 	free(mf_dir);
-	free(mf_srcdir);
-	free(mf_bin);
 	free(hf_dir);
 	hf_dir = NULL;
 	if (mf_sh && mf_sh != MAP_FAILED)
 		munmap(mf_sh, sizeof(*mf_sh));
 	mf_files = NULL;
 	mf_nfiles = 0;
-	mf_dir = mf_srcdir = mf_bin = NULL;
+	mf_dir = NULL;
+	mf_srcdir = mf_bin = NULL;
 	mf_sh = NULL;
 	return 0;
 }
@@ -733,14 +591,14 @@ static size_t mf_corpus(const char *suffix, char ***paths, char ***names)
 	*paths = calloc(mf_nfiles + 1, sizeof(**paths));
 	*names = calloc(mf_nfiles + 1, sizeof(**names));
 	if (!*paths || !*names)
-		mf_oom();
+		tu_oom();
 	for (size_t i = 0; i < mf_nfiles; i++) {
 		size_t l = strlen(mf_files[i]);
 
 		if (suffix && (l < strlen(suffix) ||
 			       strcmp(mf_files[i] + l - strlen(suffix), suffix)))
 			continue;
-		(*paths)[n] = mf_fmt("%s/corpus/%s", mf_dir, mf_files[i]);
+		(*paths)[n] = tu_fmt("%s/corpus/%s", mf_dir, mf_files[i]);
 		(*names)[n] = mf_files[i];
 		n++;
 	}
@@ -783,9 +641,9 @@ static void test_malformed_valid(void)
 	FILE *devnull = fopen("/dev/null", "w");
 
 	for (size_t i = 0; i < sizeof(must_link) / sizeof(must_link[0]); i++) {
-		char *path = mf_fmt("%s/corpus/%s", mf_dir, must_link[i]);
+		char *path = tu_fmt("%s/corpus/%s", mf_dir, must_link[i]);
 		size_t len;
-		uint8_t *bytes = mf_read(path, &len);
+		uint8_t *bytes = tu_read_file(path, &len);
 		objload_status st;
 		char *msg;
 
@@ -816,7 +674,7 @@ static void test_malformed_cli(void)
 	size_t runs = 0, failed = 0;
 
 	for (size_t i = 0; i < mf_nfiles; i += step) {
-		char *path = mf_fmt("%s/corpus/%s", mf_dir, mf_files[i]);
+		char *path = tu_fmt("%s/corpus/%s", mf_dir, mf_files[i]);
 
 		runs++;
 		if (!mf_cli_one(path, !mf_in_process_bad))
@@ -826,14 +684,9 @@ static void test_malformed_cli(void)
 	fprintf(stderr, "\n  cli: %zu inputs (info and link), %zu misbehaved\n", runs, failed);
 }
 
-static int mf_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void test_malformed_regressions(void)
 {
-	char *dir = mf_fmt("%s/malformed/regressions", mf_srcdir);
+	char *dir = tu_fmt("%s/malformed/regressions", mf_srcdir);
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	char **paths = NULL, **names = NULL;
@@ -850,17 +703,17 @@ static void test_malformed_regressions(void)
 		paths = realloc(paths, (n + 1) * sizeof(*paths));
 		names = realloc(names, (n + 1) * sizeof(*names));
 		if (!paths || !names)
-			mf_oom();
+			tu_oom();
 		names[n] = strdup(e->d_name);
 		if (!names[n])
-			mf_oom();
+			tu_oom();
 		n++;
 	}
 	closedir(d);
 	if (n)
-		qsort(names, n, sizeof(*names), mf_cmp);
+		qsort(names, n, sizeof(*names), tu_cmp_strp);
 	for (size_t i = 0; i < n; i++)
-		paths[i] = mf_fmt("%s/%s", dir, names[i]);
+		paths[i] = tu_fmt("%s/%s", dir, names[i]);
 	bad = n ? mf_run_batch("regressions", paths, names, n) : 0;
 	if (n)
 		mf_report("regressions", n);
@@ -881,7 +734,7 @@ static void test_malformed_regressions(void)
 static objload_status hf_add_memory(objload_session *s, const char *path)
 {
 	size_t len;
-	uint8_t *bytes = mf_read(path, &len);   /* exactly the file's size */
+	uint8_t *bytes = tu_read_file(path, &len);   /* exactly the file's size */
 	objload_status st;
 
 	if (!bytes)
@@ -939,13 +792,13 @@ static void test_hostile_coff_heavy(void)
 
 	for (size_t i = 0; i < 2; i++) {
 		char *path = hf_path(inputs[i]);
-		char *what = mf_fmt("info %s", inputs[i]);
+		char *what = tu_fmt("info %s", inputs[i]);
 		struct hf_run r = hf_objload("info", path, NULL, NULL, NULL, NULL);
 
 		hf_check_budget(what, &r, 0);
 		free(r.err);
 		free(what);
-		what = mf_fmt("link %s", inputs[i]);
+		what = tu_fmt("link %s", inputs[i]);
 		r = hf_objload("link", "--base=0x10000000", "-o", "/dev/null", path, NULL);
 		hf_check_budget(what, &r, 0);
 		free(r.err);
@@ -1012,7 +865,7 @@ static void test_hostile_zerofill(void)
 	int ws;
 
 	for (size_t i = 0; i < 2; i++) {
-		char *what = mf_fmt("run %s bss-1536m.o", strategies[i]);
+		char *what = tu_fmt("run %s bss-1536m.o", strategies[i]);
 
 		r = hf_objload("run", strategies[i], bss, NULL, NULL, NULL);
 		hf_check_budget(what, &r, 7);
@@ -1070,7 +923,7 @@ static objload_status hf_add_lib(objload_session *s, const char *path)
 
 static objload_status hf_thin_fifo(objload_session *s, const char *dir)
 {
-	char *main_o = mf_fmt("%s/fan-main.o", hf_dir), *a = mf_fmt("%s/thin.a", dir);
+	char *main_o = tu_fmt("%s/fan-main.o", hf_dir), *a = tu_fmt("%s/thin.a", dir);
 	objload_status st = objload_add_file(s, main_o);
 
 	objload_define(s, "leaf_fn", 0x1000);
@@ -1087,8 +940,8 @@ static objload_status hf_thin_fifo(objload_session *s, const char *dir)
  * archive's member is refused at once, never read (a read would block). */
 static void test_hostile_fifo(void)
 {
-	char *dir = mf_fmt("%s/fifo", mf_dir), *fifo = mf_fmt("%s/fifo.o", dir);
-	char *script = mf_fmt("%s/libff.so", dir), *cmd;
+	char *dir = tu_fmt("%s/fifo", mf_dir), *fifo = tu_fmt("%s/fifo.o", dir);
+	char *script = tu_fmt("%s/libff.so", dir), *cmd;
 	struct {
 		const char *what;
 		hf_api_fn fn;
@@ -1098,10 +951,10 @@ static void test_hostile_fifo(void)
 
 	mkdir(dir, 0755);
 	/* a thin archive of a real object, whose member then becomes a FIFO */
-	cmd = mf_fmt("cd '%s' && cp ../hostile/fan-main.o m.o && ar rcT thin.a m.o && rm m.o", dir);
+	cmd = tu_fmt("cd '%s' && cp ../hostile/fan-main.o m.o && ar rcT thin.a m.o && rm m.o", dir);
 	MF_CHECK(system(cmd) == 0, "%s", cmd);
 	free(cmd);
-	cmd = mf_fmt("%s/m.o", dir);
+	cmd = tu_fmt("%s/m.o", dir);
 	MF_CHECK(mkfifo(fifo, 0644) == 0 && mkfifo(cmd, 0644) == 0, "mkfifo: %s", strerror(errno));
 	free(cmd);
 	f = fopen(script, "w");
@@ -1121,11 +974,11 @@ static void test_hostile_fifo(void)
 	for (size_t i = 0; i < 3; i++) {
 		int ws;
 		struct hf_api *r = hf_api_run(runs[i].fn, runs[i].arg, 5, &ws);
-		char *argv[10] = { mf_bin, (char *)"link", (char *)"--base=0x10000000",
+		char *argv[10] = { (char *)mf_bin, (char *)"link", (char *)"--base=0x10000000",
 				   (char *)"-o", (char *)"/dev/null" };
 		struct hf_run c;
-		char *thin = mf_fmt("%s/thin.a", dir), *main_o = hf_path("fan-main.o");
-		char *lscript = mf_fmt("-l%s", script);
+		char *thin = tu_fmt("%s/thin.a", dir), *main_o = hf_path("fan-main.o");
+		char *lscript = tu_fmt("-l%s", script);
 
 		MF_CHECK(r->done && r->st == OBJLOAD_ERR_IO && strstr(r->msg, "not a regular file"),
 			 "FIFO as %s: %s (wait status 0x%x%s), status %s, '%s'", runs[i].what,
@@ -1156,7 +1009,7 @@ static void test_hostile_fifo(void)
 static void test_hostile_script_fanout(void)
 {
 	char *main_o = hf_path("fan-main.o"), *dir = hf_path("fan");
-	char *ldir = mf_fmt("-L%s", dir);
+	char *ldir = tu_fmt("-L%s", dir);
 	struct hf_run r = hf_objload("run", main_o, ldir, "-lfan", NULL, NULL);
 
 	hf_check_budget("run fan-main.o -lfan (8 levels x 12)", &r, 42);
@@ -1228,9 +1081,9 @@ static void test_hostile_named_errors(void)
 
 static void test_hostile_scaling(void)
 {
-	char *dir = mf_fmt("%s/scaling", mf_dir);
-	char *cmd = mf_fmt("python3 '%s/malformed/hostile.py' scaling '%s' %s", mf_srcdir, dir,
-			   mf_env("OBJLOAD_SCALING_N", "100000"));
+	char *dir = tu_fmt("%s/scaling", mf_dir);
+	char *cmd = tu_fmt("python3 '%s/malformed/hostile.py' scaling '%s' %s", mf_srcdir, dir,
+			   tu_env_or("OBJLOAD_SCALING_N", "100000"));
 	static const struct {
 		const char *what, *a, *b;
 	} kinds[] = {
@@ -1249,13 +1102,13 @@ static void test_hostile_scaling(void)
 		return;
 	}
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		char *a = mf_fmt("%s/%s", dir, kinds[i].a);
-		char *b = kinds[i].b && kinds[i].b[0] != '-' ? mf_fmt("%s/%s", dir, kinds[i].b) :
+		char *a = tu_fmt("%s/%s", dir, kinds[i].a);
+		char *b = kinds[i].b && kinds[i].b[0] != '-' ? tu_fmt("%s/%s", dir, kinds[i].b) :
 			  kinds[i].b ? strdup(kinds[i].b) : NULL;
-		char *ldir = mf_fmt("-L%s/script", dir);
-		char *what = mf_fmt("100k %s: link %s%s%s", kinds[i].what, kinds[i].a,
+		char *ldir = tu_fmt("-L%s/script", dir);
+		char *what = tu_fmt("100k %s: link %s%s%s", kinds[i].what, kinds[i].a,
 				    b ? " " : "", b ? kinds[i].b : "");
-		char *argv[] = { mf_bin, (char *)"link", (char *)"--base=0x10000000",
+		char *argv[] = { (char *)mf_bin, (char *)"link", (char *)"--base=0x10000000",
 				 (char *)"-o", (char *)"/dev/null", ldir, a, b, NULL };
 		struct hf_run r;
 
@@ -1279,10 +1132,7 @@ static void test_hostile_scaling(void)
 
 int objload_test_register_malformed(void)
 {
-	static const struct {
-		const char *name;
-		void (*fn)(void);
-	} tests[] = {
+	static const struct tu_test tests[] = {
 		{ "valid seeds link", test_malformed_valid },
 		{ "mutants in process", test_malformed_in_process },
 		{ "mutants through the CLI", test_malformed_cli },
@@ -1298,12 +1148,5 @@ int objload_test_register_malformed(void)
 		{ "issue 18/11: errors name their file", test_hostile_named_errors },
 		{ "100k entries of every kind: < 2 s, < 256 MB", test_hostile_scaling },
 	};
-	CU_pSuite suite = CU_add_suite("malformed", mf_suite_init, mf_suite_cleanup);
-
-	if (!suite)
-		return 1;
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			return 1;
-	return 0;
+	return tu_add_suite("malformed", mf_suite_init, mf_suite_cleanup, tests, TU_COUNT(tests));
 }
