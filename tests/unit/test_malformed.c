@@ -402,8 +402,10 @@ struct hf_run {
 	char *err;          /* stderr */
 };
 
-/* Run argv (stdout to /dev/null) and measure it (wait4: the child's own
- * time and peak RSS); kills it after HF_HANG s. */
+/* Run argv (stdout to /dev/null) and measure it; kills it after HF_HANG s.
+ * The peak RSS is wait4's, which Linux takes as the larger of the exec'd
+ * program's and this test process's at the fork: an upper bound, tight in
+ * the plain build (a few MB here) and loose under ASan (hundreds). */
 static struct hf_run hf_spawn(char *const *argv)
 {
 	struct hf_run r = { -1, 0, 0, NULL };
