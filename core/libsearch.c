@@ -404,6 +404,10 @@ static objload_status run_script(objload_session *s, const char *path,
 static objload_status try_script(objload_session *s, const char *path,
 				 const uint8_t *bytes, size_t len, int depth)
 {
+	if (len == 0)
+		return core_error(s, OBJLOAD_ERR_FORMAT,
+				  "%s: an empty file, not an archive, object, shared library or linker script",
+				  path);
 	if (len > LIB_SCRIPT_MAX)
 		return core_error(s, OBJLOAD_ERR_FORMAT,
 				  "%s: not an archive, object or shared library, and too large for a linker script",
