@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Static archives and the host's libraries, as a linker finds them.
+ * Static archives: the ar container and loading its members on demand.
  *
  * The ar container
  * ----------------
@@ -23,7 +23,8 @@
  *   thin      "!<thin>\n": the index and long-name table are in the
  *             archive, the members are not.  A member's (long) name is its
  *             path relative to the archive's directory and its header
- *             size is the file's size; no bytes follow the header.
+ *             size is the file's size; no bytes follow the header.  BSD
+ *             names have no place in a thin archive and are refused.
  *   BSD       "#1/NN": the name is the NN bytes that follow the header
  *             (counted in size, NUL-padded).  The index is the member
  *             "__.SYMDEF" or "__.SYMDEF SORTED": a little-endian u32 byte
@@ -33,15 +34,20 @@
  *             llvm-ar --format=bsd|darwin and cctools write them.
  *   Microsoft lib: GNU naming (names NUL-terminated in "//"); the first
  *             "/" member is the GNU index, the second "/" (little-endian,
- *             member-indexed) is skipped.  A short import member starts
- *             with IMPORT_OBJECT_HEADER (Sig1 0, Sig2 0xffff, Version 0,
- *             Machine, TimeDateStamp, SizeOfData, OrdinalHint, Type) and
- *             then the symbol's name and the DLL's name, NUL-terminated.
+ *             member-indexed) is skipped.  Its members may be short import
+ *             records, which the COFF plug-in recognises (import_member).
  *
- * Every header, size, name, table and index offset is checked here once,
- * when the archive is added; an index entry must point at a member header.
- * Members are not copied: a member image points into the archive's
- * mapping (a thin member into its own mapping, made when first needed).
+ * Every length the container derives is taken through the bounds-checked
+ * reader of formats/reader.h: the archive is a window, each member's
+ * bytes a sub-window that exists only if the archive backs all of it, the
+ * index, its tables and the long-name table windows inside those.  So no
+ * name, table or index is ever read past the bytes that hold it, in any
+ * dialect, thin archives included.  Every header, size, name, table and
+ * index offset is checked here once, when the archive is added; an index
+ * entry must point at a member header.  Members are not copied: a member
+ * image points into the archive's bytes (a thin member into its own file,
+ * read when first needed: core/input.c, with the session's policy on
+ * where the path may lead).
  *
  * Loading members
  * ---------------
@@ -57,48 +63,34 @@
  * glibc's libc_nonshared.a, so `-lc` does not load its atexit.oS (whose
  * PC-relative reference to the hidden __dso_handle could not reach the
  * session's handle anyway).
- * Index names are the format's decorated names: a Mach-O member's "_foo"
- * and a COFF member's "__imp_foo" stand for C-level "foo".  An archive
- * without an index has its object members parsed once to learn what they
- * define.  A Microsoft short import member is never loaded: the reference
+ * Index names are the format's decorated names; the member's format says
+ * which C-level name each stands for (objload_format.index_cname: a
+ * Mach-O member's "_foo", a COFF member's "__imp_foo" are "foo").  An
+ * archive without an index has its object members parsed once to learn
+ * what they define.  A short import member is never loaded: the reference
  * it would satisfy (foo, __imp_foo) is left to the host, which provides
  * the function of that name (the DLL's name is not used).
- *
- * Libraries
- * ---------
- * objload_add_library("-lNAME") searches the directories given with
- * objload_add_search_dir(), then /usr/local/lib, the multiarch and plain
- * /usr/lib and /lib, for libNAME.so then libNAME.a in each directory.  A
- * shared library is dlopen()ed RTLD_NOW | RTLD_LOCAL into a handle the
- * session keeps and searches after the host's global scope; a GNU ld
- * script (Debian's libc.so, libm.so) is followed: GROUP, INPUT and
- * AS_NEEDED name files or -lNAME, SEARCH_DIR adds a directory, other
- * commands are skipped.
  */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/archive.h"
 #include "core/log.h"
+#include "core/input.h"
+#include "formats/reader.h"
 
 #define AR_MAGIC "!<arch>\n"
 #define AR_THIN_MAGIC "!<thin>\n"
 #define AR_MAGIC_LEN 8
 #define AR_HDR_LEN 60
-#define LIB_SCRIPT_MAX (1u << 20)
-#define LIB_MAX_DEPTH 8
 
 typedef enum ar_flavor {
 	AR_GNU,
@@ -111,19 +103,21 @@ typedef struct ar_member {
 	char *name;             /* without padding, GNU '/' or BSD NULs */
 	char *display;          /* "ARCHIVE(NAME)" for messages and images */
 	uint64_t header;        /* offset of the header in the archive */
-	const uint8_t *data;    /* NULL: a thin member not mapped yet */
+	const uint8_t *data;    /* NULL: a thin member not read yet */
 	uint64_t size;
-	void *thin_map;         /* thin: the member file's mapping */
+	void *thin_bytes;       /* thin: the member file's bytes (owned) */
 	size_t thin_len;
-	const objload_format *format;
+	int thin_mapped;
+	const objload_format *format;   /* of an object member */
+	const objload_format *import_format;  /* of an import record */
 	int probed;             /* format (or import) known */
-	int import;             /* a Microsoft short import member */
+	int import;             /* a short import record */
 	const char *import_name;
 	int loaded;             /* in the session, or satisfied by the host */
 } ar_member;
 
 typedef struct ar_index_entry {
-	const char *name;       /* NUL-terminated, inside the mapping */
+	const char *name;       /* NUL-terminated, inside the archive */
 	uint32_t member;
 } ar_index_entry;
 
@@ -136,6 +130,7 @@ typedef struct core_archive {
 	size_t len;
 	ar_flavor flavor;
 	int whole;
+	objload_thin_policy thin_policy;
 	ar_member *members;
 	size_t nmembers, members_cap;
 	ar_index_entry *index;
@@ -150,27 +145,13 @@ typedef struct core_archive {
 	objload_strategy forced;   /* the input strategy when it was added */
 } core_archive;
 
-struct lib_handle {
-	void *handle;
-	char *path;
-};
-
-struct core_libs {
-	core_archive **archives;
-	size_t narchives, archives_cap;
-	char **dirs;
-	size_t ndirs;
-	struct lib_handle *libs;
-	size_t nlibs;
-	int whole_archive;
-};
-
-static const char *const system_lib_dirs[] = {
-	"/usr/local/lib",
-	"/usr/lib/x86_64-linux-gnu",
-	"/lib/x86_64-linux-gnu",
-	"/usr/lib",
-	"/lib",
+/* A table or name found while walking the headers: its window. */
+struct ar_tables {
+	struct rd_cursor names;     /* "//" (len 0: none) */
+	int have_names;
+	struct rd_cursor index;
+	int index_kind;             /* 0 none, 1 gnu, 2 gnu64, 3 bsd, 4 bsd64 */
+	int seen_linker;
 };
 
 static const char *flavor_name(ar_flavor f)
@@ -184,42 +165,28 @@ static const char *flavor_name(ar_flavor f)
 	return "?";
 }
 
-static struct core_libs *libs_of(objload_session *s)
+struct core_libs *core_libs_of(objload_session *s)
 {
 	if (!s->libs)
 		s->libs = calloc(1, sizeof(*s->libs));
 	return s->libs;
 }
 
-static uint32_t rd_be32(const uint8_t *p)
+objload_status core_libs_to_change(objload_session *s, struct core_libs **out)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t rd_be64(const uint8_t *p)
-{
-	return (uint64_t)rd_be32(p) << 32 | rd_be32(p + 4);
-}
-
-static uint32_t rd_le32(const uint8_t *p)
-{
-	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
-
-static uint64_t rd_le64(const uint8_t *p)
-{
-	return (uint64_t)rd_le32(p + 4) << 32 | rd_le32(p);
-}
-
-static uint16_t rd_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
+	if (!s)
+		return OBJLOAD_ERR_ARGUMENT;
+	if (s->linked)
+		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
+	*out = core_libs_of(s);
+	return *out ? OBJLOAD_OK : core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
 }
 
 int core_archive_probe(const uint8_t *bytes, size_t len)
 {
-	return len >= AR_MAGIC_LEN && (memcmp(bytes, AR_MAGIC, AR_MAGIC_LEN) == 0 ||
-				       memcmp(bytes, AR_THIN_MAGIC, AR_MAGIC_LEN) == 0);
+	return bytes && len >= AR_MAGIC_LEN &&
+	       (memcmp(bytes, AR_MAGIC, AR_MAGIC_LEN) == 0 ||
+		memcmp(bytes, AR_THIN_MAGIC, AR_MAGIC_LEN) == 0);
 }
 
 /* ---- freeing ------------------------------------------------------------ */
@@ -231,8 +198,9 @@ static void archive_free(core_archive *a)
 	for (size_t i = 0; i < a->nmembers; i++) {
 		free(a->members[i].name);
 		free(a->members[i].display);
-		if (a->members[i].thin_map)
-			munmap(a->members[i].thin_map, a->members[i].thin_len);
+		if (a->members[i].thin_bytes)
+			core_input_release(a->members[i].thin_bytes, a->members[i].thin_len,
+					   a->members[i].thin_mapped);
 	}
 	free(a->members);
 	free(a->index);
@@ -240,31 +208,19 @@ static void archive_free(core_archive *a)
 	for (size_t i = 0; i < a->npool; i++)
 		free(a->pool[i]);
 	free(a->pool);
-	if (a->mapped)
-		munmap(a->mapping, a->mapping_len);
+	if (a->mapping)
+		core_input_release(a->mapping, a->mapping_len, a->mapped);
 	free(a->path);
 	free(a);
 }
 
-void core_libs_free(objload_session *s)
+void core_archives_free(struct core_libs *L)
 {
-	struct core_libs *L = s->libs;
-
-	if (!L)
-		return;
 	for (size_t i = 0; i < L->narchives; i++)
 		archive_free(L->archives[i]);
 	free(L->archives);
-	for (size_t i = 0; i < L->ndirs; i++)
-		free(L->dirs[i]);
-	free(L->dirs);
-	for (size_t i = 0; i < L->nlibs; i++) {
-		dlclose(L->libs[i].handle);
-		free(L->libs[i].path);
-	}
-	free(L->libs);
-	free(L);
-	s->libs = NULL;
+	L->archives = NULL;
+	L->narchives = L->archives_cap = 0;
 }
 
 /* ---- the container ------------------------------------------------------ */
@@ -314,6 +270,13 @@ static int name_is(const uint8_t *field, const char *special)
 	return 1;
 }
 
+/* A member whose bytes are the archive's tables, inline even when thin. */
+static int is_special(const uint8_t *h)
+{
+	return name_is(h, "/") || name_is(h, "/SYM64/") || name_is(h, "//") ||
+	       name_is(h, "__.SYMDEF") || name_is(h, "__.SYMDEF SORTED");
+}
+
 static objload_status ar_error(objload_session *s, const core_archive *a,
 			       objload_status st, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -328,6 +291,11 @@ static objload_status ar_error(objload_session *s, const core_archive *a,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return core_error(s, st, "%s: %s", a->path, msg);
+}
+
+static objload_status ar_nomem(objload_session *s, const core_archive *a)
+{
+	return ar_error(s, a, OBJLOAD_ERR_NOMEM, "out of memory");
 }
 
 static ar_member *add_member(core_archive *a)
@@ -347,15 +315,15 @@ static ar_member *add_member(core_archive *a)
 
 /* A GNU "/NNN" name from the long-name table. */
 static objload_status long_name(objload_session *s, core_archive *a,
-				const uint8_t *table, uint64_t table_len,
-				const uint8_t *field, uint64_t off,
-				char **out)
+				const struct ar_tables *t, const uint8_t *field,
+				uint64_t off, char **out)
 {
-	uint64_t num, end;
+	const uint8_t *table = t->names.p;
+	uint64_t num, end, table_len = t->names.len;
 	char text[17];
 
 	field_text(field, 16, text, sizeof(text));
-	if (!table)
+	if (!t->have_names)
 		return ar_error(s, a, OBJLOAD_ERR_FORMAT,
 				"member at offset 0x%" PRIx64 " is named '%s' but the archive has no long-name table '//' before it",
 				off, text);
@@ -372,7 +340,7 @@ static objload_status long_name(objload_session *s, core_archive *a,
 		return ar_error(s, a, OBJLOAD_ERR_FORMAT,
 				"member at offset 0x%" PRIx64 ": long name '%s' is empty", off, text);
 	*out = strndup((const char *)table + num, (size_t)(end - num));
-	return *out ? OBJLOAD_OK : core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+	return *out ? OBJLOAD_OK : ar_nomem(s, a);
 }
 
 static int member_cmp(const void *key, const void *elem)
@@ -383,7 +351,8 @@ static int member_cmp(const void *key, const void *elem)
 	return k < m->header ? -1 : k > m->header;
 }
 
-/* Index entry `i` (`name`) points at header offset `off`: find its member. */
+/* Index entry `i` (`name`) points at header offset `off`: find its member
+ * (members are in header order). */
 static objload_status index_target(objload_session *s, core_archive *a,
 				   const char *what, size_t i, const char *name,
 				   uint64_t off, uint32_t *member)
@@ -403,83 +372,92 @@ static objload_status index_target(objload_session *s, core_archive *a,
 	return OBJLOAD_OK;
 }
 
-/* The GNU/Microsoft "/" (wide 0) or "/SYM64/" (wide 1) index. */
+static objload_status alloc_index(objload_session *s, core_archive *a, uint64_t count)
+{
+	if (count > SIZE_MAX / sizeof(*a->index))
+		return ar_nomem(s, a);
+	a->index = calloc(count ? (size_t)count : 1, sizeof(*a->index));
+	return a->index ? OBJLOAD_OK : ar_nomem(s, a);
+}
+
+/* The GNU/Microsoft "/" (wide 0) or "/SYM64/" (wide 1) index: a
+ * big-endian count, the offsets, then the names one after another. */
 static objload_status parse_gnu_index(objload_session *s, core_archive *a,
-				      const uint8_t *p, uint64_t len, int wide)
+				      struct rd_cursor idx, int wide)
 {
 	const char *what = wide ? "symbol index '/SYM64/'" : "symbol index '/'";
-	uint64_t w = wide ? 8 : 4, count, strings, pos;
+	unsigned w = wide ? 8 : 4;
+	struct rd_cursor offsets;
+	uint64_t count;
 	objload_status st;
 
-	if (len < w)
-		return ar_error(s, a, OBJLOAD_ERR_FORMAT, "%s is truncated (%" PRIu64 " bytes)",
-				what, len);
-	count = wide ? rd_be64(p) : rd_be32(p);
-	if (count > (len - w) / w)
+	if (rd_be(&idx, w, &count))
+		return ar_error(s, a, OBJLOAD_ERR_FORMAT, "%s is truncated (%zu bytes)",
+				what, idx.len);
+	if (rd_array(&idx, count, w, &offsets))
 		return ar_error(s, a, OBJLOAD_ERR_FORMAT,
-				"%s claims %" PRIu64 " entries, more than its %" PRIu64 " bytes hold",
-				what, count, len);
-	strings = w + count * w;
-	a->index = calloc(count ? count : 1, sizeof(*a->index));
-	if (!a->index)
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-	pos = strings;
+				"%s claims %" PRIu64 " entries, more than its %zu bytes hold",
+				what, count, idx.len);
+	st = alloc_index(s, a, count);
+	if (st)
+		return st;
 	for (uint64_t i = 0; i < count; i++) {
-		const uint8_t *nul;
-		uint64_t off = wide ? rd_be64(p + w + i * w) : rd_be32(p + w + i * w);
+		uint64_t off = 0;
 
-		nul = pos < len ? memchr(p + pos, 0, (size_t)(len - pos)) : NULL;
-		if (!nul)
+		rd_be(&offsets, w, &off);   /* inside: rd_array checked */
+		if (rd_cstr(&idx, &a->index[i].name))
 			return ar_error(s, a, OBJLOAD_ERR_FORMAT,
 					"%s: the name of entry %" PRIu64 " runs past the end of the index",
 					what, i);
-		a->index[i].name = (const char *)p + pos;
 		st = index_target(s, a, what, (size_t)i, a->index[i].name, off,
 				  &a->index[i].member);
 		if (st)
 			return st;
-		pos = (uint64_t)(nul - p) + 1;
 	}
 	a->nindex = (size_t)count;
 	a->has_index = 1;
 	return OBJLOAD_OK;
 }
 
-/* BSD "__.SYMDEF" (wide 0) or "__.SYMDEF_64" (wide 1), little-endian. */
+/* BSD "__.SYMDEF" (wide 0) or "__.SYMDEF_64" (wide 1), little-endian: the
+ * byte size of the ranlib structs, the structs, the string table's size
+ * and the strings. */
 static objload_status parse_bsd_index(objload_session *s, core_archive *a,
-				      const uint8_t *p, uint64_t len, int wide)
+				      struct rd_cursor idx, int wide)
 {
 	const char *what = wide ? "symbol index '__.SYMDEF_64'" : "symbol index '__.SYMDEF'";
-	uint64_t w = wide ? 8 : 4, rsize, ssize, count, strtab;
+	unsigned w = wide ? 8 : 4;
+	struct rd_cursor entries, strtab;
+	uint64_t rsize, ssize, count;
 	objload_status st;
 
-	if (len < w)
+	if (rd_get(&idx, w, &rsize))
 		return ar_error(s, a, OBJLOAD_ERR_FORMAT, "%s is truncated", what);
-	rsize = wide ? rd_le64(p) : rd_le32(p);
-	if (rsize % (2 * w) != 0 || rsize > len - w || len - w - rsize < w)
+	if (rsize % (2 * w) != 0 || rd_window(&idx, rsize, &entries))
 		return ar_error(s, a, OBJLOAD_ERR_FORMAT,
-				"%s claims %" PRIu64 " bytes of entries, which its %" PRIu64 " bytes do not hold",
-				what, rsize, len);
-	count = rsize / (2 * w);
-	strtab = w + rsize + w;
-	ssize = wide ? rd_le64(p + w + rsize) : rd_le32(p + w + rsize);
-	if (ssize > len - strtab)
+				"%s claims %" PRIu64 " bytes of entries, which its %zu bytes do not hold",
+				what, rsize, idx.len);
+	if (rd_get(&idx, w, &ssize))
+		return ar_error(s, a, OBJLOAD_ERR_FORMAT,
+				"%s: the string table's size runs past the end of the index", what);
+	if (rd_window(&idx, ssize, &strtab))
 		return ar_error(s, a, OBJLOAD_ERR_FORMAT,
 				"%s: its string table (%" PRIu64 " bytes) runs past the end of the index",
 				what, ssize);
-	a->index = calloc(count ? count : 1, sizeof(*a->index));
-	if (!a->index)
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+	count = rsize / (2 * w);
+	st = alloc_index(s, a, count);
+	if (st)
+		return st;
 	for (uint64_t i = 0; i < count; i++) {
-		const uint8_t *e = p + w + i * 2 * w;
-		uint64_t strx = wide ? rd_le64(e) : rd_le32(e);
-		uint64_t off = wide ? rd_le64(e + w) : rd_le32(e + w);
+		uint64_t strx = 0, off = 0;
 
-		if (strx >= ssize || !memchr(p + strtab + strx, 0, (size_t)(ssize - strx)))
+		rd_get(&entries, w, &strx);   /* inside: rsize was checked */
+		rd_get(&entries, w, &off);
+		a->index[i].name = rd_string_at(&strtab, strx);
+		if (!a->index[i].name)
 			return ar_error(s, a, OBJLOAD_ERR_FORMAT,
 					"%s: entry %" PRIu64 " has a name offset %" PRIu64 " outside its %" PRIu64 "-byte string table",
 					what, i, strx, ssize);
-		a->index[i].name = (const char *)p + strtab + strx;
 		st = index_target(s, a, what, (size_t)i, a->index[i].name, off,
 				  &a->index[i].member);
 		if (st)
@@ -493,24 +471,132 @@ static objload_status parse_bsd_index(objload_session *s, core_archive *a,
 static objload_status member_probe(objload_session *s, core_archive *a,
 				   ar_member *m);
 
+/* A BSD "#1/NN" member: the name is the first NN bytes of `body`; the
+ * index members "__.SYMDEF*" become the index, others a member (*name
+ * set, `body` moved past the name).  In a thin archive there are no
+ * inline member bytes to hold the name: refused. */
+static objload_status bsd_member(objload_session *s, core_archive *a,
+				 struct ar_tables *t, const uint8_t *h, uint64_t off,
+				 struct rd_cursor *body, char **name)
+{
+	const uint8_t *nbytes;
+	uint64_t nlen;
+	size_t k;
+	char text[17];
+
+	field_text(h, 16, text, sizeof(text));
+	if (a->flavor == AR_THIN)
+		return ar_error(s, a, OBJLOAD_ERR_FORMAT,
+				"member '%s' at offset 0x%" PRIx64 ": a thin archive has no member bytes to hold a BSD name",
+				text, off);
+	if (parse_decimal(h + 3, 13, &nlen) || nlen > body->len ||
+	    rd_ptr(body, (size_t)nlen, &nbytes))
+		return ar_error(s, a, OBJLOAD_ERR_FORMAT,
+				"member '%s' at offset 0x%" PRIx64 ": BSD name length is not a decimal number within the member's %zu bytes",
+				text, off, body->len);
+	for (k = 0; k < nlen && nbytes[k]; k++)
+		;
+	a->flavor = AR_BSD;
+	if ((k == 9 && memcmp(nbytes, "__.SYMDEF", 9) == 0) ||
+	    (k == 16 && memcmp(nbytes, "__.SYMDEF SORTED", 16) == 0) ||
+	    (k == 12 && memcmp(nbytes, "__.SYMDEF_64", 12) == 0) ||
+	    (k == 19 && memcmp(nbytes, "__.SYMDEF_64 SORTED", 19) == 0)) {
+		rd_window(body, body->len - body->off, &t->index);
+		t->index_kind = k == 9 || k == 16 ? 3 : 4;
+		return OBJLOAD_OK;
+	}
+	if (k == 0)
+		return ar_error(s, a, OBJLOAD_ERR_FORMAT,
+				"member at offset 0x%" PRIx64 ": empty BSD name", off);
+	*name = strndup((const char *)nbytes, k);
+	return *name ? OBJLOAD_OK : ar_nomem(s, a);
+}
+
+/* A GNU-named member's name: "/NNN" or "name/". */
+static objload_status gnu_member_name(objload_session *s, core_archive *a,
+				      const struct ar_tables *t, const uint8_t *h,
+				      uint64_t off, char **name)
+{
+	size_t k = 16;
+
+	if (h[0] == '/')
+		return long_name(s, a, t, h, off, name);
+	while (k > 0 && h[k - 1] == ' ')
+		k--;
+	if (k > 0 && h[k - 1] == '/')
+		k--;
+	if (k == 0)
+		return ar_error(s, a, OBJLOAD_ERR_FORMAT,
+				"member at offset 0x%" PRIx64 ": empty name", off);
+	*name = strndup((const char *)h, k);
+	return *name ? OBJLOAD_OK : ar_nomem(s, a);
+}
+
+/* A special member (tables): its window becomes the table. */
+static void special_member(core_archive *a, struct ar_tables *t, const uint8_t *h,
+			   struct rd_cursor body)
+{
+	if (name_is(h, "/")) {
+		if (!t->seen_linker++) {
+			t->index = body;
+			t->index_kind = 1;
+		} else {
+			a->flavor = AR_COFF;   /* Microsoft's second linker member */
+		}
+	} else if (name_is(h, "/SYM64/")) {
+		t->index = body;
+		t->index_kind = 2;
+	} else if (name_is(h, "//")) {
+		t->names = body;
+		t->have_names = 1;
+	} else {   /* __.SYMDEF, __.SYMDEF SORTED */
+		t->index = body;
+		t->index_kind = 3;
+		a->flavor = AR_BSD;
+	}
+}
+
+static objload_status new_member(objload_session *s, core_archive *a, char *name,
+				 uint64_t off, const struct rd_cursor *body, uint64_t size)
+{
+	int thin = a->flavor == AR_THIN;
+	ar_member *m = add_member(a);
+
+	if (!m) {
+		free(name);
+		return ar_nomem(s, a);
+	}
+	m->name = name;
+	m->header = off;
+	m->size = thin ? size : body->len - body->off;
+	m->data = thin ? NULL : body->p + body->off;
+	if (asprintf(&m->display, "%s(%s)", a->path, name) < 0) {
+		m->display = NULL;
+		return ar_nomem(s, a);
+	}
+	/* cheap: the header checks of the format probes; a thin member's
+	 * file is read when it is first needed */
+	return thin ? OBJLOAD_OK : member_probe(s, a, m);
+}
+
 /* Walk every header once; then the index, whose offsets need the members. */
 static objload_status parse_container(objload_session *s, core_archive *a)
 {
-	const uint8_t *names = NULL, *idx = NULL;
-	uint64_t names_len = 0, idx_len = 0, off = AR_MAGIC_LEN;
-	int idx_kind = 0, seen_linker = 0;   /* 1 gnu, 2 gnu64, 3 bsd, 4 bsd64 */
+	struct rd_cursor ar = { a->bytes, a->len, AR_MAGIC_LEN };
+	struct ar_tables t;
 	int thin = a->flavor == AR_THIN;
 	objload_status st;
 
-	while (off < a->len) {
-		const uint8_t *h = a->bytes + off, *data;
-		uint64_t size, next, data_off;
+	memset(&t, 0, sizeof(t));
+	while (ar.off < ar.len) {
+		uint64_t off = ar.off, size, inline_size;
+		struct rd_cursor body;
+		const uint8_t *h;
 		char text[17];
-		ar_member *m;
 		char *name = NULL;
-		int special = 0;
+		int special;
 
-		if (a->len - off < AR_HDR_LEN)
+		if (rd_ptr(&ar, AR_HDR_LEN, &h))
 			return ar_error(s, a, OBJLOAD_ERR_FORMAT,
 					"truncated member header at offset 0x%" PRIx64 " (%zu bytes left, a header is 60)",
 					off, (size_t)(a->len - off));
@@ -523,123 +609,34 @@ static objload_status parse_container(objload_session *s, core_archive *a)
 			return ar_error(s, a, OBJLOAD_ERR_FORMAT,
 					"member '%s' at offset 0x%" PRIx64 ": size field '%.10s' is not a decimal number",
 					text, off, (const char *)h + 48);
-		data_off = off + AR_HDR_LEN;
-		data = a->bytes + data_off;
-		if (name_is(h, "/") || name_is(h, "/SYM64/") || name_is(h, "//") ||
-		    name_is(h, "__.SYMDEF") || name_is(h, "__.SYMDEF SORTED"))
-			special = 1;
-		/* in a thin archive only the tables have their bytes inline */
-		if ((!thin || special) && size > a->len - data_off)
+		special = is_special(h);
+		/* a thin archive has inline bytes for its tables only */
+		inline_size = !thin || special ? size : 0;
+		if (rd_window(&ar, inline_size, &body))
 			return ar_error(s, a, OBJLOAD_ERR_FORMAT,
 					"member '%s' at offset 0x%" PRIx64 ": its %" PRIu64 " bytes run past the end of the archive (size 0x%zx)",
 					text, off, size, a->len);
-		next = (!thin || special) ? data_off + size + (size & 1) : data_off;
-		if (next > a->len)
-			next = a->len;   /* a missing final pad byte is harmless */
+		if ((inline_size & 1) && ar.off < ar.len)
+			ar.off++;   /* the pad byte; a missing final one is harmless */
 
-		if (name_is(h, "/")) {
-			if (!seen_linker++) {
-				idx = data;
-				idx_len = size;
-				idx_kind = 1;
-			} else {
-				a->flavor = AR_COFF;   /* Microsoft's second linker member */
-			}
-		} else if (name_is(h, "/SYM64/")) {
-			idx = data;
-			idx_len = size;
-			idx_kind = 2;
-		} else if (name_is(h, "//")) {
-			names = data;
-			names_len = size;
-		} else if (name_is(h, "__.SYMDEF") || name_is(h, "__.SYMDEF SORTED")) {
-			idx = data;
-			idx_len = size;
-			idx_kind = 3;
-			a->flavor = AR_BSD;
-		} else if (memcmp(h, "#1/", 3) == 0) {
-			uint64_t nlen;
-			size_t k;
-
-			if (parse_decimal(h + 3, 13, &nlen) || nlen > size)
-				return ar_error(s, a, OBJLOAD_ERR_FORMAT,
-						"member '%s' at offset 0x%" PRIx64 ": BSD name length is not a decimal number within the member's %" PRIu64 " bytes",
-						text, off, size);
-			for (k = 0; k < nlen && data[k]; k++)
-				;
-			if (a->flavor != AR_THIN)
-				a->flavor = AR_BSD;
-			if ((k == 9 && memcmp(data, "__.SYMDEF", 9) == 0) ||
-			    (k == 16 && memcmp(data, "__.SYMDEF SORTED", 16) == 0)) {
-				idx = data + nlen;
-				idx_len = size - nlen;
-				idx_kind = 3;
-			} else if ((k == 12 && memcmp(data, "__.SYMDEF_64", 12) == 0) ||
-				   (k == 19 && memcmp(data, "__.SYMDEF_64 SORTED", 19) == 0)) {
-				idx = data + nlen;
-				idx_len = size - nlen;
-				idx_kind = 4;
-			} else {
-				if (k == 0)
-					return ar_error(s, a, OBJLOAD_ERR_FORMAT,
-							"member at offset 0x%" PRIx64 ": empty BSD name", off);
-				name = strndup((const char *)data, k);
-				if (!name)
-					return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-				data += nlen;
-				size -= nlen;
-				goto member;
-			}
-		} else {
-			if (h[0] == '/') {
-				st = long_name(s, a, names, names_len, h, off, &name);
-				if (st)
-					return st;
-			} else {
-				size_t k = 16;
-
-				while (k > 0 && h[k - 1] == ' ')
-					k--;
-				if (k > 0 && h[k - 1] == '/')
-					k--;
-				if (k == 0)
-					return ar_error(s, a, OBJLOAD_ERR_FORMAT,
-							"member at offset 0x%" PRIx64 ": empty name", off);
-				name = strndup((const char *)h, k);
-				if (!name)
-					return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-			}
-			goto member;
+		if (special) {
+			special_member(a, &t, h, body);
+			continue;
 		}
-		off = next;
-		continue;
-member:
-		m = add_member(a);
-		if (!m) {
-			free(name);
-			return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-		}
-		m->name = name;
-		m->header = off;
-		m->size = size;
-		m->data = thin ? NULL : data;
-		if (asprintf(&m->display, "%s(%s)", a->path, name) < 0) {
-			m->display = NULL;
-			return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-		}
-		off = next;
-		if (!thin) {
-			/* cheap: the header checks of the format probes */
-			st = member_probe(s, a, m);
-			if (st)
-				return st;
-		}
+		if (memcmp(h, "#1/", 3) == 0)
+			st = bsd_member(s, a, &t, h, off, &body, &name);
+		else
+			st = gnu_member_name(s, a, &t, h, off, &name);
+		if (!st && name)
+			st = new_member(s, a, name, off, &body, size);
+		if (st)
+			return st;
 	}
-	if (!idx_kind)
+	if (!t.index_kind)
 		return OBJLOAD_OK;
-	if (idx_kind <= 2)
-		return parse_gnu_index(s, a, idx, idx_len, idx_kind == 2);
-	return parse_bsd_index(s, a, idx, idx_len, idx_kind == 4);
+	if (t.index_kind <= 2)
+		return parse_gnu_index(s, a, t.index, t.index_kind == 2);
+	return parse_bsd_index(s, a, t.index, t.index_kind == 4);
 }
 
 struct want {
@@ -672,14 +669,14 @@ objload_status core_archive_add(objload_session *s, const char *path,
 				const uint8_t *bytes, size_t len, void *mapping,
 				size_t mapping_len, int mapped)
 {
-	struct core_libs *L = libs_of(s);
+	struct core_libs *L = core_libs_of(s);
 	core_archive *a = calloc(1, sizeof(*a));
 	objload_status st;
 
 	if (!L || !a || !(a->path = strdup(path))) {
 		free(a);
-		if (mapped)
-			munmap(mapping, mapping_len);
+		if (mapping)
+			core_input_release(mapping, mapping_len, mapped);
 		return core_error(s, OBJLOAD_ERR_NOMEM, "%s: out of memory", path);
 	}
 	a->mapping = mapping;
@@ -690,13 +687,14 @@ objload_status core_archive_add(objload_session *s, const char *path,
 	a->flavor = memcmp(bytes, AR_THIN_MAGIC, AR_MAGIC_LEN) == 0 ? AR_THIN : AR_GNU;
 	a->whole = L->whole_archive;
 	a->forced = s->input_strategy;
+	a->thin_policy = L->thin_policy;
 	st = parse_container(s, a);
 	if (!st && L->narchives == L->archives_cap) {
 		size_t ncap = L->archives_cap ? L->archives_cap * 2 : 8;
 		core_archive **n = realloc(L->archives, ncap * sizeof(*n));
 
 		if (!n)
-			st = core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+			st = ar_nomem(s, a);
 		else {
 			L->archives = n;
 			L->archives_cap = ncap;
@@ -713,57 +711,79 @@ objload_status core_archive_add(objload_session *s, const char *path,
 
 /* ---- members -------------------------------------------------------------- */
 
-/* The bytes of a member; a thin member's file is mapped the first time. */
+/* Open a thin member's file under the archive's policy. */
+static int open_thin_member(const core_archive *a, const ar_member *m, core_input *in)
+{
+	const char *slash = strrchr(a->path, '/');
+	char *dir;
+	int dirfd, rc;
+
+	if (m->name[0] == '/') {
+		if (a->thin_policy != OBJLOAD_THIN_ANY)
+			return CORE_INPUT_ESCAPES;
+		return core_input_open(AT_FDCWD, m->name, 0, in);
+	}
+	dir = slash ? strndup(a->path, (size_t)(slash - a->path) + 1) : strdup(".");
+	if (!dir)
+		return ENOMEM;
+	dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	rc = dirfd < 0 ? errno : core_input_open(dirfd, m->name,
+						 a->thin_policy == OBJLOAD_THIN_CONFINED, in);
+	if (dirfd >= 0)
+		close(dirfd);
+	free(dir);
+	return rc;
+}
+
+/* The bytes of a member; a thin member's file is read the first time. */
 static objload_status member_bytes(objload_session *s, core_archive *a,
 				   ar_member *m)
 {
-	objload_status st = OBJLOAD_OK;
-	char *path = NULL;
-	struct stat stbuf;
-	const char *slash;
-	void *map;
-	int fd;
+	objload_status st;
+	core_input in;
+	int rc;
 
 	if (m->data || m->size == 0)
 		return OBJLOAD_OK;
-	slash = strrchr(a->path, '/');
-	if (m->name[0] == '/' || !slash)
-		path = strdup(m->name);
-	else if (asprintf(&path, "%.*s/%s", (int)(slash - a->path), a->path, m->name) < 0)
-		path = NULL;
-	if (!path)
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &stbuf) < 0) {
-		st = core_error(s, OBJLOAD_ERR_IO, "%s: thin archive member %s: %s",
-				a->path, path, strerror(errno));
-	} else if ((uint64_t)stbuf.st_size != m->size) {
-		st = core_error(s, OBJLOAD_ERR_FORMAT,
-				"%s: thin archive member %s has %jd bytes, the archive records %" PRIu64,
-				a->path, path, (intmax_t)stbuf.st_size, m->size);
-	} else {
-		map = mmap(NULL, (size_t)m->size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (map == MAP_FAILED) {
-			st = core_error(s, OBJLOAD_ERR_IO,
-					"%s: thin archive member %s: cannot map: %s",
-					a->path, path, strerror(errno));
-		} else {
-			m->thin_map = map;
-			m->thin_len = (size_t)m->size;
-			m->data = map;
-		}
+	rc = open_thin_member(a, m, &in);
+	if (rc == CORE_INPUT_ESCAPES && m->name[0] == '/')
+		return ar_error(s, a, OBJLOAD_ERR_IO,
+				"thin archive member %s: an absolute path, which the session does not "
+				"follow (objload_set_thin_archive_policy, --thin-paths=any allows it)",
+				m->name);
+	if (rc == CORE_INPUT_ESCAPES)
+		return ar_error(s, a, OBJLOAD_ERR_IO,
+				"thin archive member %s leaves the archive's directory, to which the "
+				"session confines members (objload_set_thin_archive_policy, "
+				"--thin-paths=relative allows it)", m->name);
+	if (rc)
+		return ar_error(s, a, OBJLOAD_ERR_IO, "thin archive member %s: %s", m->name,
+				core_input_strerror(rc));
+	if (in.size != m->size) {
+		close(in.fd);
+		return ar_error(s, a, OBJLOAD_ERR_FORMAT,
+				"thin archive member %s has %" PRIu64 " bytes, the archive records %" PRIu64,
+				m->name, in.size, m->size);
 	}
-	if (fd >= 0)
-		close(fd);
-	free(path);
-	return st;
+	st = core_input_bytes(s, m->display, &in, 1, &m->thin_bytes, &m->thin_len,
+			      &m->thin_mapped);
+	close(in.fd);
+	if (st)
+		return st;
+	if (m->thin_len != m->size)
+		return ar_error(s, a, OBJLOAD_ERR_FORMAT,
+				"thin archive member %s changed size while read", m->name);
+	m->data = m->thin_bytes;
+	return OBJLOAD_OK;
 }
 
-/* Recognise a member: a Microsoft short import, or an object format. */
+/* Recognise a member: a format's short import record, or an object. */
 static objload_status member_probe(objload_session *s, core_archive *a,
 				   ar_member *m)
 {
+	char err[CORE_ERRMSG_MAX / 2];
 	objload_status st;
+	int rc;
 
 	if (m->probed)
 		return OBJLOAD_OK;
@@ -771,16 +791,13 @@ static objload_status member_probe(objload_session *s, core_archive *a,
 	if (st)
 		return st;
 	m->probed = 1;
-	if (m->size >= 20 && rd_le16(m->data) == 0 && rd_le16(m->data + 2) == 0xffff &&
-	    rd_le16(m->data + 4) == 0) {
-		uint32_t sod = rd_le32(m->data + 12);
-
-		if (sod > m->size - 20 || !memchr(m->data + 20, 0, sod))
-			return ar_error(s, a, OBJLOAD_ERR_FORMAT,
-					"member %s: import header's SizeOfData %u runs past the member's %" PRIu64 " bytes or holds no NUL-terminated name",
-					m->name, sod, m->size);
+	err[0] = '\0';
+	rc = core_probe_import(s, m->data, (size_t)m->size, &m->import_format,
+			       &m->import_name, err, sizeof(err));
+	if (rc < 0)
+		return ar_error(s, a, OBJLOAD_ERR_FORMAT, "member %s: %s", m->name, err);
+	if (rc > 0) {
 		m->import = 1;
-		m->import_name = (const char *)m->data + 20;
 		return OBJLOAD_OK;
 	}
 	m->format = core_probe(s, m->data, (size_t)m->size);
@@ -790,14 +807,9 @@ static objload_status member_probe(objload_session *s, core_archive *a,
 /* The C-level name an index name stands for in its member's format. */
 static const char *index_cname(const ar_member *m, const char *name)
 {
-	if (m->import || (m->format && strcmp(m->format->name, "coff") == 0)) {
-		if (strncmp(name, "__imp_", 6) == 0 && name[6])
-			return name + 6;
-	} else if (m->format && strcmp(m->format->name, "macho") == 0) {
-		if (name[0] == '_' && name[1])
-			return name + 1;
-	}
-	return name;
+	const objload_format *f = m->import ? m->import_format : m->format;
+
+	return f && f->index_cname ? f->index_cname(name) : name;
 }
 
 static objload_status pool_add(objload_session *s, core_archive *a,
@@ -808,26 +820,25 @@ static objload_status pool_add(objload_session *s, core_archive *a,
 		char **n = realloc(a->pool, ncap * sizeof(*n));
 
 		if (!n)
-			return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+			return ar_nomem(s, a);
 		a->pool = n;
 		a->pool_cap = ncap;
 	}
 	a->pool[a->npool] = strdup(name);
 	if (!a->pool[a->npool])
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+		return ar_nomem(s, a);
 	*out = a->pool[a->npool++];
 	return OBJLOAD_OK;
 }
 
+/* The first definition in archive order wins. */
 static objload_status put_name(objload_session *s, core_archive *a,
 			       const char *name, uint32_t member)
 {
 	uint32_t old;
 
-	if (hashmap_get_str(&a->names, name, &old))
-		return OBJLOAD_OK;   /* the first definition in archive order */
-	if (hashmap_put_str(&a->names, name, member))
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+	if (hashmap_intern_str(&a->names, name, member, &old) < 0)
+		return ar_nomem(s, a);
 	return OBJLOAD_OK;
 }
 
@@ -839,18 +850,17 @@ static objload_status scan_member(objload_session *s, core_archive *a, uint32_t 
 	objload_image *img;
 	objload_status st;
 
-	if (m->import) {
-		st = put_name(s, a, m->import_name, mi);
-		return st;
-	}
+	if (m->import)
+		return put_name(s, a, m->import_name, mi);
 	if (!m->format)
 		return OBJLOAD_OK;   /* not an object: a linker skips it too */
 	img = core_image_new(s, m->display);
 	if (!img)
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+		return ar_nomem(s, a);
 	img->file = m->data;
 	img->file_size = (size_t)m->size;
 	img->format = m->format;
+	img->wanted_arch = s->wanted_arch;
 	st = m->format->parse(img);
 	if (!st)
 		st = core_validate_image(s, img);
@@ -898,7 +908,6 @@ static objload_status build_names(objload_session *s, core_archive *a)
 }
 
 /* ---- loading to a fixed point --------------------------------------------- */
-
 
 static objload_status absorb_images(objload_session *s, struct want *w)
 {
@@ -1037,7 +1046,33 @@ objload_status core_archive_nothing_to_link(objload_session *s)
 			  L->narchives > 1 ? " given" : "");
 }
 
-/* ---- inspection ------------------------------------------------------------ */
+/* ---- options and inspection ------------------------------------------------ */
+
+objload_status objload_set_whole_archive(objload_session *s, int enabled)
+{
+	struct core_libs *L;
+	objload_status st = core_libs_to_change(s, &L);
+
+	if (!st)
+		L->whole_archive = enabled != 0;
+	return st;
+}
+
+objload_status objload_set_thin_archive_policy(objload_session *s,
+					       objload_thin_policy policy)
+{
+	struct core_libs *L;
+	objload_status st = core_libs_to_change(s, &L);
+
+	if (st)
+		return st;
+	if (policy != OBJLOAD_THIN_CONFINED && policy != OBJLOAD_THIN_RELATIVE &&
+	    policy != OBJLOAD_THIN_ANY)
+		return core_error(s, OBJLOAD_ERR_ARGUMENT, "unknown thin archive policy %d",
+				  (int)policy);
+	L->thin_policy = policy;
+	return OBJLOAD_OK;
+}
 
 size_t objload_archive_count(const objload_session *s)
 {
@@ -1080,373 +1115,4 @@ objload_status objload_get_archive_member(const objload_session *s, size_t i,
 	out->loaded = m->loaded;
 	out->import = m->import;
 	return OBJLOAD_OK;
-}
-
-/* ---- the host's libraries ---------------------------------------------------- */
-
-void *core_libs_lookup(objload_session *s, const char *name)
-{
-	struct core_libs *L = s->libs;
-
-	if (!L)
-		return NULL;
-	for (size_t i = 0; i < L->nlibs; i++) {
-		void *p = dlsym(L->libs[i].handle, name);
-
-		if (p)
-			return p;
-	}
-	return NULL;
-}
-
-objload_status objload_set_whole_archive(objload_session *s, int enabled)
-{
-	struct core_libs *L;
-
-	if (!s)
-		return OBJLOAD_ERR_ARGUMENT;
-	if (s->linked)
-		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
-	L = libs_of(s);
-	if (!L)
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-	L->whole_archive = enabled != 0;
-	return OBJLOAD_OK;
-}
-
-objload_status objload_add_search_dir(objload_session *s, const char *dir)
-{
-	struct core_libs *L;
-	char **n;
-
-	if (!s || !dir || !*dir)
-		return s ? core_error(s, OBJLOAD_ERR_ARGUMENT, "empty search directory")
-			 : OBJLOAD_ERR_ARGUMENT;
-	if (s->linked)
-		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
-	L = libs_of(s);
-	if (!L)
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-	n = realloc(L->dirs, (L->ndirs + 1) * sizeof(*n));
-	if (!n)
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-	L->dirs = n;
-	L->dirs[L->ndirs] = strdup(dir);
-	if (!L->dirs[L->ndirs])
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-	L->ndirs++;
-	return OBJLOAD_OK;
-}
-
-static int is_file(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* Search the directories for exactly `file`; a malloc'd path or NULL. */
-static char *search_file(struct core_libs *L, const char *file)
-{
-	size_t nsys = sizeof(system_lib_dirs) / sizeof(system_lib_dirs[0]);
-	size_t ndirs = L->ndirs + nsys;
-
-	for (size_t i = 0; i < ndirs; i++) {
-		const char *dir = i < L->ndirs ? L->dirs[i] : system_lib_dirs[i - L->ndirs];
-		char *p;
-
-		if (asprintf(&p, "%s/%s", dir, file) < 0)
-			return NULL;
-		if (is_file(p))
-			return p;
-		free(p);
-	}
-	return NULL;
-}
-
-/* -lNAME: libNAME.so then libNAME.a per directory; -l:FILE: exactly FILE. */
-static char *search_library(struct core_libs *L, const char *name)
-{
-	size_t nsys = sizeof(system_lib_dirs) / sizeof(system_lib_dirs[0]);
-	size_t ndirs = L->ndirs + nsys;
-	static const char *const suffixes[] = { ".so", ".a" };
-
-	if (name[0] == ':')
-		return search_file(L, name + 1);
-	for (size_t i = 0; i < ndirs; i++) {
-		const char *dir = i < L->ndirs ? L->dirs[i] : system_lib_dirs[i - L->ndirs];
-
-		for (size_t k = 0; k < 2; k++) {
-			char *p;
-
-			if (asprintf(&p, "%s/lib%s%s", dir, name, suffixes[k]) < 0)
-				return NULL;
-			if (is_file(p))
-				return p;
-			free(p);
-		}
-	}
-	return NULL;
-}
-
-static objload_status add_library_path(objload_session *s, const char *path,
-				       int depth);
-
-static objload_status open_shared(objload_session *s, const char *path)
-{
-	struct core_libs *L = libs_of(s);
-	struct lib_handle *n;
-	void *h;
-
-	for (size_t i = 0; i < L->nlibs; i++)
-		if (strcmp(L->libs[i].path, path) == 0)
-			return OBJLOAD_OK;
-	if (s->link_only)
-		return OBJLOAD_OK;
-	dlerror();
-	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		const char *e = dlerror();
-
-		return core_error(s, OBJLOAD_ERR_IO, "%s: cannot open the shared library: %s",
-				  path, e ? e : "unknown error");
-	}
-	n = realloc(L->libs, (L->nlibs + 1) * sizeof(*n));
-	if (!n) {
-		dlclose(h);
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-	}
-	L->libs = n;
-	n[L->nlibs].handle = h;
-	n[L->nlibs].path = strdup(path);
-	if (!n[L->nlibs].path) {
-		dlclose(h);
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-	}
-	L->nlibs++;
-	s->metrics.shared_libraries++;
-	return OBJLOAD_OK;
-}
-
-/* ---- GNU ld scripts ---------------------------------------------------------- */
-
-struct script {
-	const char *p, *end;
-	char tok[PATH_MAX];
-};
-
-/* Next token: "(", ")", or a word / quoted string; 0 at the end. */
-static int script_next(struct script *sc)
-{
-	size_t n = 0;
-
-	for (;;) {
-		while (sc->p < sc->end && (*sc->p == ' ' || *sc->p == '\t' ||
-					   *sc->p == '\n' || *sc->p == '\r' || *sc->p == ','))
-			sc->p++;
-		if (sc->end - sc->p >= 2 && sc->p[0] == '/' && sc->p[1] == '*') {
-			const char *c = sc->p + 2;
-
-			while (sc->end - c >= 2 && !(c[0] == '*' && c[1] == '/'))
-				c++;
-			sc->p = sc->end - c >= 2 ? c + 2 : sc->end;
-			continue;
-		}
-		break;
-	}
-	if (sc->p >= sc->end)
-		return 0;
-	if (*sc->p == '(' || *sc->p == ')' || *sc->p == ';') {
-		sc->tok[0] = *sc->p++;
-		sc->tok[1] = '\0';
-		return 1;
-	}
-	if (*sc->p == '"') {
-		sc->p++;
-		while (sc->p < sc->end && *sc->p != '"' && n + 1 < sizeof(sc->tok))
-			sc->tok[n++] = *sc->p++;
-		if (sc->p < sc->end)
-			sc->p++;
-	} else {
-		while (sc->p < sc->end && n + 1 < sizeof(sc->tok) &&
-		       !strchr(" \t\r\n,();\"", *sc->p))
-			sc->tok[n++] = *sc->p++;
-	}
-	sc->tok[n] = '\0';
-	return 1;
-}
-
-/* One file named in GROUP/INPUT/AS_NEEDED. */
-static objload_status script_file(objload_session *s, const char *script,
-				  const char *name, int depth)
-{
-	struct core_libs *L = libs_of(s);
-	const char *slash;
-	char *path = NULL;
-	objload_status st;
-
-	if (strncmp(name, "-l", 2) == 0) {
-		path = search_library(L, name + 2);
-		if (!path)
-			return core_error(s, OBJLOAD_ERR_IO,
-					  "%s: linker script names %s, which no search directory holds",
-					  script, name);
-	} else if (name[0] == '/' || is_file(name)) {
-		path = strdup(name);
-	} else if ((slash = strrchr(script, '/')) != NULL &&
-		   asprintf(&path, "%.*s/%s", (int)(slash - script), script, name) >= 0 &&
-		   is_file(path)) {
-		/* beside the script */
-	} else {
-		free(path);
-		path = search_file(L, name);
-		if (!path)
-			return core_error(s, OBJLOAD_ERR_IO,
-					  "%s: linker script names %s, which cannot be found",
-					  script, name);
-	}
-	if (!path)
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-	st = add_library_path(s, path, depth + 1);
-	free(path);
-	return st;
-}
-
-static objload_status run_script(objload_session *s, const char *path,
-				 const char *text, size_t len, int depth)
-{
-	struct script sc = { .p = text, .end = text + len };
-	objload_status st = OBJLOAD_OK;
-	int saw_input = 0;
-
-	while (!st && script_next(&sc)) {
-		int files = strcmp(sc.tok, "GROUP") == 0 || strcmp(sc.tok, "INPUT") == 0;
-		int search = strcmp(sc.tok, "SEARCH_DIR") == 0;
-		int level = 0;
-
-		if (strcmp(sc.tok, ";") == 0)
-			continue;
-		if (!script_next(&sc) || strcmp(sc.tok, "(") != 0)
-			return core_error(s, OBJLOAD_ERR_FORMAT,
-					  "%s: linker script: expected '(' after a command", path);
-		level = 1;
-		while (level > 0 && !st) {
-			if (!script_next(&sc))
-				return core_error(s, OBJLOAD_ERR_FORMAT,
-						  "%s: linker script: unbalanced parentheses", path);
-			if (strcmp(sc.tok, "(") == 0)
-				level++;
-			else if (strcmp(sc.tok, ")") == 0)
-				level--;
-			else if (files && strcmp(sc.tok, "AS_NEEDED") != 0) {
-				saw_input = 1;
-				st = script_file(s, path, sc.tok, depth);
-			} else if (search)
-				st = objload_add_search_dir(s, sc.tok[0] == '=' ? sc.tok + 1 : sc.tok);
-		}
-	}
-	if (!st && !saw_input)
-		return core_error(s, OBJLOAD_ERR_FORMAT,
-				  "%s: a linker script that names no input (no GROUP or INPUT)", path);
-	return st;
-}
-
-/* A file a library search found (or a script named). */
-static objload_status add_library_path(objload_session *s, const char *path,
-				       int depth)
-{
-	uint8_t head[64];
-	ssize_t got;
-	char *text;
-	struct stat stbuf;
-	objload_status st;
-	int fd;
-
-	if (depth > LIB_MAX_DEPTH)
-		return core_error(s, OBJLOAD_ERR_FORMAT,
-				  "%s: linker scripts nested more than %d deep", path, LIB_MAX_DEPTH);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return core_error(s, OBJLOAD_ERR_IO, "%s: %s", path, strerror(errno));
-	got = read(fd, head, sizeof(head));
-	if (got < 0 || fstat(fd, &stbuf) < 0) {
-		int e = errno;
-
-		close(fd);
-		return core_error(s, OBJLOAD_ERR_IO, "%s: %s", path, strerror(e));
-	}
-	if (core_archive_probe(head, (size_t)got)) {
-		close(fd);
-		return objload_add_file(s, path);
-	}
-	if (got >= 18 && memcmp(head, "\177ELF", 4) == 0) {
-		close(fd);
-		/* e_type (little-endian here): 3 is ET_DYN, a shared library */
-		if (head[5] == 1 && rd_le16(head + 16) == 3)
-			return open_shared(s, path);
-		return objload_add_file(s, path);
-	}
-	if (stbuf.st_size > LIB_SCRIPT_MAX) {
-		close(fd);
-		return core_error(s, OBJLOAD_ERR_FORMAT,
-				  "%s: not an archive, object or shared library, and too large for a linker script",
-				  path);
-	}
-	for (ssize_t i = 0; i < got; i++) {
-		if (head[i] == 0 || (head[i] < 0x20 && !strchr("\t\r\n\f", head[i]))) {
-			close(fd);
-			return core_error(s, OBJLOAD_ERR_FORMAT,
-					  "%s: not an archive, object, shared library or linker script",
-					  path);
-		}
-	}
-	text = malloc((size_t)stbuf.st_size + 1);
-	if (!text) {
-		close(fd);
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-	}
-	got = pread(fd, text, (size_t)stbuf.st_size, 0);
-	close(fd);
-	if (got < 0) {
-		free(text);
-		return core_error(s, OBJLOAD_ERR_IO, "%s: %s", path, strerror(errno));
-	}
-	st = run_script(s, path, text, (size_t)got, depth);
-	free(text);
-	return st;
-}
-
-objload_status objload_add_library(objload_session *s, const char *name)
-{
-	struct core_libs *L;
-	objload_status st;
-	char *path;
-
-	if (!s || !name)
-		return OBJLOAD_ERR_ARGUMENT;
-	if (s->linked)
-		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
-	L = libs_of(s);
-	if (!L)
-		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-	if (strncmp(name, "-l", 2) == 0)
-		name += 2;
-	if (!*name || (name[0] == ':' && !name[1]))
-		return core_error(s, OBJLOAD_ERR_ARGUMENT, "empty library name");
-	if (strchr(name, '/'))
-		return add_library_path(s, name, 0);
-	path = search_library(L, name);
-	if (!path) {
-		char dirs[512] = "";
-		size_t k = 0;
-
-		for (size_t i = 0; i < L->ndirs && k + 1 < sizeof(dirs); i++)
-			k += (size_t)snprintf(dirs + k, sizeof(dirs) - k, "%s, ", L->dirs[i]);
-		return core_error(s, OBJLOAD_ERR_IO,
-				  "cannot find -l%s (searched %sthe system directories)",
-				  name, dirs);
-	}
-	st = add_library_path(s, path, 0);
-	free(path);
-	return st;
 }

@@ -158,6 +158,10 @@ struct objload_session {
 
 	/* unwind, debugger, exit-time and callback state (core/rt.h) */
 	struct core_runtime *rt;
+
+	/* resource caps (objload_set_limit) and what the inputs use of them */
+	uint64_t limits[OBJLOAD_LIMIT_COUNT];
+	uint64_t zerofill_total, sections_total;
 };
 
 /* errors */
@@ -179,6 +183,11 @@ objload_status core_validate_image(objload_session *s, objload_image *img);
 void core_plugins_free(objload_session *s);
 const objload_format *core_probe(objload_session *s, const uint8_t *bytes,
 				 size_t len);
+
+/* The link's request against OBJLOAD_LIMIT_MAPPED, before the memory
+ * manager is asked (core/session.c); `file` names the input for the
+ * message. */
+objload_status core_check_mapped_limit(objload_session *s, const char *file);
 
 /* calling conventions and imports (core/callconv.c) */
 objload_status core_adapt_reference(objload_session *s, uint32_t image,

@@ -133,6 +133,9 @@ static objload_status pass_allocate(objload_session *s, void *ctx)
 	objload_status st;
 
 	(void)ctx;
+	st = core_check_mapped_limit(s, core_largest_file(s));
+	if (st)
+		return st;
 	s->request.in_process = !s->link_only;
 	s->request.zeroed = 0;   /* the manager sets it */
 	err[0] = 0;

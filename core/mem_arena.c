@@ -33,6 +33,11 @@
  * zero the chunk is unmapped (a sealed page is never reopened for
  * writing).  objload_arena_free unmaps everything left.
  *
+ * Zero pages.  Chunks are fresh anonymous mappings and carving only moves
+ * forward: no byte is handed out twice, so every segment starts zeroed
+ * (req->zeroed) and objload never writes its zero-fill; the kernel
+ * commits those pages only when the program touches them.
+ *
  * Windows.  A segment with a constrained window goes into a chunk that
  * lies inside it; a new chunk is mapped inside the window when needed.
  */
@@ -353,6 +358,7 @@ static objload_status arena_allocate(void *ctx, objload_alloc_request *req,
 			arena_close_pages(a);
 	}
 	arena_close_pages(a);
+	req->zeroed = 1;   /* never handed out before */
 	return OBJLOAD_OK;
 }
 

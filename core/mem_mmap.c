@@ -11,10 +11,14 @@
  * candidate addresses inside the window with MAP_FIXED_NOREPLACE, which
  * never replaces an existing mapping.
  *
- * Pages.  objload writes every page of the reservation at once (copy,
- * then relocate), so mappings are made with MAP_POPULATE: the kernel
- * allocates and zeroes all pages in one call instead of taking one page
- * fault per page.  Fresh anonymous pages are zero, which the manager
+ * Pages.  objload writes every byte of a segment that ends read-only or
+ * executable (code, read-only data, GOT, stubs are copied or written),
+ * so those pages are committed in one call (MAP_POPULATE, or
+ * MADV_POPULATE_WRITE inside a group that also has writable segments) instead of one
+ * page fault each.  A writable segment may be mostly zero-fill (.bss,
+ * commons): it is never populated, and its pages are committed only when
+ * something touches them, so a 1 GiB .bss of which the program uses one
+ * page costs one page.  Fresh anonymous pages are zero, which the manager
  * reports with req->zeroed so that objload does not clear them again.
  */
 #define _GNU_SOURCE
@@ -29,6 +33,15 @@
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23   /* Linux 5.14 */
+#endif
+
+/* A segment objload writes whole: worth committing at once. */
+static int written_whole(int prot)
+{
+	return !(prot & OBJLOAD_PROT_WRITE);
+}
 
 static int prot_bits(int prot)
 {
@@ -44,11 +57,11 @@ static int inside(uint64_t addr, uint64_t len, uint64_t lo, uint64_t hi)
 
 /* Map len bytes aligned to `align` inside [lo, hi); NULL on failure.
  * The returned mapping is exactly len bytes (the slack is unmapped). */
-static void *map_fixed(uint64_t a, uint64_t len)
+static void *map_fixed(uint64_t a, uint64_t len, int populate)
 {
 	void *p = mmap((void *)(uintptr_t)a, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_POPULATE,
-		       -1, 0);
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE |
+		       (populate ? MAP_POPULATE : 0), -1, 0);
 
 	if (p == MAP_FAILED)
 		return NULL;
@@ -60,7 +73,7 @@ static void *map_fixed(uint64_t a, uint64_t len)
 }
 
 static void *map_in_window(uint64_t len, uint64_t align, uint64_t lo,
-			   uint64_t hi, uint64_t hint, size_t *mappings)
+			   uint64_t hi, uint64_t hint, int populate, size_t *mappings)
 {
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 	uint64_t want = len + (align > page ? align : 0);
@@ -71,7 +84,7 @@ static void *map_in_window(uint64_t len, uint64_t align, uint64_t lo,
 	/* right after the previous segment, when that is in the window */
 	if (hint) {
 		hint = (hint + align - 1) & ~(align - 1);
-		if (inside(hint, len, lo, hi) && (p = map_fixed(hint, len)) != NULL) {
+		if (inside(hint, len, lo, hi) && (p = map_fixed(hint, len, populate)) != NULL) {
 			(*mappings)++;
 			return p;
 		}
@@ -80,7 +93,7 @@ static void *map_in_window(uint64_t len, uint64_t align, uint64_t lo,
 		flags |= MAP_32BIT;
 	/* populate only what is kept for sure: an unconstrained mapping
 	 * without alignment slack */
-	if (lo == 0 && hi == UINT64_MAX && want == len)
+	if (populate && lo == 0 && hi == UINT64_MAX && want == len)
 		flags |= MAP_POPULATE;
 	p = mmap(NULL, want, PROT_READ | PROT_WRITE, flags, -1, 0);
 	if (p != MAP_FAILED) {
@@ -120,7 +133,7 @@ static void *map_in_window(uint64_t len, uint64_t align, uint64_t lo,
 		}
 		if (!a || !inside(a, len, lo, hi) || a >= (1ull << 47))
 			continue;
-		p = map_fixed(a, len);
+		p = map_fixed(a, len, populate);
 		if (p) {
 			(*mappings)++;
 			return p;
@@ -139,8 +152,13 @@ static objload_status mmap_allocate(void *ctx, objload_alloc_request *req,
 	for (size_t g = 0; g < req->ngroups; g++) {
 		objload_segment_group *grp = &req->groups[g];
 		uint64_t len = (grp->span + page - 1) & ~(page - 1);
-		void *p = map_in_window(len, grp->align > page ? grp->align : page,
-					grp->window_lo, grp->window_hi, hint, mappings);
+		int all_written = 1;
+		void *p;
+
+		for (size_t i = grp->first; i < grp->first + grp->count; i++)
+			all_written &= written_whole(req->segments[i].prot);
+		p = map_in_window(len, grp->align > page ? grp->align : page,
+				  grp->window_lo, grp->window_hi, hint, all_written, mappings);
 
 		if (!p) {
 			snprintf(err, errlen, "cannot map %llu bytes (%s) in [0x%llx, 0x%llx): %s",
@@ -156,6 +174,13 @@ static objload_status mmap_allocate(void *ctx, objload_alloc_request *req,
 			return OBJLOAD_ERR_NOMEM;
 		}
 		objload_place_group(req, g, p, (uint64_t)(uintptr_t)p);
+		/* a group with writable segments was mapped without populating
+		 * (they may be mostly zero-fill): commit the rest at once, best
+		 * effort (an older kernel faults them in) */
+		for (size_t i = grp->first; i < grp->first + grp->count && !all_written; i++)
+			if (written_whole(req->segments[i].prot))
+				(void)madvise(req->segments[i].work, req->segments[i].size,
+					      MADV_POPULATE_WRITE);
 		/* constrained groups are packed one after another */
 		if (grp->window_lo || grp->window_hi != UINT64_MAX)
 			hint = grp->target + len;

@@ -154,6 +154,7 @@ static objload_status scatter_allocate(void *ctx, objload_alloc_request *req,
 		(*mappings)++;
 		objload_place_group(req, g, p, (uint64_t)(uintptr_t)p);
 	}
+	req->zeroed = 1;   /* fresh anonymous pages, committed when touched */
 	return OBJLOAD_OK;
 }
 

@@ -476,8 +476,10 @@ objload_status objload_run_main(objload_session *s, const char *entry,
 	    s->images[g->image]->sections[s->g.blocks[g->res.block].section].role !=
 	    OBJLOAD_ROLE_CODE)
 		return core_error(s, OBJLOAD_ERR_ARGUMENT,
-				  "%s: entry point '%s' is not a function in a code section",
-				  s->images[g->image]->path, entry);
+				  "%s: entry point '%s' is not a function in a code section%s",
+				  g->strength ? s->images[g->image]->path :
+				  s->nimages ? s->images[0]->path : "objload", entry,
+				  g->strength ? "" : " of the inputs");
 	if (s->images[g->image]->callconv != OBJLOAD_CC_SYSV) {
 		const cc_bridge *b = bridge_lookup(s->images[g->image]->callconv);
 

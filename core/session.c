@@ -20,6 +20,7 @@
 
 #include "core/archive.h"
 #include "core/core.h"
+#include "core/input.h"
 #include "core/log.h"
 #include "core/plugins.h"
 #include "formats/formats.h"
@@ -84,15 +85,80 @@ const char *objload_phase_name(objload_phase p)
 	return (unsigned)p < OBJLOAD_PHASE_COUNT ? names[p] : "?";
 }
 
+/* Length of the UTF-8 sequence at p (n bytes left) that encodes a
+ * printable character, or 0 when the bytes are not one (an invalid or
+ * overlong sequence, a surrogate, or a C1 control U+0080..U+009F, which
+ * some terminals obey as ESC). */
+static size_t utf8_printable(const unsigned char *p, size_t n)
+{
+	uint32_t cp;
+	size_t len;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2, cp = p[0] & 0x1fu;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3, cp = p[0] & 0x0fu;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4, cp = p[0] & 0x07u;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3fu);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
+		return 0;
+	return len;
+}
+
+/*
+ * Messages are one line of text, and many carry names taken from the
+ * input (symbols, sections, members, paths).  Any control byte in the
+ * formatted message therefore came from the input: it is written as \xNN
+ * so that a name can neither drive the terminal (ESC sequences) nor forge
+ * a line of its own (a newline followed by "objload: ...").  Valid UTF-8
+ * text is kept as it is.
+ */
+static void escape_message(char *out, size_t outlen, const char *in)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t k = 0, n = strlen(in);
+
+	for (size_t i = 0; i < n && k + 1 < outlen;) {
+		size_t u = p[i] >= 0x80 ? utf8_printable(p + i, n - i) : 0;
+
+		if (u) {
+			if (k + u >= outlen)
+				break;
+			memcpy(out + k, p + i, u);
+			k += u;
+			i += u;
+		} else if (p[i] >= 0x20 && p[i] < 0x7f) {
+			out[k++] = (char)p[i++];
+		} else {
+			if (k + 4 >= outlen)
+				break;
+			snprintf(out + k, 5, "\\x%02x", p[i++]);
+			k += 4;
+		}
+	}
+	out[k] = '\0';
+}
+
 objload_status core_verror(objload_session *s, objload_status st,
 			   const char *fmt, va_list ap)
 {
-	int n = vsnprintf(s->errmsg, sizeof(s->errmsg), fmt, ap);
+	char raw[CORE_ERRMSG_MAX];
+	int n = vsnprintf(raw, sizeof(raw), fmt, ap);
 
 	/* a call out of order after a failed link says why */
-	if (st == OBJLOAD_ERR_STATE && n >= 0 && (size_t)n < sizeof(s->errmsg))
-		snprintf(s->errmsg + n, sizeof(s->errmsg) - (size_t)n, "%s",
-			 core_log_link_failure(s));
+	if (st == OBJLOAD_ERR_STATE && n >= 0 && (size_t)n < sizeof(raw))
+		snprintf(raw + n, sizeof(raw) - (size_t)n, "%s", core_log_link_failure(s));
+	escape_message(s->errmsg, sizeof(s->errmsg), raw);
 	return st;
 }
 
@@ -106,6 +172,13 @@ objload_status core_error(objload_session *s, objload_status st,
 	va_end(ap);
 	return st;
 }
+
+/* The caps a new session starts with (include/objload.h). */
+static const uint64_t default_limits[OBJLOAD_LIMIT_COUNT] = {
+	[OBJLOAD_LIMIT_ZEROFILL] = 4ull << 30,
+	[OBJLOAD_LIMIT_MAPPED] = 8ull << 30,
+	[OBJLOAD_LIMIT_SECTIONS] = 1u << 20,
+};
 
 objload_arch_id core_host_arch(void)
 {
@@ -144,6 +217,7 @@ objload_status objload_session_new(objload_session **out)
 		s->stack_chk_guard = (uintptr_t)core_now_ns() * 0x9e3779b97f4a7c15ull;
 	s->stack_chk_guard &= ~(uintptr_t)0xff;   /* a NUL stops string overruns */
 	s->dso_key = &s->dso_handle;
+	memcpy(s->limits, default_limits, sizeof(s->limits));
 	*out = s;
 	return OBJLOAD_OK;
 }
@@ -304,6 +378,133 @@ const objload_format *core_probe(objload_session *s, const uint8_t *bytes,
 	return core_plugins_probe(s, bytes, len);
 }
 
+int core_probe_import(objload_session *s, const uint8_t *bytes, size_t len,
+		      const objload_format **format, const char **name,
+		      char *err, size_t errlen)
+{
+	const objload_format *f;
+	size_t nbuiltin = sizeof(builtin_formats) / sizeof(builtin_formats[0]);
+
+	for (size_t i = 0; i < nbuiltin + s->nextra_formats; i++) {
+		int rc;
+
+		f = i < nbuiltin ? builtin_formats[i] : s->extra_formats[i - nbuiltin];
+		if (s->forced_format && f != s->forced_format)
+			continue;
+		if (!f->import_member)
+			continue;
+		rc = f->import_member(bytes, len, name, err, errlen);
+		if (rc) {
+			*format = f;
+			return rc < 0 ? -1 : 1;
+		}
+	}
+	return 0;
+}
+
+/* ---- resource caps ----------------------------------------------------- */
+
+
+const char *objload_limit_name(objload_limit limit)
+{
+	switch (limit) {
+	case OBJLOAD_LIMIT_ZEROFILL: return "zerofill";
+	case OBJLOAD_LIMIT_MAPPED: return "mapped";
+	case OBJLOAD_LIMIT_SECTIONS: return "sections";
+	case OBJLOAD_LIMIT_COUNT: break;
+	}
+	return "?";
+}
+
+objload_status objload_set_limit(objload_session *s, objload_limit limit,
+				 uint64_t value)
+{
+	if (!s)
+		return OBJLOAD_ERR_ARGUMENT;
+	if ((unsigned)limit >= OBJLOAD_LIMIT_COUNT)
+		return core_error(s, OBJLOAD_ERR_ARGUMENT, "unknown limit %d", (int)limit);
+	if (s->linked)
+		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
+	s->limits[limit] = value;
+	return OBJLOAD_OK;
+}
+
+uint64_t objload_get_limit(const objload_session *s, objload_limit limit)
+{
+	return s && (unsigned)limit < OBJLOAD_LIMIT_COUNT ? s->limits[limit] : 0;
+}
+
+static uint64_t add_saturated(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* What one more image adds to the session's zero-fill and sections.
+ * Commons are counted at their own size each (an upper bound: the link
+ * merges those of one name). */
+/* The zero-fill of one image, and its largest piece for the message. */
+struct zerofill_sum {
+	uint64_t total, largest;
+	const char *what;
+};
+
+static void zerofill_add(struct zerofill_sum *z, uint64_t size, const char *name)
+{
+	z->total = add_saturated(z->total, size);
+	if (size > z->largest) {
+		z->largest = size;
+		z->what = name;
+	}
+}
+
+static objload_status check_image_limits(objload_session *s, const objload_image *img)
+{
+	struct zerofill_sum z = { 0, 0, NULL };
+	uint64_t sections, total;
+
+	for (uint32_t i = 0; i < img->nsections; i++)
+		if (img->sections[i].role == OBJLOAD_ROLE_ZEROFILL)
+			zerofill_add(&z, img->sections[i].size, img->sections[i].name);
+	for (uint32_t i = 0; i < img->nsymbols; i++)
+		if (img->symbols[i].def == OBJLOAD_DEF_COMMON)
+			zerofill_add(&z, img->symbols[i].size, img->symbols[i].name);
+	sections = s->sections_total + img->nsections;
+	if (sections > s->limits[OBJLOAD_LIMIT_SECTIONS])
+		return core_error(s, OBJLOAD_ERR_NOMEM,
+				  "%s: %u sections bring the session to %llu, above the limit of %llu "
+				  "(objload_set_limit OBJLOAD_LIMIT_SECTIONS, --limit=sections=N)",
+				  img->path, img->nsections, (unsigned long long)sections,
+				  (unsigned long long)s->limits[OBJLOAD_LIMIT_SECTIONS]);
+	total = add_saturated(s->zerofill_total, z.total);
+	if (total > s->limits[OBJLOAD_LIMIT_ZEROFILL])
+		return core_error(s, OBJLOAD_ERR_NOMEM,
+				  "%s: %llu bytes of zero-fill (the largest: %s, %llu bytes) bring the session to %llu, "
+				  "above the limit of %llu (objload_set_limit OBJLOAD_LIMIT_ZEROFILL, --limit=zerofill=N)",
+				  img->path, (unsigned long long)z.total, z.what ? z.what : "?",
+				  (unsigned long long)z.largest, (unsigned long long)total,
+				  (unsigned long long)s->limits[OBJLOAD_LIMIT_ZEROFILL]);
+	s->sections_total = sections;
+	s->zerofill_total = total;
+	return OBJLOAD_OK;
+}
+
+objload_status core_check_mapped_limit(objload_session *s, const char *file)
+{
+	const objload_alloc_request *req = &s->request;
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), total = 0;
+
+	for (size_t i = 0; i < req->ngroups; i++)
+		total = add_saturated(total, add_saturated(req->groups[i].span, page - 1) &
+					     ~(page - 1));
+	if (total <= s->limits[OBJLOAD_LIMIT_MAPPED])
+		return OBJLOAD_OK;
+	return core_error(s, OBJLOAD_ERR_NOMEM,
+			  "%s: the link needs %llu bytes of memory (%zu segments), above the limit of %llu "
+			  "(objload_set_limit OBJLOAD_LIMIT_MAPPED, --limit=mapped=N)",
+			  file, (unsigned long long)total, req->nsegments,
+			  (unsigned long long)s->limits[OBJLOAD_LIMIT_MAPPED]);
+}
+
 objload_status core_add_image(objload_session *s, const char *name,
 			      const void *bytes, size_t len, void *mapping,
 			      size_t mapping_len, int mapped)
@@ -356,6 +557,8 @@ objload_status core_add_image(objload_session *s, const char *name,
 	st = f->parse(img);
 	if (st == OBJLOAD_OK)
 		st = core_validate_image(s, img);
+	if (st == OBJLOAD_OK)
+		st = check_image_limits(s, img);
 	s->metrics.phase_ns[OBJLOAD_PHASE_PARSE] += core_now_ns() - t0;
 	s->metrics.images = s->nimages;
 	return st;
@@ -378,15 +581,27 @@ objload_status objload_add_memory(objload_session *s, const char *name,
 	return core_add_image(s, name ? name : "<memory>", bytes, len, NULL, 0, 0);
 }
 
-/* Inputs up to this size are read into the heap instead of mapped. */
-#define CORE_READ_MAX (64u * 1024u)
+objload_status core_add_input(objload_session *s, const char *path, core_input *in)
+{
+	void *bytes;
+	size_t len;
+	int mapped;
+	objload_status st = core_input_bytes(s, path, in, 1, &bytes, &len, &mapped);
+
+	close(in->fd);
+	in->fd = -1;
+	if (st)
+		return st;
+	/* the session owns the bytes from here, also on error */
+	if (core_archive_probe(bytes, len))
+		return core_archive_add(s, path, bytes, len, bytes, len, mapped);
+	return core_add_image(s, path, bytes, len, bytes, len, mapped);
+}
 
 objload_status objload_add_file(objload_session *s, const char *path)
 {
-	struct stat stbuf;
-	void *map = NULL;
-	size_t len;
-	int fd;
+	core_input in;
+	int rc;
 
 	if (!s)
 		return OBJLOAD_ERR_ARGUMENT;
@@ -395,71 +610,10 @@ objload_status objload_add_file(objload_session *s, const char *path)
 	if (s->linked)
 		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
 	core_log(s, OBJLOAD_LOG_FILES, "input %s", path);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return core_error(s, OBJLOAD_ERR_IO, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &stbuf) < 0) {
-		int e = errno;
-
-		close(fd);
-		return core_error(s, OBJLOAD_ERR_IO, "%s: %s", path, strerror(e));
-	}
-	if (!S_ISREG(stbuf.st_mode)) {
-		close(fd);
-		return core_error(s, OBJLOAD_ERR_IO, "%s: not a regular file", path);
-	}
-	len = (size_t)stbuf.st_size;
-	if (len && len <= CORE_READ_MAX) {
-		/* a small file: read() is one syscall, where mmap, its page
-		 * faults and the munmap at the end cost three and a VMA */
-		size_t got = 0;
-
-		map = malloc(len);
-		if (!map) {
-			close(fd);
-			return core_error(s, OBJLOAD_ERR_NOMEM, "%s: out of memory", path);
-		}
-		while (got < len) {
-			ssize_t n = read(fd, (char *)map + got, len - got);
-
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				int e = n < 0 ? errno : EIO;
-
-				free(map);
-				close(fd);
-				return core_error(s, OBJLOAD_ERR_IO, "%s: %s", path,
-						  n < 0 ? strerror(e) : "file shrank while read");
-			}
-			got += (size_t)n;
-		}
-		if (!core_archive_probe(map, len)) {
-			close(fd);
-			/* the image owns the buffer: freed with it */
-			return core_add_image(s, path, map, len, map, len, 0);
-		}
-		/* archives own only mappings: map it as any large file */
-		free(map);
-		map = NULL;
-	}
-	if (len) {
-		/* MAP_POPULATE: every page is read (headers, symbols,
-		 * relocations, section bytes), so map them all in one call
-		 * instead of one fault per 16 pages */
-		map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-		if (map == MAP_FAILED) {
-			int e = errno;
-
-			close(fd);
-			return core_error(s, OBJLOAD_ERR_IO, "%s: cannot map: %s",
-					  path, strerror(e));
-		}
-	}
-	close(fd);
-	if (core_archive_probe(map, len))
-		return core_archive_add(s, path, map, len, map, len, map != NULL);
-	return core_add_image(s, path, map, len, map, len, map != NULL);
+	rc = core_input_open(AT_FDCWD, path, 0, &in);
+	if (rc)
+		return core_error(s, OBJLOAD_ERR_IO, "%s: %s", path, core_input_strerror(rc));
+	return core_add_input(s, path, &in);
 }
 
 objload_status objload_get_metrics(const objload_session *s, objload_metrics *out)

@@ -453,7 +453,8 @@ static objload_status report_unresolved(objload_session *s)
 	}
 	if (shown > 0 && end - p <= 64)
 		snprintf(p, (size_t)(end - p), " ...");
-	return OBJLOAD_ERR_UNDEFINED;
+	/* through the formatter, which escapes the names' control bytes */
+	return core_error(s, OBJLOAD_ERR_UNDEFINED, "%s", s->errmsg);
 }
 
 /* Make the graph's blocks (one per section of every image, loaded or

@@ -5,7 +5,9 @@
  * include it), so that a fuzzer's crash replays exactly in `make check`.
  *
  * harness_run: a fresh session (host lookup off, the given strategy,
- * archives whole), objload_add_memory, objload_define of every undefined
+ * archives whole; harness_session), objload_add_memory, then
+ * (harness_finish, for harnesses that add their inputs otherwise)
+ * objload_define of every undefined
  * name of the parsed images plus a fixed list of names the seed objects
  * use (so that archive members parsed at link time resolve too), then
  * objload_link_at(HARNESS_BASE): plan, resolve and relocate into a
@@ -78,27 +80,32 @@ static void harness_define_undefined(objload_session *s)
 	}
 }
 
-/* Returns the outcome; *status the last status; *msg (when not NULL) a
- * malloc'ed copy of the error message, or NULL on success.  `map` (may be
- * NULL) receives objload_write_map's output. */
-static enum harness_outcome harness_run(const char *name, const uint8_t *bytes,
-					size_t len, objload_strategy strategy,
-					FILE *map, objload_status *status, char **msg)
+/* A fresh session as every harness uses it: host lookup off, the given
+ * strategy, archives whole.  NULL when out of memory. */
+static objload_session *harness_session(objload_strategy strategy)
 {
-	enum harness_outcome out = HARNESS_PARSE_FAILED;
 	objload_session *s;
-	objload_status st;
 
-	if (msg)
-		*msg = NULL;
-	if (objload_session_new(&s) != OBJLOAD_OK) {
-		*status = OBJLOAD_ERR_NOMEM;
-		return out;
-	}
+	if (objload_session_new(&s) != OBJLOAD_OK)
+		return NULL;
 	objload_set_host_lookup(s, 0);
 	objload_set_strategy(s, strategy);
 	objload_set_whole_archive(s, 1);
-	st = objload_add_memory(s, name, bytes, len);
+	return s;
+}
+
+/* After the inputs were added to `s` with status `st`: the anchor when no
+ * object came, the definitions, objload_link_at, the flat image read
+ * through, the metrics and the map.  Returns the outcome; *status the
+ * last status; *msg (when not NULL) a malloc'ed copy of the error
+ * message, or NULL on success.  Frees the session. */
+static enum harness_outcome harness_finish(objload_session *s, objload_status st,
+					   FILE *map, objload_status *status, char **msg)
+{
+	enum harness_outcome out = HARNESS_PARSE_FAILED;
+
+	if (msg)
+		*msg = NULL;
 	if (st == OBJLOAD_OK && objload_image_count(s) == 0)
 		st = objload_add_memory(s, "<anchor>", harness_anchor, sizeof(harness_anchor));
 	if (st == OBJLOAD_OK) {
@@ -126,6 +133,164 @@ static enum harness_outcome harness_run(const char *name, const uint8_t *bytes,
 		*msg = strdup(objload_errmsg(s));
 	objload_session_free(s);
 	return out;
+}
+
+/* One input: harness_session, objload_add_memory, harness_finish.  `map`
+ * (may be NULL) receives objload_write_map's output. */
+static enum harness_outcome harness_run(const char *name, const uint8_t *bytes,
+					size_t len, objload_strategy strategy,
+					FILE *map, objload_status *status, char **msg)
+{
+	objload_session *s = harness_session(strategy);
+
+	if (!s) {
+		if (msg)
+			*msg = NULL;
+		*status = OBJLOAD_ERR_NOMEM;
+		return HARNESS_PARSE_FAILED;
+	}
+	return harness_finish(s, objload_add_memory(s, name, bytes, len), map, status, msg);
+}
+
+/* ---- two inputs of different formats (fuzz/fuzz_mixed.c) ------------------ */
+
+/* The input is a little-endian u32 length L, L bytes of a first object and
+ * the rest, a second one; both go into one session and are linked
+ * together (seeds pair an ELF, a Mach-O and a COFF object of one arch). */
+__attribute__((unused))
+static enum harness_outcome harness_run_mixed(const char *name, const uint8_t *bytes,
+					      size_t len, objload_strategy strategy, FILE *map,
+					      objload_status *status, char **msg)
+{
+	objload_session *s = harness_session(strategy);
+	objload_status st;
+	uint32_t first = 0;
+	char n1[256], n2[256];
+
+	if (!s) {
+		if (msg)
+			*msg = NULL;
+		*status = OBJLOAD_ERR_NOMEM;
+		return HARNESS_PARSE_FAILED;
+	}
+	if (len >= 4)
+		first = (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 |
+			(uint32_t)bytes[2] << 16 | (uint32_t)bytes[3] << 24;
+	snprintf(n1, sizeof(n1), "%s#1", name);
+	snprintf(n2, sizeof(n2), "%s#2", name);
+	if (len < 4 || first > len - 4) {
+		st = objload_add_memory(s, name, bytes, len);
+	} else {
+		st = objload_add_memory(s, n1, bytes + 4, first);
+		if (st == OBJLOAD_OK)
+			st = objload_add_memory(s, n2, bytes + 4 + first, len - 4 - first);
+	}
+	return harness_finish(s, st, map, status, msg);
+}
+
+/* ---- thin archives and ld scripts (fuzz/fuzz_thin_script.c) ---------------- */
+
+/*
+ * A directory of fixtures, made once per process: a.o and sub/b.o (the
+ * anchor object), libx.a (an archive of it), libloop.so (a script naming
+ * libfz.so, the fuzzed script, back), f.o (a FIFO), and ../outside.o
+ * beside the directory.  The input's first byte chooses: bit 0 clear, the
+ * rest is a thin archive named DIR/t.a (its members resolve in DIR); set,
+ * the rest is the linker script DIR/libfz.so, given to objload_add_library
+ * with DIR as a search directory.  Bit 1 allows relative member paths
+ * outside DIR.  Messages name files of DIR (the fixtures), not the input.
+ */
+#include <sys/stat.h>
+#include <unistd.h>
+
+__attribute__((unused))
+static void harness_write(const char *path, const void *bytes, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (f) {
+		fwrite(bytes, 1, len, f);
+		fclose(f);
+	}
+}
+
+__attribute__((unused))
+static const char *harness_fixtures(void)
+{
+	static char dir[64];
+	char path[128], ar[8 + 60 + sizeof(harness_anchor)];
+	char parent[] = "/tmp/objload-fuzz-XXXXXX";
+
+	if (dir[0])
+		return dir;
+	if (!mkdtemp(parent))
+		return NULL;
+	snprintf(path, sizeof(path), "%s/outside.o", parent);
+	harness_write(path, harness_anchor, sizeof(harness_anchor));
+	snprintf(dir, sizeof(dir), "%s/d", parent);
+	mkdir(dir, 0755);
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/a.o", dir);
+	harness_write(path, harness_anchor, sizeof(harness_anchor));
+	snprintf(path, sizeof(path), "%s/sub/b.o", dir);
+	harness_write(path, harness_anchor, sizeof(harness_anchor));
+	memcpy(ar, "!<arch>\n", 8);
+	snprintf(ar + 8, 61, "%-16s%-12s%-6s%-6s%-8s%-10zu`\n", "a.o/", "0", "0", "0", "644",
+		 sizeof(harness_anchor));
+	memcpy(ar + 68, harness_anchor, sizeof(harness_anchor));
+	snprintf(path, sizeof(path), "%s/libx.a", dir);
+	harness_write(path, ar, sizeof(ar));
+	snprintf(path, sizeof(path), "%s/libloop.so", dir);
+	harness_write(path, "GROUP ( libfz.so a.o -lx )\n", 27);
+	snprintf(path, sizeof(path), "%s/f.o", dir);
+	mkfifo(path, 0644);
+	return dir;
+}
+
+__attribute__((unused))
+static enum harness_outcome harness_run_thin_script(const uint8_t *bytes, size_t len,
+						    objload_strategy strategy, FILE *map,
+						    objload_status *status, char **msg)
+{
+	const char *dir = harness_fixtures();
+	objload_session *s = dir ? harness_session(strategy) : NULL;
+	char path[128];
+	objload_status st;
+
+	if (!s) {
+		if (msg)
+			*msg = NULL;
+		*status = OBJLOAD_ERR_NOMEM;
+		return HARNESS_PARSE_FAILED;
+	}
+	objload_set_thin_archive_policy(s, len && (bytes[0] & 2) ? OBJLOAD_THIN_RELATIVE :
+						OBJLOAD_THIN_CONFINED);
+	if (len == 0 || !(bytes[0] & 1)) {
+		snprintf(path, sizeof(path), "%s/t.a", dir);
+		st = objload_add_memory(s, path, len ? bytes + 1 : bytes, len ? len - 1 : 0);
+	} else {
+		snprintf(path, sizeof(path), "%s/libfz.so", dir);
+		harness_write(path, bytes + 1, len - 1);
+		st = objload_add_search_dir(s, dir);
+		if (st == OBJLOAD_OK)
+			st = objload_add_library(s, path);
+	}
+	return harness_finish(s, st, map, status, msg);
+}
+
+/* A regression input replays through the harness its fuzzer used, which
+ * fuzz/run.sh puts first in its name (FUZZER-KIND-HASH). */
+__attribute__((unused))
+static enum harness_outcome harness_run_named(const char *name, const uint8_t *bytes,
+					      size_t len, objload_strategy strategy,
+					      FILE *map, objload_status *status, char **msg)
+{
+	if (strncmp(name, "mixed-", 6) == 0)
+		return harness_run_mixed(name, bytes, len, strategy, map, status, msg);
+	if (strncmp(name, "thin_script-", 12) == 0)
+		return harness_run_thin_script(bytes, len, strategy, map, status, msg);
+	return harness_run(name, bytes, len, strategy, map, status, msg);
 }
 
 #endif

@@ -339,6 +339,38 @@ objload_status objload_set_arch(objload_session *session, const char *name);
 /* Do not search the host process for undefined symbols. */
 objload_status objload_set_host_lookup(objload_session *session, int enabled);
 
+/* ---- Resource caps (docs/reliability.md) ------------------------------ */
+
+/* What hostile or oversized inputs may make objload spend.  A link or an
+ * add that would go beyond a cap fails with OBJLOAD_ERR_NOMEM and a
+ * message naming the file, what it asks for, the cap and how to raise it. */
+typedef enum objload_limit {
+	/* Bytes of zero-fill (.bss, NOBITS, S_ZEROFILL, uninitialized COFF
+	 * data, common blocks) of all inputs of the session together.
+	 * Default 4 GiB.  Zero-fill is never committed before it is touched,
+	 * but it is address space and the program will touch some of it. */
+	OBJLOAD_LIMIT_ZEROFILL,
+	/* Bytes the link asks the memory manager for (every segment,
+	 * page-rounded; zero-fill included).  Default 8 GiB. */
+	OBJLOAD_LIMIT_MAPPED,
+	/* Sections of all inputs of the session together.  Default 1,048,576
+	 * (2^20). */
+	OBJLOAD_LIMIT_SECTIONS,
+	OBJLOAD_LIMIT_COUNT
+} objload_limit;
+
+/* No cap at all. */
+#define OBJLOAD_NO_LIMIT UINT64_MAX
+
+/* Set a cap before adding the inputs it should apply to (caps are
+ * checked as inputs are added and when the link allocates). */
+objload_status objload_set_limit(objload_session *session, objload_limit limit,
+				 uint64_t value);
+/* The cap in force (the default until set); 0 for an unknown limit. */
+uint64_t objload_get_limit(const objload_session *session, objload_limit limit);
+/* "zerofill", "mapped", "sections" */
+const char *objload_limit_name(objload_limit limit);
+
 /* Add an input.  The bytes of objload_add_memory must stay valid until the
  * session is freed. */
 objload_status objload_add_file(objload_session *session, const char *path);
@@ -379,6 +411,26 @@ objload_status objload_add_library(objload_session *session, const char *name);
  * libgcc_s, compiler-runtime names libgcc.a, all from the compiler's own
  * library directory (core/defaultlibs.c).  Off: ld's -nodefaultlibs. */
 objload_status objload_set_default_libs(objload_session *session, int enabled);
+/* Where a thin archive's members may be (a thin archive names its
+ * members by path; GNU ar writes the path relative to the archive's
+ * directory, "../" and absolute paths included).  The default confines
+ * members to the archive's directory tree, so that an archive cannot make
+ * objload read any file of the system. */
+typedef enum objload_thin_policy {
+	/* Relative paths inside the archive's directory: no absolute path, no
+	 * ".." and no symbolic link that leaves it. */
+	OBJLOAD_THIN_CONFINED = 0,
+	/* Relative paths, resolved against the archive's directory, wherever
+	 * they lead ("../src/x.o"); absolute paths are refused. */
+	OBJLOAD_THIN_RELATIVE,
+	/* Any path, absolute ones too. */
+	OBJLOAD_THIN_ANY,
+} objload_thin_policy;
+
+/* For thin archives added from now on (CLI: --thin-paths=confined|
+ * relative|any). */
+objload_status objload_set_thin_archive_policy(objload_session *session,
+					       objload_thin_policy policy);
 
 typedef struct objload_archive_info {
 	const char *path;

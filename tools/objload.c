@@ -39,11 +39,11 @@ static void print_log(void *ctx, objload_log_category category, const char *mess
 		category == OBJLOAD_LOG_WARNING ? "warning: " : "", message);
 }
 
+/* The library's messages come escaped already (one line, control bytes
+ * as \xNN): printed as they are. */
 void tool_print_error(const objload_session *s)
 {
-	fputs("objload: ", stderr);
-	tool_put_name(stderr, objload_errmsg(s));
-	fputc('\n', stderr);
+	fprintf(stderr, "objload: %s\n", objload_errmsg(s));
 }
 
 /* The input that made the error: an input after the objects that no
@@ -75,6 +75,12 @@ int tool_setup_session(objload_session *s, const struct tool_options *o, int *ba
 	if (o->format && objload_set_format(s, o->format))
 		return -1;
 	if (o->arch && objload_set_arch(s, o->arch))
+		return -1;
+	for (int k = 0; k < OBJLOAD_LIMIT_COUNT; k++)
+		if (o->limit_set[k] && objload_set_limit(s, (objload_limit)k, o->limit[k]))
+			return -1;
+	if (o->thin_paths >= 0 &&
+	    objload_set_thin_archive_policy(s, (objload_thin_policy)o->thin_paths))
 		return -1;
 	if ((o->no_relax && objload_set_relax(s, 0)) ||
 	    (o->no_default_libs && objload_set_default_libs(s, 0)) ||

@@ -32,7 +32,8 @@ enum {
 	OPT_STRATEGY = 256, OPT_DEFINE, OPT_WHOLE, OPT_NO_WHOLE, OPT_PLUGIN,
 	OPT_FORMAT, OPT_ARCH, OPT_STATS, OPT_MAP, OPT_BASE, OPT_JSON, OPT_CSV,
 	OPT_SVG, OPT_SHOW_OUTPUT, OPT_TIMEOUT, OPT_VERSION, OPT_NO_RELAX,
-	OPT_NO_CRASH_REPORT, OPT_PERF_MAP, OPT_NO_DEFAULT_LIBS,
+	OPT_NO_CRASH_REPORT, OPT_PERF_MAP, OPT_NO_DEFAULT_LIBS, OPT_LIMIT,
+	OPT_THIN_PATHS,
 };
 
 static const struct tool_opt {
@@ -92,6 +93,14 @@ static const struct tool_opt {
 	{ "arch", required_argument, OPT_ARCH, ALL, "NAME",
 	  "the slice of a universal Mach-O file:\n"
 	  "x86_64, aarch64 (arm64)" },
+	{ "limit", required_argument, OPT_LIMIT, ALL, "NAME=N[K|M|G]",
+	  "cap what the inputs may cost: zerofill, mapped\n"
+	  "(bytes) or sections (defaults 4G, 8G, 1048576;\n"
+	  "repeatable)" },
+	{ "thin-paths", required_argument, OPT_THIN_PATHS, ALL, "confined|relative|any",
+	  "where a thin archive's members may be: inside\n"
+	  "its directory (default), any relative path, or\n"
+	  "absolute paths too" },
 	{ "stats", no_argument, OPT_STATS, RUN | LINK, NULL,
 	  "print what was loaded to stderr after the link" },
 	{ "trace", no_argument, 't', ALL, NULL,
@@ -427,6 +436,36 @@ static int add_define(struct tool_options *o, const char *v)
 	return -1;
 }
 
+/* --limit=NAME=N[K|M|G] */
+static int add_limit(struct tool_options *o, const char *v)
+{
+	const char *eq = strchr(v, '=');
+	unsigned long long n;
+	char *end;
+
+	for (int k = 0; eq && k < OBJLOAD_LIMIT_COUNT; k++) {
+		const char *name = objload_limit_name((objload_limit)k);
+		unsigned shift = 0;
+
+		if (strlen(name) != (size_t)(eq - v) || strncmp(v, name, (size_t)(eq - v)))
+			continue;
+		errno = 0;
+		n = strtoull(eq + 1, &end, 0);
+		if (errno || end == eq + 1 || eq[1] == '-')
+			break;
+		if (*end && strchr("kKmMgG", *end) && !end[1])
+			shift = *end == 'k' || *end == 'K' ? 10 : *end == 'm' || *end == 'M' ? 20 : 30;
+		else if (*end)
+			break;
+		if (n > (~0ull >> shift))
+			break;
+		o->limit[k] = n << shift;
+		o->limit_set[k] = 1;
+		return -1;
+	}
+	return tool_usage_error(o->cmd, "--limit wants zerofill|mapped|sections=N[K|M|G], not '%s'", v);
+}
+
 /* One option; -1 to go on, else the exit status. */
 static int take_option(struct tool_options *o, int c, const char *v)
 {
@@ -501,6 +540,19 @@ static int take_option(struct tool_options *o, int c, const char *v)
 			return tool_usage_error(o->cmd, "unknown arch '%s' (x86_64, aarch64, arm64)", v);
 		o->arch = v;
 		return -1;
+	case OPT_LIMIT:
+		return add_limit(o, v);
+	case OPT_THIN_PATHS:
+		if (strcmp(v, "confined") == 0)
+			o->thin_paths = OBJLOAD_THIN_CONFINED;
+		else if (strcmp(v, "relative") == 0)
+			o->thin_paths = OBJLOAD_THIN_RELATIVE;
+		else if (strcmp(v, "any") == 0)
+			o->thin_paths = OBJLOAD_THIN_ANY;
+		else
+			return tool_usage_error(o->cmd, "unknown thin-archive path policy '%s' "
+						"(confined, relative, any)", v);
+		return -1;
 	case OPT_STATS:
 		o->stats = 1;
 		return -1;
@@ -550,6 +602,7 @@ int tool_parse(enum tool_command cmd, int argc, char **argv, struct tool_options
 	o->cmd = cmd;
 	o->timeout = 60;
 	o->base = 0x10000000;
+	o->thin_paths = -1;
 	if (grow_alloc(o, argc))
 		return tool_usage_error(cmd, "out of memory");
 	for (size_t i = 0; i < NOPTS; i++) {

@@ -49,6 +49,9 @@ struct tool_options {
 	int no_relax;                 /* --no-relax */
 	int no_crash_report, perf_map, no_default_libs;
 	unsigned timeout;             /* compare: seconds per strategy */
+	uint64_t limit[OBJLOAD_LIMIT_COUNT];   /* --limit=NAME=N */
+	int limit_set[OBJLOAD_LIMIT_COUNT];
+	int thin_paths;               /* --thin-paths: a policy, or -1 */
 };
 
 /* Parses argv (after the command word).  Returns -1 to go on, or the exit

@@ -258,6 +258,11 @@ struct coff_ctx {
 	struct coff_shdr *sh;   /* nsecs + 1, index 0 unused (malloc) */
 	struct coff_sym *sy;    /* nsyms (malloc) */
 	struct coff_directive_info *info;
+	struct coff_name {
+		const char *name;
+		uint32_t index;
+	} *by_name;             /* coff_build_name_index (malloc) */
+	uint32_t nby_name;
 };
 
 static int coff_in_file(const struct coff_ctx *c, uint64_t off, uint64_t len)
@@ -930,6 +935,108 @@ static objload_status coff_build_inits(struct coff_ctx *c)
 	return OBJLOAD_OK;
 }
 
+/*
+ * Weak externals.  A weak external names, in its auxiliary record, a
+ * default symbol used when nothing else defines its name; the default may
+ * itself be a weak external, so defaults form chains.  Each chain is
+ * followed once (memoized, so all of them together cost O(symbols)) to its
+ * terminal, the first symbol that is not a weak external:
+ *
+ *   - defined in this file (a section or an absolute value): the weak
+ *     external becomes a weak definition there; any strong definition
+ *     elsewhere wins, otherwise the default is used, which is what a COFF
+ *     linker does;
+ *   - an undefined or common external: it becomes the weak external's
+ *     alternate name, which the core uses when nothing defines the name;
+ *   - an auxiliary record, a .file or other debugging symbol, or an
+ *     undefined symbol without a C-level name: no address could ever come
+ *     of it, so the file is refused here rather than linked to address 0;
+ *   - a cycle of weak externals naming each other: refused likewise.
+ */
+static uint32_t coff_weak_default(const struct coff_ctx *c, uint32_t i)
+{
+	return coff_le32(coff_aux(c, i + 1));   /* checked: < nsyms, != i */
+}
+
+static objload_status coff_check_weak_terminal(struct coff_ctx *c, uint32_t weak,
+					       uint32_t t)
+{
+	const struct coff_sym *d = &c->sy[t];
+	const objload_symbol *o = &c->img->symbols[t];
+	const char *why = NULL;
+
+	if (d->is_aux)
+		why = "an auxiliary record, not a symbol";
+	else if (d->sclass == CLASS_FILE || d->secnum == SYM_DEBUG)
+		why = "a .file or debugging symbol, which has no address";
+	else if (o->def == OBJLOAD_DEF_UNDEFINED && !o->cname)
+		why = "an undefined local symbol, which nothing can define";
+	if (!why)
+		return OBJLOAD_OK;
+	return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
+				   "symbol %u (%s): the default of weak external %s is symbol %u (%s): %s",
+				   weak, c->sy[weak].name, c->sy[weak].name, t, d->name, why);
+}
+
+static objload_status coff_build_weak_externals(struct coff_ctx *c)
+{
+	objload_image *img = c->img;
+	uint32_t *terminal = malloc((size_t)c->nsyms * sizeof(*terminal));
+	uint32_t *path = malloc((size_t)c->nsyms * sizeof(*path));
+	uint8_t *state = calloc(c->nsyms ? c->nsyms : 1, 1);   /* 0 new, 1 on path, 2 done */
+	objload_status st = OBJLOAD_OK;
+
+	if (!terminal || !path || !state) {
+		st = coff_nomem(c);
+		goto out;
+	}
+	for (uint32_t i = 0; i < c->nsyms && !st; i++) {
+		uint32_t n = 0, j = i, t;
+
+		if (c->sy[i].is_aux || c->sy[i].sclass != CLASS_WEAK_EXTERNAL || state[i])
+			continue;
+		while (!c->sy[j].is_aux && c->sy[j].sclass == CLASS_WEAK_EXTERNAL && !state[j]) {
+			state[j] = 1;
+			path[n++] = j;
+			j = coff_weak_default(c, j);
+		}
+		if (state[j] == 1) {
+			st = objload_image_error(img, OBJLOAD_ERR_FORMAT,
+						 "symbol %u (%s): weak externals name each other as defaults in a cycle (through symbol %u, %s): none has a definition",
+						 i, c->sy[i].name, j, c->sy[j].name);
+			break;
+		}
+		t = state[j] == 2 ? terminal[j] : j;
+		st = coff_check_weak_terminal(c, i, t);
+		for (uint32_t k = 0; k < n; k++) {
+			terminal[path[k]] = t;
+			state[path[k]] = 2;
+		}
+	}
+	for (uint32_t i = 0; i < c->nsyms && !st; i++) {
+		objload_symbol *o = &img->symbols[i];
+		const objload_symbol *d;
+
+		if (c->sy[i].is_aux || c->sy[i].sclass != CLASS_WEAK_EXTERNAL)
+			continue;
+		d = &img->symbols[terminal[i]];
+		if (d->def == OBJLOAD_DEF_SECTION || d->def == OBJLOAD_DEF_ABSOLUTE) {
+			o->def = d->def;
+			o->section = d->section;
+			o->value = d->value;
+			o->type = d->type;
+		} else {
+			/* the default is defined in another object */
+			o->alternate = d->cname;
+		}
+	}
+out:
+	free(terminal);
+	free(path);
+	free(state);
+	return st;
+}
+
 static objload_status coff_build_symbols(struct coff_ctx *c)
 {
 	objload_image *img = c->img;
@@ -996,30 +1103,7 @@ static objload_status coff_build_symbols(struct coff_ctx *c)
 			}
 		}
 	}
-	/* Weak externals become weak definitions at their default when the
-	 * default is defined in this file (a section or an absolute value):
-	 * any strong definition elsewhere wins, otherwise the default is
-	 * used, which is what a COFF linker does.  A default that is itself
-	 * undefined (an alias of another external) stays a weak reference. */
-	for (uint32_t i = 0; i < c->nsyms; i++) {
-		const struct coff_sym *s = &c->sy[i];
-		objload_symbol *o = &img->symbols[i];
-		const objload_symbol *d;
-
-		if (s->is_aux || s->sclass != CLASS_WEAK_EXTERNAL)
-			continue;
-		d = &img->symbols[coff_le32(coff_aux(c, i + 1))];
-		if (d->def == OBJLOAD_DEF_SECTION || d->def == OBJLOAD_DEF_ABSOLUTE) {
-			o->def = d->def;
-			o->section = d->section;
-			o->value = d->value;
-			o->type = d->type;
-		} else if (d->cname) {
-			/* the default is defined in another object */
-			o->alternate = d->cname;
-		}
-	}
-	return OBJLOAD_OK;
+	return coff_build_weak_externals(c);
 }
 
 /* COMDAT sections become groups keyed by their COMDAT symbol; associative
@@ -1037,9 +1121,48 @@ static objload_comdat_select coff_comdat_select(uint8_t selection)
 	}
 }
 
+/* The group of associative section i: follow what it follows to a section
+ * that is not associative, marking the path, so that every chain is walked
+ * once (O(sections) for all).  OBJLOAD_NO_INDEX with an error set when the
+ * chain ends at a section that is not COMDAT or runs in a cycle. */
+static objload_status coff_assoc_group(struct coff_ctx *c, uint32_t i, uint8_t *state,
+				       uint32_t *path)
+{
+	uint32_t n = 0, p = i, gi;
+
+	while (c->sh[p].selection == COMDAT_ASSOCIATIVE && c->sh[p].assoc && !state[p]) {
+		state[p] = 1;
+		path[n++] = p;
+		p = c->sh[p].assoc;
+	}
+	if (state[p] == 1)
+		return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
+					   "section %u (%s): associative COMDAT sections follow each other in a cycle (through section %u, %s)",
+					   i, c->sh[i].name, p, c->sh[p].name);
+	gi = c->sh[p].group;
+	if (gi == OBJLOAD_NO_INDEX)
+		return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
+					   "section %u (%s): associative COMDAT leads to section %u (%s), which is not a COMDAT section",
+					   i, c->sh[i].name, p, c->sh[p].name);
+	for (uint32_t k = 0; k < n; k++) {
+		c->sh[path[k]].group = gi;
+		state[path[k]] = 2;
+	}
+	return OBJLOAD_OK;
+}
+
+/*
+ * COMDAT sections become groups keyed by their COMDAT symbol; associative
+ * sections join the group of the section they follow (transitively).
+ * Members are counted first and each group's array is allocated once, so
+ * the whole is linear in the number of sections.
+ */
 static objload_status coff_build_groups(struct coff_ctx *c)
 {
 	objload_image *img = c->img;
+	uint8_t *state = NULL;
+	uint32_t *path = NULL;
+	objload_status st = OBJLOAD_OK;
 
 	for (uint32_t i = 1; i <= c->nsecs; i++) {
 		struct coff_shdr *s = &c->sh[i];
@@ -1059,39 +1182,41 @@ static objload_status coff_build_groups(struct coff_ctx *c)
 		g->key = c->sy[s->comdat_sym].name;
 		g->select = coff_comdat_select(s->selection);
 	}
-	/* resolve associative chains, at most nsecs steps each */
-	for (uint32_t i = 1; i <= c->nsecs; i++) {
-		uint32_t p = i, steps = 0;
-
-		if (!(c->sh[i].ch & SCN_LNK_COMDAT) || c->sh[i].selection != COMDAT_ASSOCIATIVE)
-			continue;
-		while (c->sh[p].selection == COMDAT_ASSOCIATIVE && c->sh[p].assoc &&
-		       steps++ <= c->nsecs)
-			p = c->sh[p].assoc;
-		if (c->sh[p].group == OBJLOAD_NO_INDEX)
-			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
-						   "section %u (%s): associative COMDAT leads to section %u (%s), which is not a COMDAT section",
-						   i, c->sh[i].name, p, c->sh[p].name);
-		c->sh[i].group = c->sh[p].group;
+	if (!img->ngroups)
+		return OBJLOAD_OK;
+	state = calloc((size_t)c->nsecs + 1, 1);   /* 0 new, 1 on path, 2 done */
+	path = malloc(((size_t)c->nsecs + 1) * sizeof(*path));
+	if (!state || !path) {
+		st = coff_nomem(c);
+		goto out;
 	}
-	for (uint32_t i = 1; i <= c->nsecs; i++) {
+	for (uint32_t i = 1; i <= c->nsecs && !st; i++)
+		if ((c->sh[i].ch & SCN_LNK_COMDAT) && c->sh[i].selection == COMDAT_ASSOCIATIVE &&
+		    !state[i])
+			st = coff_assoc_group(c, i, state, path);
+	for (uint32_t i = 1; i <= c->nsecs && !st; i++)
+		if (c->sh[i].group != OBJLOAD_NO_INDEX)
+			img->groups[c->sh[i].group].nmembers++;
+	for (uint32_t gi = 0; gi < img->ngroups && !st; gi++) {
+		objload_group *g = &img->groups[gi];
+
+		g->members = objload_image_alloc(img, (size_t)g->nmembers * sizeof(*g->members));
+		if (!g->members)
+			st = coff_nomem(c);
+		g->nmembers = 0;
+	}
+	for (uint32_t i = 1; i <= c->nsecs && !st; i++) {
 		uint32_t gi = c->sh[i].group;
-		objload_group *g;
-		uint32_t *m;
 
 		if (gi == OBJLOAD_NO_INDEX)
 			continue;
-		g = &img->groups[gi];
-		m = objload_image_alloc(img, ((size_t)g->nmembers + 1) * sizeof(*m));
-		if (!m)
-			return coff_nomem(c);
-		if (g->nmembers)
-			memcpy(m, g->members, g->nmembers * sizeof(*m));
-		m[g->nmembers++] = i;
-		g->members = m;
+		img->groups[gi].members[img->groups[gi].nmembers++] = i;
 		img->sections[i].group = gi;
 	}
-	return OBJLOAD_OK;
+out:
+	free(state);
+	free(path);
+	return st;
 }
 
 /*
@@ -1216,13 +1341,51 @@ static int coff_next_directive(const char **p, const char *end, char *buf, size_
 	return 1;
 }
 
-/* The index of the non-aux symbol named `name`, or OBJLOAD_NO_INDEX. */
+/* Symbols a directive may name (not auxiliary records, not .file, with a
+ * C-level name), sorted by name then index, built at the first directive
+ * that looks one up: each lookup is then a binary search, so a .drectve
+ * of n directives over m symbols costs O((n + m) log m), not O(n m). */
+static int coff_name_cmp(const void *a, const void *b)
+{
+	const struct coff_name *x = a, *y = b;
+	int r = strcmp(x->name, y->name);
+
+	return r ? r : (x->index > y->index) - (x->index < y->index);
+}
+
+static objload_status coff_build_name_index(struct coff_ctx *c)
+{
+	uint32_t n = 0;
+
+	if (c->by_name)
+		return OBJLOAD_OK;
+	c->by_name = malloc((c->nsyms ? (size_t)c->nsyms : 1) * sizeof(*c->by_name));
+	if (!c->by_name)
+		return coff_nomem(c);
+	for (uint32_t i = 0; i < c->nsyms; i++)
+		if (!c->sy[i].is_aux && c->sy[i].sclass != CLASS_FILE && c->img->symbols[i].cname)
+			c->by_name[n++] = (struct coff_name){ c->sy[i].name, i };
+	qsort(c->by_name, n, sizeof(*c->by_name), coff_name_cmp);
+	c->nby_name = n;
+	return OBJLOAD_OK;
+}
+
+/* The lowest-numbered symbol a directive may name `name`, or
+ * OBJLOAD_NO_INDEX (coff_build_name_index first). */
 static uint32_t coff_find_symbol(const struct coff_ctx *c, const char *name)
 {
-	for (uint32_t i = 0; i < c->nsyms; i++)
-		if (!c->sy[i].is_aux && c->sy[i].sclass != CLASS_FILE &&
-		    strcmp(c->sy[i].name, name) == 0 && c->img->symbols[i].cname)
-			return i;
+	size_t lo = 0, hi = c->nby_name;
+
+	while (lo < hi) {   /* the first entry not below name */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(c->by_name[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < c->nby_name && strcmp(c->by_name[lo].name, name) == 0)
+		return c->by_name[lo].index;
 	return OBJLOAD_NO_INDEX;
 }
 
@@ -1341,12 +1504,14 @@ static objload_status coff_build_directives(struct coff_ctx *c)
 		while (coff_next_directive(&p, end, buf, sizeof(buf))) {
 			const char *opt = buf + 1, *colon = strchr(buf, ':');
 			size_t olen = colon ? (size_t)(colon - opt) : strlen(opt);
-			objload_status st = OBJLOAD_OK;
+			objload_status st = coff_build_name_index(c);
 
 			if (buf[0] != '/' && buf[0] != '-')
 				return objload_image_error(img, OBJLOAD_ERR_FORMAT,
 							   "section %u (.drectve): '%s' is not an option",
 							   i, buf);
+			if (st)
+				return st;
 			if (colon && olen == 13 && strncasecmp(opt, "ALTERNATENAME", 13) == 0)
 				st = coff_alternatename(c, colon + 1);
 			else if (colon && olen == 9 && strncasecmp(opt, "ALIGNCOMM", 9) == 0)
@@ -1390,6 +1555,46 @@ static int coff_probe(const uint8_t *b, size_t len)
 		machine = b[0] | b[1] << 8;
 	}
 	return machine == COFF_MACHINE_AMD64 || machine == COFF_MACHINE_ARM64;
+}
+
+/*
+ * Microsoft import libraries (archives of a DLL's exports) hold, instead
+ * of objects, short import records: IMPORT_OBJECT_HEADER (Sig1 0, Sig2
+ * 0xffff, Version 0, Machine, TimeDateStamp, SizeOfData, OrdinalHint,
+ * Type: 20 bytes), then SizeOfData bytes holding the symbol's name and the
+ * DLL's name, NUL-terminated.  The core leaves such a symbol (foo, and
+ * __imp_foo through the import slot) to the host.
+ */
+static int coff_import_member(const uint8_t *bytes, size_t len, const char **name,
+			      char *err, size_t errlen)
+{
+	struct rd_cursor cur = { bytes, len, 0 };
+	uint16_t sig1, sig2, version, machine, hint, type;
+	uint32_t stamp, sod;
+
+	if (!bytes || rd_u16(&cur, &sig1) || rd_u16(&cur, &sig2) || rd_u16(&cur, &version) ||
+	    sig1 != 0 || sig2 != 0xffff || version != 0)
+		return 0;
+	if (rd_u16(&cur, &machine) || rd_u32(&cur, &stamp) || rd_u32(&cur, &sod) ||
+	    rd_u16(&cur, &hint) || rd_u16(&cur, &type)) {
+		snprintf(err, errlen, "import header is truncated (%zu bytes, the header is 20)", len);
+		return -1;
+	}
+	if (sod > len - cur.off || !memchr(bytes + cur.off, 0, sod)) {
+		snprintf(err, errlen,
+			 "import header's SizeOfData %u runs past the member's %zu bytes or holds no NUL-terminated name",
+			 sod, len);
+		return -1;
+	}
+	*name = (const char *)bytes + cur.off;
+	return 1;
+}
+
+/* An archive index names a function's import slot "__imp_foo" beside
+ * "foo": both stand for C-level "foo". */
+static const char *coff_index_cname(const char *name)
+{
+	return strncmp(name, "__imp_", 6) == 0 && name[6] ? name + 6 : name;
 }
 
 static objload_status coff_parse_inner(struct coff_ctx *c)
@@ -1446,6 +1651,7 @@ static objload_status coff_parse(objload_image *img)
 	st = coff_parse_inner(&c);
 	free(c.sh);
 	free(c.sy);
+	free(c.by_name);
 	return st;
 }
 
@@ -1522,4 +1728,6 @@ const objload_format objload_format_coff = {
 	.plan = coff_plan,
 	.reloc_name = coff_reloc_name,
 	.release = coff_release,
+	.index_cname = coff_index_cname,
+	.import_member = coff_import_member,
 };

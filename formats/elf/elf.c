@@ -1252,6 +1252,16 @@ static objload_status elf_check_section(struct elf_ctx *c, uint32_t i)
 }
 
 /* Checks of sections that refer to other sections. */
+/* A section that is one of the file's own tables, which no relocation may
+ * patch (a relocation section patching one would be skipped as "not
+ * loaded" and the file would load as if it had no such section). */
+static int elf_is_table(uint32_t type)
+{
+	return type == SHT_NULL || type == SHT_SYMTAB || type == SHT_STRTAB ||
+	       type == SHT_RELA || type == SHT_REL || type == SHT_DYNSYM ||
+	       type == SHT_GROUP || type == SHT_SYMTAB_SHNDX || type == SHT_RELR;
+}
+
 static objload_status elf_check_links(struct elf_ctx *c)
 {
 	objload_image *img = c->img;
@@ -1310,6 +1320,11 @@ static objload_status elf_check_links(struct elf_ctx *c)
 				return objload_image_error(img, OBJLOAD_ERR_FORMAT,
 							   "section %u (%s): relocates section %u (%s), which is SHT_NOBITS",
 							   i, name, s->info, c->names[s->info]);
+			if (s->size && elf_is_table(c->sh[s->info].type))
+				return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+							   "section %u (%s): relocates section %u (%s), one of the file's own tables (type %u), not contents",
+							   i, name, s->info, c->names[s->info],
+							   c->sh[s->info].type);
 		} else if (s->type == SHT_GROUP) {
 			if (c->symtab == 0 || s->link != c->symtab)
 				return objload_image_error(img, OBJLOAD_ERR_FORMAT,
@@ -1528,7 +1543,9 @@ static objload_status elf_check_groups(struct elf_ctx *c)
  *   - SHT_SYMTAB_SHNDX links to the symbol table and has one entry per
  *     symbol;
  *   - SHT_RELA/SHT_REL: sh_link is the symbol table, sh_info a section
- *     other than 0 and itself, and not SHT_NOBITS when there are entries;
+ *     other than 0 and itself, and, when there are entries, neither
+ *     SHT_NOBITS nor one of the file's tables (symbols, strings,
+ *     relocations, groups);
  *   - SHT_GROUP: sh_link is the symbol table, sh_info a symbol other
  *     than 0.
  * Symbols (elf_check_symbols), every one but symbol 0:
@@ -2008,6 +2025,24 @@ static int elf_probe(const uint8_t *bytes, size_t len)
 	return bytes && len >= 4 && memcmp(bytes, "\177ELF", 4) == 0;
 }
 
+/* A linked shared library (e_type ET_DYN), which objload_add_library
+ * hands to the host's dynamic loader: EI_DATA says the byte order of
+ * e_type (offset 16, the same in ELF32 and ELF64). */
+static int elf_shared_library(const uint8_t *bytes, size_t len)
+{
+	unsigned type;
+
+	if (!elf_probe(bytes, len) || len < 18)
+		return 0;
+	if (bytes[5] == 1)
+		type = (unsigned)bytes[16] | (unsigned)bytes[17] << 8;
+	else if (bytes[5] == 2)
+		type = (unsigned)bytes[16] << 8 | bytes[17];
+	else
+		return 0;
+	return type == 3;
+}
+
 static objload_status elf_parse_inner(struct elf_ctx *c)
 {
 	objload_image *img = c->img;
@@ -2165,4 +2200,5 @@ const objload_format objload_format_elf = {
 	.reloc_name = elf_reloc_name,
 	.release = elf_release,
 	.section_bound = elf_section_bound,
+	.shared_library = elf_shared_library,
 };

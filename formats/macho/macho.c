@@ -2289,6 +2289,13 @@ static int macho_section_bound(const char *name, char *section, size_t len,
 	return 1;
 }
 
+/* Mach-O decorates C names with a leading underscore: an archive index's
+ * "_foo" is C-level "foo". */
+static const char *macho_index_cname(const char *name)
+{
+	return name[0] == '_' && name[1] ? name + 1 : name;
+}
+
 const objload_format objload_format_macho = {
 	.name = "macho",
 	.abi_version = OBJLOAD_PLUGIN_ABI_VERSION,
@@ -2298,4 +2305,5 @@ const objload_format objload_format_macho = {
 	.reloc_name = macho_reloc_name,
 	.release = macho_release,
 	.section_bound = macho_section_bound,
+	.index_cname = macho_index_cname,
 };

@@ -321,6 +321,31 @@ typedef struct objload_format {
 	 * set *is_end and return 1; else return 0. */
 	int (*section_bound)(const char *name, char *section, size_t len,
 			     int *is_end);
+
+	/* Optional hooks for archives and libraries (ABI 3).  The core never
+	 * compares format names or reads a container's header itself: it
+	 * asks the format that probed the bytes. */
+
+	/* The C-level name that a global symbol named `name` in an archive
+	 * symbol index stands for, after this format's decoration rule
+	 * (Mach-O "_foo" and COFF "__imp_foo" are "foo"): `name` or a suffix
+	 * of it, never a new string.  NULL: index names are C-level. */
+	const char *(*index_cname)(const char *name);
+	/* Non-zero when the bytes (a library objload_add_library found) are
+	 * a linked shared library of this format rather than a relocatable
+	 * object: the core hands it to the host's dynamic loader instead of
+	 * loading it.  NULL: this format has no shared libraries the host
+	 * can open. */
+	int (*shared_library)(const uint8_t *bytes, size_t len);
+	/* Archive members that are not objects but short import records (a
+	 * Microsoft import library's IMPORT_OBJECT_HEADER): 1 and *name set to
+	 * the symbol the record provides (pointing into bytes, NUL-terminated
+	 * inside len) when the bytes are one; 0 when they are not; -1 with a
+	 * message in err[0..errlen) when they claim to be one but are
+	 * malformed.  Asked before any format's probe.  The core leaves the
+	 * symbol to the host.  NULL: the format has no such records. */
+	int (*import_member)(const uint8_t *bytes, size_t len, const char **name,
+			     char *err, size_t errlen);
 } objload_format;
 
 /* Register an out-of-tree format for this session; probed after the

@@ -510,6 +510,82 @@ static void test_import_library(void)
 	tu_result_free(&r);
 }
 
+/* ---- thin archive member paths (issue 18, finding 10) ----------------------- */
+
+/* Where a thin archive's members may be: inside the archive's directory by
+ * default; relative paths anywhere with --thin-paths=relative; absolute
+ * paths with --thin-paths=any.  GNU ar writes all three (a member outside
+ * the archive's directory as "../dir/x.o", an absolute path as given). */
+static void test_thin_paths(void)
+{
+	static const struct {
+		const char *archive, *policy;
+		int ok;
+		const char *why;
+	} cases[] = {
+		{ "tp/sub/in.a", NULL, 1, NULL },
+		{ "tp/sub/rel.a", NULL, 0, "leaves the archive's directory" },
+		{ "tp/sub/rel.a", "--thin-paths=relative", 1, NULL },
+		{ "tp/sub/abs.a", NULL, 0, "an absolute path" },
+		{ "tp/sub/abs.a", "--thin-paths=relative", 0, "an absolute path" },
+		{ "tp/sub/abs.a", "--thin-paths=any", 1, NULL },
+		{ "tp/sub/sym.a", NULL, 0, "leaves the archive's directory" },
+		{ "tp/sub/sym.a", "--thin-paths=relative", 1, NULL },
+	};
+	char *cmd = tu_fmt("rm -rf tp && mkdir -p tp/sub/in tp/sub/lnk tp/other && "
+			"echo 'int tp_fn(void){return 5;}' > tp/tp.c && "
+			"echo 'int tp_fn(void); int main(void){return tp_fn();}' > tp/main.c && "
+			"gcc -O2 -c tp/main.c -o tp/main.o && gcc -O2 -c tp/tp.c -o tp/other/a.o && "
+			"cp tp/other/a.o tp/sub/in/a.o && cp tp/other/a.o tp/sub/lnk/a.o && "
+			"cd tp/sub && ar rcT in.a in/a.o && ar rcT rel.a ../other/a.o && "
+			"ar rcT abs.a %s/tp/other/a.o && ar rcT sym.a lnk/a.o && "
+			/* lnk becomes a symbolic link out of the directory */
+			"rm -r lnk && ln -s ../other lnk && cd ../other && ar rcs libtp.a a.o",
+			ar_tmp);
+	objload_session *s;
+
+	if (!AR_CHECK(sh_ok(cmd), "building thin archives with ar rcT")) {
+		free(cmd);
+		return;
+	}
+	free(cmd);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *args = tu_fmt("run %s tp/main.o %s", cases[i].policy ? cases[i].policy : "",
+				 cases[i].archive);
+		struct tu_result r = objload(args);
+
+		if (cases[i].ok)
+			AR_CHECK(r.code == 5, "`objload %s`: exit %d, %s", args, r.code, r.err);
+		else
+			AR_CHECK(r.code == 1 && strstr(r.err, cases[i].archive) &&
+				 strstr(r.err, cases[i].why) && strstr(r.err, "--thin-paths="),
+				 "`objload %s`: exit %d, want 1 and '%s': %s", args, r.code,
+				 cases[i].why, r.err);
+		tu_result_free(&r);
+		free(args);
+	}
+	/* the API */
+	if (objload_session_new(&s) == OBJLOAD_OK) {
+		AR_CHECK(objload_set_thin_archive_policy(s, (objload_thin_policy)7) ==
+			 OBJLOAD_ERR_ARGUMENT, "an unknown policy is refused");
+		AR_CHECK(objload_set_thin_archive_policy(s, OBJLOAD_THIN_ANY) == OBJLOAD_OK,
+			 "%s", objload_errmsg(s));
+		objload_session_free(s);
+	}
+}
+
+/* -l:FILE with a '/' is that path (issue 18, finding 11: the ':' was kept). */
+static void test_l_colon_path(void)
+{
+	struct tu_result r = objload("run tp/main.o -l:tp/other/libtp.a");
+
+	AR_CHECK(r.code == 5, "-l:tp/other/libtp.a: exit %d, %s", r.code, r.err);
+	tu_result_free(&r);
+	r = objload("run tp/main.o -Ltp/other -l:libtp.a");
+	AR_CHECK(r.code == 5, "-Ltp/other -l:libtp.a: exit %d, %s", r.code, r.err);
+	tu_result_free(&r);
+}
+
 /* ---- malformed archives ---------------------------------------------------- */
 
 struct arbuf {
@@ -693,7 +769,9 @@ int objload_test_register_archive(void)
 	    !CU_add_test(s, "-lc and atexit", test_libc_atexit) ||
 	    !CU_add_test(s, "member of another arch", test_other_arch) ||
 	    !CU_add_test(s, "Microsoft import library", test_import_library) ||
-	    !CU_add_test(s, "malformed archives", test_malformed))
+	    !CU_add_test(s, "malformed archives", test_malformed) ||
+	    !CU_add_test(s, "thin archive member paths", test_thin_paths) ||
+	    !CU_add_test(s, "-l:FILE with a path", test_l_colon_path))
 		return -1;
 	return 0;
 }

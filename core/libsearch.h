@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Library search (core/libsearch.c): -L directories, -lNAME, GNU ld
+ * scripts, and the shared libraries objload_add_library dlopen()s for
+ * host lookups.  The public side is objload_add_search_dir and
+ * objload_add_library (include/objload.h).
+ */
+#ifndef OBJLOAD_LIBSEARCH_H
+#define OBJLOAD_LIBSEARCH_H
+
+#include "core/core.h"
+
+/* The shared libraries -l found, searched after the host's global scope;
+ * NULL when none defines `name`. */
+void *core_libs_lookup(objload_session *s, const char *name);
+
+/* Free archives, search directories and dlclose the libraries (after the
+ * images are gone). */
+void core_libs_free(objload_session *s);
+
+#endif
