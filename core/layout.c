@@ -19,6 +19,11 @@
  * holding the section, then the stubs and GOT entries of its own fixups,
  * so they are always in reach of it, aligned to the largest of them.
  *
+ * A linked image (a shared library, a DLL, a dylib) is a group of its
+ * own too, its sections at the distances its static linker gave them
+ * (their file addresses): its code reaches its data by PC-relative
+ * offsets no relocation records, so nothing inside may move.
+ *
  * Blocks that linker-defined bounds delimit (__start_SEC/__stop_SEC) are
  * placed one after another, between their two markers, in the shared
  * area.
@@ -235,8 +240,145 @@ static objload_status layout_shared(objload_session *s, struct layout *L, uint64
 	return OBJLOAD_OK;
 }
 
-/* One group per section of a per-section image, with its own entries. */
-static objload_status layout_sections(objload_session *s, struct layout *L)
+static int is_linked_image_section(const objload_session *s, const lg_block *blk)
+{
+	return blk->kind == LG_SECTION &&
+		s->images[blk->image]->kind != OBJLOAD_IMAGE_RELOCATABLE;
+}
+
+/* Synthesized members of a linked image's area, after its own sections:
+ * one page-aligned segment per protection class from `end` on. */
+static objload_status layout_area_extras(objload_session *s, struct layout *L,
+					 uint32_t head, uint64_t *end, uint64_t page,
+					 uint64_t *group_align)
+{
+	static const int classes[] = {
+		OBJLOAD_PROT_READ | OBJLOAD_PROT_EXEC,
+		OBJLOAD_PROT_READ,
+		OBJLOAD_PROT_READ | OBJLOAD_PROT_WRITE,
+	};
+	static const char *const names[] = { "text+", "rodata+", "data+" };
+
+	for (size_t c = 0; c < 3; c++) {
+		uint64_t off = 0, align = page;
+		size_t si = L->nsegs;
+		objload_segment *seg = NULL;
+		objload_status st;
+
+		for (uint32_t m = L->area_head[head]; m != OBJLOAD_NO_INDEX; m = L->area_next[m]) {
+			if (is_linked_image_section(s, &s->g.blocks[m]) ||
+			    s->g.blocks[m].prot != classes[c])
+				continue;
+			if (!seg && (st = new_segment(s, L, &seg)) != OBJLOAD_OK)
+				return st;
+			place(s, m, &off, &align, si);
+		}
+		if (!seg)
+			continue;
+		seg = &L->segs[si];
+		seg->name = names[c];
+		seg->prot = classes[c];
+		seg->align = align;
+		seg->size = align_up(off, page);
+		*end = align_up(*end, align);
+		seg->offset = *end;
+		*end += seg->size;
+		if (align > *group_align)
+			*group_align = align;
+	}
+	return OBJLOAD_OK;
+}
+
+/*
+ * A linked image: its sections at the distances its static linker gave
+ * them (file_addr), from the page its lowest section starts in; one
+ * segment per run of sections with one protection, which may not share a
+ * page with a section of another; then what the core synthesized for it.
+ */
+static objload_status layout_linked(objload_session *s, struct layout *L,
+				    uint32_t head, uint64_t page)
+{
+	lg_graph *g = &s->g;
+	const objload_image *img = s->images[g->blocks[head].image];
+	uint32_t *order = NULL;
+	size_t n = 0, gi, cur = SIZE_MAX;
+	uint64_t lo, end = 0, group_align = page;
+	objload_status st;
+
+	order = malloc((g->nblocks + 1) * sizeof(*order));
+	if (!order)
+		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+	order[n++] = head;
+	for (uint32_t m = L->area_head[head]; m != OBJLOAD_NO_INDEX; m = L->area_next[m])
+		if (is_linked_image_section(s, &g->blocks[m]))
+			order[n++] = m;
+	/* by address: insertion sort, a linked image has few sections */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && img->sections[g->blocks[order[j]].section].file_addr <
+					     img->sections[g->blocks[order[j - 1]].section].file_addr; j--) {
+			uint32_t t = order[j];
+
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	lo = img->sections[g->blocks[head].section].file_addr & ~(page - 1);
+	st = new_group(s, L, &gi);
+	for (size_t i = 0; i < n && !st; i++) {
+		lg_block *blk = &g->blocks[order[i]];
+		const objload_section *sec = &img->sections[blk->section];
+		uint64_t off = sec->file_addr - lo;
+		objload_segment *seg;
+
+		if (blk->align > group_align)
+			group_align = blk->align;
+		if (off % blk->align) {
+			st = core_error(s, OBJLOAD_ERR_FORMAT,
+					"%s: section %s at 0x%" PRIx64 " is not aligned to %" PRIu64,
+					img->path, sec->name, sec->file_addr, blk->align);
+			break;
+		}
+		if (cur != SIZE_MAX && L->segs[cur].prot == blk->prot) {
+			seg = &L->segs[cur];
+		} else {
+			if (cur != SIZE_MAX && (off & ~(page - 1)) < end) {
+				st = core_error(s, OBJLOAD_ERR_FORMAT,
+						"%s: section %s (0x%" PRIx64 ") shares a page with a "
+						"section of another protection", img->path, sec->name,
+						sec->file_addr);
+				break;
+			}
+			if ((st = new_segment(s, L, &seg)) != OBJLOAD_OK)
+				break;
+			cur = L->nsegs - 1;
+			seg->name = sec->name;
+			seg->prot = blk->prot;
+			seg->align = page;
+			seg->offset = off & ~(page - 1);
+		}
+		blk->segment = (uint32_t)cur;
+		blk->offset = off - seg->offset;
+		if (off + blk->size > end)
+			end = align_up(off + blk->size, page);
+		seg->size = end - seg->offset;
+		s->metrics.bytes_used += blk->size;
+	}
+	free(order);
+	if (!st)
+		st = layout_area_extras(s, L, head, &end, page, &group_align);
+	if (st)
+		return st;
+	if (lo % group_align)
+		return core_error(s, OBJLOAD_ERR_FORMAT,
+				  "%s: its lowest page 0x%" PRIx64 " is not aligned to %" PRIu64
+				  " as its sections need", img->path, lo, group_align);
+	L->groups[gi].span = end;
+	L->groups[gi].align = group_align;
+	return OBJLOAD_OK;
+}
+
+/* One group per section of a per-section image, with its own entries,
+ * and one per linked image. */
+static objload_status layout_sections(objload_session *s, struct layout *L, uint64_t page)
 {
 	lg_graph *g = &s->g;
 	size_t n = g->nblocks;
@@ -270,6 +412,12 @@ static objload_status layout_sections(objload_session *s, struct layout *L)
 
 		if (blk->drop || blk->area != b)
 			continue;
+		if (is_linked_image_section(s, blk)) {
+			st = layout_linked(s, L, (uint32_t)b, page);
+			if (st)
+				return st;
+			continue;
+		}
 		st = new_group(s, L, &gi);
 		if (!st)
 			st = new_segment(s, L, &seg);
@@ -386,7 +534,7 @@ objload_status core_layout(objload_session *s)
 
 	st = layout_shared(s, &L, page);
 	if (!st)
-		st = layout_sections(s, &L);
+		st = layout_sections(s, &L, page);
 	if (!st && !L.ngroups)
 		st = core_error(s, OBJLOAD_ERR_FORMAT,
 				"nothing to load: the inputs have no loadable sections");

@@ -105,6 +105,25 @@ void objload_image_get_facts(const objload_image *img, objload_image_facts *out)
 
 /* ---- the strategy pass ----------------------------------------------------- */
 
+/* A linked image (a shared library, an executable) is one area of its own,
+ * laid out as its static linker laid it out (core/layout.c): the area's
+ * own block is its lowest section. */
+static void set_linked_area(objload_session *s, const objload_image *img)
+{
+	const core_image *ci = core_of(img);
+	uint32_t head = OBJLOAD_NO_INDEX;
+
+	for (uint32_t j = 0; j < img->nsections; j++)
+		if (core_role_loaded(img->sections[j].role) &&
+		    (head == OBJLOAD_NO_INDEX ||
+		     img->sections[j].file_addr < img->sections[head - ci->block_base].file_addr))
+			head = ci->block_base + j;
+	for (uint32_t j = 0; j < img->nsections; j++) {
+		s->g.blocks[ci->block_base + j].strategy = OBJLOAD_STRATEGY_WHOLE;
+		s->g.blocks[ci->block_base + j].area = head;
+	}
+}
+
 objload_status core_choose_strategies(objload_session *s)
 {
 	objload_plan_query q = {
@@ -136,6 +155,13 @@ objload_status core_choose_strategies(objload_session *s)
 					  img->path, img->format->name,
 					  objload_strategy_name(ci->choice.strategy),
 					  objload_strategy_name(q.forced));
+		if (img->kind != OBJLOAD_IMAGE_RELOCATABLE &&
+		    ci->choice.strategy != OBJLOAD_STRATEGY_WHOLE)
+			return core_error(s, OBJLOAD_ERR_FORMAT,
+					  "%s: the %s plug-in chose %s for a linked image, whose "
+					  "segments must keep the distances the static linker gave them",
+					  img->path, img->format->name,
+					  objload_strategy_name(ci->choice.strategy));
 		ci->strategy = ci->choice.strategy;
 		core_log(s, OBJLOAD_LOG_STRATEGY, "%s: %s (%s)", img->path,
 			 objload_strategy_name(ci->strategy), ci->choice.reason ? ci->choice.reason : "");
@@ -143,6 +169,10 @@ objload_status core_choose_strategies(objload_session *s)
 			s->metrics.images_whole++;
 		else
 			s->metrics.images_section++;
+		if (img->kind != OBJLOAD_IMAGE_RELOCATABLE) {
+			set_linked_area(s, img);
+			continue;
+		}
 		for (uint32_t j = 0; j < img->nsections; j++) {
 			uint32_t b = ci->block_base + j;
 
