@@ -2155,7 +2155,7 @@ static objload_status macho_plan(const objload_image *img, const objload_plan_qu
 	struct fmt_decision d = { .strategy = OBJLOAD_STRATEGY_WHOLE };
 
 	objload_image_get_facts(img, &f);
-	if (f.cross_section_direct)
+	if (q->placement_scatters && f.cross_section_direct)
 		d.scatter_fails = fmt_image_printf(img,
 			"%llu PC-relative references between its sections (the first to '%s') "
 			"must reach directly, and a scattering memory manager places sections "
@@ -2169,12 +2169,14 @@ static objload_status macho_plan(const objload_image *img, const objload_plan_qu
 			"other section of this file: loaded section by section, what the program "
 			"never reaches is left out", f.isolated_code_sections, f.code_sections,
 			(unsigned long long)f.isolated_code_bytes, (unsigned long long)f.code_bytes);
+	} else if (info && info->eh_frame) {
+		d.why = "a Mach-O object is one segment whose loadable sections share one "
+			"layout, and __eh_frame reaches __text through pc-relative pointers: "
+			"packed with the other whole images into one reservation by protection";
 	} else {
-		d.why = fmt_image_printf(img,
-			"a Mach-O object is one segment whose %u loadable sections share one layout%s: "
-			"packed with the other whole images into one reservation by protection",
-			f.sections, info && info->eh_frame ?
-			", and __eh_frame reaches __text through pc-relative pointers" : "");
+		d.why = "a Mach-O object is one segment whose loadable sections share one "
+			"layout: packed with the other whole images into one reservation by "
+			"protection";
 	}
 	if (!d.why)
 		d.why = "Mach-O object: sections packed into one reservation by protection";
