@@ -23,7 +23,10 @@
  * data object is copied into the link at load time (LG_HOSTCOPY: its
  * contents are the host object's bytes).  The copy is a snapshot: later
  * writes by the host to its own object are not seen (libc's stdin,
- * stdout and stderr pointers, the usual case, never change).
+ * stdout and stderr pointers, the usual case, never change).  PIE code
+ * (narrow PC-relative fixups aimed at host data) keeps the host's own
+ * objects when one placement reaches them all, and takes copies too when
+ * none does.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -85,6 +88,41 @@ static objload_status make_host_copy(objload_session *s, global_sym *gs)
 	return OBJLOAD_OK;
 }
 
+/*
+ * Can one placement of the link reach every host object that narrow
+ * PC-relative fixups address directly (PIE code's `mov stdin(%rip)`)?
+ * Not when they lie far apart: the executable keeps its own copies of
+ * stdout and stderr (copy relocations) while stdin stays in libc, some
+ * terabytes away.  The layout would then find no window: such a link
+ * takes copies instead, as a linked executable does.
+ */
+static int host_data_reachable(const objload_session *s)
+{
+	const lg_graph *g = &s->g;
+	const arch_kind *kinds = s->arch->kinds;
+	uint64_t lo = 0, hi = UINT64_MAX;
+
+	LG_FOR_EACH_LIVE_EDGE(g, b, e) {
+		const lg_edge *ed = &g->edges[e];
+		const arch_kind *k = &kinds[ed->kind];
+		uint64_t reach, h;
+
+		if (ed->node == OBJLOAD_NO_INDEX || !narrow_direct(k) ||
+		    !(k->flags & OBJLOAD_KF_PCREL) || g->nodes[ed->node].t.where != LG_ABSOLUTE)
+			continue;
+		/* half the reach: the groups must reach each other too */
+		reach = ((1ull << (k->range_bits - 1)) - (1ull << 16)) / 2;
+		h = g->nodes[ed->node].t.value;
+		if (h > reach && h - reach > lo)
+			lo = h - reach;
+		if (h < UINT64_MAX - reach && h + reach < hi)
+			hi = h + reach;
+		if (lo >= hi || hi - lo < (1ull << 28))
+			return 0;
+	}
+	return 1;
+}
+
 objload_status core_plan_host_copies(objload_session *s)
 {
 	lg_graph *g = &s->g;
@@ -100,7 +138,7 @@ objload_status core_plan_host_copies(objload_session *s)
 			break;
 		}
 	}
-	if (!low)
+	if (!low && host_data_reachable(s))
 		return OBJLOAD_OK;
 	LG_FOR_EACH_LIVE_EDGE(g, b, e) {
 		const lg_edge *ed = &g->edges[e];
