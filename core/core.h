@@ -72,6 +72,8 @@ typedef enum builtin_id {
 	BUILTIN_STACK_CHK_GUARD,
 	BUILTIN_ATEXIT_MS,       /* atexit as a Microsoft x64 image calls it */
 	BUILTIN_ON_EXIT,         /* on_exit: the session's, like atexit */
+	BUILTIN_PTHREAD_ATFORK,  /* libc_nonshared.a's, under the session's handle */
+	BUILTIN_AT_QUICK_EXIT,   /* the same */
 	BUILTIN_COUNT
 } builtin_id;
 

@@ -17,6 +17,8 @@
  * the host's dynamic loader does not export):
  *   __dso_handle  a per-session address identifying its registrations;
  *   atexit(fn)    a thunk that calls __cxa_atexit(fn, 0, &dso_handle);
+ *   pthread_atfork, at_quick_exit  the same with __register_atfork and
+ *                 __cxa_at_quick_exit;
  *   __stack_chk_guard  a random canary, for code that reads it from a
  *                 global (clang for macOS does at -O0); glibc keeps its
  *                 canary in thread-local storage and exports no such
@@ -33,6 +35,9 @@
 
 extern int __cxa_atexit(void (*fn)(void *), void *arg, void *dso);
 extern void __cxa_finalize(void *dso);
+extern int __cxa_at_quick_exit(void (*fn)(void *), void *dso);
+extern int __register_atfork(void (*prepare)(void), void (*parent)(void),
+			     void (*child)(void), void *dso);
 
 static const char *const builtin_names[BUILTIN_COUNT] = {
 	[BUILTIN_DSO_HANDLE] = "__dso_handle",
@@ -40,6 +45,8 @@ static const char *const builtin_names[BUILTIN_COUNT] = {
 	[BUILTIN_STACK_CHK_GUARD] = "__stack_chk_guard",
 	[BUILTIN_ATEXIT_MS] = NULL,    /* chosen for MS images by callconv.c */
 	[BUILTIN_ON_EXIT] = "on_exit",
+	[BUILTIN_PTHREAD_ATFORK] = "pthread_atfork",
+	[BUILTIN_AT_QUICK_EXIT] = "at_quick_exit",
 };
 
 int core_builtin_lookup(const char *cname, builtin_id *id)
@@ -144,6 +151,24 @@ int bridge_on_exit(objload_session *s, void (*fn)(int, void *), void *arg)
 	return 0;
 }
 
+/*
+ * pthread_atfork and at_quick_exit are not in libc.so: a linked program
+ * gets them from libc_nonshared.a, where each passes the caller's
+ * __dso_handle to glibc's __register_atfork and __cxa_at_quick_exit, so
+ * that unloading the object (__cxa_finalize) drops its fork handlers.
+ * The session's handle plays that part here.
+ */
+static int session_pthread_atfork(void (*prepare)(void), void (*parent)(void),
+				  void (*child)(void), objload_session *s)
+{
+	return __register_atfork(prepare, parent, child, s->dso_key);
+}
+
+static int session_at_quick_exit(void (*fn)(void), objload_session *s)
+{
+	return __cxa_at_quick_exit((void (*)(void *))(void (*)(void))fn, s->dso_key);
+}
+
 static int session_on_exit(void (*fn)(int, void *), void *arg, objload_session *s)
 {
 	return bridge_on_exit(s, fn, arg);
@@ -159,6 +184,8 @@ static const struct {
 	{ BUILTIN_ATEXIT, (void *)session_atexit, 1 },
 	{ BUILTIN_ATEXIT_MS, (void *)session_atexit_ms, 1 },
 	{ BUILTIN_ON_EXIT, (void *)session_on_exit, 2 },
+	{ BUILTIN_PTHREAD_ATFORK, (void *)session_pthread_atfork, 3 },
+	{ BUILTIN_AT_QUICK_EXIT, (void *)session_at_quick_exit, 1 },
 };
 
 /* The runtime data block: __dso_handle's byte, then the canary. */
