@@ -268,6 +268,12 @@ objload_status core_link(objload_session *s)
 {
 	objload_status st = OBJLOAD_OK;
 
+	/* only archives: what the program needs (its entry point) may pull
+	 * the first member, as ld's --entry does */
+	if (!s->nimages && s->nkeeps)
+		st = core_archive_load_members(s);
+	if (st)
+		return st;
 	if (!s->nimages)
 		return core_archive_nothing_to_link(s);
 	/* one arch for the link, with an applier, checked before any pass

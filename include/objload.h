@@ -309,11 +309,12 @@ objload_status objload_set_strategy(objload_session *session,
 				    objload_strategy strategy);
 objload_status objload_set_input_strategy(objload_session *session,
 					  objload_strategy strategy);
-/* Dead-stripping: declare a symbol the program needs (its entry point,
- * what it will objload_lookup).  Once any is declared, the sections of
- * images loaded section by section that nothing needed reaches are left
- * out (metrics: dead_sections, dead_bytes); with none declared, every
- * global definition is kept.  `objload run` declares its entry point. */
+/* Declare a symbol the program needs (its entry point, what it will
+ * objload_lookup), as ld's -u and --entry do: an archive member that
+ * defines it is loaded, and once any is declared, the sections of images
+ * loaded section by section that nothing needed reaches are left out
+ * (metrics: dead_sections, dead_bytes); with none declared, every global
+ * definition is kept.  `objload run` declares its entry point. */
 objload_status objload_keep(objload_session *session, const char *name);
 /* After objload_link: the strategy image `index` was loaded with, and
  * why (a sentence owned by the session). */
