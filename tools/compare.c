@@ -204,6 +204,8 @@ static int cmp_entry_defined(const objload_session *s, const char *entry)
 	return 0;
 }
 
+static const int cmp_fatal_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+
 /* The last moment before loaded code runs: send everything, close the
  * channel, silence the program's output. */
 static void cmp_hand_over(struct cmp_child *ch)
@@ -226,6 +228,10 @@ static void cmp_hand_over(struct cmp_child *ch)
 	ch->out = NULL;
 	fflush(stdout);
 	fflush(stderr);
+	/* the program's crash ends the child by its signal, whatever handler
+	 * objload's own build installed (a sanitizer's exits 1) */
+	for (size_t i = 0; i < sizeof(cmp_fatal_signals) / sizeof(cmp_fatal_signals[0]); i++)
+		signal(cmp_fatal_signals[i], SIG_DFL);
 	if (!ch->o->show_output) {
 		int null = open("/dev/null", O_RDWR);
 
