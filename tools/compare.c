@@ -106,6 +106,22 @@ static int cmp_cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The images the plug-ins loaded otherwise than `forced` (a linked image
+ * is whole under every strategy), with their reasons. */
+static void cmp_report_images(objload_session *s, objload_strategy forced, FILE *out)
+{
+	for (size_t i = 0; i < objload_image_count(s); i++) {
+		const objload_image *img = objload_get_image(s, i);
+		objload_strategy got;
+		const char *why = NULL;
+
+		if (objload_image_strategy(s, i, &got, &why) || got == forced)
+			continue;
+		fprintf(out, "o %s\t%s\t", img->path, objload_strategy_name(got));
+		cmp_put_text(out, "", why ? why : "");
+	}
+}
+
 static void cmp_report_link(objload_session *s, FILE *out)
 {
 	objload_metrics m;
@@ -191,6 +207,7 @@ static void cmp_hand_over(struct cmp_child *ch)
 	if (!ch->out)
 		return;
 	cmp_report_link(ch->s, ch->out);
+	cmp_report_images(ch->s, ch->st->strategy, ch->out);
 	fprintf(ch->out, "l\n");
 	if (!cmp_entry_defined(ch->s, entry)) {
 		char msg[256];
@@ -261,8 +278,10 @@ static void cmp_child(const struct tool_options *o, const cmp_strategy *st, int 
 		if (cross)
 			fprintf(ch.out, "c\n");
 		cmp_report_link(ch.s, ch.out);
-		if (!rc)
+		if (!rc) {
+			cmp_report_images(ch.s, st->strategy, ch.out);
 			fprintf(ch.out, "l\n");
+		}
 		else
 			cmp_put_text(ch.out, "e", objload_errmsg(ch.s));
 		if (!rc && !cross) {
@@ -400,6 +419,18 @@ static void cmp_parse_line(cmp_result *r, char *line, struct cmp_caps *caps)
 		if (!r->error)
 			r->error = strdup(rest);
 		break;
+	case 'o': {
+		char **n = realloc(r->otherwise, (r->notherwise + 1) * sizeof(*n));
+
+		if (n) {
+			r->otherwise = n;
+			/* cmp_put_text's space after the empty tag */
+			rest[strcspn(rest, "\n")] = '\0';
+			if ((n[r->notherwise] = strdup(rest)) != NULL)
+				r->notherwise++;
+		}
+		break;
+	}
 	default:
 		break;
 	}
@@ -576,6 +607,9 @@ static void cmp_free_result(cmp_result *r)
 	free(r->pieces);
 	free(r->jumps);
 	free(r->error);
+	for (size_t i = 0; i < r->notherwise; i++)
+		free(r->otherwise[i]);
+	free(r->otherwise);
 }
 
 /* ---- output ------------------------------------------------------------- */
@@ -588,6 +622,23 @@ static double cmp_us(uint64_t ns)
 static const char *cmp_bool(int b)
 {
 	return b ? "true" : "false";
+}
+
+/* One entry of cmp_result.otherwise split into its fields: a copy to
+ * free, NULL when malformed. */
+static char *cmp_split_otherwise(const char *entry, const char **st, const char **why)
+{
+	char *copy = strdup(entry), *a, *b;
+
+	if (!copy || !(a = strchr(copy, '\t')) || !(b = strchr(a + 1, '\t'))) {
+		free(copy);
+		return NULL;
+	}
+	*a++ = '\0';
+	*b++ = '\0';
+	*st = a;
+	*why = b[0] == ' ' ? b + 1 : b;   /* cmp_put_text's space after its tag */
+	return copy;
 }
 
 static void cmp_print_json(FILE *f, const cmp_result *rs, size_t n)
@@ -627,7 +678,23 @@ static void cmp_print_json(FILE *f, const cmp_result *rs, size_t n)
 			tool_put_json(f, r->m.by_kind[k].kind);
 			fprintf(f, ": %" PRIu64, r->m.by_kind[k].count);
 		}
-		fprintf(f, "}, \"out_of_range\": %" PRIu64 ",\n   \"phases_us\": {", r->m.out_of_range);
+		fputs("}, \"images_otherwise\": [", f);
+		for (size_t k = 0; k < r->notherwise; k++) {
+			const char *st, *why;
+			char *file = cmp_split_otherwise(r->otherwise[k], &st, &why);
+
+			if (!file)
+				continue;
+			fputs(k ? ", {\"file\": " : "{\"file\": ", f);
+			tool_put_json(f, file);
+			fputs(", \"strategy\": ", f);
+			tool_put_json(f, st);
+			fputs(", \"reason\": ", f);
+			tool_put_json(f, why);
+			fputc('}', f);
+			free(file);
+		}
+		fprintf(f, "], \"out_of_range\": %" PRIu64 ",\n   \"phases_us\": {", r->m.out_of_range);
 		for (int p = 0; p < OBJLOAD_PHASE_COUNT; p++)
 			fprintf(f, "%s\"%s\": %.1f", p ? ", " : "",
 				objload_phase_name((objload_phase)p), cmp_us(r->m.phase_ns[p]));
@@ -743,6 +810,19 @@ static void cmp_print_table(FILE *f, const cmp_result *rs, size_t n)
 			fprintf(f, "%s error: ", r->strategy);
 			tool_put_name(f, r->error);
 			fputc('\n', f);
+		}
+		for (size_t k = 0; k < r->notherwise; k++) {
+			const char *st, *why;
+			char *file = cmp_split_otherwise(r->otherwise[k], &st, &why);
+
+			if (!file)
+				continue;
+			fprintf(f, "%s: ", r->strategy);
+			tool_put_name(f, file);
+			fprintf(f, " loaded %s: ", st);
+			tool_put_name(f, why);
+			fputc('\n', f);
+			free(file);
 		}
 	}
 }

@@ -33,6 +33,10 @@ typedef struct cmp_result {
 	size_t nsegs, npieces;
 	objload_jump_info *jumps;
 	size_t njumps, jumps_total;
+	/* images loaded otherwise than the strategy asked (linked images
+	 * are always whole): "FILE\tSTRATEGY\tREASON" each */
+	char **otherwise;
+	size_t notherwise;
 } cmp_result;
 
 /* Draws the results into path: 0, or -1 with errno. */
