@@ -3,8 +3,9 @@
  * Suite "linked": linked images loaded by objload's own plug-ins — ELF
  * shared objects (gcc -shared -fPIC, linked by GNU ld and by ld.lld, with
  * packed RELR relocations, with only a SysV hash table), the system's
- * libz.so.1, and macOS dylibs linked by ld64.lld — called from ELF and
- * Mach-O objects.
+ * libz.so.1, and macOS dylibs and a bundle linked by ld64.lld (dyld
+ * opcode streams; chained fixups and __init_offsets) — called from ELF
+ * and Mach-O objects.
  *
  * The sources are tests/programs-linked/, built at test time into a
  * temporary directory.  Each program runs natively (the objects linked
@@ -33,10 +34,13 @@ TU_SUITE_TMPDIR(lk_dir, "linked", lk_init_dir, lk_clean)
 	tu_check_at("linked", __FILE__, __LINE__, (cond) ? 1 : 0, __VA_ARGS__)
 #define LK_SRC OBJLOAD_TEST_SRCDIR "/programs-linked"
 #define LK_TIMEOUT 30
+#define LK_MACOS "clang --target=x86_64-apple-macos11 -nostdlibinc -isystem " \
+	OBJLOAD_TEST_SRCDIR "/unit/macho-src/sdk -O1 -w"
+#define LK_LD64 "-arch x86_64 -dylib -install_name @rpath/libfoo.dylib"
 
 /* Which steps of the build worked; a test whose inputs failed to build
  * fails (never skips) with the reason. */
-static int lk_built_elf;
+static int lk_built_elf, lk_built_macho;
 
 /* ---- running ------------------------------------------------------------------- */
 
@@ -135,6 +139,27 @@ static int lk_init(void)
 		      "-Wl,-rpath,$PWD && gcc -o native_ver main_ver.o libver.so -Wl,-rpath,$PWD && "
 		      "gcc -o native_z zmain.o -lz && "
 		      "gcc -pie -o pie_copy main.o bfd/libfoo.so");
+	lk_built_macho =
+		lk_sh("the Mach-O objects", "mkdir -p m/opcodes m/chained m/bundle && "
+		      "for f in libfoo main libbaz main_baz; do " LK_MACOS " -c " LK_SRC "/$f.c "
+		      "-o m/$f.o || exit 1; done") &&
+		lk_sh("libfoo.dylib (ld64.lld-14: dyld opcodes)",
+		      "ld64.lld-14 " LK_LD64 " -platform_version macos 11.0 11.0 "
+		      "-o m/opcodes/libfoo.dylib m/libfoo.o " LK_SRC "/libSystem.tbd") &&
+		lk_sh("libfoo.dylib (ld64.lld-16: chained fixups, __init_offsets)",
+		      "ld64.lld-16 " LK_LD64 " -platform_version macos 13.0 13.0 -fixup_chains "
+		      "-init_offsets -o m/chained/libfoo.dylib m/libfoo.o " LK_SRC "/libSystem.tbd") &&
+		lk_sh("libfoo.bundle (ld64.lld-16 -bundle)",
+		      "ld64.lld-16 -arch x86_64 -bundle -platform_version macos 13.0 13.0 "
+		      "-o m/bundle/libfoo.bundle m/libfoo.o " LK_SRC "/libSystem.tbd") &&
+		lk_sh("libbaz.dylib (needs libfoo.dylib)",
+		      "ld64.lld-14 -arch x86_64 -dylib -install_name @rpath/libbaz.dylib "
+		      "-platform_version macos 11.0 11.0 -o m/libbaz.dylib m/libbaz.o "
+		      "m/opcodes/libfoo.dylib " LK_SRC "/libSystem.tbd") &&
+		lk_sh("the native clang programs",
+		      "clang -O1 -w -o m/native " LK_SRC "/main.c " LK_SRC "/libfoo.c && "
+		      "clang -O1 -w -o m/native_baz " LK_SRC "/main_baz.c " LK_SRC "/libbaz.c "
+		      LK_SRC "/libfoo.c");
 	return 0;
 }
 
@@ -305,6 +330,87 @@ static void test_so_compare(void)
 	lk_free(&o);
 }
 
+/* ---- Mach-O dylibs and bundles ------------------------------------------------------- */
+
+#define LK_NEED_MACHO() \
+	do { \
+		if (!LK_CHECK(lk_built_macho, "the dylibs did not build (see above)")) \
+			return; \
+	} while (0)
+
+/* A Mach-O object calling libfoo.dylib, linked each way; the object whole
+ * and per-section. */
+static void test_dylib_run(void)
+{
+	static const char *const libs[] = {
+		"m/opcodes/libfoo.dylib", "m/chained/libfoo.dylib", "m/bundle/libfoo.bundle",
+	};
+
+	LK_NEED_MACHO();
+	for (size_t i = 0; i < TU_COUNT(libs); i++) {
+		char *a = tu_fmt("m/main.o ./%s", libs[i]);
+
+		lk_same("./m/native", a);
+		free(a);
+		a = tu_fmt("--strategy=section m/main.o --strategy=auto ./%s", libs[i]);
+		lk_same("./m/native", a);
+		free(a);
+	}
+}
+
+/* Cross-format: gcc's ELF main.o calls the dylib (ELF `foo_add` and
+ * Mach-O `_foo_add` are one C-level name). */
+static void test_dylib_from_elf(void)
+{
+	LK_NEED_MACHO();
+	LK_NEED_ELF();
+	lk_same("./bfd/native", "main.o ./m/opcodes/libfoo.dylib");
+	lk_same("./bfd/native", "main.o ./m/chained/libfoo.dylib");
+}
+
+/* LC_LOAD_DYLIB @rpath/libfoo.dylib: found among the inputs by its
+ * install name; absent, a clear error. */
+static void test_dylib_needed(void)
+{
+	LK_NEED_MACHO();
+	lk_same("./m/native_baz", "m/main_baz.o ./m/libbaz.dylib ./m/opcodes/libfoo.dylib");
+	lk_refused("run m/main_baz.o ./m/libbaz.dylib",
+		   "./m/libbaz.dylib needs @rpath/libfoo.dylib, which is not among the inputs");
+}
+
+static void test_dylib_info(void)
+{
+	struct tu_result o;
+	char *cmd;
+
+	LK_NEED_MACHO();
+	cmd = tu_fmt("'%s' info ./m/opcodes/libfoo.dylib", tu_objload_bin());
+	lk_run("dinfo", cmd, &o);
+	LK_CHECK(o.code == 0 && strstr(o.out, "format: macho\n") &&
+		 strstr(o.out, "kind: shared\n") &&
+		 strstr(o.out, "strategy: whole (linked image: layout is meaningful: a Mach-O "
+			"dylib, 3 segments") &&
+		 strstr(o.out, "soname: @rpath/libfoo.dylib\n") &&
+		 strstr(o.out, "__TEXT role=code type=LC_SEGMENT_64") &&
+		 strstr(o.out, "__DATA_CONST role=rodata") &&
+		 strstr(o.out, " _foo_add value=") && strstr(o.out, "cname=foo_add") &&
+		 strstr(o.out, " LAZY_BIND ABS64 _strlen") && strstr(o.out, " REBASE ABS64 __TEXT"),
+		 "objload info libfoo.dylib: %s%s", o.out, o.err);
+	free(cmd);
+	lk_free(&o);
+	cmd = tu_fmt("'%s' info ./m/chained/libfoo.dylib", tu_objload_bin());
+	lk_run("dinfo2", cmd, &o);
+	LK_CHECK(o.code == 0 && strstr(o.out, " CHAINED_BIND ABS64 _") &&
+		 strstr(o.out, " CHAINED_REBASE ABS64 ") && strstr(o.out, " INIT_OFFSET ABS64 __TEXT") &&
+		 strstr(o.out, "constructors __init_offsets.pointers+0x0 count=2 priority=0"),
+		 "objload info of the chained-fixups dylib: %s%s", o.out, o.err);
+	free(cmd);
+	lk_free(&o);
+	lk_refused("run --strategy=section m/main.o ./m/opcodes/libfoo.dylib",
+		   "the macho plug-in refuses the section strategy: linked image: layout is "
+		   "meaningful: a Mach-O dylib");
+}
+
 /* ---- from memory, through the API ---------------------------------------------------- */
 
 /* libfoo.so from a buffer: its constructor ran, its function and data
@@ -416,6 +522,10 @@ int objload_test_register_linked(void)
 		{ "so_compare", test_so_compare },
 		{ "so_memory_api", test_so_memory_api },
 		{ "so_memory_system", test_so_memory_system },
+		{ "dylib_run", test_dylib_run },
+		{ "dylib_from_elf", test_dylib_from_elf },
+		{ "dylib_needed", test_dylib_needed },
+		{ "dylib_info", test_dylib_info },
 	};
 
 	return tu_add_suite("linked", lk_init, lk_clean, tests, TU_COUNT(tests));
