@@ -413,6 +413,43 @@ static void test_dylib_info(void)
 
 /* ---- from memory, through the API ---------------------------------------------------- */
 
+/* The linked image's sections (core/layout.c layout_linked) kept the
+ * distances of their file addresses, byte for byte; the segment holding
+ * the RELRO part ended read-only, the code's read-execute. */
+static void lk_check_layout(objload_session *s, size_t image)
+{
+	const objload_image *img = objload_get_image(s, image);
+	uint64_t base = 0;
+	int have_base = 0, pieces = 0, relro = 0, code = 0;
+
+	for (size_t i = 0; i < objload_piece_count(s); i++) {
+		objload_piece_info p;
+		objload_segment_info g;
+		int k;
+
+		if (objload_get_piece(s, i, &p) != OBJLOAD_OK || p.image != image ||
+		    (k = tu_find_section(img, p.name)) < 0 ||
+		    objload_get_segment(s, p.segment, &g) != OBJLOAD_OK)
+			continue;
+		pieces++;
+		if (!have_base) {
+			base = p.target - img->sections[k].file_addr;
+			have_base = 1;
+		}
+		LK_CHECK(p.target - img->sections[k].file_addr == base,
+			 "%s at 0x%llx keeps its distance (file address 0x%llx, base 0x%llx)",
+			 p.name, (unsigned long long)p.target,
+			 (unsigned long long)img->sections[k].file_addr, (unsigned long long)base);
+		if (strstr(p.name, ".relro"))
+			relro = g.prot == OBJLOAD_PROT_READ;
+		if (strstr(p.name, ".rx"))
+			code = g.prot == (OBJLOAD_PROT_READ | OBJLOAD_PROT_EXEC);
+	}
+	LK_CHECK(pieces >= 6 && relro && code && base % 4096 == 0,
+		 "%d sections of the library placed, RELRO read-only %d, code R-X %d, base 0x%llx",
+		 pieces, relro, code, (unsigned long long)base);
+}
+
 /* libfoo.so from a buffer: its constructor ran, its function and data
  * are reached, main.o binds to them. */
 static void test_so_memory_api(void)
@@ -460,6 +497,7 @@ static void test_so_memory_api(void)
 			 "the library is whole: %s", reason ? reason : "?");
 		LK_CHECK(objload_image_strategy(s, 1, &strategy, NULL) == OBJLOAD_OK &&
 			 strategy == OBJLOAD_STRATEGY_SECTION, "main.o is per-section");
+		lk_check_layout(s, 0);
 	}
 	objload_session_free(s);
 	free(path);
