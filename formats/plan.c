@@ -72,10 +72,13 @@ objload_status fmt_plan_answer(const objload_image *img, const objload_plan_quer
 }
 
 objload_status fmt_plan_linked(const objload_image *img, const objload_plan_query *q,
-			       const char *what, const char *layout,
+			       const char *what, const char *unit, uint32_t count,
 			       objload_plan_choice *choice)
 {
 	const char *r;
+	char layout[96];
+
+	snprintf(layout, sizeof(layout), "%u %s%s", count, unit, count == 1 ? "" : "s");
 
 	if (q->forced == OBJLOAD_STRATEGY_SECTION) {
 		r = fmt_image_printf(img, "linked image: layout is meaningful: %s (%s) keeps "

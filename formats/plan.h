@@ -32,9 +32,9 @@ objload_status fmt_plan_answer(const objload_image *img, const objload_plan_quer
  * always, because its code reaches its data by PC-relative offsets that
  * no relocation records; a forced per-section plan is refused with that
  * reason.  `what` names the image ("an ELF shared object", "a Mach-O dylib")
- * and `layout` says what keeps its distances ("4 PT_LOAD segments"). */
+ * and `count` `unit`s keep their distances ("4 PT_LOAD segments"). */
 objload_status fmt_plan_linked(const objload_image *img, const objload_plan_query *q,
-			       const char *what, const char *layout,
+			       const char *what, const char *unit, uint32_t count,
 			       objload_plan_choice *choice);
 
 /* printf into image memory; NULL when out of memory. */

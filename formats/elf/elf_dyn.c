@@ -84,6 +84,7 @@
 #include <string.h>
 
 #include "formats/elf/elf_dyn.h"
+#include "formats/linked.h"
 #include "formats/plan.h"
 #include "formats/reader.h"
 
@@ -171,9 +172,6 @@ static const struct {
 #define DYN_MAX_NEEDED 1024
 #define DYN_MAX_LOADS 64
 #define DYN_MAX_SPAN (1ull << 32)
-/* The synthesized DT_INIT/DT_FINI slots go this far past the image, so
- * they share no page with it on any host page size up to 64 KiB. */
-#define DYN_SLOT_ALIGN 0x10000ull
 
 /* The dynamic relocation types of one machine. */
 struct dyn_machine {
@@ -227,33 +225,9 @@ struct dyn_ctx {
 	uint32_t section_sym0;            /* symbol of section 0 */
 };
 
-static objload_status dyn_error(struct dyn_ctx *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static objload_status dyn_error(struct dyn_ctx *c, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return objload_image_error(c->img, OBJLOAD_ERR_FORMAT, "%s", msg);
-}
-
-static objload_status dyn_unsupported(struct dyn_ctx *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static objload_status dyn_unsupported(struct dyn_ctx *c, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return objload_image_error(c->img, OBJLOAD_ERR_UNSUPPORTED, "%s", msg);
-}
+/* Errors name the file (objload_image_error); malformed or refused. */
+#define dyn_error(c, ...) objload_image_error((c)->img, OBJLOAD_ERR_FORMAT, __VA_ARGS__)
+#define dyn_unsupported(c, ...) objload_image_error((c)->img, OBJLOAD_ERR_UNSUPPORTED, __VA_ARGS__)
 
 static objload_status dyn_nomem(struct dyn_ctx *c)
 {
@@ -288,23 +262,10 @@ static int dyn_window(const struct dyn_ctx *c, uint64_t vaddr, uint64_t len,
 	return -1;
 }
 
-/* The section (a part of a PT_LOAD) holding address a; at its end
- * counts when `end_ok` (a symbol just past an array).  NO_INDEX when
- * none does. */
+/* The section (a part of a PT_LOAD) holding address a. */
 static uint32_t dyn_section_at(const struct dyn_ctx *c, uint64_t a, int end_ok)
 {
-	const objload_section *s = c->img->sections;
-	uint32_t at_end = OBJLOAD_NO_INDEX;
-
-	for (uint32_t i = 0; i < c->nparts; i++) {
-		if (a < s[i].file_addr || a - s[i].file_addr > s[i].size)
-			continue;
-		if (a - s[i].file_addr < s[i].size)
-			return i;
-		if (end_ok)
-			at_end = i;
-	}
-	return at_end;
+	return fmt_section_at(c->img, c->nparts, a, end_ok);
 }
 
 /* ---- Program headers -------------------------------------------------------- */
@@ -1306,10 +1267,6 @@ static objload_status dyn_build_inits(struct dyn_ctx *c)
 	objload_status st;
 
 	if (c->have[D_INIT] || c->have[D_FINI]) {
-		const objload_section *last = &img->sections[c->nparts - 1];
-		objload_section *s;
-		uint64_t end = last->file_addr + last->size;
-
 		for (int k = 0; k < 2; k++) {
 			uint64_t fn = c->d[k ? D_FINI : D_INIT];
 			uint32_t in;
@@ -1321,20 +1278,9 @@ static objload_status dyn_build_inits(struct dyn_ctx *c)
 				return dyn_error(c, "%s 0x%llx is not in an executable PT_LOAD segment",
 						 k ? "DT_FINI" : "DT_INIT", (unsigned long long)fn);
 		}
-		s = objload_image_add_sections(img, 1);
-		if (!s)
+		slots = fmt_add_slots(img, 2, ".objload.init_fini");
+		if (slots == OBJLOAD_NO_INDEX)
 			return dyn_nomem(c);
-		slots = img->nsections - 1;
-		s->name = ".objload.init_fini";
-		s->role = OBJLOAD_ROLE_RODATA;
-		s->align = 8;
-		s->size = 16;
-		s->bytes = objload_image_alloc(img, 16);
-		if (!s->bytes)
-			return dyn_nomem(c);
-		s->file_addr = (end + DYN_SLOT_ALIGN - 1) & ~(DYN_SLOT_ALIGN - 1);
-		s->native_index = OBJLOAD_NO_INDEX;
-		s->native_type = "objload";
 		for (int k = 0; k < 2; k++) {
 			objload_edge *e;
 
@@ -1432,12 +1378,8 @@ objload_status elf_dyn_plan(const objload_image *img, const objload_plan_query *
 			    objload_plan_choice *choice)
 {
 	const struct dyn_info *info = img->format_data;
-	char layout[64];
 
-	snprintf(layout, sizeof(layout), "%u PT_LOAD segment%s", info ? info->nloads : 0,
-		 info && info->nloads == 1 ? "" : "s");
 	return fmt_plan_linked(img, q, img->kind == OBJLOAD_IMAGE_EXECUTABLE ?
-			       "an ELF position-independent executable" :
-			       "an ELF shared object",
-			       layout, choice);
+			       "an ELF position-independent executable" : "an ELF shared object",
+			       "PT_LOAD segment", info ? info->nloads : 0, choice);
 }

@@ -76,6 +76,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats/linked.h"
 #include "formats/macho/macho_dylib.h"
 #include "formats/plan.h"
 #include "formats/reader.h"
@@ -122,7 +123,6 @@ enum {
 #define DY_MAX_SEGMENTS 255
 #define DY_MAX_DYLIBS 4096
 #define DY_MAX_SPAN (1ull << 32)
-#define DY_SLOT_ALIGN 0x10000ull
 #define DY_TRIE_DEPTH 4096
 
 struct dy_segment {
@@ -168,41 +168,9 @@ struct dy_info {
 	int bundle;
 };
 
-static objload_status dy_error(struct dy_ctx *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static objload_status dy_unsupported(struct dy_ctx *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static objload_status dy_verror(struct dy_ctx *c, objload_status st, const char *fmt,
-				va_list ap)
-{
-	char msg[512];
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	return objload_image_error(c->img, st, "%s", msg);
-}
-
-static objload_status dy_error(struct dy_ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-	objload_status st;
-
-	va_start(ap, fmt);
-	st = dy_verror(c, OBJLOAD_ERR_FORMAT, fmt, ap);
-	va_end(ap);
-	return st;
-}
-
-static objload_status dy_unsupported(struct dy_ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-	objload_status st;
-
-	va_start(ap, fmt);
-	st = dy_verror(c, OBJLOAD_ERR_UNSUPPORTED, fmt, ap);
-	va_end(ap);
-	return st;
-}
+/* Errors name the file (objload_image_error); malformed or refused. */
+#define dy_error(c, ...) objload_image_error((c)->img, OBJLOAD_ERR_FORMAT, __VA_ARGS__)
+#define dy_unsupported(c, ...) objload_image_error((c)->img, OBJLOAD_ERR_UNSUPPORTED, __VA_ARGS__)
 
 static objload_status dy_nomem(struct dy_ctx *c)
 {
@@ -453,18 +421,7 @@ static objload_status dy_build_sections(struct dy_ctx *c)
 /* The section holding address a (at its end when end_ok). */
 static uint32_t dy_section_at(const struct dy_ctx *c, uint64_t a, int end_ok)
 {
-	const objload_section *s = c->img->sections;
-	uint32_t at_end = OBJLOAD_NO_INDEX;
-
-	for (uint32_t i = 0; i < c->nparts; i++) {
-		if (a < s[i].file_addr || a - s[i].file_addr > s[i].size)
-			continue;
-		if (a - s[i].file_addr < s[i].size)
-			return i;
-		if (end_ok)
-			at_end = i;
-	}
-	return at_end;
+	return fmt_section_at(c->img, c->nparts, a, end_ok);
 }
 
 /* ---- Symbols ------------------------------------------------------------------------ */
@@ -1238,23 +1195,13 @@ static objload_status dy_inits(struct dy_ctx *c)
 						(unsigned long long)addr, (unsigned long long)size);
 			if (type == S_INIT_FUNC_OFFSETS) {
 				/* 32-bit offsets: pointers to them in a section of our own */
-				const objload_section *last = &img->sections[img->nsections - 1];
-				uint64_t n = size / 4, slot_addr = (last->file_addr + last->size +
-								    DY_SLOT_ALIGN - 1) & ~(DY_SLOT_ALIGN - 1);
+				uint64_t n = size / 4;
 				const uint8_t *offs = img->sections[sec].bytes +
 					(addr - img->sections[sec].file_addr);
-				objload_section *o = objload_image_add_sections(img, 1);
-				uint32_t slots = img->nsections - 1;
+				uint32_t slots = fmt_add_slots(img, n, "__init_offsets.pointers");
 
-				if (!o || !(o->bytes = objload_image_alloc(img, n * 8)))
+				if (slots == OBJLOAD_NO_INDEX)
 					return dy_nomem(c);
-				o->name = "__init_offsets.pointers";
-				o->role = OBJLOAD_ROLE_RODATA;
-				o->align = 8;
-				o->size = n * 8;
-				o->file_addr = slot_addr;
-				o->native_index = OBJLOAD_NO_INDEX;
-				o->native_type = "objload";
 				for (uint64_t j = 0; j < n; j++) {
 					objload_edge *e = NULL;
 					uint64_t fn = c->base + rd_le(offs + 4 * j, 4);
@@ -1272,7 +1219,7 @@ static objload_status dy_inits(struct dy_ctx *c)
 					e->addend = (int64_t)(fn - img->sections[in].file_addr);
 				}
 				sec = slots;
-				addr = slot_addr;
+				addr = img->sections[slots].file_addr;
 				size = n * 8;
 			}
 			t = objload_image_add_inits(img, 1);
@@ -1382,12 +1329,9 @@ objload_status macho_dylib_plan(const objload_image *img, const objload_plan_que
 				objload_plan_choice *choice)
 {
 	const struct dy_info *info = img->format_data;
-	char layout[64];
 
-	snprintf(layout, sizeof(layout), "%u segment%s", info ? info->nsegments : 0,
-		 info && info->nsegments == 1 ? "" : "s");
 	return fmt_plan_linked(img, q, info && info->bundle ? "a Mach-O bundle" : "a Mach-O dylib",
-			       layout, choice);
+			       "segment", info ? info->nsegments : 0, choice);
 }
 
 const char *macho_dylib_fixup_name(uint32_t native_type)

@@ -266,13 +266,14 @@ def elf_fields(m):
 
 # ---- Mach-O -----------------------------------------------------------------
 
-def macho_fields(m):
+def macho_commands(m, header_fields):
+    """The header's fields, then (number, offset, cmd) of each load
+    command, its cmd and cmdsize fields and boundary recorded."""
     d = m.data
     if len(d) < 32 or struct.unpack_from("<I", d, 0)[0] != 0xfeedfacf:
         return
-    for o, w, l in ((4, U32, "cputype"), (12, U32, "filetype"), (16, U32, "ncmds"),
-                    (20, U32, "sizeofcmds"), (24, U32, "flags")):
-        m.field(o, w, l)
+    for o, l in header_fields:
+        m.field(o, U32, l)
     m.bound(4)
     m.bound(32)
     ncmds, = struct.unpack_from("<I", d, 16)
@@ -284,6 +285,16 @@ def macho_fields(m):
         m.field(p, U32, "lc%d.cmd" % c)
         m.field(p + 4, U32, "lc%d.cmdsize" % c)
         m.bound(p + 8)
+        yield c, p, cmd
+        if size < 8:
+            break
+        p += size
+
+
+def macho_fields(m):
+    d = m.data
+    for c, p, cmd in macho_commands(m, ((4, "cputype"), (12, "filetype"), (16, "ncmds"),
+                                        (20, "sizeofcmds"), (24, "flags"))):
         buf = bytearray(d)
         m.put(buf, p + 4, 4, 0)     # a command of size 0: a loop if unchecked
         m.special("lc%d-cmdsize0" % c, buf)
@@ -341,9 +352,6 @@ def macho_fields(m):
         elif cmd == 0xb:            # LC_DYSYMTAB
             for k in range(18):
                 m.field(p + 8 + 4 * k, U32, "dysymtab.%d" % k)
-        if size < 8:
-            break
-        p += size
 
 
 def fat_wrap(obj, cputype=0x01000007, offset=None, size=None, nfat=1):
@@ -691,18 +699,7 @@ def uleb(v):
 def dylib_fields(m):
     """A dylib: what macho_dylib.c reads."""
     d = m.data
-    if len(d) < 32 or struct.unpack_from("<I", d, 0)[0] != 0xfeedfacf:
-        return
-    for o, w, l in ((12, U32, "filetype"), (16, U32, "ncmds"), (20, U32, "sizeofcmds")):
-        m.field(o, w, l)
-    ncmds, = struct.unpack_from("<I", d, 16)
-    p = 32
-    for c in range(ncmds):
-        if p + 8 > len(d):
-            break
-        cmd, size = struct.unpack_from("<II", d, p)
-        m.field(p + 4, U32, "lc%d.cmdsize" % c)
-        m.bound(p + 8)
+    for c, p, cmd in macho_commands(m, ((12, "filetype"), (16, "ncmds"), (20, "sizeofcmds"))):
         if cmd == 0x19:
             for o, w, l in ((24, U64, "vmaddr"), (32, U64, "vmsize"), (40, U64, "fileoff"),
                             (48, U64, "filesize"), (60, U32, "initprot"), (64, U32, "nsects")):
@@ -768,9 +765,8 @@ def dylib_fields(m):
                                 m.field(b + o, w, "chained.seg%d.%s" % (k, l))
                 for k in range(3):
                     m.field(co + imports + 4 * k, U32, "chained.import%d" % k)
-        if size < 8:
-            break
-        p += size
+    if len(d) < 32:
+        return
     # the fixed-up words themselves: chain links and targets
     for k in range(8):
         q = m.rng.randrange(len(d) - 8)
