@@ -15,7 +15,8 @@
  * In-process: a library from a memory buffer (objload_add_memory), which
  * the host's dlopen cannot load.  And what is refused, with the reason:
  * a per-section plan forced on a library, PT_TLS, IFUNC, COPY
- * relocations, a needed library that is nowhere.
+ * relocations, a needed library that is nowhere.  `objload compare` loads
+ * the library whole in its per-section row.
  */
 #define _GNU_SOURCE
 #include <CUnit/Basic.h>
@@ -322,7 +323,8 @@ static void test_so_compare(void)
 	cmd = tu_fmt("'%s' compare main.o ./bfd/libfoo.so", tu_objload_bin());
 	lk_run("compare", cmd, &o);
 	LK_CHECK(strstr(o.out, "\nsection ") &&
-		 strstr(o.out, "\nsection: ./bfd/libfoo.so loaded whole: ") &&
+		 strstr(o.out, "\nsection: 1 image(s) whole, 1 section by section") &&
+		 strstr(o.out, "\n  ./bfd/libfoo.so: whole (linked image: layout is meaningful") &&
 		 strstr(o.out, "linked image: layout is meaningful") &&
 		 !strstr(o.out, "section error"),
 		 "compare loads the library whole under every strategy: %s%s", o.out, o.err);
