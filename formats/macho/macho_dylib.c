@@ -814,6 +814,58 @@ static objload_status dy_bind_stream(struct dy_ctx *c, uint32_t off0, uint32_t s
 	return OBJLOAD_OK;
 }
 
+/* A lazy pointer is both rebased (to its __stub_helper entry) and bound:
+ * dyld binds it on the first call, objload at load.  The bind is what
+ * must stay, so the rebase of a place a bind also writes becomes an edge
+ * that writes nothing, whatever order the edges are applied in. */
+struct dy_place_ref {
+	uint32_t section;
+	int bind;
+	uint64_t offset;
+	size_t edge;
+};
+
+static int dy_cmp_place(const void *a, const void *b)
+{
+	const struct dy_place_ref *x = a, *y = b;
+
+	if (x->section != y->section)
+		return x->section < y->section ? -1 : 1;
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	return x->edge < y->edge ? -1 : x->edge > y->edge;
+}
+
+static objload_status dy_drop_overwritten_rebases(struct dy_ctx *c)
+{
+	objload_image *img = c->img;
+	struct dy_place_ref *refs = malloc((img->nedges ? img->nedges : 1) * sizeof(*refs));
+	unsigned none = c->h->arch == OBJLOAD_ARCH_AARCH64 ? OBJLOAD_AARCH64_NONE :
+		OBJLOAD_X86_64_NONE;
+
+	if (!refs)
+		return dy_nomem(c);
+	for (size_t i = 0; i < img->nedges; i++)
+		refs[i] = (struct dy_place_ref){
+			.section = img->edges[i].section, .offset = img->edges[i].offset, .edge = i,
+			.bind = img->edges[i].native_type != FIX_REBASE &&
+				img->edges[i].native_type != FIX_CHAINED_REBASE,
+		};
+	qsort(refs, img->nedges, sizeof(*refs), dy_cmp_place);
+	for (size_t i = 0, j; i < img->nedges; i = j) {
+		int bound = 0;
+
+		for (j = i; j < img->nedges && refs[j].section == refs[i].section &&
+		     refs[j].offset == refs[i].offset; j++)
+			bound |= refs[j].bind;
+		for (size_t k = i; k < j && bound; k++)
+			if (!refs[k].bind)
+				img->edges[refs[k].edge].kind = (uint16_t)none;
+	}
+	free(refs);
+	return OBJLOAD_OK;
+}
+
 /* ---- Chained fixups (LC_DYLD_CHAINED_FIXUPS) ---------------------------------------- */
 
 enum {
@@ -1304,6 +1356,8 @@ objload_status macho_dylib_parse(objload_image *img, const struct macho_dylib_he
 		if (!st)
 			st = dy_bind_stream(c, c->weak_off, c->weak_size, 0, FIX_WEAK_BIND,
 					    "weak bind opcodes");
+		if (!st)
+			st = dy_drop_overwritten_rebases(c);
 	}
 	if (!st && c->have_chained)
 		st = dy_chained(c);
