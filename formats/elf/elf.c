@@ -67,6 +67,7 @@
 #include <string.h>
 
 #include "objload/plugin.h"
+#include "formats/elf/elf_abi.h"
 #include "formats/elf/elf_dyn.h"
 #include "formats/formats.h"
 #include "formats/plan.h"
@@ -100,15 +101,6 @@ enum {
 	ELF64_RELA_SIZE = 24,
 	ELF64_REL_SIZE = 16,
 	ELF64_ADDR_SIZE = 8,
-};
-
-enum {
-	SHN_UNDEF = 0,
-	SHN_LORESERVE = 0xff00,
-	SHN_ABS = 0xfff1,
-	SHN_COMMON = 0xfff2,
-	SHN_XINDEX = 0xffff,
-	SHN_X86_64_LCOMMON = 0xff02,
 };
 
 enum {
@@ -149,31 +141,6 @@ enum {
 #define GRP_COMDAT 0x1u
 #define GRP_MASKOS 0x0ff00000u
 #define GRP_MASKPROC 0xf0000000u
-
-enum {
-	STB_LOCAL = 0,
-	STB_GLOBAL = 1,
-	STB_WEAK = 2,
-	STB_LOOS = 10,
-	STB_GNU_UNIQUE = 10,
-	STB_HIPROC = 15,
-
-	STT_NOTYPE = 0,
-	STT_OBJECT = 1,
-	STT_FUNC = 2,
-	STT_SECTION = 3,
-	STT_FILE = 4,
-	STT_COMMON = 5,
-	STT_TLS = 6,
-	STT_LOOS = 10,
-	STT_GNU_IFUNC = 10,
-	STT_HIPROC = 15,
-
-	STV_DEFAULT = 0,
-	STV_INTERNAL = 1,
-	STV_HIDDEN = 2,
-	STV_PROTECTED = 3,
-};
 
 /* x86-64 psABI relocation types.  39 and 40 were the MPX variants of PC32
  * and PLT32; 43 and up are the APX forms of the GOT loads (binutils 2.43). */

@@ -83,6 +83,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats/elf/elf_abi.h"
 #include "formats/elf/elf_dyn.h"
 #include "formats/linked.h"
 #include "formats/plan.h"
@@ -101,24 +102,6 @@ enum {
 	ELF64_SYM_SIZE = 24,
 	ELF64_RELA_SIZE = 24,
 	ELF64_REL_SIZE = 16,
-	SHN_UNDEF = 0,
-	SHN_LORESERVE = 0xff00,
-	SHN_ABS = 0xfff1,
-	SHN_COMMON = 0xfff2,
-	STB_LOCAL = 0,
-	STB_GLOBAL = 1,
-	STB_WEAK = 2,
-	STB_GNU_UNIQUE = 10,
-	STT_NOTYPE = 0,
-	STT_OBJECT = 1,
-	STT_FUNC = 2,
-	STT_SECTION = 3,
-	STT_FILE = 4,
-	STT_COMMON = 5,
-	STT_TLS = 6,
-	STT_GNU_IFUNC = 10,
-	STV_DEFAULT = 0,
-	STV_PROTECTED = 3,
 	VER_FLG_BASE = 1,
 	VERSYM_HIDDEN = 0x8000,
 	DF_1_PIE = 0x08000000,
@@ -1022,9 +1005,9 @@ static objload_status dyn_build_symbols(struct dyn_ctx *c)
 
 /* ---- Relocations ----------------------------------------------------------------- */
 
-/* An edge writing base + a at field vaddr `at`. */
-static objload_status dyn_relative(struct dyn_ctx *c, uint64_t at, uint64_t a,
-				   uint32_t type, objload_edge *e)
+/* Edge e writes base + a: a local symbol of the section holding a. */
+static objload_status dyn_relative(struct dyn_ctx *c, uint64_t a, uint32_t type,
+				   objload_edge *e)
 {
 	uint32_t s = dyn_section_at(c, a, 1);
 
@@ -1033,7 +1016,6 @@ static objload_status dyn_relative(struct dyn_ctx *c, uint64_t at, uint64_t a,
 	e->symbol = c->section_sym0 + s;
 	e->addend = (int64_t)(a - c->img->sections[s].file_addr);
 	e->native_type = type;
-	(void)at;
 	return OBJLOAD_OK;
 }
 
@@ -1100,7 +1082,7 @@ static objload_status dyn_reloc(struct dyn_ctx *c, const char *table, uint64_t a
 	if (st)
 		return st;
 	if (type == m->relative)
-		return dyn_relative(c, at, (uint64_t)addend, type, e);
+		return dyn_relative(c, (uint64_t)addend, type, e);
 	e->native_type = type;
 	e->symbol = sym ? sym : OBJLOAD_NO_INDEX;
 	e->addend = addend;
@@ -1292,7 +1274,7 @@ static objload_status dyn_build_inits(struct dyn_ctx *c)
 			e->section = slots;
 			e->offset = 8 * (uint64_t)k;
 			e->kind = (uint16_t)c->mach->abs64;
-			dyn_relative(c, 0, c->d[k ? D_FINI : D_INIT], c->mach->relative, e);
+			dyn_relative(c, c->d[k ? D_FINI : D_INIT], c->mach->relative, e);
 		}
 	}
 	/* constructors: DT_PREINIT_ARRAY, DT_INIT, DT_INIT_ARRAY */
