@@ -4,7 +4,10 @@
 # tcc -run, llvm-rtdyld -execute and llvm-jitlink (those installed), on
 #   (a) a SQL driver over every member of libsqlite3.a (extracted with ar x),
 #   (b) one object with 10,000 functions (gen_funcs.py, gcc -O2),
-#   (c) 1,000 tiny objects plus a main calling them (gen_tiny.py).
+#   (c) 1,000 tiny objects plus a main calling them (gen_tiny.py);
+#   (d) a system shared library (libz.so.1, libsqlite3.so.0) loaded by
+#       objload from memory and from its file vs the host's dlopen
+#       (shared_lib.sh).
 # Medians of RUNS runs (hyperfine when installed, else a timing loop),
 # ratios vs each peer, objload's per-phase breakdown (objload compare,
 # whole-image row) and relocations per second in the relocate phase.
@@ -126,3 +129,8 @@ for w in ["sqlite", "funcs", "tiny"]:
     rate = n / (med["relocate"] / 1e6) if med["relocate"] else float("inf")
     print(f"| {w} | {n} | " + " | ".join("%.0f" % med[p] for p in phases) + f" | {rate / 1e6:.1f} M/s |")
 PY
+
+# (d) a system shared library loaded by objload (from memory, from its
+# file) vs the host's dlopen: bench/shared_lib.sh
+echo
+sh "$SRC/shared_lib.sh" "$(dirname "$OBJLOAD")" . "$RUNS"

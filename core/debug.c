@@ -332,7 +332,9 @@ static void register_with_gdb(objload_session *s, core_runtime *rt)
 		struct rt_jit_entry *e;
 		uint8_t *file = NULL;
 		size_t len = 0;
-		int r = s->images[i]->format == &objload_format_elf ?
+		/* a linked ELF image's section headers are not its sections */
+		int r = s->images[i]->format == &objload_format_elf &&
+			s->images[i]->kind == OBJLOAD_IMAGE_RELOCATABLE ?
 			symfile_of_elf(s, (uint32_t)i, &file, &len) :
 			symfile_of_functions(s, rt, (uint32_t)i, &file, &len);
 

@@ -136,7 +136,11 @@ objload_status core_choose_strategies(objload_session *s)
 		core_image *ci = core_of(img);
 		objload_status st;
 
-		q.forced = ci->forced != OBJLOAD_STRATEGY_AUTO ? ci->forced : s->strategy;
+		/* the session's strategy (objload_set_strategy) is a way to load
+		 * relocatable objects; a linked image has one way only, and
+		 * only a strategy forced on it as an input reaches its plug-in */
+		q.forced = ci->forced != OBJLOAD_STRATEGY_AUTO ? ci->forced :
+			img->kind == OBJLOAD_IMAGE_RELOCATABLE ? s->strategy : OBJLOAD_STRATEGY_AUTO;
 		memset(&ci->choice, 0, sizeof(ci->choice));
 		st = img->format->plan(img, &q, &ci->choice);
 		if (st)

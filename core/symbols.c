@@ -31,14 +31,18 @@
 
 #include "core/archive.h"
 #include "core/core.h"
+#include "core/libsearch.h"
 #include "core/log.h"
 #include "core/rt.h"
 
-static int strength_of(const objload_symbol *sym)
+/* A linked image's definitions (a shared library's exports) count as
+ * weak: an object's definition interposes them, as an executable's does
+ * a library's, and of two libraries the first loaded wins. */
+static int strength_of(const objload_image *img, const objload_symbol *sym)
 {
 	if (sym->def == OBJLOAD_DEF_COMMON)
 		return 1;
-	if (sym->binding == OBJLOAD_BIND_WEAK)
+	if (sym->binding == OBJLOAD_BIND_WEAK || img->kind != OBJLOAD_IMAGE_RELOCATABLE)
 		return 2;
 	return 3;
 }
@@ -188,7 +192,7 @@ static objload_status collect_definitions(objload_session *s)
 			 * per symbol, not two */
 			s->g.nodes[ci->node_base + j].global = gi;
 			g = &s->globals[gi];
-			strength = strength_of(sym);
+			strength = strength_of(img, sym);
 			if (strength == 1 && g->strength == 1) {
 				/* common + common: one block, largest of both */
 				if (sym->size > g->common_size)
@@ -509,7 +513,9 @@ objload_status core_resolve_symbols(objload_session *s)
 	objload_status st;
 	size_t ndefined = 0;
 
-	st = core_archive_load_members(s);
+	st = core_libs_resolve_needed(s);   /* core/libsearch.c */
+	if (!st)
+		st = core_archive_load_members(s);
 	if (!st)
 		st = core_runtime_prepare(s);   /* default libraries (core/rt.h) */
 	if (!st)

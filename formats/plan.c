@@ -83,3 +83,32 @@ objload_status fmt_plan_answer(const objload_image *img, const objload_plan_quer
 	choice->reason = r ? r : d->why;
 	return OBJLOAD_OK;
 }
+
+objload_status fmt_plan_linked(const objload_image *img, const objload_plan_query *q,
+			       const char *what, const char *unit, uint32_t count,
+			       objload_plan_choice *choice)
+{
+	const char *r;
+	char layout[96];
+
+	snprintf(layout, sizeof(layout), "%u %s%s", count, unit, count == 1 ? "" : "s");
+
+	if (q->forced == OBJLOAD_STRATEGY_SECTION) {
+		r = fmt_image_printf(img, "linked image: layout is meaningful: %s (%s) keeps "
+				     "the distances its static linker gave its segments, because "
+				     "its code reaches its data by PC-relative offsets no "
+				     "relocation records; it is always loaded whole", what, layout);
+		choice->reason = r ? r : "linked image: layout is meaningful";
+		return OBJLOAD_ERR_UNSUPPORTED;
+	}
+	if (q->forced != OBJLOAD_STRATEGY_AUTO && q->forced != OBJLOAD_STRATEGY_WHOLE) {
+		choice->reason = "unknown strategy";
+		return OBJLOAD_ERR_UNSUPPORTED;
+	}
+	choice->strategy = OBJLOAD_STRATEGY_WHOLE;
+	r = fmt_image_printf(img, "linked image: layout is meaningful: %s, %s at the "
+			     "distances its static linker gave them, in an area of its own",
+			     what, layout);
+	choice->reason = r ? r : "linked image: layout is meaningful";
+	return OBJLOAD_OK;
+}

@@ -299,8 +299,11 @@ const char *objload_log_category_name(objload_log_category category);
 
 /* Loading strategies.  Each format plug-in chooses, image by image, from
  * what it knows about the file (objload info shows the choice and why).
- * objload_set_strategy forces one on every image that was not given its
- * own; objload_set_input_strategy forces one on the inputs added after it
+ * objload_set_strategy forces one on every relocatable image that was not
+ * given its own (a linked image — a shared library, a dylib — is always
+ * loaded whole, and its plug-in refuses a per-section strategy forced on
+ * it as an input); objload_set_input_strategy forces one on the inputs
+ * added after it
  * (files, archives and the members they contribute), like a linker's
  * positional options; AUTO lets the plug-ins choose again.  A plug-in may
  * refuse a forced strategy its image cannot be loaded with: the link then

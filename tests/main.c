@@ -41,6 +41,7 @@ static const struct {
 	{ "e2e_aarch64", objload_test_register_e2e_aarch64 },
 	{ "runtime", objload_test_register_runtime },
 	{ "libraries", objload_test_register_libraries },
+	{ "linked", objload_test_register_linked },
 };
 
 static int wanted(const char *name, int argc, char **argv)

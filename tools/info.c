@@ -359,6 +359,23 @@ static const char *symbol_name(const objload_image *img, uint32_t i)
 	return img->symbols[i].name;
 }
 
+/* A linked image's dynamic symbols: what it exports (global definitions
+ * other images may bind to) and what it imports (undefined names). */
+static void linked_counts(const objload_image *img, uint32_t *exports, uint32_t *imports)
+{
+	*exports = *imports = 0;
+	for (uint32_t i = 0; i < img->nsymbols; i++) {
+		const objload_symbol *sym = &img->symbols[i];
+
+		if (!sym->cname || sym->binding == OBJLOAD_BIND_LOCAL)
+			continue;
+		if (sym->def == OBJLOAD_DEF_UNDEFINED)
+			(*imports)++;
+		else if (!sym->hidden)
+			(*exports)++;
+	}
+}
+
 /* The plug-in's choice as `objload run` would ask for it: with its entry
  * point declared, so dead-stripping applies. */
 static objload_status plan_choice(const objload_image *img, objload_strategy forced,
@@ -407,6 +424,20 @@ void tool_info_text(FILE *f, const objload_session *s, objload_strategy forced)
 			fa.cross_section_direct, fa.cross_section_branches);
 	}
 
+	if (img->kind != OBJLOAD_IMAGE_RELOCATABLE) {
+		uint32_t exports, imports;
+
+		linked_counts(img, &exports, &imports);
+		fputs("soname: ", f);
+		tool_put_name(f, img->soname ? img->soname : "(none)");
+		fprintf(f, "\ndynamic-symbols: %u exported, %u imported\nneeded: %u\n", exports,
+			imports, img->nneeded);
+		for (uint32_t i = 0; i < img->nneeded; i++) {
+			fputs("  needed ", f);
+			tool_put_name(f, img->needed[i]);
+			fputc('\n', f);
+		}
+	}
 	fprintf(f, "sections: %u\n", img->nsections);
 	for (uint32_t i = 0; i < img->nsections; i++) {
 		const objload_section *sec = &img->sections[i];
@@ -419,6 +450,8 @@ void tool_info_text(FILE *f, const objload_session *s, objload_strategy forced)
 			" flags=0x%" PRIx64, role_name(sec->role),
 			sec->native_type ? sec->native_type : "-", sec->size, sec->align,
 			sec->native_flags);
+		if (img->kind != OBJLOAD_IMAGE_RELOCATABLE)
+			fprintf(f, " addr=0x%" PRIx64, sec->file_addr);
 		if (d.nnames || d.unknown) {
 			fprintf(f, " [%s%s", d.letters, d.letters[0] ? ":" : "");
 			for (size_t k = 0; k < d.nnames; k++)
@@ -526,7 +559,21 @@ void tool_info_json(FILE *f, const objload_session *s, objload_strategy forced)
 	fprintf(f, "  \"strategy\": {\"name\": \"%s\", \"refused\": %s, \"reason\": ",
 		objload_strategy_name(st ? forced : choice.strategy), st ? "true" : "false");
 	tool_put_json(f, choice.reason);
-	fputs("},\n  \"sections\": [", f);
+	fputs("},\n", f);
+	if (img->kind != OBJLOAD_IMAGE_RELOCATABLE) {
+		uint32_t exports, imports;
+
+		linked_counts(img, &exports, &imports);
+		fputs("  \"linked\": {\"soname\": ", f);
+		tool_put_json(f, img->soname);
+		fprintf(f, ", \"exports\": %u, \"imports\": %u, \"needed\": [", exports, imports);
+		for (uint32_t i = 0; i < img->nneeded; i++) {
+			fputs(i ? ", " : "", f);
+			tool_put_json(f, img->needed[i]);
+		}
+		fputs("]},\n", f);
+	}
+	fputs("  \"sections\": [", f);
 	for (uint32_t i = 0; i < img->nsections; i++) {
 		const objload_section *sec = &img->sections[i];
 		struct decoded_flags d;
@@ -551,6 +598,10 @@ void tool_info_json(FILE *f, const objload_session *s, objload_strategy forced)
 		fputs("}, \"comdat\": ", f);
 		tool_put_json(f, sec->group != OBJLOAD_NO_INDEX && sec->group < img->ngroups ?
 			      img->groups[sec->group].key : NULL);
+		if (img->kind != OBJLOAD_IMAGE_RELOCATABLE) {
+			fputs(", \"address\": ", f);
+			json_hex(f, sec->file_addr);
+		}
 		fputc('}', f);
 	}
 	fputs("],\n  \"symbols\": [", f);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The ELF format plug-in: 64-bit little-endian relocatable objects (ET_REL).
+ * The ELF format plug-in: 64-bit little-endian relocatable objects (ET_REL);
+ * shared objects and PIEs (ET_DYN) are formats/elf/elf_dyn.c's.
  *
  * What a loader needs from the ELF relocatable-object model
  * ---------------------------------------------------------
@@ -66,6 +67,8 @@
 #include <string.h>
 
 #include "objload/plugin.h"
+#include "formats/elf/elf_abi.h"
+#include "formats/elf/elf_dyn.h"
 #include "formats/formats.h"
 #include "formats/plan.h"
 #include "formats/reader.h"
@@ -98,15 +101,6 @@ enum {
 	ELF64_RELA_SIZE = 24,
 	ELF64_REL_SIZE = 16,
 	ELF64_ADDR_SIZE = 8,
-};
-
-enum {
-	SHN_UNDEF = 0,
-	SHN_LORESERVE = 0xff00,
-	SHN_ABS = 0xfff1,
-	SHN_COMMON = 0xfff2,
-	SHN_XINDEX = 0xffff,
-	SHN_X86_64_LCOMMON = 0xff02,
 };
 
 enum {
@@ -147,31 +141,6 @@ enum {
 #define GRP_COMDAT 0x1u
 #define GRP_MASKOS 0x0ff00000u
 #define GRP_MASKPROC 0xf0000000u
-
-enum {
-	STB_LOCAL = 0,
-	STB_GLOBAL = 1,
-	STB_WEAK = 2,
-	STB_LOOS = 10,
-	STB_GNU_UNIQUE = 10,
-	STB_HIPROC = 15,
-
-	STT_NOTYPE = 0,
-	STT_OBJECT = 1,
-	STT_FUNC = 2,
-	STT_SECTION = 3,
-	STT_FILE = 4,
-	STT_COMMON = 5,
-	STT_TLS = 6,
-	STT_LOOS = 10,
-	STT_GNU_IFUNC = 10,
-	STT_HIPROC = 15,
-
-	STV_DEFAULT = 0,
-	STV_INTERNAL = 1,
-	STV_HIDDEN = 2,
-	STV_PROTECTED = 3,
-};
 
 /* x86-64 psABI relocation types.  39 and 40 were the MPX variants of PC32
  * and PLT32; 43 and up are the APX forms of the GOT loads (binutils 2.43). */
@@ -753,6 +722,8 @@ struct elf_ctx {
 	uint32_t *owner;               /* group section holding each section */
 	uint32_t symtab, strtab, shndx_table;
 	uint32_t nsyms;
+	int linked;                    /* ET_DYN: formats/elf/elf_dyn.c */
+	struct elf_dyn_header dyn;
 };
 
 /* Is [off, off + len) inside the file?  Written so that it cannot
@@ -1037,13 +1008,14 @@ static objload_status elf_check_header(struct elf_ctx *c)
 	switch (e_type) {
 	case ET_REL:
 		break;
-	case ET_EXEC:
 	case ET_DYN:
+		c->linked = 1;
+		break;
+	case ET_EXEC:
 	case ET_CORE:
 		return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
 					   "%s: only relocatable objects (ET_REL) are supported yet",
 					   e_type == ET_EXEC ? "executable (ET_EXEC)" :
-					   e_type == ET_DYN ? "shared object or PIE (ET_DYN)" :
 					   "core file (ET_CORE)");
 	default:
 		if (e_type >= 0xfe00)  /* ET_LOOS..ET_HIPROC */
@@ -1062,6 +1034,13 @@ static objload_status elf_check_header(struct elf_ctx *c)
 		return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
 					   "machine %u (e_machine) is not supported; objload knows x86-64 (62) and AArch64 (183)",
 					   e_machine);
+	if (c->linked) {
+		/* a linked image is read through its program headers */
+		c->dyn = (struct elf_dyn_header){ .e_machine = e_machine, .arch = c->mach->arch,
+						  .phoff = phoff, .phentsize = phentsize,
+						  .phnum = phnum };
+		return OBJLOAD_OK;
+	}
 
 	c->shnum = 0;
 	c->shstrndx = 0;
@@ -1510,8 +1489,10 @@ static objload_status elf_check_groups(struct elf_ctx *c)
  *   - EI_CLASS is ELFCLASS64 (ELFCLASS32: unsupported), EI_DATA is
  *     ELFDATA2LSB (ELFDATA2MSB: unsupported), EI_VERSION is EV_CURRENT;
  *   - the whole 64-byte header is inside the file; e_version is EV_CURRENT;
- *   - e_type is ET_REL (ET_EXEC, ET_DYN, ET_CORE and OS/processor types
- *     are unsupported, other values malformed);
+ *   - e_type is ET_REL, or ET_DYN (a shared object or PIE: checked and
+ *     built from its program headers by formats/elf/elf_dyn.c once the
+ *     machine is known); ET_EXEC, ET_CORE and OS/processor types are
+ *     unsupported, other values malformed;
  *   - e_machine is EM_X86_64 or EM_AARCH64 (others unsupported);
  *   - e_shoff 0 (no section header table) only with e_shnum 0;
  *   - when e_shoff is not 0: e_shentsize is 64; section 0's header is
@@ -2026,8 +2007,10 @@ static int elf_probe(const uint8_t *bytes, size_t len)
 }
 
 /* A linked shared library (e_type ET_DYN), which objload_add_library
- * hands to the host's dynamic loader: EI_DATA says the byte order of
- * e_type (offset 16, the same in ELF32 and ELF64). */
+ * (-lNAME: a system library) hands to the host's dynamic loader; the same
+ * file given as an input (objload_add_file, objload_add_memory) objload
+ * loads itself (elf_dyn.c).  EI_DATA says the byte order of e_type
+ * (offset 16, the same in ELF32 and ELF64). */
 static int elf_shared_library(const uint8_t *bytes, size_t len)
 {
 	unsigned type;
@@ -2055,6 +2038,8 @@ static objload_status elf_parse_inner(struct elf_ctx *c)
 	st = elf_validate(c);
 	if (st)
 		return st;
+	if (c->linked)
+		return elf_dyn_parse(img, &c->dyn);
 
 	img->arch = c->mach->arch;
 	img->kind = OBJLOAD_IMAGE_RELOCATABLE;
@@ -2113,6 +2098,8 @@ static objload_status elf_plan(const objload_image *img, const objload_plan_quer
 	objload_image_facts f;
 	struct fmt_decision d = { .strategy = OBJLOAD_STRATEGY_WHOLE };
 
+	if (img->kind != OBJLOAD_IMAGE_RELOCATABLE)
+		return elf_dyn_plan(img, q, choice);
 	objload_image_get_facts(img, &f);
 	if (q->placement_scatters && f.cross_section_direct)
 		d.scatter_fails = fmt_image_printf(img,

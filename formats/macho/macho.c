@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The Mach-O format plug-in: 64-bit little-endian relocatable objects
- * (MH_OBJECT) for x86-64 and arm64, thin or inside a universal (fat) file.
+ * (MH_OBJECT) for x86-64 and arm64, thin or inside a universal (fat) file;
+ * dylibs and bundles (MH_DYLIB, MH_BUNDLE) are formats/macho/macho_dylib.c's.
  *
  * What a loader needs from the Mach-O relocatable-object model
  * ------------------------------------------------------------
@@ -71,6 +72,7 @@
 #include "objload/plugin.h"
 #include "formats/formats.h"
 #include "formats/ehframe.h"
+#include "formats/macho/macho_dylib.h"
 #include "formats/plan.h"
 #include "formats/reader.h"
 #include "abi/darwin/names.h"
@@ -473,6 +475,8 @@ struct macho_ctx {
 	size_t neh, eh_cap;
 	uint32_t eh_sect;
 
+	int linked;                 /* MH_DYLIB, MH_BUNDLE: macho_dylib.c */
+
 	/* facts for `objload info` */
 	char version[96];
 	char *linker_options;       /* malloc */
@@ -759,7 +763,8 @@ static objload_status macho_check_header(struct macho_ctx *c)
 		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
 					   "universal file: the slice listed for this host's CPU holds a %s object",
 					   c->cpu->name);
-	if (c->filetype != MH_OBJECT) {
+	c->linked = c->filetype == MH_DYLIB || c->filetype == MH_BUNDLE;
+	if (c->filetype != MH_OBJECT && !c->linked) {
 		static const char *const types[] = {
 			[MH_EXECUTE] = "executable (MH_EXECUTE)",
 			[MH_FVMLIB] = "fixed VM library (MH_FVMLIB)",
@@ -1442,7 +1447,8 @@ static objload_status macho_check_relocations(struct macho_ctx *c)
  *     32-bit files are unsupported, anything else malformed);
  *   - the whole 32-byte mach_header_64 is inside the file;
  *   - cputype is x86_64 or arm64 (others unsupported);
- *   - filetype is MH_OBJECT (others unsupported);
+ *   - filetype is MH_OBJECT, or MH_DYLIB or MH_BUNDLE (checked and built
+ *     by formats/macho/macho_dylib.c from here on); others unsupported;
  *   - sizeofcmds fits in the file after the header, and ncmds commands of
  *     at least 8 bytes fit in sizeofcmds.
  * Load commands (macho_check_commands), walked in order:
@@ -1609,8 +1615,9 @@ static objload_status macho_validate(struct macho_ctx *c)
 	objload_status st;
 
 	st = macho_check_header(c);
-	if (!st)
-		st = macho_check_commands(c);
+	if (st || c->linked)
+		return st;   /* a linked image is macho_dylib.c's to check */
+	st = macho_check_commands(c);
 	if (st)
 		return st;
 	for (uint32_t s = 0; s < c->nsects; s++) {
@@ -1717,6 +1724,17 @@ static objload_status macho_cname(struct macho_ctx *c, const char *name,
 		*out = plain;
 	}
 	return OBJLOAD_OK;
+}
+
+const char *macho_c_level_name(objload_image *img, const char *name, int undefined,
+			       int *nomem)
+{
+	struct macho_ctx c = { .img = img };
+	const darwin_name *alias;
+	const char *out;
+
+	*nomem = macho_cname(&c, name, 1, undefined, &out, &alias) != OBJLOAD_OK;
+	return *nomem ? NULL : out;
 }
 
 /* Appends "name" to the list of references without a glibc counterpart. */
@@ -2100,6 +2118,14 @@ static objload_status macho_parse_inner(struct macho_ctx *c)
 	st = macho_validate(c);
 	if (st)
 		return st;
+	if (c->linked) {
+		struct macho_dylib_header h = {
+			.file = c->file, .size = c->size, .arch = c->cpu->arch,
+			.filetype = c->filetype, .ncmds = c->ncmds, .sizeofcmds = c->sizeofcmds,
+		};
+
+		return macho_dylib_parse(img, &h);
+	}
 
 	img->arch = c->cpu->arch;
 	img->kind = OBJLOAD_IMAGE_RELOCATABLE;
@@ -2154,6 +2180,8 @@ static objload_status macho_plan(const objload_image *img, const objload_plan_qu
 	objload_image_facts f;
 	struct fmt_decision d = { .strategy = OBJLOAD_STRATEGY_WHOLE };
 
+	if (img->kind != OBJLOAD_IMAGE_RELOCATABLE)
+		return macho_dylib_plan(img, q, choice);
 	objload_image_get_facts(img, &f);
 	if (q->placement_scatters && f.cross_section_direct)
 		d.scatter_fails = fmt_image_printf(img,
@@ -2188,6 +2216,8 @@ static const char *macho_reloc_name(const objload_image *img,
 {
 	const struct macho_cpu *cpu = macho_cpu_by_arch(img->arch);
 
+	if (img->kind != OBJLOAD_IMAGE_RELOCATABLE)
+		return macho_dylib_fixup_name(native_type);
 	return cpu ? macho_reloc_type_name(cpu, native_type) : NULL;
 }
 

@@ -224,6 +224,18 @@ struct objload_image {
 
 	void *format_data;          /* plug-in private; freed by its release */
 	void *core;                 /* core private */
+
+	/* Linked images (kind SHARED or EXECUTABLE): the libraries the image
+	 * was linked against, as the file names them (ELF DT_NEEDED, Mach-O
+	 * LC_LOAD_DYLIB), and the name other images' lists know it by (ELF
+	 * DT_SONAME, Mach-O LC_ID_DYLIB), or NULL.  The core finds each
+	 * needed library among the session's images, or opens it from the
+	 * host for symbol lookups (core/libsearch.c).  Strings live as long
+	 * as the image.  Appended: a plug-in that does not know them leaves
+	 * them empty. */
+	const char **needed;
+	uint32_t nneeded;
+	const char *soname;
 };
 
 /* Append n zeroed records and return the first.  The array may move: keep

@@ -22,6 +22,16 @@ Mutations are format-aware:
     itself and sections associative to each other, an archive symbol table
     pointing at itself and an archive inside an archive.
 
+Linked images are seeds too (formats/elf/elf_dyn.c, formats/macho/
+macho_dylib.c): ELF shared objects (gcc -shared: GNU hash, versions, RELA
+and JMPREL; and with a SysV hash table and RELR), and dylibs linked by
+ld64.lld (-14: dyld opcode streams; -16 -fixup_chains: chained fixups).
+Their mutants corrupt program headers, dynamic entries, hash tables,
+version records, dynamic symbols and relocations, load commands, opcode
+streams, chained fixup starts and imports and the exports trie, and make
+cycles: a hash chain that loops, a version record whose next is itself,
+an exports trie whose child is its root.
+
 Everything is deterministic for a given --seed.  --seeds-only writes the
 valid objects alone (the fuzzers' seed corpus); --only keeps the inputs of
 one format (elf, macho, coff, archive).  Compilers that are missing are
@@ -256,13 +266,14 @@ def elf_fields(m):
 
 # ---- Mach-O -----------------------------------------------------------------
 
-def macho_fields(m):
+def macho_commands(m, header_fields):
+    """The header's fields, then (number, offset, cmd) of each load
+    command, its cmd and cmdsize fields and boundary recorded."""
     d = m.data
     if len(d) < 32 or struct.unpack_from("<I", d, 0)[0] != 0xfeedfacf:
         return
-    for o, w, l in ((4, U32, "cputype"), (12, U32, "filetype"), (16, U32, "ncmds"),
-                    (20, U32, "sizeofcmds"), (24, U32, "flags")):
-        m.field(o, w, l)
+    for o, l in header_fields:
+        m.field(o, U32, l)
     m.bound(4)
     m.bound(32)
     ncmds, = struct.unpack_from("<I", d, 16)
@@ -274,6 +285,16 @@ def macho_fields(m):
         m.field(p, U32, "lc%d.cmd" % c)
         m.field(p + 4, U32, "lc%d.cmdsize" % c)
         m.bound(p + 8)
+        yield c, p, cmd
+        if size < 8:
+            break
+        p += size
+
+
+def macho_fields(m):
+    d = m.data
+    for c, p, cmd in macho_commands(m, ((4, "cputype"), (12, "filetype"), (16, "ncmds"),
+                                        (20, "sizeofcmds"), (24, "flags"))):
         buf = bytearray(d)
         m.put(buf, p + 4, 4, 0)     # a command of size 0: a loop if unchecked
         m.special("lc%d-cmdsize0" % c, buf)
@@ -331,9 +352,6 @@ def macho_fields(m):
         elif cmd == 0xb:            # LC_DYSYMTAB
             for k in range(18):
                 m.field(p + 8 + 4 * k, U32, "dysymtab.%d" % k)
-        if size < 8:
-            break
-        p += size
 
 
 def fat_wrap(obj, cputype=0x01000007, offset=None, size=None, nfat=1):
@@ -526,6 +544,309 @@ def ar_fields(m, objs):
 
 # ---- driver -------------------------------------------------------------------
 
+# ---- linked images -----------------------------------------------------------
+
+def elf_vaddr_to_off(loads, vaddr):
+    for off, va, filesz in loads:
+        if va <= vaddr < va + filesz:
+            return off + vaddr - va
+    return None
+
+
+def elfdyn_fields(m):
+    """An ELF shared object: what elf_dyn.c reads."""
+    d = m.data
+    if len(d) < 64 or d[:4] != b"\x7fELF":
+        return
+    for o, w, l in ((16, U16, "e_type"), (18, U16, "e_machine"), (32, U64, "e_phoff"),
+                    (54, U16, "e_phentsize"), (56, U16, "e_phnum")):
+        m.field(o, w, l)
+    phoff, = struct.unpack_from("<Q", d, 32)
+    phnum, = struct.unpack_from("<H", d, 56)
+    m.bound(phoff)
+    loads, dyn = [], None
+    for i in range(phnum):
+        h = phoff + 56 * i
+        if h + 56 > len(d):
+            break
+        m.bound(h + 56)
+        typ, flags, off, va, pa, filesz, memsz, align = struct.unpack_from("<IIQQQQQQ", d, h)
+        for o, w, l in ((0, U32, "type"), (4, U32, "flags"), (8, U64, "offset"),
+                        (16, U64, "vaddr"), (32, U64, "filesz"), (40, U64, "memsz"),
+                        (48, U64, "align")):
+            m.field(h + o, w, "ph%d.%s" % (i, l))
+        if typ == 1:
+            loads.append((off, va, filesz))
+            m.bound(off + filesz)
+        elif typ == 2:
+            dyn = (off, filesz)
+    if not dyn:
+        return
+    tags = {}
+    off, size = dyn
+    for k in range(size // 16):
+        e = off + 16 * k
+        if e + 16 > len(d):
+            break
+        tag, val = struct.unpack_from("<QQ", d, e)
+        m.field(e, U64, "dyn%d.tag" % k)
+        m.field(e + 8, U64, "dyn%d.val" % k)
+        if tag == 0:
+            # no DT_NULL: the table runs to the end of PT_DYNAMIC
+            buf = bytearray(d)
+            for j in range(k, size // 16):
+                m.put(buf, off + 16 * j, 8, 21)     # DT_DEBUG
+            m.special("dyn-no-null", buf)
+            break
+        tags.setdefault(tag, val)
+
+    def at(tag):
+        v = tags.get(tag)
+        return None if v is None else elf_vaddr_to_off(loads, v)
+
+    gnu = at(0x6ffffef5)
+    if gnu is not None and gnu + 16 <= len(d):
+        nb, symoff, bsize, shift = struct.unpack_from("<IIII", d, gnu)
+        for o, l in ((0, "nbuckets"), (4, "symoffset"), (8, "bloom_size"), (12, "bloom_shift")):
+            m.field(gnu + o, U32, "gnuhash.%s" % l)
+        buckets = gnu + 16 + 8 * bsize
+        for b in range(min(nb, 4)):
+            m.field(buckets + 4 * b, U32, "gnuhash.bucket%d" % b)
+        chains = buckets + 4 * nb
+        for k in range(4):
+            m.field(chains + 4 * k, U32, "gnuhash.chain%d" % k)
+        if nb and buckets + 4 <= len(d):
+            # every bucket starts at symoffset: chains overlap
+            buf = bytearray(d)
+            for b in range(nb):
+                if buckets + 4 * b + 4 <= len(d):
+                    m.put(buf, buckets + 4 * b, 4, symoff)
+            m.special("gnuhash-buckets-overlap", buf)
+            # a chain that never ends: every last-bit cleared
+            buf = bytearray(d)
+            for k in range(64):
+                q = chains + 4 * k
+                if q + 4 <= len(d):
+                    buf[q] &= 0xfe
+            m.special("gnuhash-chain-endless", buf)
+    sysv = at(4)
+    if sysv is not None and sysv + 8 <= len(d):
+        nbucket, nchain = struct.unpack_from("<II", d, sysv)
+        m.field(sysv, U32, "hash.nbucket")
+        m.field(sysv + 4, U32, "hash.nchain")
+        for b in range(min(nbucket, 4)):
+            m.field(sysv + 8 + 4 * b, U32, "hash.bucket%d" % b)
+        chain = sysv + 8 + 4 * nbucket
+        if nchain > 2 and chain + 4 * nchain <= len(d):
+            buf = bytearray(d)
+            for k in range(1, nchain):
+                m.put(buf, chain + 4 * k, 4, k)     # each chain loops on itself
+            m.special("hash-chain-loop", buf)
+    sym = at(6)
+    if sym is not None:
+        for k in range(1, 6):
+            e = sym + 24 * k
+            for o, w, l in ((0, U32, "name"), (4, U8, "info"), (5, U8, "other"),
+                            (6, U16, "shndx"), (8, U64, "value")):
+                m.field(e + o, w, "dynsym%d.%s" % (k, l))
+    versym = at(0x6ffffff0)
+    if versym is not None:
+        for k in range(1, 6):
+            m.field(versym + 2 * k, U16, "versym%d" % k)
+    vd = at(0x6ffffffc)
+    if vd is not None and vd + 20 <= len(d):
+        for o, w, l in ((0, U16, "version"), (4, U16, "ndx"), (6, U16, "cnt"),
+                        (12, U32, "aux"), (16, U32, "next")):
+            m.field(vd + o, w, "verdef.%s" % l)
+        buf = bytearray(d)
+        m.put(buf, vd + 16, 4, 0)
+        m.special("verdef-ends-early", buf)
+    vn = at(0x6ffffffe)
+    if vn is not None and vn + 16 <= len(d):
+        for o, w, l in ((0, U16, "version"), (2, U16, "cnt"), (8, U32, "aux"),
+                        (12, U32, "next")):
+            m.field(vn + o, w, "verneed.%s" % l)
+        aux, = struct.unpack_from("<I", d, vn + 8)
+        for o, w, l in ((6, U16, "other"), (8, U32, "name"), (12, U32, "next")):
+            m.field(vn + aux + o, w, "vernaux.%s" % l)
+        buf = bytearray(d)
+        m.put(buf, vn + 2, 2, 0xffff)       # 65535 entries in a loop
+        m.put(buf, vn + aux + 12, 4, 0)
+        m.special("vernaux-count-huge", buf)
+    for tag, ent, name in ((7, 24, "rela"), (23, 24, "jmprel"), (36, 8, "relr")):
+        r = at(tag)
+        if r is None:
+            continue
+        for k in range(4):
+            e = r + ent * k
+            m.field(e, U64, "%s%d.offset" % (name, k))
+            if ent == 24:
+                m.field(e + 8, U32, "%s%d.type" % (name, k))
+                m.field(e + 12, U32, "%s%d.sym" % (name, k))
+                m.field(e + 16, U64, "%s%d.addend" % (name, k))
+
+
+def uleb(v):
+    out = bytearray()
+    while True:
+        b = v & 0x7f
+        v >>= 7
+        out.append(b | (0x80 if v else 0))
+        if not v:
+            return bytes(out)
+
+
+def dylib_fields(m):
+    """A dylib: what macho_dylib.c reads."""
+    d = m.data
+    for c, p, cmd in macho_commands(m, ((12, "filetype"), (16, "ncmds"), (20, "sizeofcmds"))):
+        if cmd == 0x19:
+            for o, w, l in ((24, U64, "vmaddr"), (32, U64, "vmsize"), (40, U64, "fileoff"),
+                            (48, U64, "filesize"), (60, U32, "initprot"), (64, U32, "nsects")):
+                m.field(p + o, w, "seg%d.%s" % (c, l))
+            nsects, = struct.unpack_from("<I", d, p + 64)
+            for s in range(min(nsects, 8)):
+                q = p + 72 + 80 * s
+                for o, w, l in ((32, U64, "addr"), (40, U64, "size"), (64, U32, "flags")):
+                    m.field(q + o, w, "seg%d.sect%d.%s" % (c, s, l))
+        elif cmd in (0xc, 0xd):
+            m.field(p + 8, U32, "dylib%d.name" % c)
+        elif cmd in (0x22, 0x80000022):
+            vals = struct.unpack_from("<10I", d, p + 8)
+            for k, l in enumerate(("rebase_off", "rebase_size", "bind_off", "bind_size",
+                                   "weak_off", "weak_size", "lazy_off", "lazy_size",
+                                   "export_off", "export_size")):
+                m.field(p + 8 + 4 * k, U32, "dyldinfo.%s" % l)
+            for name, off, sz in (("rebase", vals[0], vals[1]), ("bind", vals[2], vals[3]),
+                                  ("lazy", vals[6], vals[7])):
+                for k in range(0, min(sz, 24), 3):
+                    m.field(off + k, U8, "%s.byte%d" % (name, k))
+                m.bound(off + sz)
+                if sz > 2:
+                    # a repeat count of 2^62 (DO_*_ULEB_TIMES)
+                    op = 0x60 if name == "rebase" else 0xc0
+                    body = bytes([0x11 if name == "rebase" else 0x11, 0x20 if name == "rebase" else 0x72]) + \
+                        uleb(0) + bytes([op]) + uleb(1 << 62) + (b"" if name == "rebase" else uleb(0))
+                    if len(body) <= sz:
+                        buf = bytearray(d)
+                        buf[off:off + len(body)] = body
+                        m.special("%s-count-huge" % name, buf)
+            eo, es = vals[8], vals[9]
+            trie_fields(m, eo, es)
+        elif cmd == 0x80000033:
+            eo, es = struct.unpack_from("<II", d, p + 8)
+            m.field(p + 8, U32, "exports.off")
+            m.field(p + 12, U32, "exports.size")
+            trie_fields(m, eo, es)
+        elif cmd == 0x80000034:
+            co, cs = struct.unpack_from("<II", d, p + 8)
+            m.field(p + 8, U32, "chained.off")
+            m.field(p + 12, U32, "chained.size")
+            if co + 28 <= len(d):
+                for k, l in enumerate(("version", "starts", "imports", "symbols", "count",
+                                       "imports_format", "symbols_format")):
+                    m.field(co + 4 * k, U32, "chained.%s" % l)
+                starts, imports = struct.unpack_from("<II", d, co + 4)
+                s0 = co + starts
+                if s0 + 4 <= len(d):
+                    segc, = struct.unpack_from("<I", d, s0)
+                    m.field(s0, U32, "chained.seg_count")
+                    for k in range(min(segc, 6)):
+                        q = s0 + 4 + 4 * k
+                        if q + 4 > len(d):
+                            break
+                        info, = struct.unpack_from("<I", d, q)
+                        m.field(q, U32, "chained.seg%d.info" % k)
+                        if info and s0 + info + 22 <= len(d):
+                            b = s0 + info
+                            for o, w, l in ((0, U32, "size"), (4, U16, "page_size"),
+                                            (6, U16, "format"), (8, U64, "segment_offset"),
+                                            (20, U16, "page_count"), (22, U16, "page0")):
+                                m.field(b + o, w, "chained.seg%d.%s" % (k, l))
+                for k in range(3):
+                    m.field(co + imports + 4 * k, U32, "chained.import%d" % k)
+    if len(d) < 32:
+        return
+    # the fixed-up words themselves: chain links and targets
+    for k in range(8):
+        q = m.rng.randrange(len(d) - 8)
+        m.field(q, U64, "word%x" % q)
+
+
+def trie_fields(m, off, size):
+    if not size or off + size > len(m.data):
+        return
+    m.bound(off + size)
+    for k in range(0, min(size, 32), 2):
+        m.field(off + k, U8, "trie.byte%d" % k)
+    # the root's first child leads back to the root
+    d = m.data
+    q = off
+    term = d[q]
+    q += 1 + term
+    if q < off + size and d[q] > 0:
+        q += 1
+        while q < off + size and d[q]:
+            q += 1
+        q += 1
+        if q < off + size:
+            buf = bytearray(d)
+            buf[q] = 0      # child offset 0: the root again
+            m.special("trie-child-root", buf)
+
+
+LINKED_TBD = """--- !tapi-tbd
+tbd-version:     4
+targets:         [ x86_64-macos ]
+install-name:    '/usr/lib/libSystem.B.dylib'
+current-version: 1311
+exports:
+  - targets:         [ x86_64-macos ]
+    symbols:         [ _printf, _puts, dyld_stub_binder ]
+...
+"""
+
+
+def compile_linked(work, only):
+    """Linked images of basic.c: (name, format, bytes)."""
+    out = []
+    src = os.path.join(work, "basic.c")
+    jobs = []
+    if only in (None, "elf"):
+        jobs.append(("gcc-so-basic", "elfdyn", ["gcc", "-O1", "-shared", "-fPIC", src]))
+        jobs.append(("gcc-so-sysv-relr-basic", "elfdyn",
+                     ["gcc", "-O1", "-shared", "-fPIC", "-Wl,--hash-style=sysv",
+                      "-Wl,-z,pack-relative-relocs", src]))
+    if only in (None, "macho") and have("clang"):
+        obj = os.path.join(work, "basic-macho-dylib.o")
+        tbd = os.path.join(work, "libSystem.tbd")
+        with open(tbd, "w") as f:
+            f.write(LINKED_TBD)
+        r = subprocess.run(["clang", "-c", "-O1", "--target=x86_64-apple-macos11", "-o", obj,
+                            src], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if r.returncode == 0:
+            common = ["-arch", "x86_64", "-dylib", "-undefined", "dynamic_lookup",
+                      "-install_name", "@rpath/libbasic.dylib", obj, tbd]
+            jobs.append(("lld14-dylib-basic", "dylib",
+                         ["ld64.lld-14", "-platform_version", "macos", "11.0", "11.0"] + common))
+            jobs.append(("lld16-chained-basic", "dylib",
+                         ["ld64.lld-16", "-platform_version", "macos", "13.0", "13.0",
+                          "-fixup_chains", "-init_offsets"] + common))
+    for name, fmt, argv in jobs:
+        if not have(argv[0]):
+            sys.stderr.write("gen.py: %s not found: %s skipped\n" % (argv[0], name))
+            continue
+        outp = os.path.join(work, name)
+        r = subprocess.run(argv + ["-o", outp], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if r.returncode != 0:
+            sys.stderr.write("gen.py: %s failed:\n%s" % (" ".join(argv),
+                                                          r.stdout.decode(errors="replace")))
+            continue
+        with open(outp, "rb") as f:
+            out.append((name, fmt, f.read()))
+    return out
+
+
 def have(tool):
     return shutil.which(tool) is not None
 
@@ -551,6 +872,8 @@ def compile_seeds(work, only):
                 continue
             with open(obj, "rb") as f:
                 seeds.append(("%s-%s" % (vname, fn[:-2]), fmt, f.read()))
+    if only in (None, "elf", "macho"):
+        seeds += compile_linked(work, only)
     return seeds
 
 
@@ -584,7 +907,8 @@ def main():
                       ar_archive([(n + ".o", d) for n, d in elf], syms)))
     seeds += extra
     if a.only:
-        want = {"macho": ("macho", "fat")}.get(a.only, (a.only,))
+        want = {"macho": ("macho", "fat", "dylib"),
+                "elf": ("elf", "elfdyn")}.get(a.only, (a.only,))
         seeds = [s for s in seeds if s[1] in want]
     manifest = []
 
@@ -604,6 +928,10 @@ def main():
             macho_fields(m)
         elif fmt == "fat":
             fat_fields(m)
+        elif fmt == "elfdyn":
+            elfdyn_fields(m)
+        elif fmt == "dylib":
+            dylib_fields(m)
         elif fmt == "coff":
             coff_fields(m)
         elif fmt == "archive":
