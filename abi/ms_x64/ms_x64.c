@@ -522,6 +522,24 @@ static MS_ABI int ms_raise(int sig)
 	return raise(ms_x64_signo(sig));
 }
 
+/* msvcrt's errno is (*_errno()), glibc's (*__errno_location()). */
+static MS_ABI int *ms__errno(void)
+{
+	return &errno;
+}
+
+/* MinGW's headers turn strtod/strtof into its own libmingwex versions
+ * (C99-conforming where old msvcrt was not): glibc's are. */
+static MS_ABI double ms_strtod(const char *s, char **end)
+{
+	return strtod(s, end);
+}
+
+static MS_ABI float ms_strtof(const char *s, char **end)
+{
+	return strtof(s, end);
+}
+
 static MS_ABI void ms_longjmp_checked(void *buf, int val)
 {
 	ms_x64_longjmp(buf, val);
@@ -563,6 +581,9 @@ static const struct {
 	{ "atol", (void *)ms_atol },
 	{ "labs", (void *)ms_labs },
 	{ "raise", (void *)ms_raise },
+	{ "_errno", (void *)ms__errno },
+	{ "__mingw_strtod", (void *)ms_strtod },
+	{ "__mingw_strtof", (void *)ms_strtof },
 	/* math */
 	{ "frexp", (void *)ms_frexp },
 	{ "ldexp", (void *)ms_ldexp },
