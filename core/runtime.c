@@ -30,6 +30,7 @@
 #include "abi/bridge.h"
 #include "core/core.h"
 #include "core/rt.h"
+#include "core/tls.h"
 
 extern int __cxa_atexit(void (*fn)(void *), void *arg, void *dso);
 extern void __cxa_finalize(void *dso);
@@ -40,6 +41,8 @@ static const char *const builtin_names[BUILTIN_COUNT] = {
 	[BUILTIN_STACK_CHK_GUARD] = "__stack_chk_guard",
 	[BUILTIN_ATEXIT_MS] = NULL,    /* chosen for MS images by callconv.c */
 	[BUILTIN_ON_EXIT] = "on_exit",
+	[BUILTIN_TLS_GET_ADDR] = "__tls_get_addr",
+	[BUILTIN_TLV_BOOTSTRAP] = "_tlv_bootstrap",
 };
 
 int core_builtin_lookup(const char *cname, builtin_id *id)
@@ -217,6 +220,8 @@ objload_status core_builtin_target(objload_session *s, builtin_id id, lg_target 
 		*out = s->builtin[id];
 		return OBJLOAD_OK;
 	}
+	if (id == BUILTIN_TLS_GET_ADDR || id == BUILTIN_TLV_BOOTSTRAP)
+		return core_tls_builtin(s, id == BUILTIN_TLV_BOOTSTRAP, out);
 	if (id == BUILTIN_DSO_HANDLE || id == BUILTIN_STACK_CHK_GUARD) {
 		st = runtime_block(s, &b);
 		if (st)
@@ -382,6 +387,8 @@ objload_status core_runtime_prepare(objload_session *s)
 	objload_status st = core_unwind_check_coff(s);
 
 	if (!st)
+		st = core_tls_check(s);
+	if (!st)
 		st = core_default_libs(s);
 	return st;
 }
@@ -437,6 +444,8 @@ void core_unload(objload_session *s)
 		core_unwind_deregister(s);
 	}
 	core_callbacks_free(s);
+	core_tls_free(s);
+	core_ifunc_free(s);
 	if (s->allocated) {
 		s->mm->release(s->mm_ctx, &s->request);
 		s->allocated = 0;

@@ -404,6 +404,9 @@ struct elf_reloc_type {
  * plain branch that may go through a stub when S is out of reach.  The
  * relaxable GOT loads (GOTPCRELX, REX_GOTPCRELX and the APX CODE_n forms)
  * are GOTPCREL32: objload keeps the GOT load and does not relax it.
+ * The thread-local types map to the TLS kinds of their model (docs/
+ * tls.md); TLSDESC itself (a descriptor in data) and the APX CODE_n TLS
+ * forms have none: the catch-all TLS kind, refused by the core.
  */
 static const struct elf_reloc_type elf_x86_64_relocs[] = {
 	RT(NONE, NONE),
@@ -422,14 +425,14 @@ static const struct elf_reloc_type elf_x86_64_relocs[] = {
 	RT(PC16, PC16),
 	RT(8, ABS8),
 	RT(PC8, PC8),
-	RT(DTPMOD64, TLS),
-	RT(DTPOFF64, TLS),
-	RT(TPOFF64, TLS),
-	RT(TLSGD, TLS),
-	RT(TLSLD, TLS),
-	RT(DTPOFF32, TLS),
-	RT(GOTTPOFF, TLS),
-	RT(TPOFF32, TLS),
+	RT(DTPMOD64, TLSMOD64),
+	RT(DTPOFF64, TLSOFF64),
+	RT(TPOFF64, TPOFF64),
+	RT(TLSGD, TLSGD32),
+	RT(TLSLD, TLSLD32),
+	RT(DTPOFF32, TLSOFF32),
+	RT(GOTTPOFF, GOTTPOFF32),
+	RT(TPOFF32, TPOFF32),
 	RT_GOTSYM(PC64, PC64, GOTPC64),
 	RT(GOTOFF64, GOTOFF64),
 	RT_NOSYM(GOTPC32, GOTPC32),
@@ -440,8 +443,8 @@ static const struct elf_reloc_type elf_x86_64_relocs[] = {
 	RT(PLTOFF64, GOTOFF64),
 	RT(SIZE32, SIZE32),
 	RT(SIZE64, SIZE64),
-	RT(GOTPC32_TLSDESC, TLS),
-	RT(TLSDESC_CALL, TLS),
+	RT(GOTPC32_TLSDESC, TLSDESC32),
+	RT(TLSDESC_CALL, TLSDESCCALL),
 	RT(TLSDESC, TLS),
 	RT_NO(IRELATIVE),
 	RT_NO(RELATIVE64),
@@ -1827,10 +1830,11 @@ static objload_status elf_build_symbols(struct elf_ctx *c)
 			o->type = OBJLOAD_SYM_OBJECT;
 			break;
 		case STT_FUNC:
-		case STT_GNU_IFUNC:
-			/* An IFUNC's value is its resolver; the core would have
-			 * to call it.  Reported as a plain function for now. */
 			o->type = OBJLOAD_SYM_FUNC;
+			break;
+		case STT_GNU_IFUNC:
+			/* its value is the resolver (core/ifunc.c) */
+			o->type = OBJLOAD_SYM_IFUNC;
 			break;
 		case STT_SECTION:
 			o->type = OBJLOAD_SYM_SECTION;
