@@ -74,6 +74,7 @@ typedef enum builtin_id {
 	BUILTIN_ON_EXIT,         /* on_exit: the session's, like atexit */
 	BUILTIN_TLS_GET_ADDR,    /* __tls_get_addr: objload's (core/tls.c) */
 	BUILTIN_TLV_BOOTSTRAP,   /* Mach-O's _tlv_bootstrap: objload's */
+	BUILTIN_EMUTLS,          /* __emutls_get_address: the session's */
 	BUILTIN_COUNT
 } builtin_id;
 

@@ -43,6 +43,7 @@ static const char *const builtin_names[BUILTIN_COUNT] = {
 	[BUILTIN_ON_EXIT] = "on_exit",
 	[BUILTIN_TLS_GET_ADDR] = "__tls_get_addr",
 	[BUILTIN_TLV_BOOTSTRAP] = "_tlv_bootstrap",
+	[BUILTIN_EMUTLS] = "__emutls_get_address",
 };
 
 int core_builtin_lookup(const char *cname, builtin_id *id)
@@ -161,6 +162,7 @@ static const struct {
 	{ BUILTIN_ATEXIT, (void *)session_atexit, 1 },
 	{ BUILTIN_ATEXIT_MS, (void *)session_atexit_ms, 1 },
 	{ BUILTIN_ON_EXIT, (void *)session_on_exit, 2 },
+	{ BUILTIN_EMUTLS, (void *)core_tls_emutls_address, 1 },
 };
 
 /* The runtime data block: __dso_handle's byte, then the canary. */

@@ -65,7 +65,9 @@ _Static_assert(offsetof(core_tls_module, save_size) == 0,
 struct tls_handle {
 	struct tls_handle *next, *prev;
 	struct core_tls *tls;
-	uint8_t *block;
+	uint8_t *block;          /* the template's copy, or NULL */
+	void **emu;              /* emulated TLS: one object per index */
+	size_t nemu;
 };
 
 /* What threads share with the session; outlives it while a thread that
@@ -79,6 +81,7 @@ struct core_tls {
 	struct tls_handle *handles;
 	uint8_t *init;           /* the relocated template: init_size bytes */
 	uint64_t init_size, size, align;
+	uint64_t nemu;           /* emulated TLS: indices given out */
 };
 
 /* The session's view: the template's layout and the modules. */
@@ -95,11 +98,6 @@ struct core_tls_link {
 	struct core_tls *rt;     /* in-process links */
 };
 
-static void tls_unref_locked(struct core_tls *t, int *last)
-{
-	*last = --t->refs == 0;
-}
-
 static void tls_destroy(struct core_tls *t)
 {
 	if (t->key_made)
@@ -107,6 +105,28 @@ static void tls_destroy(struct core_tls *t)
 	pthread_mutex_destroy(&t->lock);
 	free(t->init);
 	free(t);
+}
+
+/* A thread's memory for the session: its block and emulated objects. */
+static void tls_handle_release(struct tls_handle *h)
+{
+	free(h->block);
+	h->block = NULL;
+	for (size_t i = 0; i < h->nemu; i++)
+		free(h->emu[i]);
+	free(h->emu);
+	h->emu = NULL;
+	h->nemu = 0;
+}
+
+static void tls_unlink(struct core_tls *t, struct tls_handle *h)
+{
+	if (h->prev)
+		h->prev->next = h->next;
+	else
+		t->handles = h->next;
+	if (h->next)
+		h->next->prev = h->prev;
 }
 
 /* The key's destructor: the thread is exiting. */
@@ -117,14 +137,9 @@ static void tls_thread_exit(void *p)
 	int last;
 
 	pthread_mutex_lock(&t->lock);
-	if (h->prev)
-		h->prev->next = h->next;
-	else
-		t->handles = h->next;
-	if (h->next)
-		h->next->prev = h->prev;
-	free(h->block);
-	tls_unref_locked(t, &last);
+	tls_unlink(t, h);
+	tls_handle_release(h);
+	last = --t->refs == 0;
 	pthread_mutex_unlock(&t->lock);
 	free(h);
 	if (last)
@@ -136,44 +151,118 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 	return (v + a - 1) & ~(a - 1);
 }
 
+/* The calling thread's handle, made on first use (t->lock held); NULL
+ * when out of memory or when the session is gone. */
+static struct tls_handle *tls_handle_locked(struct core_tls *t)
+{
+	struct tls_handle *h = pthread_getspecific(t->key);
+
+	if (h || t->dead)
+		return h;
+	h = calloc(1, sizeof(*h));
+	if (!h || pthread_setspecific(t->key, h)) {
+		free(h);
+		return NULL;
+	}
+	h->tls = t;
+	h->next = t->handles;
+	if (h->next)
+		h->next->prev = h;
+	t->handles = h;
+	t->refs++;
+	return h;
+}
+
+/* Memory of `size` bytes aligned to `align`, from `init` (init_size
+ * bytes) then zeros. */
+static void *tls_object(uint64_t size, uint64_t align, const void *init, uint64_t init_size)
+{
+	void *mem;
+
+	if (align < sizeof(void *))
+		align = sizeof(void *);
+	if ((align & (align - 1)) || size > SIZE_MAX - align ||
+	    posix_memalign(&mem, align, size ? align_up(size, align) : 1))
+		return NULL;
+	if (init_size)
+		memcpy(mem, init, init_size);
+	memset((uint8_t *)mem + init_size, 0, size - init_size);
+	return mem;
+}
+
 /* The calling thread's block, made on first use; NULL when out of memory
  * or when the session is gone. */
 static uint8_t *tls_thread_block(struct core_tls *t)
 {
 	struct tls_handle *h = pthread_getspecific(t->key);
 	uint8_t *block = NULL;
-	void *mem;
 
 	if (h && h->block)
 		return h->block;
 	pthread_mutex_lock(&t->lock);
-	if (t->dead)
-		goto out;
-	if (posix_memalign(&mem, t->align < sizeof(void *) ? sizeof(void *) : t->align,
-			   t->size ? align_up(t->size, t->align) : 1))
-		goto out;
-	block = mem;
-	memcpy(block, t->init, t->init_size);
-	memset(block + t->init_size, 0, t->size - t->init_size);
-	if (!h) {
-		h = calloc(1, sizeof(*h));
-		if (!h || pthread_setspecific(t->key, h)) {
-			free(h);
-			free(block);
-			block = NULL;
-			goto out;
-		}
-		h->tls = t;
-		h->next = t->handles;
-		if (h->next)
-			h->next->prev = h;
-		t->handles = h;
-		t->refs++;
+	h = tls_handle_locked(t);
+	if (h && !t->dead) {
+		h->block = tls_object(t->size, t->align, t->init, t->init_size);
+		block = h->block;
 	}
-	h->block = block;
-out:
 	pthread_mutex_unlock(&t->lock);
 	return block;
+}
+
+/*
+ * Emulated TLS (GCC's -femulated-tls, MinGW gcc's default; clang with
+ * -femulated-tls): code calls __emutls_get_address(&__emutls_v.x) with a
+ * control object {size, align, index, template} in its own data; the
+ * first call gives the object an index, and each thread keeps one object
+ * per index.  libgcc's layout, with the index space and the threads'
+ * objects kept per session.
+ */
+struct emutls_object {
+	uint64_t size, align;
+	uint64_t index;          /* 0 until first use */
+	const void *templ;       /* NULL: zeros */
+};
+
+void *core_tls_emutls_address(void *control, objload_session *s)
+{
+	struct emutls_object *obj = control;
+	struct core_tls *t = s->tls ? s->tls->rt : NULL;
+	struct tls_handle *h;
+	uint64_t index;
+	void *p = NULL;
+
+	if (!t)
+		return NULL;
+	h = pthread_getspecific(t->key);
+	index = __atomic_load_n(&obj->index, __ATOMIC_ACQUIRE);
+	if (h && index && index <= h->nemu && h->emu[index - 1])
+		return h->emu[index - 1];
+	pthread_mutex_lock(&t->lock);
+	h = tls_handle_locked(t);
+	if (!h || t->dead)
+		goto out;
+	index = obj->index;
+	if (!index) {
+		index = ++t->nemu;
+		__atomic_store_n(&obj->index, index, __ATOMIC_RELEASE);
+	}
+	if (index > h->nemu) {
+		size_t n = (size_t)index + 16;
+		void **v = realloc(h->emu, n * sizeof(*v));
+
+		if (!v)
+			goto out;
+		memset(v + h->nemu, 0, (n - h->nemu) * sizeof(*v));
+		h->emu = v;
+		h->nemu = n;
+	}
+	if (!h->emu[index - 1])
+		h->emu[index - 1] = tls_object(obj->size, obj->align, obj->templ,
+					       obj->templ ? obj->size : 0);
+	p = h->emu[index - 1];
+out:
+	pthread_mutex_unlock(&t->lock);
+	return p;
 }
 
 void *core_tls_address(const core_tls_module *m, uint64_t offset)
@@ -204,27 +293,20 @@ void core_tls_free(objload_session *s)
 		return;
 	t = tl->rt;
 	if (t) {
-		/* every block goes; the calling thread's handle too, the other
-		 * threads' handles when they exit */
-		mine = t->key_made ? pthread_getspecific(t->key) : NULL;
+		/* every thread's memory goes; the calling thread's handle
+		 * too, the other threads' handles when they exit */
+		mine = pthread_getspecific(t->key);
 		if (mine)
 			pthread_setspecific(t->key, NULL);
 		pthread_mutex_lock(&t->lock);
 		t->dead = 1;
-		for (struct tls_handle *h = t->handles; h; h = h->next) {
-			free(h->block);
-			h->block = NULL;
-		}
+		for (struct tls_handle *h = t->handles; h; h = h->next)
+			tls_handle_release(h);
 		if (mine) {
-			if (mine->prev)
-				mine->prev->next = mine->next;
-			else
-				t->handles = mine->next;
-			if (mine->next)
-				mine->next->prev = mine->prev;
+			tls_unlink(t, mine);
 			t->refs--;
 		}
-		tls_unref_locked(t, &last);
+		last = --t->refs == 0;
 		pthread_mutex_unlock(&t->lock);
 		free(mine);
 		if (last)
@@ -701,6 +783,8 @@ objload_status core_tls_plan(objload_session *s)
 
 	LG_FOR_EACH_LIVE_EDGE(&s->g, b, e)
 		any_edge |= (s->arch->kinds[s->g.edges[e].kind].flags & OBJLOAD_KF_TLS) != 0;
+	/* emulated TLS needs the threads' handles, not a template */
+	any_edge |= s->builtin[BUILTIN_EMUTLS].where == LG_IN_BLOCK;
 	if (!any_edge && !s->tls) {
 		int any_section = 0;
 

@@ -59,6 +59,10 @@ const core_tls_module *core_tls_image_module(const objload_session *s, uint32_t 
  * is made on first use); NULL when out of memory. */
 void *core_tls_address(const core_tls_module *module, uint64_t offset);
 
+/* __emutls_get_address(control) for the session's images (a helper with
+ * the session bound to it, core/runtime.c): the calling thread's object. */
+void *core_tls_emutls_address(void *control, objload_session *s);
+
 /* Called by the arch resolvers (arch/x86_64/tls.c), with the pair or the
  * descriptor {resolver, module, offset} loaded code passed. */
 void *core_tls_index_address(const uint64_t pair[2]);

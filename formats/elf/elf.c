@@ -497,7 +497,11 @@ static const uint8_t elf_x86_64_kind_width[] = {
  * base-relative forms (GOTREL, MOVW_GOTOFF, LD64_GOTOFF_LO15,
  * LD64_GOTPAGE_LO15 of gcc -fpic), the LDR-literal types (tiny code
  * model) and the dynamic types, which a relocatable object has no use
- * for.
+ * for.  Thread-local types: local exec's ADD pair, initial exec's ADRP +
+ * LDR of a TP slot and the TLS descriptor sequence have kinds (an image
+ * linked for an address gets a static layout, docs/tls.md); the other
+ * models (GD, LD, the MOVW and LDST forms) map to the catch-all TLS kind,
+ * refused by the core.
  */
 static const struct elf_reloc_type elf_aarch64_relocs[] = {
 	RD(NONE, NONE),
@@ -584,17 +588,17 @@ static const struct elf_reloc_type elf_aarch64_relocs[] = {
 	RI(TLSLD_LDST64_DTPREL_LO12_NC, TLS),
 	RI(TLSIE_MOVW_GOTTPREL_G1, TLS),
 	RI(TLSIE_MOVW_GOTTPREL_G0_NC, TLS),
-	RI(TLSIE_ADR_GOTTPREL_PAGE21, TLS),
-	RI(TLSIE_LD64_GOTTPREL_LO12_NC, TLS),
+	RI(TLSIE_ADR_GOTTPREL_PAGE21, TLSIE_PAGE21),
+	RI(TLSIE_LD64_GOTTPREL_LO12_NC, TLSIE_LO12),
 	RI(TLSIE_LD_GOTTPREL_PREL19, TLS),
 	RI(TLSLE_MOVW_TPREL_G2, TLS),
 	RI(TLSLE_MOVW_TPREL_G1, TLS),
 	RI(TLSLE_MOVW_TPREL_G1_NC, TLS),
 	RI(TLSLE_MOVW_TPREL_G0, TLS),
 	RI(TLSLE_MOVW_TPREL_G0_NC, TLS),
-	RI(TLSLE_ADD_TPREL_HI12, TLS),
-	RI(TLSLE_ADD_TPREL_LO12, TLS),
-	RI(TLSLE_ADD_TPREL_LO12_NC, TLS),
+	RI(TLSLE_ADD_TPREL_HI12, TLSLE_HI12),
+	RI(TLSLE_ADD_TPREL_LO12, TLSLE_LO12),
+	RI(TLSLE_ADD_TPREL_LO12_NC, TLSLE_LO12_NC),
 	RI(TLSLE_LDST8_TPREL_LO12, TLS),
 	RI(TLSLE_LDST8_TPREL_LO12_NC, TLS),
 	RI(TLSLE_LDST16_TPREL_LO12, TLS),
@@ -605,14 +609,14 @@ static const struct elf_reloc_type elf_aarch64_relocs[] = {
 	RI(TLSLE_LDST64_TPREL_LO12_NC, TLS),
 	RI(TLSDESC_LD_PREL19, TLS),
 	RI(TLSDESC_ADR_PREL21, TLS),
-	RI(TLSDESC_ADR_PAGE21, TLS),
-	RI(TLSDESC_LD64_LO12, TLS),
-	RI(TLSDESC_ADD_LO12, TLS),
+	RI(TLSDESC_ADR_PAGE21, TLSDESC_PAGE21),
+	RI(TLSDESC_LD64_LO12, TLSDESC_LD64_LO12),
+	RI(TLSDESC_ADD_LO12, TLSDESC_ADD_LO12),
 	RI(TLSDESC_OFF_G1, TLS),
 	RI(TLSDESC_OFF_G0_NC, TLS),
 	RI(TLSDESC_LDR, TLS),
 	RI(TLSDESC_ADD, TLS),
-	RI(TLSDESC_CALL, TLS),
+	RI(TLSDESC_CALL, TLSDESC_CALL),
 	RI(TLSLE_LDST128_TPREL_LO12, TLS),
 	RI(TLSLE_LDST128_TPREL_LO12_NC, TLS),
 	RI(TLSLD_LDST128_DTPREL_LO12, TLS),
@@ -622,8 +626,8 @@ static const struct elf_reloc_type elf_aarch64_relocs[] = {
 	RN(JUMP_SLOT),
 	RN(RELATIVE),
 	RD(TLS_DTPMOD, TLS),
-	RD(TLS_DTPREL, TLS),
-	RD(TLS_TPREL, TLS),
+	RD(TLS_DTPREL, TLSOFF64),
+	RD(TLS_TPREL, TPOFF64),
 	RD(TLSDESC, TLS),
 	RN(IRELATIVE),
 };
