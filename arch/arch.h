@@ -61,9 +61,9 @@ typedef struct arch_code {
 	unsigned slot[2];   /* offsets of the addresses, see each writer */
 } arch_code;
 
-/* A stub that jumps through a pointer slot placed elsewhere (a PLT entry:
- * an IFUNC's canonical address, whose slot is filled once its resolver
- * ran): the fields that reach the slot, each with its kind and addend. */
+/* A stub that jumps through a pointer slot placed anywhere (an IFUNC's
+ * canonical address, whose slot is filled once its resolver ran): the
+ * fields that hold the slot's address, each with its kind and addend. */
 typedef struct arch_plt {
 	unsigned size;
 	unsigned nfields;

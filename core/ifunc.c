@@ -12,9 +12,11 @@
  * does the same with blocks of the graph:
  *
  *   ifunc          (before the tables) for each IFUNC defined in a loaded
- *                  section, a pointer slot (read-write) and a canonical
- *                  stub that jumps through it (arch_ops.plt), both in the
- *                  area of the resolver's section; every node bound to the
+ *                  section, a pointer slot (read-write data, in the shared
+ *                  area) and a canonical stub that jumps through it
+ *                  (arch_ops.plt: an absolute address, so the slot may be
+ *                  anywhere) in the area of the resolver's section, so the
+ *                  stub is code beside code; every node bound to the
  *                  IFUNC then points at the stub, so the table passes see
  *                  an ordinary function;
  *   ifunc-resolve  (after finalize: the resolvers' images are relocated
@@ -103,8 +105,10 @@ static objload_status ifunc_of(objload_session *s, uint32_t i, uint32_t j, uint3
 	fn->symbol = j;
 	fn->resolver = (lg_target){ .where = LG_IN_BLOCK, .block = sec_block, .value = sym->value };
 	area = s->g.blocks[sec_block].area;
+	/* the slot is data: the shared area's data segment (a per-section
+	 * area is one segment, the section's) */
 	fn->slot = lg_new_block(s, LG_IFUNC, s->arch->pointer_size, s->arch->pointer_size,
-				OBJLOAD_PROT_READ | OBJLOAD_PROT_WRITE, area);
+				OBJLOAD_PROT_READ | OBJLOAD_PROT_WRITE, OBJLOAD_NO_INDEX);
 	fn->stub = lg_new_block(s, LG_IFUNC, s->arch->plt_size, 16,
 				OBJLOAD_PROT_READ | OBJLOAD_PROT_EXEC, area);
 	if (fn->slot == OBJLOAD_NO_INDEX || fn->stub == OBJLOAD_NO_INDEX)

@@ -739,7 +739,7 @@ static void aarch64_flush_icache(void *start, size_t len)
  *	f9400400	ldr x0, [x0, #8]
  *	d65f03c0	ret
  */
-enum { AARCH64_TLS_STATIC_DESC_SIZE = 8, AARCH64_PLT_SIZE = 16 };
+enum { AARCH64_TLS_STATIC_DESC_SIZE = 8, AARCH64_PLT_SIZE = 24 };
 
 static void aarch64_tls_static_desc(uint8_t *work, arch_code *out)
 {
@@ -750,28 +750,28 @@ static void aarch64_tls_static_desc(uint8_t *work, arch_code *out)
 }
 
 /*
- * An IFUNC's canonical address, a PLT entry: the slot's page, its LDR,
- * a branch through x17 (IP1, which veneers may use).
+ * An IFUNC's canonical address: a jump through its slot, which may be
+ * anywhere (the slot is writable data, the stub code beside its callers),
+ * through x16 and x17 (IP0, IP1: the registers veneers may use).
  *
- *	90000010	adrp x16, slot
- *	f9400211	ldr x17, [x16, :lo12:slot]
+ *	58000090	ldr x16, 16 (the literal below)
+ *	f9400211	ldr x17, [x16]
  *	d61f0220	br x17
  *	d503201f	nop
+ *	<8 bytes>	.quad slot
  */
 static void aarch64_plt(uint8_t *work, arch_plt *out)
 {
-	arch_put_le(work, UINT32_C(0x90000010), 4);
+	arch_put_le(work, UINT32_C(0x58000090), 4);
 	arch_put_le(work + 4, UINT32_C(0xf9400211), 4);
 	arch_put_le(work + 8, UINT32_C(0xd61f0220), 4);
 	arch_put_le(work + 12, UINT32_C(0xd503201f), 4);
+	arch_put_le(work + 16, 0, 8);
 	out->size = AARCH64_PLT_SIZE;
-	out->nfields = 2;
-	out->field[0].offset = 0;
-	out->field[0].kind = OBJLOAD_AARCH64_ADR_PAGE21;
+	out->nfields = 1;
+	out->field[0].offset = 16;
+	out->field[0].kind = OBJLOAD_AARCH64_ABS64;
 	out->field[0].addend = 0;
-	out->field[1].offset = 4;
-	out->field[1].kind = OBJLOAD_AARCH64_LDST64_LO12;
-	out->field[1].addend = 0;
 }
 
 const arch_ops arch_aarch64 = {

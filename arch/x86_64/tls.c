@@ -664,18 +664,27 @@ void x86_64_tlv_thunk(uint8_t *work, arch_code *out)
 	out->nslots = 2;
 }
 
-/* An IFUNC's canonical address: jmp *slot(%rip). */
+/*
+ * An IFUNC's canonical address: a jump through its slot, which may be
+ * anywhere (the slot is writable data, the stub code beside its callers):
+ *
+ *	49 bb <8 bytes>		movabs $slot, %r11
+ *	41 ff 23		jmp *(%r11)
+ *
+ * %r11 is free at a call (System V: neither argument nor callee-saved;
+ * PLT entries clobber it too).
+ */
 void x86_64_plt(uint8_t *work, arch_plt *out)
 {
-	static const uint8_t code[] = { 0xff, 0x25, 0, 0, 0, 0 };
+	static const uint8_t code[] = { 0x49, 0xbb, 0, 0, 0, 0, 0, 0, 0, 0, 0x41, 0xff, 0x23 };
 
 	memset(work, 0xcc, X86_64_PLT_SIZE);
 	memcpy(work, code, sizeof(code));
 	out->size = X86_64_PLT_SIZE;
 	out->nfields = 1;
 	out->field[0].offset = 2;
-	out->field[0].kind = OBJLOAD_X86_64_PC32;
-	out->field[0].addend = -4;
+	out->field[0].kind = OBJLOAD_X86_64_ABS64;
+	out->field[0].addend = 0;
 }
 
 /* ---- the resolvers -------------------------------------------------------- */

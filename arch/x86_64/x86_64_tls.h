@@ -13,7 +13,7 @@ enum {
 	X86_64_TLS_TRAMP_SIZE = 96,
 	X86_64_TLS_STATIC_DESC_SIZE = 8,
 	X86_64_TLV_THUNK_SIZE = 48,
-	X86_64_PLT_SIZE = 8,
+	X86_64_PLT_SIZE = 16,
 };
 
 objload_status x86_64_tls_rewrite(unsigned kind, const uint8_t *bytes, uint64_t size,
