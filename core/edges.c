@@ -130,9 +130,13 @@ static objload_status check_reference(objload_session *s, uint32_t i, size_t e,
 					  dimg->sections[dsym->section].name : "(none)",
 					  tls_kind ? "thread-local" : "non-thread-local");
 		}
-	} else if (tls_kind) {
+	} else if (tls_kind && !(n->t.where == LG_IN_BLOCK &&
+				 s->g.blocks[n->t.block].kind == LG_SECTION &&
+				 s->images[s->g.blocks[n->t.block].image]->sections[
+					 s->g.blocks[n->t.block].section].role == OBJLOAD_ROLE_TLS)) {
 		/* a host library's thread-local variable, a user definition,
-		 * or an undefined weak one: objload has no block for it */
+		 * or an undefined weak one: objload has no block for it
+		 * (_TLS_MODULE_BASE_ reaches a thread-local section) */
 		image_edge_where(s, i, e, where, sizeof(where));
 		return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
 				  "%s: '%s' is not a thread-local variable of the loaded images; "

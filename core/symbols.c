@@ -33,6 +33,7 @@
 #include "core/core.h"
 #include "core/log.h"
 #include "core/rt.h"
+#include "core/tls.h"
 
 static int strength_of(const objload_symbol *sym)
 {
@@ -294,6 +295,10 @@ static objload_status resolve_global(objload_session *s, uint32_t gi, int weak_r
 			g->resolved = 1;
 			return OBJLOAD_OK;
 		}
+	}
+	if (core_tls_module_base(s, g->name, &g->res)) {
+		g->resolved = 1;
+		return OBJLOAD_OK;
 	}
 	if (!s->link_only && core_builtin_lookup(g->name, &bid)) {
 		g->resolved = 1;
@@ -619,6 +624,10 @@ objload_status objload_lookup(objload_session *s, const char *name, void **out)
 				  "dead-stripped: nothing the link loaded refers to it" :
 				  "not a loadable section");
 	}
+	/* a thread-local variable: the calling thread's copy, as dlsym */
+	if (core_tls_lookup(s, &g->res, out))
+		return *out ? OBJLOAD_OK : core_error(s, OBJLOAD_ERR_NOMEM,
+						      "out of memory for thread-local storage");
 	*out = (void *)(uintptr_t)lg_address(&s->g, &g->res);
 	return OBJLOAD_OK;
 }

@@ -853,6 +853,47 @@ objload_status core_tls_finish(objload_session *s)
 	return OBJLOAD_OK;
 }
 
+/*
+ * _TLS_MODULE_BASE_, which a static linker defines at the start of the
+ * TLS segment: local-dynamic code with TLS descriptors (gcc
+ * -mtls-dialect=gnu2) asks for its address once and adds DTPOFF offsets.
+ * The template's offset 0 is the first initialised thread-local section
+ * of a relocatable image (the one tls_layout places first; the reference
+ * keeps it from being dead-stripped), else the first zero-filled one.
+ */
+int core_tls_module_base(objload_session *s, const char *name, lg_target *out)
+{
+	if (strcmp(name, "_TLS_MODULE_BASE_") != 0)
+		return 0;
+	for (int zero = 0; zero < 2; zero++)
+		for (size_t i = 0; i < s->nimages; i++) {
+			const objload_image *img = s->images[i];
+			uint32_t base = core_of(img)->block_base;
+
+			if (img->kind != OBJLOAD_IMAGE_RELOCATABLE)
+				continue;
+			for (uint32_t j = 0; j < img->nsections; j++)
+				if (img->sections[j].role == OBJLOAD_ROLE_TLS &&
+				    !s->g.blocks[base + j].drop &&
+				    (s->g.blocks[base + j].bytes == NULL) == zero) {
+					*out = (lg_target){ .where = LG_IN_BLOCK, .block = base + j };
+					return 1;
+				}
+		}
+	return 0;
+}
+
+int core_tls_lookup(objload_session *s, const lg_target *t, void **out)
+{
+	uint64_t off;
+	uint32_t m;
+
+	if (!s->tls || !s->tls->rt || !tls_target_offset(s, t, &off, &m))
+		return 0;
+	*out = core_tls_address(&s->tls->modules[m], off);
+	return 1;
+}
+
 /* ---- runtime helpers: __tls_get_addr, _tlv_bootstrap ---------------------- */
 
 objload_status core_tls_builtin(objload_session *s, int tlv, lg_target *out)

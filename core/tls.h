@@ -63,6 +63,15 @@ void *core_tls_address(const core_tls_module *module, uint64_t offset);
  * the session bound to it, core/runtime.c): the calling thread's object. */
 void *core_tls_emutls_address(void *control, objload_session *s);
 
+/* Resolution of the linker-defined _TLS_MODULE_BASE_: 1 and *out when
+ * `name` is it and the link has thread-local sections. */
+int core_tls_module_base(objload_session *s, const char *name, lg_target *out);
+
+/* objload_lookup of a thread-local variable (what t points at): 1 and in
+ * *out its address for the calling thread (NULL when out of memory), as
+ * dlsym answers for one; 0 when t is no thread-local variable. */
+int core_tls_lookup(objload_session *s, const lg_target *t, void **out);
+
 /* Called by the arch resolvers (arch/x86_64/tls.c), with the pair or the
  * descriptor {resolver, module, offset} loaded code passed. */
 void *core_tls_index_address(const uint64_t pair[2]);
