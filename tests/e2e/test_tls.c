@@ -142,12 +142,32 @@ static void tls_refused(const char *dir, const char *args, const char *const wan
 
 /* ---- ELF ------------------------------------------------------------------ */
 
+/* A compiler, its flags, and whether the native link needs -no-pie. */
+struct tls_build {
+	const char *cc, *flags;
+	int no_pie;
+};
+
+/* Each build of `srcs` compared with native, in directories TAG0, TAG1... */
+static void tls_compare_builds(const char *tag, const struct tls_build *builds, size_t n,
+			       const char *srcs)
+{
+	if (!tls_have("gcc") || !tls_have("clang"))
+		return;
+	for (size_t b = 0; b < n; b++) {
+		char dir[32], cc[128], native[128];
+
+		snprintf(dir, sizeof(dir), "%s%zu", tag, b);
+		snprintf(cc, sizeof(cc), "%s %s", builds[b].cc, builds[b].flags);
+		snprintf(native, sizeof(native), "%s -pthread %s *.o -o native", builds[b].cc,
+			 builds[b].no_pie ? "-no-pie" : "");
+		tls_compare(dir, cc, srcs, native, "");
+	}
+}
+
 static void test_elf(void)
 {
-	static const struct {
-		const char *cc, *flags;
-		int no_pie;
-	} builds[] = {
+	static const struct tls_build builds[] = {
 		{ "gcc", "-O0", 0 }, { "gcc", "-O2", 0 },
 		{ "gcc", "-O0 -fPIC", 0 }, { "gcc", "-O2 -fPIC", 0 },
 		{ "gcc", "-O0 -fno-pic", 1 }, { "gcc", "-O2 -fno-pic", 1 },
@@ -159,17 +179,8 @@ static void test_elf(void)
 		{ "clang", "-O0 -mcmodel=large", 0 },
 	};
 
-	if (!tls_have("gcc") || !tls_have("clang"))
-		return;
-	for (size_t b = 0; b < TU_COUNT(builds); b++) {
-		char dir[32], cc[128], native[128];
-
-		snprintf(dir, sizeof(dir), "elf%zu", b);
-		snprintf(cc, sizeof(cc), "%s %s", builds[b].cc, builds[b].flags);
-		snprintf(native, sizeof(native), "%s -pthread %s *.o -o native", builds[b].cc,
-			 builds[b].no_pie ? "-no-pie" : "");
-		tls_compare(dir, cc, TLS_SRC "/tlsdef.c " TLS_SRC "/tlsuse.c", native, "");
-	}
+	tls_compare_builds("elf", builds, TU_COUNT(builds),
+			   TLS_SRC "/tlsdef.c " TLS_SRC "/tlsuse.c");
 }
 
 static void test_forms(void)
@@ -316,25 +327,13 @@ static void test_coff_implicit_refused(void)
 
 static void test_ifunc(void)
 {
-	static const struct {
-		const char *cc, *flags;
-		int no_pie;
-	} builds[] = {
+	static const struct tls_build builds[] = {
 		{ "gcc", "-O0", 0 }, { "gcc", "-O2 -fPIC", 0 }, { "gcc", "-O2 -fno-pic", 1 },
 		{ "clang", "-O0", 0 }, { "clang", "-O2 -fPIC", 0 }, { "clang", "-O2 -fno-pic", 1 },
 	};
 
-	if (!tls_have("gcc") || !tls_have("clang"))
-		return;
-	for (size_t b = 0; b < TU_COUNT(builds); b++) {
-		char dir[32], cc[128], native[128];
-
-		snprintf(dir, sizeof(dir), "ifunc%zu", b);
-		snprintf(cc, sizeof(cc), "%s %s", builds[b].cc, builds[b].flags);
-		snprintf(native, sizeof(native), "%s %s *.o -o native", builds[b].cc,
-			 builds[b].no_pie ? "-no-pie" : "");
-		tls_compare(dir, cc, TLS_SRC "/ifunc.c " TLS_SRC "/ifuncuse.c", native, "");
-	}
+	tls_compare_builds("ifunc", builds, TU_COUNT(builds),
+			   TLS_SRC "/ifunc.c " TLS_SRC "/ifuncuse.c");
 }
 
 /* ---- AArch64, linked for an address ------------------------------------------ */
