@@ -734,7 +734,8 @@ static objload_status tls_rewrite(objload_session *s, uint32_t b, uint32_t e)
 	if (!tls_target_offset(s, &var, &off, &m))
 		return OBJLOAD_ERR_FORMAT;
 	core_edge_where(s, &ed, where, sizeof(where));
-	if (!s->arch->tls_rewrite || s->arch->kinds[ed.kind].width != 4)
+	if (!s->arch->tls_rewrite || s->arch->kinds[ed.kind].width != 4 ||
+	    sec->role != OBJLOAD_ROLE_CODE)
 		return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
 				  "%s: a thread-pointer offset in data cannot be served in a running "
 				  "process, where each thread's block is allocated by objload", where);
