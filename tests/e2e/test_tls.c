@@ -19,9 +19,10 @@
  *     (MinGW gcc; clang -femulated-tls), and Microsoft's implicit TLS,
  *     refused with its reason;
  *   - IFUNCs with __builtin_cpu_supports, gcc and clang, PIC and not;
- *   - AArch64 linked for an address: local-exec immediates, the
- *     initial-exec slot and the TLS descriptor hold the static layout's
- *     values;
+ *   - linked for an address (AArch64 and x86-64): local-exec immediates,
+ *     the initial-exec slots and the TLS descriptors hold the static
+ *     layout's values; AArch64's descriptor resolver and IFUNC stub read
+ *     back by llvm-mc;
  *   - errors: accesses objload cannot rewrite, general dynamic or IFUNCs
  *     in an image linked for an address, a thread-local reference to
  *     something that is not a loaded thread-local variable,
@@ -546,6 +547,142 @@ static void test_aarch64_link(void)
 	}
 }
 
+/*
+ * x86-64 linked for an address: the static layout puts the template just
+ * below the thread pointer, so a variable's TP offset is T - roundup(size,
+ * align).  Every local-exec field holds it (plus its addend) and every
+ * initial-exec GOT slot the instruction reads holds it.
+ */
+static void test_x86_64_link(void)
+{
+	const uint64_t base = 0x400000;
+	objload_session *s;
+	const objload_image *d;
+	const void *flat;
+	size_t len, checked = 0;
+	uint64_t sec_target[2][64] = { { 0 } }, tbss_off = 0, size = 0, align = 1;
+	char def[256], use[256];
+	struct tls_flat fl;
+
+	if (!tls_have("gcc") ||
+	    !TLS_CHECK(TLS_SH("gcc -O2 -fno-pic -c %s/tlsdef.c -o x86def.o && gcc -O2 -fno-pic -c "
+			      "%s/tlsuse.c -o x86use.o", TLS_SRC, TLS_SRC) == 0, "gcc compiles"))
+		return;
+	snprintf(def, sizeof(def), "%s/x86def.o", tls_tmp);
+	snprintf(use, sizeof(use), "%s/x86use.o", tls_tmp);
+	if (!TLS_CHECK(objload_session_new(&s) == OBJLOAD_OK && objload_add_file(s, def) == OBJLOAD_OK &&
+		       objload_add_file(s, use) == OBJLOAD_OK &&
+		       objload_define(s, "pthread_create", 0x1000) == OBJLOAD_OK &&
+		       objload_define(s, "pthread_join", 0x1010) == OBJLOAD_OK &&
+		       objload_define(s, "printf", 0x1020) == OBJLOAD_OK &&
+		       objload_link_at(s, base) == OBJLOAD_OK &&
+		       objload_get_flat_image(s, &flat, &len) == OBJLOAD_OK,
+		       "objload_link_at: %s", objload_errmsg(s))) {
+		objload_session_free(s);
+		return;
+	}
+	fl = (struct tls_flat){ .bytes = flat, .base = base, .len = len };
+	for (size_t p = 0; p < objload_piece_count(s); p++) {
+		objload_piece_info pi;
+
+		if (objload_get_piece(s, p, &pi) || pi.kind != OBJLOAD_PIECE_SECTION || pi.image > 1)
+			continue;
+		for (uint32_t j = 0; j < objload_get_image(s, pi.image)->nsections && j < 64; j++)
+			if (strcmp(objload_get_image(s, pi.image)->sections[j].name, pi.name) == 0)
+				sec_target[pi.image][j] = pi.target;
+	}
+	d = objload_get_image(s, 0);
+	for (uint32_t j = 0; j < d->nsections; j++)
+		if (strcmp(d->sections[j].name, ".tdata") == 0) {
+			tbss_off = d->sections[j].size;
+			size += d->sections[j].size;
+			align = d->sections[j].align > align ? d->sections[j].align : align;
+		}
+	for (uint32_t j = 0; j < d->nsections; j++)
+		if (strcmp(d->sections[j].name, ".tbss") == 0) {
+			align = d->sections[j].align > align ? d->sections[j].align : align;
+			tbss_off = (tbss_off + d->sections[j].align - 1) & ~(d->sections[j].align - 1);
+			size = tbss_off + d->sections[j].size;
+		}
+	size = (size + align - 1) & ~(align - 1);
+	for (size_t i = 0; i < 2; i++) {
+		const objload_image *img = objload_get_image(s, i);
+
+		for (size_t e = 0; e < img->nedges; e++) {
+			const objload_edge *ed = &img->edges[e];
+			const char *type = img->format->reloc_name(img, ed->native_type);
+			const objload_symbol *sym = &img->symbols[ed->symbol];
+			uint64_t P = sec_target[i][ed->section] + ed->offset, tp = 0;
+			int found = 0, ie = strcmp(type, "R_X86_64_GOTTPOFF") == 0;
+
+			if (!ie && strcmp(type, "R_X86_64_TPOFF32") != 0)
+				continue;
+			for (uint32_t k = 0; k < d->nsymbols && !found; k++) {
+				const objload_symbol *ds = &d->symbols[k];
+
+				if (ds->def != OBJLOAD_DEF_SECTION || strcmp(ds->name, sym->name) != 0)
+					continue;
+				tp = (strcmp(d->sections[ds->section].name, ".tbss") == 0 ? tbss_off : 0) +
+				     ds->value - size + (ie ? 0 : (uint64_t)ed->addend);
+				found = 1;
+			}
+			if (!TLS_CHECK(found, "%s: '%s' defined in tlsdef.o", type, sym->name))
+				continue;
+			if (ie) {
+				/* the mov's displacement: slot - (P + 4) */
+				uint64_t slot = P + 4 + (uint64_t)(int64_t)(int32_t)tls_word(&fl, P);
+
+				TLS_CHECK(tls_quad(&fl, slot) == tp, "%s '%s': the slot holds 0x%" PRIx64
+					  " (want 0x%" PRIx64 ")", type, sym->name, tls_quad(&fl, slot), tp);
+			} else {
+				TLS_CHECK((uint32_t)tls_word(&fl, P) == (uint32_t)tp, "%s '%s': the field "
+					  "holds 0x%" PRIx32 " (want 0x%" PRIx32 ")", type, sym->name,
+					  tls_word(&fl, P), (uint32_t)tp);
+			}
+			checked++;
+		}
+	}
+	TLS_CHECK(checked >= 8, "accesses checked (%zu)", checked);
+	objload_session_free(s);
+}
+
+/*
+ * The AArch64 code objload writes for TLS and IFUNCs, read back by
+ * llvm-mc: the static descriptor resolver returns the descriptor's second
+ * word; the IFUNC stub loads its slot's address from its literal and
+ * branches through the slot.
+ */
+static void test_aarch64_templates(void)
+{
+	const arch_ops *a = arch_lookup(OBJLOAD_ARCH_AARCH64);
+	uint8_t code[64];
+	arch_code c;
+	arch_plt plt;
+	char hex[512], *dis;
+	size_t k = 0;
+
+	if (!tls_have("llvm-mc"))
+		return;
+	a->tls_static_desc(code, &c);
+	for (unsigned i = 0; i < c.size; i++)
+		k += (size_t)snprintf(hex + k, sizeof(hex) - k, "0x%02x ", code[i]);
+	dis = tls_capture("echo '%s' | llvm-mc --disassemble -triple=aarch64 2>&1", hex);
+	TLS_CHECK(dis && strstr(dis, "ldr\tx0, [x0, #8]") && strstr(dis, "ret"),
+		  "the static descriptor resolver: %s", dis ? dis : "");
+	free(dis);
+	memset(code, 0, sizeof(code));
+	a->plt(code, &plt);
+	TLS_CHECK(plt.nfields == 1 && plt.field[0].kind == a->pointer_kind &&
+		  plt.field[0].offset == 16, "the IFUNC stub's slot address is one pointer field");
+	k = 0;
+	for (unsigned i = 0; i < 16; i++)
+		k += (size_t)snprintf(hex + k, sizeof(hex) - k, "0x%02x ", code[i]);
+	dis = tls_capture("echo '%s' | llvm-mc --disassemble -triple=aarch64 2>&1", hex);
+	TLS_CHECK(dis && strstr(dis, "ldr\tx16, #16") && strstr(dis, "ldr\tx17, [x16]") &&
+		  strstr(dis, "br\tx17"), "the IFUNC stub: %s", dis ? dis : "");
+	free(dis);
+}
+
 /* ---- errors ------------------------------------------------------------------- */
 
 static void test_errors(void)
@@ -714,6 +851,8 @@ int objload_test_register_tls(void)
 		{ "COFF implicit TLS: a clear error", test_coff_implicit_refused },
 		{ "IFUNC with __builtin_cpu_supports", test_ifunc },
 		{ "AArch64 linked for an address: static TLS values", test_aarch64_link },
+		{ "x86-64 linked for an address: static TLS values", test_x86_64_link },
+		{ "AArch64 TLS and IFUNC code templates vs llvm-mc", test_aarch64_templates },
 		{ "what objload refuses, and why", test_errors },
 		{ "the library: threads, two sessions, exit after free", test_library },
 	};
