@@ -184,19 +184,27 @@ static void test_elf(void)
 			   TLS_SRC "/tlsdef.c " TLS_SRC "/tlsuse.c");
 }
 
+/* `srcs` built by each compiler command of ccs[0, n) in TAG0, TAG1...,
+ * against one native build. */
+static void tls_compare_each(const char *tag, const char *const ccs[], size_t n,
+			     const char *srcs, const char *native)
+{
+	for (size_t c = 0; c < n; c++) {
+		char dir[32];
+
+		snprintf(dir, sizeof(dir), "%s%zu", tag, c);
+		tls_compare(dir, ccs[c], srcs, native, "");
+	}
+}
+
 static void test_forms(void)
 {
 	static const char *const ccs[] = { "gcc -O0", "gcc -O2", "clang -O0", "clang -O2" };
 
-	if (!tls_have("gcc") || !tls_have("clang"))
-		return;
-	for (size_t c = 0; c < TU_COUNT(ccs); c++) {
-		char dir[32];
-
-		snprintf(dir, sizeof(dir), "forms%zu", c);
-		tls_compare(dir, ccs[c], TLS_SRC "/forms.S " TLS_SRC "/formsmain.c",
-			    "gcc -pthread *.o -o native", "");
-	}
+	if (tls_have("gcc") && tls_have("clang"))
+		tls_compare_each("forms", ccs, TU_COUNT(ccs),
+				 TLS_SRC "/forms.S " TLS_SRC "/formsmain.c",
+				 "gcc -pthread *.o -o native");
 }
 
 /*
@@ -293,15 +301,9 @@ static void test_coff_emulated(void)
 		"clang --target=x86_64-w64-mingw32 -femulated-tls -isystem " TLS_MINGW_INC " -O2",
 	};
 
-	if (!tls_have("x86_64-w64-mingw32-gcc") || !tls_have("clang"))
-		return;
-	for (size_t c = 0; c < TU_COUNT(ccs); c++) {
-		char dir[32];
-
-		snprintf(dir, sizeof(dir), "coff%zu", c);
-		tls_compare(dir, ccs[c], TLS_SRC "/tlsdef.c " TLS_SRC "/tlsuse.c",
-			    "gcc -pthread " TLS_SRC "/tlsdef.c " TLS_SRC "/tlsuse.c -o native", "");
-	}
+	if (tls_have("x86_64-w64-mingw32-gcc") && tls_have("clang"))
+		tls_compare_each("coff", ccs, TU_COUNT(ccs), TLS_SRC "/tlsdef.c " TLS_SRC "/tlsuse.c",
+				 "gcc -pthread " TLS_SRC "/tlsdef.c " TLS_SRC "/tlsuse.c -o native");
 }
 
 static void test_coff_implicit_refused(void)
@@ -378,6 +380,22 @@ static uint64_t a64_adrp(uint32_t insn, uint64_t at)
 	return (at & ~UINT64_C(0xfff)) + (uint64_t)(imm * 4096);
 }
 
+/* Where the sections of images 0 and 1 of a link went (the first 64). */
+static void tls_section_targets(const objload_session *s, uint64_t target[2][64])
+{
+	for (size_t p = 0; p < objload_piece_count(s); p++) {
+		const objload_image *img;
+		objload_piece_info pi;
+
+		if (objload_get_piece(s, p, &pi) || pi.kind != OBJLOAD_PIECE_SECTION || pi.image > 1)
+			continue;
+		img = objload_get_image(s, pi.image);
+		for (uint32_t j = 0; j < img->nsections && j < 64; j++)
+			if (strcmp(img->sections[j].name, pi.name) == 0)
+				target[pi.image][j] = pi.target;
+	}
+}
+
 static uint64_t a64_imm12(uint32_t insn)
 {
 	return (insn >> 10) & 0xfff;
@@ -449,17 +467,7 @@ static void test_aarch64_link(void)
 			continue;
 		}
 		fl = (struct tls_flat){ .bytes = flat, .base = base, .len = len };
-		/* where each section went */
-		for (size_t p = 0; p < objload_piece_count(s); p++) {
-			objload_piece_info pi;
-
-			if (objload_get_piece(s, p, &pi) || pi.kind != OBJLOAD_PIECE_SECTION ||
-			    pi.image > 1)
-				continue;
-			for (uint32_t j = 0; j < objload_get_image(s, pi.image)->nsections && j < 64; j++)
-				if (strcmp(objload_get_image(s, pi.image)->sections[j].name, pi.name) == 0)
-					sec_target[pi.image][j] = pi.target;
-		}
+		tls_section_targets(s, sec_target);
 		{
 			const objload_image *d = objload_get_image(s, 0);
 
@@ -582,15 +590,7 @@ static void test_x86_64_link(void)
 		return;
 	}
 	fl = (struct tls_flat){ .bytes = flat, .base = base, .len = len };
-	for (size_t p = 0; p < objload_piece_count(s); p++) {
-		objload_piece_info pi;
-
-		if (objload_get_piece(s, p, &pi) || pi.kind != OBJLOAD_PIECE_SECTION || pi.image > 1)
-			continue;
-		for (uint32_t j = 0; j < objload_get_image(s, pi.image)->nsections && j < 64; j++)
-			if (strcmp(objload_get_image(s, pi.image)->sections[j].name, pi.name) == 0)
-				sec_target[pi.image][j] = pi.target;
-	}
+	tls_section_targets(s, sec_target);
 	d = objload_get_image(s, 0);
 	for (uint32_t j = 0; j < d->nsections; j++)
 		if (strcmp(d->sections[j].name, ".tdata") == 0) {
