@@ -277,6 +277,14 @@ void *core_tls_index_address(const uint64_t pair[2])
 	return core_tls_address((const core_tls_module *)(uintptr_t)pair[0], pair[1]);
 }
 
+void *core_tls_desc_fast(const uint64_t desc[3])
+{
+	const core_tls_module *m = (const core_tls_module *)(uintptr_t)desc[1];
+	const struct tls_handle *h = pthread_getspecific(m->tls->key);
+
+	return h && h->block ? h->block + m->base + desc[2] : NULL;
+}
+
 void *core_tls_desc_address(const uint64_t desc[3])
 {
 	return core_tls_address((const core_tls_module *)(uintptr_t)desc[1], desc[2]);

@@ -76,5 +76,9 @@ int core_tls_lookup(objload_session *s, const lg_target *t, void **out);
  * descriptor {resolver, module, offset} loaded code passed. */
 void *core_tls_index_address(const uint64_t pair[2]);
 void *core_tls_desc_address(const uint64_t desc[3]);
+/* The same when the calling thread has its block already, else NULL:
+ * touches no memory but the key's and the block's, so the resolver only
+ * saves the integer and SSE registers around it. */
+void *core_tls_desc_fast(const uint64_t desc[3]);
 
 #endif

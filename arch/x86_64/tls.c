@@ -67,9 +67,10 @@
  *
  * The resolvers are assembly at the end of this file: the descriptor
  * resolver saves every register the C code could touch — the integer
- * registers the System V ABI lets a callee clobber, and the whole
- * extended state with XSAVE (FXSAVE without it), since a first touch
- * allocates and glibc's memcpy uses vector registers — and calls
+ * registers the System V ABI lets a callee clobber and xmm0-15 around
+ * the lookup of an existing block, and the whole extended state with
+ * XSAVE (FXSAVE without it) around a first touch, which allocates while
+ * glibc's memcpy uses AVX — and calls core_tls_desc_fast or
  * core_tls_desc_address.  __tls_get_addr is an ordinary call, but some
  * compilers emit it with the stack misaligned, so it realigns first.
  */
@@ -706,9 +707,19 @@ uint64_t x86_64_tls_save_size(void)
 /*
  * x86_64_tls_desc_entry: %rax = descriptor {resolver, module, offset};
  * returns %rax = address - %fs:0, every other register kept (flags not).
- * module->save_size (offset 0) is the XSAVE area the CPU needs, 0 when
- * it has no XSAVE (then FXSAVE's 512 bytes).  The XSAVE header must be
- * zero before XSAVE writes it, or XRSTOR may fault on stale bytes.
+ *
+ * Fast path: the thread has its block.  core_tls_desc_fast (a lookup of
+ * the session's pthread key) is plain baseline C: it may use the integer
+ * registers a callee may clobber and SSE registers, never VEX or EVEX
+ * instructions, so saving those integer registers and xmm0-15 keeps
+ * everything (legacy SSE leaves the upper halves of ymm/zmm alone).
+ *
+ * Slow path (the thread's first access: its block is allocated and
+ * copied, and glibc's memcpy/memset use AVX): the whole extended state
+ * is saved with XSAVE, module->save_size (offset 0) being the area the
+ * CPU needs, or 0 without XSAVE (then FXSAVE's 512 bytes).  The XSAVE
+ * header must be zero before XSAVE writes it, or XRSTOR may fault on
+ * stale bytes.
  */
 __asm__(
 	".text\n"
@@ -731,6 +742,44 @@ __asm__(
 	"	pushq %rbx\n"
 	"	pushq %r12\n"
 	"	movq %rax, %rbx\n"
+	"	subq $256, %rsp\n"
+	"	andq $-16, %rsp\n"
+	"	movdqa %xmm0, 0(%rsp)\n"
+	"	movdqa %xmm1, 16(%rsp)\n"
+	"	movdqa %xmm2, 32(%rsp)\n"
+	"	movdqa %xmm3, 48(%rsp)\n"
+	"	movdqa %xmm4, 64(%rsp)\n"
+	"	movdqa %xmm5, 80(%rsp)\n"
+	"	movdqa %xmm6, 96(%rsp)\n"
+	"	movdqa %xmm7, 112(%rsp)\n"
+	"	movdqa %xmm8, 128(%rsp)\n"
+	"	movdqa %xmm9, 144(%rsp)\n"
+	"	movdqa %xmm10, 160(%rsp)\n"
+	"	movdqa %xmm11, 176(%rsp)\n"
+	"	movdqa %xmm12, 192(%rsp)\n"
+	"	movdqa %xmm13, 208(%rsp)\n"
+	"	movdqa %xmm14, 224(%rsp)\n"
+	"	movdqa %xmm15, 240(%rsp)\n"
+	"	movq %rbx, %rdi\n"
+	"	call core_tls_desc_fast\n"
+	"	movdqa 0(%rsp), %xmm0\n"
+	"	movdqa 16(%rsp), %xmm1\n"
+	"	movdqa 32(%rsp), %xmm2\n"
+	"	movdqa 48(%rsp), %xmm3\n"
+	"	movdqa 64(%rsp), %xmm4\n"
+	"	movdqa 80(%rsp), %xmm5\n"
+	"	movdqa 96(%rsp), %xmm6\n"
+	"	movdqa 112(%rsp), %xmm7\n"
+	"	movdqa 128(%rsp), %xmm8\n"
+	"	movdqa 144(%rsp), %xmm9\n"
+	"	movdqa 160(%rsp), %xmm10\n"
+	"	movdqa 176(%rsp), %xmm11\n"
+	"	movdqa 192(%rsp), %xmm12\n"
+	"	movdqa 208(%rsp), %xmm13\n"
+	"	movdqa 224(%rsp), %xmm14\n"
+	"	movdqa 240(%rsp), %xmm15\n"
+	"	testq %rax, %rax\n"
+	"	jnz 4f\n"
 	"	movq 8(%rbx), %r12\n"
 	"	movq (%r12), %r12\n"
 	"	testq %r12, %r12\n"
@@ -761,10 +810,11 @@ __asm__(
 	"	movl $-1, %eax\n"
 	"	movl $-1, %edx\n"
 	"	xrstor64 (%rsp)\n"
+	"	movq %rbx, %rax\n"
 	"	jmp 4f\n"
 	"3:	fxrstor64 (%rsp)\n"
-	"4:	movq %rbx, %rax\n"
-	"	subq %fs:0, %rax\n"
+	"	movq %rbx, %rax\n"
+	"4:	subq %fs:0, %rax\n"
 	"	leaq -80(%rbp), %rsp\n"
 	"	popq %r12\n"
 	"	popq %rbx\n"
