@@ -74,6 +74,9 @@ typedef enum builtin_id {
 	BUILTIN_ON_EXIT,         /* on_exit: the session's, like atexit */
 	BUILTIN_PTHREAD_ATFORK,  /* libc_nonshared.a's, under the session's handle */
 	BUILTIN_AT_QUICK_EXIT,   /* the same */
+	BUILTIN_TLS_GET_ADDR,    /* __tls_get_addr: objload's (core/tls.c) */
+	BUILTIN_TLV_BOOTSTRAP,   /* Mach-O's _tlv_bootstrap: objload's */
+	BUILTIN_EMUTLS,          /* __emutls_get_address: the session's */
 	BUILTIN_COUNT
 } builtin_id;
 
@@ -160,6 +163,9 @@ struct objload_session {
 
 	/* unwind, debugger, exit-time and callback state (core/rt.h) */
 	struct core_runtime *rt;
+	/* thread-local storage (core/tls.c) and IFUNCs (core/ifunc.c) */
+	struct core_tls_link *tls;
+	struct core_ifuncs *ifuncs;
 
 	/* resource caps (objload_set_limit) and what the inputs use of them */
 	uint64_t limits[OBJLOAD_LIMIT_COUNT];
@@ -218,6 +224,12 @@ objload_status core_build_tables(objload_session *s);
 objload_status core_layout(objload_session *s);
 objload_status core_copy_contents(objload_session *s);
 objload_status core_apply_fixups(objload_session *s);
+/* thread-local storage (core/tls.c, core/tls.h) and IFUNCs (core/ifunc.c) */
+objload_status core_tls_plan(objload_session *s);
+objload_status core_tls_finish(objload_session *s);
+objload_status core_ifunc_plan(objload_session *s);
+objload_status core_ifunc_resolve(objload_session *s);
+void core_ifunc_free(objload_session *s);
 objload_status core_link(objload_session *s);
 const char *core_symbol_display(const objload_image *img, uint32_t sym);
 /* Linker-defined section bounds (core/bounds.c): when `name` names the

@@ -13,7 +13,9 @@
  *     section, a COFF .drectve, debug data) cannot be referenced from
  *     loaded code: objload would otherwise put address 0 there;
  *   - a thread-local definition used by a non-TLS relocation, or the
- *     other way round, is the mismatch GNU ld also rejects;
+ *     other way round, is the mismatch GNU ld also rejects; a thread-local
+ *     reference must reach a thread-local section of the loaded images
+ *     (core/tls.c serves those, and no other);
  *   - a reference into a COMDAT group that lost its contest is an error,
  *     except from unwind tables, whose entries for discarded code are
  *     simply left out.
@@ -96,12 +98,21 @@ static objload_status check_reference(objload_session *s, uint32_t i, size_t e,
 
 	*skip = 0;
 	tls_kind = (s->arch->kinds[ed->kind].flags & OBJLOAD_KF_TLS) != 0;
+	/* the arch's catch-all TLS kind: a thread-local form with no kind of
+	 * its own (it writes nothing; the descriptor call marker is the other
+	 * kind that writes nothing) */
+	if (tls_kind && !s->arch->kinds[ed->kind].width &&
+	    !(s->arch->kinds[ed->kind].flags & OBJLOAD_KF_TLSDESC)) {
+		image_edge_where(s, i, e, where, sizeof(where));
+		return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
+				  "%s: thread-local storage in a form objload does not support", where);
+	}
 	if (ed->symbol == OBJLOAD_NO_INDEX) {
 		if (!tls_kind)
 			return OBJLOAD_OK;
 		image_edge_where(s, i, e, where, sizeof(where));
-		return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
-				  "%s: thread-local storage is not supported yet", where);
+		return core_error(s, OBJLOAD_ERR_FORMAT,
+				  "%s: a thread-local relocation without a symbol", where);
 	}
 	n = core_node(s, i, ed->symbol);
 	if (node_definition(s, i, ed->symbol, &di, &dj)) {
@@ -119,11 +130,18 @@ static objload_status check_reference(objload_session *s, uint32_t i, size_t e,
 					  dimg->sections[dsym->section].name : "(none)",
 					  tls_kind ? "thread-local" : "non-thread-local");
 		}
-	}
-	if (tls_kind) {
+	} else if (tls_kind && !(n->t.where == LG_IN_BLOCK &&
+				 s->g.blocks[n->t.block].kind == LG_SECTION &&
+				 s->images[s->g.blocks[n->t.block].image]->sections[
+					 s->g.blocks[n->t.block].section].role == OBJLOAD_ROLE_TLS)) {
+		/* a host library's thread-local variable, a user definition,
+		 * or an undefined weak one: objload has no block for it
+		 * (_TLS_MODULE_BASE_ reaches a thread-local section) */
 		image_edge_where(s, i, e, where, sizeof(where));
 		return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
-				  "%s: thread-local storage is not supported yet", where);
+				  "%s: '%s' is not a thread-local variable of the loaded images; "
+				  "objload reaches only the thread-local storage of what it loads",
+				  where, core_symbol_display(img, ed->symbol));
 	}
 	if (n->t.where == LG_DISCARDED) {
 		if (img->sections[ed->section].role == OBJLOAD_ROLE_UNWIND) {

@@ -333,6 +333,7 @@ const char *lg_block_kind_name(lg_block_kind kind)
 		[LG_CCTHUNK] = "thunk", [LG_BINDTHUNK] = "helper",
 		[LG_COMMON] = "common", [LG_HOSTCOPY] = "host-copy",
 		[LG_RUNTIME] = "runtime", [LG_BOUNDS] = "bounds",
+		[LG_TLS] = "tls", [LG_IFUNC] = "ifunc",
 	};
 
 	return (unsigned)kind < LG_BLOCK_KIND_COUNT ? names[kind] : "?";

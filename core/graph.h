@@ -55,6 +55,10 @@ typedef enum lg_block_kind {
 	LG_HOSTCOPY,    /* a copy of a host data object */
 	LG_RUNTIME,     /* the link's own data: __dso_handle, the canary */
 	LG_BOUNDS,      /* an empty marker: the start or end of a section group */
+	LG_TLS,         /* a thread-local entry: a {module, offset} pair, a
+			   descriptor, a TP slot, a rewritten access's
+			   trampoline, a TLS helper (core/tls.c) */
+	LG_IFUNC,       /* an IFUNC's canonical stub, or its slot (core/ifunc.c) */
 	LG_BLOCK_KIND_COUNT
 } lg_block_kind;
 

@@ -446,7 +446,8 @@ static uint64_t low_limit_of(const arch_kind *k, const lg_target *t)
 {
 	if (!k->width || k->range_bits >= 64 || k->check == ARCH_CHECK_ANY ||
 	    (k->flags & (OBJLOAD_KF_PCREL | OBJLOAD_KF_GOTBASE | OBJLOAD_KF_IMAGEBASE |
-			 OBJLOAD_KF_SECTIONBASE | OBJLOAD_KF_SUB | OBJLOAD_KF_SIZE)) ||
+			 OBJLOAD_KF_SECTIONBASE | OBJLOAD_KF_SUB | OBJLOAD_KF_SIZE |
+			 OBJLOAD_KF_TLS)) ||
 	    t->where != LG_IN_BLOCK)
 		return UINT64_MAX;
 	return k->check == ARCH_CHECK_SIGNED ? 1ull << (k->range_bits - 1) : 1ull << k->range_bits;

@@ -34,7 +34,8 @@ static unsigned relax_edge(objload_session *s, const lg_block *blk, uint32_t e,
 	unsigned nk, next_kind = 0;
 
 	if (ed->node == OBJLOAD_NO_INDEX || (ed->flags & LG_EDGE_RELAXED) ||
-	    !(s->arch->kinds[ed->kind].flags & OBJLOAD_KF_GOT))
+	    !(s->arch->kinds[ed->kind].flags & OBJLOAD_KF_GOT) ||
+	    (s->arch->kinds[ed->kind].flags & OBJLOAD_KF_TLS))
 		return 0;
 	/* the partner of a pair: the edge of the same target at the next
 	 * instruction, listed after it (ELF) or before it (Mach-O lists

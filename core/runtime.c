@@ -32,6 +32,7 @@
 #include "abi/bridge.h"
 #include "core/core.h"
 #include "core/rt.h"
+#include "core/tls.h"
 
 extern int __cxa_atexit(void (*fn)(void *), void *arg, void *dso);
 extern void __cxa_finalize(void *dso);
@@ -47,6 +48,9 @@ static const char *const builtin_names[BUILTIN_COUNT] = {
 	[BUILTIN_ON_EXIT] = "on_exit",
 	[BUILTIN_PTHREAD_ATFORK] = "pthread_atfork",
 	[BUILTIN_AT_QUICK_EXIT] = "at_quick_exit",
+	[BUILTIN_TLS_GET_ADDR] = "__tls_get_addr",
+	[BUILTIN_TLV_BOOTSTRAP] = "_tlv_bootstrap",
+	[BUILTIN_EMUTLS] = "__emutls_get_address",
 };
 
 int core_builtin_lookup(const char *cname, builtin_id *id)
@@ -186,6 +190,7 @@ static const struct {
 	{ BUILTIN_ON_EXIT, (void *)session_on_exit, 2 },
 	{ BUILTIN_PTHREAD_ATFORK, (void *)session_pthread_atfork, 3 },
 	{ BUILTIN_AT_QUICK_EXIT, (void *)session_at_quick_exit, 1 },
+	{ BUILTIN_EMUTLS, (void *)core_tls_emutls_address, 1 },
 };
 
 /* The runtime data block: __dso_handle's byte, then the canary. */
@@ -245,6 +250,8 @@ objload_status core_builtin_target(objload_session *s, builtin_id id, lg_target 
 		*out = s->builtin[id];
 		return OBJLOAD_OK;
 	}
+	if (id == BUILTIN_TLS_GET_ADDR || id == BUILTIN_TLV_BOOTSTRAP)
+		return core_tls_builtin(s, id == BUILTIN_TLV_BOOTSTRAP, out);
 	if (id == BUILTIN_DSO_HANDLE || id == BUILTIN_STACK_CHK_GUARD) {
 		st = runtime_block(s, &b);
 		if (st)
@@ -410,6 +417,8 @@ objload_status core_runtime_prepare(objload_session *s)
 	objload_status st = core_unwind_check_coff(s);
 
 	if (!st)
+		st = core_tls_check(s);
+	if (!st)
 		st = core_default_libs(s);
 	return st;
 }
@@ -465,6 +474,8 @@ void core_unload(objload_session *s)
 		core_unwind_deregister(s);
 	}
 	core_callbacks_free(s);
+	core_tls_free(s);
+	core_ifunc_free(s);
 	if (s->allocated) {
 		s->mm->release(s->mm_ctx, &s->request);
 		s->allocated = 0;

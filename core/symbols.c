@@ -34,6 +34,7 @@
 #include "core/libsearch.h"
 #include "core/log.h"
 #include "core/rt.h"
+#include "core/tls.h"
 
 /* A linked image's definitions (a shared library's exports) count as
  * weak: an object's definition interposes them, as an executable's does
@@ -298,6 +299,10 @@ static objload_status resolve_global(objload_session *s, uint32_t gi, int weak_r
 			g->resolved = 1;
 			return OBJLOAD_OK;
 		}
+	}
+	if (core_tls_module_base(s, g->name, &g->res)) {
+		g->resolved = 1;
+		return OBJLOAD_OK;
 	}
 	if (!s->link_only && core_builtin_lookup(g->name, &bid)) {
 		g->resolved = 1;
@@ -625,6 +630,10 @@ objload_status objload_lookup(objload_session *s, const char *name, void **out)
 				  "dead-stripped: nothing the link loaded refers to it" :
 				  "not a loadable section");
 	}
+	/* a thread-local variable: the calling thread's copy, as dlsym */
+	if (core_tls_lookup(s, &g->res, out))
+		return *out ? OBJLOAD_OK : core_error(s, OBJLOAD_ERR_NOMEM,
+						      "out of memory for thread-local storage");
 	*out = (void *)(uintptr_t)lg_address(&s->g, &g->res);
 	return OBJLOAD_OK;
 }

@@ -42,7 +42,7 @@ static int narrow_direct(const arch_kind *k)
 	return k->width && k->range_bits < 64 && k->check != ARCH_CHECK_ANY &&
 	       !(k->flags & (OBJLOAD_KF_GOT | OBJLOAD_KF_GOTBASE | OBJLOAD_KF_STUB |
 			     OBJLOAD_KF_IMAGEBASE | OBJLOAD_KF_SECTIONBASE |
-			     OBJLOAD_KF_SUB | OBJLOAD_KF_SIZE));
+			     OBJLOAD_KF_SUB | OBJLOAD_KF_SIZE | OBJLOAD_KF_TLS));
 }
 
 static int narrow_absolute(const arch_kind *k)
@@ -323,6 +323,8 @@ objload_status core_build_tables(objload_session *s)
 			uint32_t entry;
 			objload_status st;
 
+			if (flags & OBJLOAD_KF_TLS)
+				continue;   /* the tls pass made its entry */
 			if (flags & (OBJLOAD_KF_GOTBASE | OBJLOAD_KF_GOT)) {
 				st = need_got_base(s, area);
 				if (st)

@@ -467,7 +467,9 @@ objload_status objload_get_archive_member(const objload_session *session,
  * earlier failure; create a new session to try again. */
 objload_status objload_link(objload_session *session);
 
-/* Address of a C-level symbol the session exports (default visibility). */
+/* Address of a C-level symbol the session exports (default visibility).
+ * A thread-local variable's is the calling thread's copy, as dlsym's
+ * (docs/tls.md); an IFUNC's, its canonical stub. */
 objload_status objload_lookup(objload_session *session, const char *name,
 			      void **address);
 

@@ -42,6 +42,7 @@ static const struct {
 	{ "runtime", objload_test_register_runtime },
 	{ "libraries", objload_test_register_libraries },
 	{ "linked", objload_test_register_linked },
+	{ "tls", objload_test_register_tls },
 };
 
 static int wanted(const char *name, int argc, char **argv)

@@ -325,6 +325,7 @@ static const char *type_name(objload_symtype t)
 	case OBJLOAD_SYM_SECTION: return "section";
 	case OBJLOAD_SYM_FILE: return "file";
 	case OBJLOAD_SYM_TLS: return "tls";
+	case OBJLOAD_SYM_IFUNC: return "ifunc";
 	}
 	return "?";
 }

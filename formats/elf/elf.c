@@ -373,6 +373,9 @@ struct elf_reloc_type {
  * plain branch that may go through a stub when S is out of reach.  The
  * relaxable GOT loads (GOTPCRELX, REX_GOTPCRELX and the APX CODE_n forms)
  * are GOTPCREL32: objload keeps the GOT load and does not relax it.
+ * The thread-local types map to the TLS kinds of their model (docs/
+ * tls.md); TLSDESC itself (a descriptor in data) and the APX CODE_n TLS
+ * forms have none: the catch-all TLS kind, refused by the core.
  */
 static const struct elf_reloc_type elf_x86_64_relocs[] = {
 	RT(NONE, NONE),
@@ -391,14 +394,14 @@ static const struct elf_reloc_type elf_x86_64_relocs[] = {
 	RT(PC16, PC16),
 	RT(8, ABS8),
 	RT(PC8, PC8),
-	RT(DTPMOD64, TLS),
-	RT(DTPOFF64, TLS),
-	RT(TPOFF64, TLS),
-	RT(TLSGD, TLS),
-	RT(TLSLD, TLS),
-	RT(DTPOFF32, TLS),
-	RT(GOTTPOFF, TLS),
-	RT(TPOFF32, TLS),
+	RT(DTPMOD64, TLSMOD64),
+	RT(DTPOFF64, TLSOFF64),
+	RT(TPOFF64, TPOFF64),
+	RT(TLSGD, TLSGD32),
+	RT(TLSLD, TLSLD32),
+	RT(DTPOFF32, TLSOFF32),
+	RT(GOTTPOFF, GOTTPOFF32),
+	RT(TPOFF32, TPOFF32),
 	RT_GOTSYM(PC64, PC64, GOTPC64),
 	RT(GOTOFF64, GOTOFF64),
 	RT_NOSYM(GOTPC32, GOTPC32),
@@ -409,8 +412,8 @@ static const struct elf_reloc_type elf_x86_64_relocs[] = {
 	RT(PLTOFF64, GOTOFF64),
 	RT(SIZE32, SIZE32),
 	RT(SIZE64, SIZE64),
-	RT(GOTPC32_TLSDESC, TLS),
-	RT(TLSDESC_CALL, TLS),
+	RT(GOTPC32_TLSDESC, TLSDESC32),
+	RT(TLSDESC_CALL, TLSDESCCALL),
 	RT(TLSDESC, TLS),
 	RT_NO(IRELATIVE),
 	RT_NO(RELATIVE64),
@@ -463,7 +466,11 @@ static const uint8_t elf_x86_64_kind_width[] = {
  * base-relative forms (GOTREL, MOVW_GOTOFF, LD64_GOTOFF_LO15,
  * LD64_GOTPAGE_LO15 of gcc -fpic), the LDR-literal types (tiny code
  * model) and the dynamic types, which a relocatable object has no use
- * for.
+ * for.  Thread-local types: local exec's ADD pair, initial exec's ADRP +
+ * LDR of a TP slot and the TLS descriptor sequence have kinds (an image
+ * linked for an address gets a static layout, docs/tls.md); the other
+ * models (GD, LD, the MOVW and LDST forms) map to the catch-all TLS kind,
+ * refused by the core.
  */
 static const struct elf_reloc_type elf_aarch64_relocs[] = {
 	RD(NONE, NONE),
@@ -550,17 +557,17 @@ static const struct elf_reloc_type elf_aarch64_relocs[] = {
 	RI(TLSLD_LDST64_DTPREL_LO12_NC, TLS),
 	RI(TLSIE_MOVW_GOTTPREL_G1, TLS),
 	RI(TLSIE_MOVW_GOTTPREL_G0_NC, TLS),
-	RI(TLSIE_ADR_GOTTPREL_PAGE21, TLS),
-	RI(TLSIE_LD64_GOTTPREL_LO12_NC, TLS),
+	RI(TLSIE_ADR_GOTTPREL_PAGE21, TLSIE_PAGE21),
+	RI(TLSIE_LD64_GOTTPREL_LO12_NC, TLSIE_LO12),
 	RI(TLSIE_LD_GOTTPREL_PREL19, TLS),
 	RI(TLSLE_MOVW_TPREL_G2, TLS),
 	RI(TLSLE_MOVW_TPREL_G1, TLS),
 	RI(TLSLE_MOVW_TPREL_G1_NC, TLS),
 	RI(TLSLE_MOVW_TPREL_G0, TLS),
 	RI(TLSLE_MOVW_TPREL_G0_NC, TLS),
-	RI(TLSLE_ADD_TPREL_HI12, TLS),
-	RI(TLSLE_ADD_TPREL_LO12, TLS),
-	RI(TLSLE_ADD_TPREL_LO12_NC, TLS),
+	RI(TLSLE_ADD_TPREL_HI12, TLSLE_HI12),
+	RI(TLSLE_ADD_TPREL_LO12, TLSLE_LO12),
+	RI(TLSLE_ADD_TPREL_LO12_NC, TLSLE_LO12_NC),
 	RI(TLSLE_LDST8_TPREL_LO12, TLS),
 	RI(TLSLE_LDST8_TPREL_LO12_NC, TLS),
 	RI(TLSLE_LDST16_TPREL_LO12, TLS),
@@ -571,14 +578,14 @@ static const struct elf_reloc_type elf_aarch64_relocs[] = {
 	RI(TLSLE_LDST64_TPREL_LO12_NC, TLS),
 	RI(TLSDESC_LD_PREL19, TLS),
 	RI(TLSDESC_ADR_PREL21, TLS),
-	RI(TLSDESC_ADR_PAGE21, TLS),
-	RI(TLSDESC_LD64_LO12, TLS),
-	RI(TLSDESC_ADD_LO12, TLS),
+	RI(TLSDESC_ADR_PAGE21, TLSDESC_PAGE21),
+	RI(TLSDESC_LD64_LO12, TLSDESC_LD64_LO12),
+	RI(TLSDESC_ADD_LO12, TLSDESC_ADD_LO12),
 	RI(TLSDESC_OFF_G1, TLS),
 	RI(TLSDESC_OFF_G0_NC, TLS),
 	RI(TLSDESC_LDR, TLS),
 	RI(TLSDESC_ADD, TLS),
-	RI(TLSDESC_CALL, TLS),
+	RI(TLSDESC_CALL, TLSDESC_CALL),
 	RI(TLSLE_LDST128_TPREL_LO12, TLS),
 	RI(TLSLE_LDST128_TPREL_LO12_NC, TLS),
 	RI(TLSLD_LDST128_DTPREL_LO12, TLS),
@@ -588,8 +595,8 @@ static const struct elf_reloc_type elf_aarch64_relocs[] = {
 	RN(JUMP_SLOT),
 	RN(RELATIVE),
 	RD(TLS_DTPMOD, TLS),
-	RD(TLS_DTPREL, TLS),
-	RD(TLS_TPREL, TLS),
+	RD(TLS_DTPREL, TLSOFF64),
+	RD(TLS_TPREL, TPOFF64),
 	RD(TLSDESC, TLS),
 	RN(IRELATIVE),
 };
@@ -1808,10 +1815,11 @@ static objload_status elf_build_symbols(struct elf_ctx *c)
 			o->type = OBJLOAD_SYM_OBJECT;
 			break;
 		case STT_FUNC:
-		case STT_GNU_IFUNC:
-			/* An IFUNC's value is its resolver; the core would have
-			 * to call it.  Reported as a plain function for now. */
 			o->type = OBJLOAD_SYM_FUNC;
+			break;
+		case STT_GNU_IFUNC:
+			/* its value is the resolver (core/ifunc.c) */
+			o->type = OBJLOAD_SYM_IFUNC;
 			break;
 		case STT_SECTION:
 			o->type = OBJLOAD_SYM_SECTION;

@@ -246,7 +246,10 @@ struct macho_reloc_type {
  * (other uses, e.g. .long foo@GOTPCREL in __eh_frame) both read a GOT slot;
  * GOT_LOAD promises the movq, so the core may relax it into a leaq when
  * foo is in reach, as ld64 does.  SUBTRACTOR names the subtrahend of the
- * UNSIGNED that must follow it.
+ * UNSIGNED that must follow it.  TLV (movq _x@TLVP(%rip), %rdi) loads the
+ * address of a thread-local variable's descriptor in __thread_vars the
+ * same way; `call *(%rdi)` then calls its thunk, _tlv_bootstrap, which
+ * objload provides (core/tls.c).
  */
 static const struct macho_reloc_type macho_x86_64_relocs[] = {
 	RT(UNSIGNED, K(ABS32), K(ABS64), 0, 0),
@@ -258,7 +261,7 @@ static const struct macho_reloc_type macho_x86_64_relocs[] = {
 	RT(SIGNED_1, K(PC32), NO, 1, 0),
 	RT(SIGNED_2, K(PC32), NO, 1, 0),
 	RT(SIGNED_4, K(PC32), NO, 1, 0),
-	RT(TLV, K(TLS), NO, 1, 1),
+	RT(TLV, K(REXGOTPCRELX32), NO, 1, 1),
 };
 
 #undef RT
@@ -297,8 +300,8 @@ static const struct macho_reloc_type macho_arm64_relocs[] = {
 	RA(GOT_LOAD_PAGE21, K(GOT_PAGE21), NO, 1, 1),
 	RA(GOT_LOAD_PAGEOFF12, K(GOT_LO12), NO, 0, 1),
 	RA(POINTER_TO_GOT, K(GOT_PCREL32), NO, 1, 1),
-	RA(TLVP_LOAD_PAGE21, K(TLS), NO, 1, 1),
-	RA(TLVP_LOAD_PAGEOFF12, K(TLS), NO, 0, 1),
+	RA(TLVP_LOAD_PAGE21, K(GOT_PAGE21), NO, 1, 1),
+	RA(TLVP_LOAD_PAGEOFF12, K(GOT_LO12), NO, 0, 1),
 	RA(ADDEND, K(NONE), NO, 0, 0),
 	RA(AUTHENTICATED_POINTER, NO, K(ABS64), 0, 1),
 };
@@ -318,6 +321,10 @@ struct macho_cpu {
 	uint32_t subtractor, unsigned_type;  /* the pair's types */
 	uint32_t addend_type;           /* a type whose r_symbolnum is an
 					   addend, or UINT32_MAX */
+	/* __thread_vars: the kinds of a descriptor's offset field (the
+	 * variable's offset in the thread-local template) and of what
+	 * objload refuses (the catch-all TLS kind) */
+	uint16_t abs64_kind, tls_offset_kind, tls_refused_kind;
 };
 
 static const struct macho_cpu macho_cpus[] = {
@@ -330,6 +337,9 @@ static const struct macho_cpu macho_cpus[] = {
 		.subtractor = X86_64_RELOC_SUBTRACTOR,
 		.unsigned_type = X86_64_RELOC_UNSIGNED,
 		.addend_type = UINT32_MAX,
+		.abs64_kind = OBJLOAD_X86_64_ABS64,
+		.tls_offset_kind = OBJLOAD_X86_64_TLSOFF64,
+		.tls_refused_kind = OBJLOAD_X86_64_TLS,
 	},
 	{
 		.cputype = CPU_TYPE_ARM64,
@@ -340,6 +350,9 @@ static const struct macho_cpu macho_cpus[] = {
 		.subtractor = ARM64_RELOC_SUBTRACTOR,
 		.unsigned_type = ARM64_RELOC_UNSIGNED,
 		.addend_type = ARM64_RELOC_ADDEND,
+		.abs64_kind = OBJLOAD_AARCH64_ABS64,
+		.tls_offset_kind = OBJLOAD_AARCH64_TLSOFF64,
+		.tls_refused_kind = OBJLOAD_AARCH64_TLS,
 	},
 };
 
@@ -604,10 +617,11 @@ static objload_section_role macho_section_role(const struct macho_sect *s)
 		return OBJLOAD_ROLE_DATA;
 	case S_THREAD_LOCAL_REGULAR:
 	case S_THREAD_LOCAL_ZEROFILL:
+		return OBJLOAD_ROLE_TLS;      /* the template */
 	case S_THREAD_LOCAL_VARIABLES:
 	case S_THREAD_LOCAL_VARIABLE_POINTERS:
 	case S_THREAD_LOCAL_INIT_FUNCTION_POINTERS:
-		return OBJLOAD_ROLE_TLS;
+		return OBJLOAD_ROLE_DATA;     /* descriptors, pointers */
 	case S_ZEROFILL:
 	case S_GB_ZEROFILL:
 		return OBJLOAD_ROLE_ZEROFILL;
@@ -1978,6 +1992,34 @@ static int64_t macho_arm64_addend(const struct macho_rel *r, int64_t field,
 	return a;
 }
 
+/*
+ * Thread-local variables.  A descriptor in __thread_vars is {thunk, key,
+ * offset}: an UNSIGNED to _tlv_bootstrap, a word dyld fills, and an
+ * UNSIGNED to the variable's initial value in __thread_data/__thread_bss,
+ * which stands for its offset in the image's thread-local template: that
+ * one becomes the TLS offset kind.  __thread_init lists functions dyld
+ * would run for C++ thread_local variables with dynamic initialisers:
+ * refused (the catch-all TLS kind).
+ */
+static void macho_tlv_kind(const struct macho_ctx *c, uint32_t s, objload_edge *e)
+{
+	const objload_image *img = c->img;
+	uint32_t type = c->sects[s].flags & SECTION_TYPE;
+	const objload_symbol *sym;
+
+	if (type == S_THREAD_LOCAL_INIT_FUNCTION_POINTERS) {
+		e->kind = c->cpu->tls_refused_kind;
+		return;
+	}
+	if (type != S_THREAD_LOCAL_VARIABLES || e->kind != c->cpu->abs64_kind ||
+	    e->symbol >= img->nsymbols)
+		return;
+	sym = &img->symbols[e->symbol];
+	if (sym->def == OBJLOAD_DEF_SECTION && sym->section < img->nsections &&
+	    img->sections[sym->section].role == OBJLOAD_ROLE_TLS)
+		e->kind = c->cpu->tls_offset_kind;
+}
+
 static objload_status macho_build_edges(struct macho_ctx *c, size_t *skipped)
 {
 	objload_image *img = c->img;
@@ -2028,6 +2070,7 @@ static objload_status macho_build_edges(struct macho_ctx *c, size_t *skipped)
 				e->addend = cpu->arch == OBJLOAD_ARCH_AARCH64 ?
 					macho_arm64_addend(&r, field, rebase, &pending) :
 					macho_edge_addend(c, s, &r, field, rebase);
+				macho_tlv_kind(c, s, e);
 				continue;
 			}
 			/* SUBTRACTOR B + UNSIGNED A: A - B + field; a

@@ -38,10 +38,22 @@ enum {
 	OBJLOAD_KF_IMAGEBASE = 1 << 4,
 	OBJLOAD_KF_SECTIONBASE = 1 << 5,
 	OBJLOAD_KF_SUB = 1 << 6,
-	OBJLOAD_KF_TLS = 1 << 7,
+	OBJLOAD_KF_TLS = 1 << 7,      /* thread-local: the core's TLS pass
+					 serves it (docs/tls.md) */
 	OBJLOAD_KF_SIZE = 1 << 8,     /* the symbol's size (Z), not its address */
 	OBJLOAD_KF_REWRITES = 1 << 9, /* also rewrites the instruction around
 					 its field (a relaxed GOT access) */
+	/* Thread-local kinds (with OBJLOAD_KF_TLS), by access model: */
+	OBJLOAD_KF_TPREL = 1 << 10,   /* relative to the thread pointer in a
+					 static layout (local-exec; with GOT:
+					 initial-exec's slot of that offset) */
+	OBJLOAD_KF_TLSINDEX = 1 << 11,/* G is a {module, offset} pair for
+					 __tls_get_addr (general-dynamic) */
+	OBJLOAD_KF_TLSMODULE = 1 << 12,/* the module itself: its pair with
+					 offset 0 (local-dynamic), or with no
+					 GOT the module's id (DTPMOD) */
+	OBJLOAD_KF_TLSDESC = 1 << 13, /* G is a TLS descriptor; width 0: the
+					 call through it */
 };
 
 enum objload_x86_64_kind {
@@ -121,6 +133,8 @@ typedef enum objload_symtype {
 	OBJLOAD_SYM_SECTION,
 	OBJLOAD_SYM_FILE,
 	OBJLOAD_SYM_TLS,
+	OBJLOAD_SYM_IFUNC,   /* a function chosen at load time: the symbol is
+				its resolver (ELF STT_GNU_IFUNC) */
 } objload_symtype;
 
 typedef struct objload_symbol {
