@@ -40,6 +40,8 @@ static const struct {
 	{ "aarch64_link", objload_test_register_aarch64_link },
 	{ "e2e_aarch64", objload_test_register_e2e_aarch64 },
 	{ "runtime", objload_test_register_runtime },
+	{ "win32", objload_test_register_win32 },
+	{ "e2e_pe", objload_test_register_e2e_pe },
 };
 
 static int wanted(const char *name, int argc, char **argv)

@@ -663,7 +663,8 @@ static void *w32_GetProcAddress(void *module, const char *name, objload_session 
 	return p;
 }
 
-/* The path of a module (NULL: the program, /proc/self/exe) into buf. */
+/* The full path of a module (NULL: the program, /proc/self/exe), in buf
+ * (PATH_MAX bytes) when it is not the module's own. */
 static const char *w32_module_path(void *module, char *buf, size_t len, objload_session *s)
 {
 	const char *path;
@@ -679,9 +680,12 @@ static const char *w32_module_path(void *module, char *buf, size_t len, objload_
 	if (module == (void *)w32_kernel32)
 		return w32_kernel32;
 	path = bridge_module_path(s, (uint64_t)(uintptr_t)module);
-	if (!path)
+	if (!path) {
 		win32_set_error(s, WIN_ERROR_MOD_NOT_FOUND);
-	return path;
+		return NULL;
+	}
+	/* Windows gives the full path */
+	return path[0] == '/' || !realpath(path, buf) ? path : buf;
 }
 
 /* GetModuleFileName's result for a path of `len` units into a buffer of

@@ -197,18 +197,16 @@ static uint64_t le64(const uint8_t *p)
 
 /* ---- probe ---------------------------------------------------------------- */
 
+/* Any PE image: one for another machine gets a clear refusal from
+ * pe_parse rather than "no format knows it". */
 int pe_probe(const uint8_t *b, size_t len)
 {
 	uint32_t off;
-	unsigned machine;
 
 	if (!b || len < 64 || b[0] != 'M' || b[1] != 'Z')
 		return 0;
 	off = le32(b + 0x3c);
-	if (off > len || len - off < 24 || memcmp(b + off, "PE\0\0", 4) != 0)
-		return 0;
-	machine = le16(b + off + 4);
-	return machine == PE_MACHINE_AMD64 || machine == PE_MACHINE_ARM64;
+	return off <= len && len - off >= 24 && memcmp(b + off, "PE\0\0", 4) == 0;
 }
 
 /* ---- reading by RVA ----------------------------------------------------------- */
@@ -274,7 +272,8 @@ static int is_pow2(uint64_t v)
  * The headers, checked once:
  *   - the MS-DOS header (64 bytes, "MZ"), e_lfanew inside the file, the
  *     signature "PE\0\0" and the 20-byte file header after it;
- *   - Machine AMD64 or ARM64; EXECUTABLE_IMAGE and DLL set (an .exe is
+ *   - Machine AMD64 or ARM64 (pe_probe takes any PE image, so that
+ *     another machine's is refused by name); EXECUTABLE_IMAGE and DLL set (an .exe is
  *     refused); RELOCS_STRIPPED clear;
  *   - the optional header inside the file, PE32+ (Magic 0x20b; PE32 is
  *     refused), long enough for its NumberOfRvaAndSizes (at most 16)
@@ -305,6 +304,10 @@ static objload_status pe_check_headers(struct pe_ctx *c)
 	rd_u16(&cur, &c->opt_size);
 	rd_u16(&cur, &c->characteristics);
 	c->opt_off = c->pe_off + 24;
+	if (c->machine != PE_MACHINE_AMD64 && c->machine != PE_MACHINE_ARM64)
+		return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
+					   "PE file header: machine 0x%04x is not supported (x86-64 0x8664 and arm64 0xaa64 are)",
+					   c->machine);
 	if (!(c->characteristics & PE_FILE_EXECUTABLE_IMAGE))
 		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
 					   "PE file header: IMAGE_FILE_EXECUTABLE_IMAGE is not set: not a valid image");
@@ -1154,6 +1157,8 @@ static objload_status pe_parse_inner(struct pe_ctx *c)
 	c->narrow_kind = c->machine == PE_MACHINE_AMD64 ? OBJLOAD_X86_64_ABS32 :
 			 OBJLOAD_AARCH64_ABS32;
 	st = pe_build_sections(c);
+	if (!st)   /* first: a refusal says more than what follows from it */
+		st = pe_build_tls(c);
 	if (!st)
 		st = pe_build_exports(c);
 	if (!st && !c->module && !(c->module = pe_file_module(c)))
@@ -1164,8 +1169,6 @@ static objload_status pe_parse_inner(struct pe_ctx *c)
 		st = pe_build_delay_imports(c);
 	if (!st)
 		st = pe_build_base_relocs(c);
-	if (!st)
-		st = pe_build_tls(c);
 	if (!st)
 		st = pe_build_entry(c);
 	return st;
