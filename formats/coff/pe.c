@@ -1193,26 +1193,37 @@ objload_status pe_parse(objload_image *img)
 /*
  * The strategy: always whole.  A DLL's code reaches its data and its
  * other functions by RIP-relative offsets that no base relocation
- * records, so its sections must keep the distances of their RVAs.
+ * records, so its sections must keep the distances of their RVAs.  (The
+ * wording is the one every linked image's plug-in gives.)
  */
 objload_status pe_plan(const objload_image *img, const objload_plan_query *q,
 		       objload_plan_choice *choice)
 {
-	static const char why[] =
-		"linked image (PE DLL): its code reaches its data and its other functions by "
-		"RIP-relative offsets no relocation records, so its sections keep the distances "
-		"of their RVAs; base relocations move the image as a whole";
+	uint32_t n = 0;
+	const char *r;
 
-	(void)img;
+	for (uint32_t j = 0; j < img->nsections; j++)
+		n += img->sections[j].role != OBJLOAD_ROLE_NOLOAD &&
+		     img->sections[j].role != OBJLOAD_ROLE_DEBUG;
 	if (q->forced == OBJLOAD_STRATEGY_SECTION) {
-		choice->reason = "a PE DLL cannot be loaded section by section: its code reaches "
-				 "its data and its other functions by RIP-relative offsets no "
-				 "relocation records, so its sections must keep the distances of "
-				 "their RVAs";
+		r = fmt_image_printf(img, "linked image: layout is meaningful: a PE DLL (%u "
+				     "sections, its headers included) keeps the distances its "
+				     "static linker gave its sections (their RVAs), because its "
+				     "code reaches its data by PC-relative offsets no relocation "
+				     "records; it is always loaded whole", n);
+		choice->reason = r ? r : "linked image: layout is meaningful";
+		return OBJLOAD_ERR_UNSUPPORTED;
+	}
+	if (q->forced != OBJLOAD_STRATEGY_AUTO && q->forced != OBJLOAD_STRATEGY_WHOLE) {
+		choice->reason = "unknown strategy";
 		return OBJLOAD_ERR_UNSUPPORTED;
 	}
 	choice->strategy = OBJLOAD_STRATEGY_WHOLE;
-	choice->reason = why;
+	r = fmt_image_printf(img, "linked image: layout is meaningful: a PE DLL, %u sections "
+			     "(its headers included) at the distances its static linker gave "
+			     "them (their RVAs), in an area of its own; base relocations move it "
+			     "as a whole", n);
+	choice->reason = r ? r : "linked image: layout is meaningful";
 	return OBJLOAD_OK;
 }
 

@@ -209,7 +209,7 @@ static void test_info(void)
 	PE_CHECK(status == 0 && info, "objload info foo.dll");
 	PE_CHECK(info && strstr(info, "kind: shared") && strstr(info, "calling-convention: ms-x64"),
 		 "a shared image with the Microsoft x64 convention");
-	PE_CHECK(info && strstr(info, "strategy: whole (linked image (PE DLL): its code reaches"),
+	PE_CHECK(info && strstr(info, "strategy: whole (linked image: layout is meaningful: a PE DLL, "),
 		 "whole, with the reason");
 	PE_CHECK(info && strstr(info, "section 0 (headers) role=rodata") &&
 		 strstr(info, " .text role=code type=CODE") &&
@@ -237,12 +237,12 @@ static void test_info(void)
 		 "objload info --json of a DLL follows the schema");
 	readobj = tu_capture(tu_fmt("cd %s && %s info --strategy=section mingw/foo.dll", dir,
 				    OBJLOAD_BIN), NULL);
-	PE_CHECK(readobj && strstr(readobj, "strategy: refused section (a PE DLL cannot be loaded "
-				   "section by section"), "info: a per-section plan is refused");
+	PE_CHECK(readobj && strstr(readobj, "strategy: refused section (linked image: layout is "
+				   "meaningful: a PE DLL ("), "info: a per-section plan is refused");
 	free(readobj);
 	PE_CHECK(tu_sh("cd %s && %s run --strategy=section mingw/main.obj mingw/foo.dll 2>err; "
 		       "test $? = 1 && grep -q '^objload: mingw/foo.dll: the coff plug-in refuses the "
-		       "section strategy: a PE DLL cannot be loaded section by section' err",
+		       "section strategy: linked image: layout is meaningful: a PE DLL (' err",
 		       dir, OBJLOAD_BIN) == 0, "run: a forced per-section plan is refused with the reason");
 out:
 	free(dir);
