@@ -1003,7 +1003,8 @@ static objload_status pe_build_base_relocs(struct pe_ctx *c)
 		return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
 					   "PE base relocation table (0x%x bytes at RVA 0x%x) is not in the file",
 					   size, rva);
-	qsort(c->claimed, c->nclaimed, sizeof(*c->claimed), pe_cmp_u32);
+	if (c->nclaimed)
+		qsort(c->claimed, c->nclaimed, sizeof(*c->claimed), pe_cmp_u32);
 	while (size - off >= 8) {
 		uint32_t page = le32(t + off), bsize = le32(t + off + 4);
 

@@ -16,7 +16,9 @@
  * executable, stripped relocations, a PE32 image), and an arm64 DLL
  * linked for an address.
  */
+#define _GNU_SOURCE
 #include <CUnit/Basic.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +57,24 @@ static int pe_have_tools(void)
 			return 0;
 		}
 	return 1;
+}
+
+/* The output of a formatted shell command (to free; NULL when it could
+ * not run), its status in *status when not NULL. */
+static char *pe_capture(int *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static char *pe_capture(int *status, const char *fmt, ...)
+{
+	va_list ap;
+	char *cmd, *out;
+
+	va_start(ap, fmt);
+	if (vasprintf(&cmd, fmt, ap) < 0)
+		tu_oom();
+	va_end(ap);
+	out = tu_capture(cmd, status);
+	free(cmd);
+	return out;
 }
 
 /* `objload run ARGS` in dir into STEM.out/.err/.rc, and whether they
@@ -153,7 +173,7 @@ static void test_deps(void)
 		goto out;
 	/* what the MSVC build is made of, so that a change of the tools
 	 * cannot make the runs below test less than they say */
-	info = tu_capture(tu_fmt("cd %s/msvc && %s info user.dll fwd.dll", dir, OBJLOAD_BIN), NULL);
+	info = pe_capture(NULL, "cd %s/msvc && %s info user.dll fwd.dll", dir, OBJLOAD_BIN);
 	PE_CHECK(info && strstr(info, "import base.dll!#1 cname=base.dll#1"),
 		 "user.dll imports base_value by ordinal");
 	PE_CHECK(info && strstr(info, "delay-import address table slot ABS64 base.dll!#1"),
@@ -198,14 +218,14 @@ out:
 static void test_info(void)
 {
 	char *dir = tu_fmt("%s/basic", pe_tmp);
-	char *info, *readobj;
+	char *info, *refused;
 	int status = 0;
 
 	if (!pe_have_tools() || tu_sh("test -f %s/mingw/foo.dll", dir) != 0) {
 		PE_CHECK(0, "the basic test built mingw/foo.dll");
 		goto out;
 	}
-	info = tu_capture(tu_fmt("cd %s && %s info mingw/foo.dll", dir, OBJLOAD_BIN), &status);
+	info = pe_capture(&status, "cd %s && %s info mingw/foo.dll", dir, OBJLOAD_BIN);
 	PE_CHECK(status == 0 && info, "objload info foo.dll");
 	PE_CHECK(info && strstr(info, "kind: shared") && strstr(info, "calling-convention: ms-x64"),
 		 "a shared image with the Microsoft x64 convention");
@@ -235,11 +255,11 @@ static void test_info(void)
 		       "python3 '%s/cli/check_json.py' '%s/../docs/objload-info.schema.json' info.json",
 		       dir, OBJLOAD_BIN, OBJLOAD_TEST_SRCDIR, OBJLOAD_TEST_SRCDIR) == 0,
 		 "objload info --json of a DLL follows the schema");
-	readobj = tu_capture(tu_fmt("cd %s && %s info --strategy=section mingw/foo.dll", dir,
-				    OBJLOAD_BIN), NULL);
-	PE_CHECK(readobj && strstr(readobj, "strategy: refused section (linked image: layout is "
+	refused = pe_capture(NULL, "cd %s && %s info --strategy=section mingw/foo.dll", dir,
+			     OBJLOAD_BIN);
+	PE_CHECK(refused && strstr(refused, "strategy: refused section (linked image: layout is "
 				   "meaningful: a PE DLL ("), "info: a per-section plan is refused");
-	free(readobj);
+	free(refused);
 	PE_CHECK(tu_sh("cd %s && %s run --strategy=section mingw/main.obj mingw/foo.dll 2>err; "
 		       "test $? = 1 && grep -q '^objload: mingw/foo.dll: the coff plug-in refuses the "
 		       "section strategy: linked image: layout is meaningful: a PE DLL (' err",
@@ -304,7 +324,7 @@ out:
 static void test_arm64(void)
 {
 	char *dir = tu_fmt("%s/arm64", pe_tmp);
-	char *map;
+	char *map, *name;
 	uint8_t *img;
 	size_t len = 0;
 	uint64_t text = 0, data = 0;
@@ -323,8 +343,12 @@ static void test_arm64(void)
 		      "an arm64 DLL is read and linked for 0x40000000"))
 		goto out;
 	/* `pointer` (in .data) holds the address of `value` after the link */
-	map = tu_read_text(tu_fmt("%s/img.map", dir), NULL);
-	img = tu_read_file(tu_fmt("%s/img.bin", dir), &len);
+	name = tu_fmt("%s/img.map", dir);
+	map = tu_read_text(name, NULL);
+	free(name);
+	name = tu_fmt("%s/img.bin", dir);
+	img = tu_read_file(name, &len);
+	free(name);
 	PE_CHECK(map && img, "the image and its map");
 	if (map && img) {
 		char *p = strstr(map, " global pointer\n");

@@ -116,15 +116,19 @@ static const char w32_dll_src[] =
 
 static int w32_init(void)
 {
+	char *src;
+
 	if (objload_session_new(&w32_s) != OBJLOAD_OK)
 		return -1;
 	w32_dir = tu_mkdtemp("win32");
 	if (!w32_dir)
 		return -1;
+	src = tu_fmt("%s/foo.c", w32_dir);
 	w32_have_dll = tu_have_tool("x86_64-w64-mingw32-gcc") &&
-		       tu_write_text(tu_fmt("%s/foo.c", w32_dir), w32_dll_src) == 0 &&
+		       tu_write_text(src, w32_dll_src) == 0 &&
 		       tu_sh("cd '%s' && x86_64-w64-mingw32-gcc -O2 -shared foo.c -o foo.dll",
 			     w32_dir) == 0;
+	free(src);
 	return 0;
 }
 
