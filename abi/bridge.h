@@ -30,6 +30,16 @@ typedef struct bridge_bound {
 	unsigned nargs;
 } bridge_bound;
 
+/* A function or data object of a bridge or of a layer under it, by the
+ * C-level name an image imports. */
+typedef struct bridge_entry {
+	const char *name;
+	void *addr;
+} bridge_entry;
+
+/* The address of `name` in table[0, n), or NULL (abi/bridge.c). */
+void *bridge_table_lookup(const bridge_entry *table, size_t n, const char *name);
+
 typedef struct cc_bridge {
 	const char *name;
 	objload_callconv callconv;

@@ -533,10 +533,7 @@ static MS_ABI void ms_longjmp_checked(void *buf, int val)
 
 /* ---- The bridge ------------------------------------------------------- */
 
-static const struct {
-	const char *name;
-	void *addr;
-} ms_x64_symbols[] = {
+static const bridge_entry ms_x64_symbols[] = {
 	/* stdio */
 	{ "printf", (void *)ms_printf },
 	{ "fprintf", (void *)ms_fprintf },
@@ -586,15 +583,13 @@ static const struct {
 
 static void *ms_x64_host_symbol(const char *name)
 {
-	void *p;
+	void *p = bridge_table_lookup(ms_x64_symbols,
+				      sizeof(ms_x64_symbols) / sizeof(ms_x64_symbols[0]), name);
 
-	for (size_t i = 0; i < sizeof(ms_x64_symbols) / sizeof(ms_x64_symbols[0]); i++)
-		if (strcmp(ms_x64_symbols[i].name, name) == 0)
-			return ms_x64_symbols[i].addr;
-	/* the C runtime's start-up pieces, then the Windows API layer */
-	if ((p = ms_x64_crt_symbol(name)) != NULL)
-		return p;
-	return win32_symbol(name);
+	/* then the C runtime's start-up pieces, then the Windows API layer */
+	if (!p)
+		p = ms_x64_crt_symbol(name);
+	return p ? p : win32_symbol(name);
 }
 
 typedef MS_ABI int (*ms_main_fn)(int, char **);

@@ -236,10 +236,7 @@ static MS_ABI size_t ms_wcslen(const uint16_t *w)
 
 /* ---- tables ------------------------------------------------------------ */
 
-static const struct {
-	const char *name;
-	void *addr;
-} ms_crt_symbols[] = {
+static const bridge_entry ms_crt_symbols[] = {
 	{ "_initterm", (void *)ms_initterm },
 	{ "_initterm_e", (void *)ms_initterm_e },
 	{ "_amsg_exit", (void *)ms_amsg_exit },
@@ -256,10 +253,8 @@ static const struct {
 
 void *ms_x64_crt_symbol(const char *name)
 {
-	for (size_t i = 0; i < sizeof(ms_crt_symbols) / sizeof(ms_crt_symbols[0]); i++)
-		if (strcmp(ms_crt_symbols[i].name, name) == 0)
-			return ms_crt_symbols[i].addr;
-	return NULL;
+	return bridge_table_lookup(ms_crt_symbols, sizeof(ms_crt_symbols) / sizeof(ms_crt_symbols[0]),
+				   name);
 }
 
 const bridge_bound ms_x64_crt_bound[] = {

@@ -191,11 +191,23 @@ static int w32_slot_key(objload_session *s, struct w32_slots *t, uint32_t i,
 	return 1;
 }
 
-static int w32_slot_free(objload_session *s, struct win32_state *st, struct w32_slots *t,
-			 uint32_t i)
+/* The TLS (fls 0) or FLS (fls 1) slots of session s; NULL when out of
+ * memory. */
+static struct w32_slots *w32_slots(objload_session *s, int fls)
 {
+	struct win32_state *st = win32_state(s);
+
+	return !st ? NULL : fls ? &st->fls : &st->tls;
+}
+
+static int w32_slot_free(objload_session *s, int fls, uint32_t i)
+{
+	struct win32_state *st = win32_state(s);
+	struct w32_slots *t = w32_slots(s, fls);
 	int ok = 0;
 
+	if (!t)
+		return 0;
 	win32_lock(st);
 	if (i < t->n && t->used[i]) {
 		pthread_key_delete(t->key[i]);
@@ -208,6 +220,33 @@ static int w32_slot_free(objload_session *s, struct win32_state *st, struct w32_
 	return ok;
 }
 
+/* TlsGetValue, FlsGetValue: the calling thread's value; the last error is
+ * cleared, so that a NULL value is told from a failure. */
+static void *w32_slot_get(objload_session *s, int fls, uint32_t i)
+{
+	struct w32_slots *t = w32_slots(s, fls);
+	pthread_key_t k;
+
+	if (!t || !w32_slot_key(s, t, i, &k))
+		return NULL;
+	win32_set_error(s, WIN_ERROR_SUCCESS);
+	return pthread_getspecific(k);
+}
+
+static int w32_slot_set(objload_session *s, int fls, uint32_t i, void *v)
+{
+	struct w32_slots *t = w32_slots(s, fls);
+	pthread_key_t k;
+
+	if (!t || !w32_slot_key(s, t, i, &k))
+		return 0;
+	if (pthread_setspecific(k, v)) {
+		win32_set_error(s, WIN_ERROR_NOT_ENOUGH_MEMORY);
+		return 0;
+	}
+	return 1;
+}
+
 static uint32_t w32_TlsAlloc(objload_session *s)
 {
 	struct win32_state *st = win32_state(s);
@@ -217,36 +256,17 @@ static uint32_t w32_TlsAlloc(objload_session *s)
 
 static int w32_TlsFree(uint32_t i, objload_session *s)
 {
-	struct win32_state *st = win32_state(s);
-
-	return st ? w32_slot_free(s, st, &st->tls, i) : 0;
+	return w32_slot_free(s, 0, i);
 }
 
 static void *w32_TlsGetValue(uint32_t i, objload_session *s)
 {
-	struct win32_state *st = win32_state(s);
-	pthread_key_t k;
-
-	if (!st || !w32_slot_key(s, &st->tls, i, &k))
-		return NULL;
-	/* Windows clears the last error, so that a NULL value is told from
-	 * a failure */
-	win32_set_error(s, WIN_ERROR_SUCCESS);
-	return pthread_getspecific(k);
+	return w32_slot_get(s, 0, i);
 }
 
 static int w32_TlsSetValue(uint32_t i, void *v, objload_session *s)
 {
-	struct win32_state *st = win32_state(s);
-	pthread_key_t k;
-
-	if (!st || !w32_slot_key(s, &st->tls, i, &k))
-		return 0;
-	if (pthread_setspecific(k, v)) {
-		win32_set_error(s, WIN_ERROR_NOT_ENOUGH_MEMORY);
-		return 0;
-	}
-	return 1;
+	return w32_slot_set(s, 0, i, v);
 }
 
 /* FlsAlloc(callback): the callback (Microsoft x64 code) runs with the
@@ -268,34 +288,17 @@ static uint32_t w32_FlsAlloc(void *callback, objload_session *s)
 
 static int w32_FlsFree(uint32_t i, objload_session *s)
 {
-	struct win32_state *st = win32_state(s);
-
-	return st ? w32_slot_free(s, st, &st->fls, i) : 0;
+	return w32_slot_free(s, 1, i);
 }
 
 static void *w32_FlsGetValue(uint32_t i, objload_session *s)
 {
-	struct win32_state *st = win32_state(s);
-	pthread_key_t k;
-
-	if (!st || !w32_slot_key(s, &st->fls, i, &k))
-		return NULL;
-	win32_set_error(s, WIN_ERROR_SUCCESS);
-	return pthread_getspecific(k);
+	return w32_slot_get(s, 1, i);
 }
 
 static int w32_FlsSetValue(uint32_t i, void *v, objload_session *s)
 {
-	struct win32_state *st = win32_state(s);
-	pthread_key_t k;
-
-	if (!st || !w32_slot_key(s, &st->fls, i, &k))
-		return 0;
-	if (pthread_setspecific(k, v)) {
-		win32_set_error(s, WIN_ERROR_NOT_ENOUGH_MEMORY);
-		return 0;
-	}
-	return 1;
+	return w32_slot_set(s, 1, i, v);
 }
 
 /* ---- critical sections -------------------------------------------------- */
@@ -740,10 +743,7 @@ static uint32_t w32_GetModuleFileNameW(void *module, uint16_t *buf, uint32_t cap
 
 /* ---- tables --------------------------------------------------------------- */
 
-static const struct {
-	const char *name;
-	void *addr;
-} w32_plain[] = {
+static const bridge_entry w32_plain[] = {
 	{ "InitializeCriticalSection", (void *)w32_InitializeCriticalSection },
 	{ "InitializeCriticalSectionAndSpinCount",
 	  (void *)w32_InitializeCriticalSectionAndSpinCount },
@@ -783,10 +783,7 @@ static const struct {
 
 void *win32_symbol(const char *name)
 {
-	for (size_t i = 0; i < sizeof(w32_plain) / sizeof(w32_plain[0]); i++)
-		if (strcmp(w32_plain[i].name, name) == 0)
-			return w32_plain[i].addr;
-	return NULL;
+	return bridge_table_lookup(w32_plain, sizeof(w32_plain) / sizeof(w32_plain[0]), name);
 }
 
 const bridge_bound win32_bound[] = {

@@ -722,80 +722,69 @@ static objload_status pe_bind_table(struct pe_ctx *c, const char *dll, uint32_t 
 	}
 }
 
-/* The import descriptors (directory 1), 20 bytes each up to a zero one. */
-static objload_status pe_build_imports(struct pe_ctx *c)
-{
-	uint32_t rva = c->dir[PE_DIR_IMPORT].rva;
+/* Where the fields of an import or delay-import descriptor are. */
+struct pe_descriptors {
+	unsigned dir, size;           /* data directory; bytes per descriptor */
+	unsigned lookup, name, iat;   /* field offsets */
+	int attributes;               /* offset of Attributes, or -1 */
+	uint32_t native;              /* the edges' native type */
+	const char *what;
+};
 
-	if (!c->dir[PE_DIR_IMPORT].size)
+/* Import descriptors (directory 1): OriginalFirstThunk, TimeDateStamp,
+ * ForwarderChain, Name, FirstThunk. */
+static const struct pe_descriptors pe_imports = {
+	PE_DIR_IMPORT, 20, 0, 12, 16, -1, PE_NATIVE_IMPORT, "import",
+};
+
+/* Delay-import descriptors (directory 13): Attributes, DllName,
+ * ModuleHandle, ImportAddressTable, ImportNameTable, ... */
+static const struct pe_descriptors pe_delay_imports = {
+	PE_DIR_DELAY_IMPORT, 32, 16, 4, 12, 0, PE_NATIVE_DELAY_IMPORT, "delay-import",
+};
+
+/* The descriptors of one kind, up to a zero one, and the tables they
+ * name: every slot bound at load. */
+static objload_status pe_build_imports(struct pe_ctx *c, const struct pe_descriptors *k)
+{
+	uint32_t rva = c->dir[k->dir].rva;
+	char table[32];
+
+	if (!c->dir[k->dir].size)
 		return OBJLOAD_OK;
-	for (uint32_t k = 0;; k++) {
-		const uint8_t *d = (uint64_t)rva + 20ull * k <= UINT32_MAX ?
-				   pe_rva_bytes(c, rva + 20 * k, 20) : NULL;
-		uint32_t lookup, name_rva, iat;
+	snprintf(table, sizeof(table), "%s table", k->what);
+	for (uint32_t i = 0;; i++) {
+		const uint8_t *d = (uint64_t)rva + (uint64_t)k->size * i <= UINT32_MAX ?
+				   pe_rva_bytes(c, rva + k->size * i, k->size) : NULL;
+		uint32_t lookup, name_rva, iat, attributes;
 		const char *dll;
 		objload_status st;
 
 		if (!d)
 			return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
-						   "PE import table at RVA 0x%x: descriptor %u is outside the file before a zero descriptor ends the table",
-						   rva, k);
-		lookup = le32(d);
-		name_rva = le32(d + 12);
-		iat = le32(d + 16);
-		if (!lookup && !name_rva && !iat)
+						   "PE %s at RVA 0x%x: descriptor %u is outside the file before a zero descriptor ends the table",
+						   table, rva, i);
+		lookup = le32(d + k->lookup);
+		name_rva = le32(d + k->name);
+		iat = le32(d + k->iat);
+		attributes = k->attributes < 0 ? 0 : le32(d + k->attributes);
+		if (!lookup && !name_rva && !iat && !attributes)
 			return OBJLOAD_OK;
-		dll = pe_rva_string(c, name_rva);
-		if (!dll || !iat)
-			return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
-						   "PE import descriptor %u: %s",
-						   k, !dll ? "its DLL name is not in the file" :
-						   "it has no import address table");
-		/* without a lookup table, the IAT holds the lookup entries */
-		st = pe_bind_table(c, dll, lookup ? lookup : iat, iat, PE_NATIVE_IMPORT,
-				   "import table");
-		if (st)
-			return st;
-	}
-}
-
-/* The delay-import descriptors (directory 13), 32 bytes each up to a
- * zero one: bound at load like imports. */
-static objload_status pe_build_delay_imports(struct pe_ctx *c)
-{
-	uint32_t rva = c->dir[PE_DIR_DELAY_IMPORT].rva;
-
-	if (!c->dir[PE_DIR_DELAY_IMPORT].size)
-		return OBJLOAD_OK;
-	for (uint32_t k = 0;; k++) {
-		const uint8_t *d = (uint64_t)rva + 32ull * k <= UINT32_MAX ?
-				   pe_rva_bytes(c, rva + 32 * k, 32) : NULL;
-		uint32_t attributes, name_rva, iat, names;
-		const char *dll;
-		objload_status st;
-
-		if (!d)
-			return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
-						   "PE delay-import descriptors at RVA 0x%x: descriptor %u is outside the file before a zero descriptor ends them",
-						   rva, k);
-		attributes = le32(d);
-		name_rva = le32(d + 4);
-		iat = le32(d + 12);
-		names = le32(d + 16);
-		if (!attributes && !name_rva && !iat && !names)
-			return OBJLOAD_OK;
-		if (!(attributes & 1))
+		if (k->attributes >= 0 && !(attributes & 1))
 			return objload_image_error(c->img, OBJLOAD_ERR_UNSUPPORTED,
-						   "PE delay-import descriptor %u holds addresses, not RVAs (Attributes 0x%x): only RVA-based descriptors are supported",
-						   k, attributes);
+						   "PE %s descriptor %u holds addresses, not RVAs (Attributes 0x%x): only RVA-based descriptors are supported",
+						   k->what, i, attributes);
+		/* an import descriptor without a lookup table: the IAT holds
+		 * the lookup entries */
+		if (!lookup && k->attributes < 0)
+			lookup = iat;
 		dll = pe_rva_string(c, name_rva);
-		if (!dll || !iat || !names)
+		if (!dll || !iat || !lookup)
 			return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
-						   "PE delay-import descriptor %u: %s", k,
+						   "PE %s descriptor %u: %s", k->what, i,
 						   !dll ? "its DLL name is not in the file" :
 						   "it has no address table or no name table");
-		st = pe_bind_table(c, dll, names, iat, PE_NATIVE_DELAY_IMPORT,
-				   "delay-import table");
+		st = pe_bind_table(c, dll, lookup, iat, k->native, table);
 		if (st)
 			return st;
 	}
@@ -1165,9 +1154,9 @@ static objload_status pe_parse_inner(struct pe_ctx *c)
 	if (!st && !c->module && !(c->module = pe_file_module(c)))
 		st = pe_nomem(c);
 	if (!st)
-		st = pe_build_imports(c);
+		st = pe_build_imports(c, &pe_imports);
 	if (!st)
-		st = pe_build_delay_imports(c);
+		st = pe_build_imports(c, &pe_delay_imports);
 	if (!st)
 		st = pe_build_base_relocs(c);
 	if (!st)

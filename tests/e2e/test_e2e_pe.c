@@ -293,7 +293,13 @@ static void test_refusals(void)
 			       MSVC_CC " -c m.c -o m.obj && "
 			       "lld-link -dll -noentry -nodefaultlib -fixed m.obj -out:fixed.dll && "
 			       "clang --target=i686-pc-windows-msvc -c m.c -o m32.obj && "
-			       "lld-link -dll -noentry -nodefaultlib -machine:x86 m32.obj -out:m32.dll",
+			       "lld-link -dll -noentry -nodefaultlib -machine:x86 m32.obj -out:m32.dll && "
+			       "printf 'LIBRARY cyc.dll\\nEXPORTS\\nfa = cyc.fb\\nfb = cyc.fa\\n"
+			       "fc = cyc.missing\\n' >cyc.def && "
+			       "lld-link -dll -noentry -nodefaultlib m.obj -def:cyc.def -out:cyc.dll && "
+			       "printf 'int fa(void);\\nint main(void) { return fa(); }\\n' >ua.c && "
+			       "printf 'int fc(void);\\nint main(void) { return fc(); }\\n' >uc.c && "
+			       "gcc -c ua.c && gcc -c uc.c",
 			       dir, dir), "the refused inputs build"))
 		goto out;
 	PE_CHECK(tu_sh("cd %s && %s run m.o unk.dll 2>err; test $? = 1 && "
@@ -315,6 +321,13 @@ static void test_refusals(void)
 	PE_CHECK(tu_sh("cd %s && %s info m32.dll 2>err; test $? = 1 && "
 		       "grep -q 'm32.dll: PE file header: machine 0x014c is not supported' err",
 		       dir, OBJLOAD_BIN) == 0, "an x86 (PE32) DLL is refused by its machine");
+	PE_CHECK(tu_sh("cd %s && %s run ua.o cyc.dll 2>err; test $? = 1 && "
+		       "grep -q \"cyc.dll: 'f[ab]' is forwarded to 'f[ab]' through more than 16 aliases: "
+		       "they form a cycle\" err", dir, OBJLOAD_BIN) == 0,
+		 "forwarders in a cycle are refused");
+	PE_CHECK(tu_sh("cd %s && %s run uc.o cyc.dll 2>err; test $? = 1 && "
+		       "grep -q \"uc.o: 'fc' is forwarded by cyc.dll to 'missing', which nothing defines\" err",
+		       dir, OBJLOAD_BIN) == 0, "a forwarder to a name nothing defines is named");
 out:
 	free(dir);
 }

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A library with functions, data and start-up code: DllMain on Windows
- * (DLL_PROCESS_ATTACH and DLL_PROCESS_DETACH), a constructor and a
- * destructor on Linux, which print and set the state the functions use.
+ * A library with functions, data and start-up code (../startup.h: DllMain
+ * on Windows, a constructor and a destructor on Linux), which prints and
+ * sets the state the functions use.
  * It calls the C library (printf, malloc, sprintf, qsort with a callback
  * of its own, free).
  */
 #define FOO_BUILD
 #include "../crt.h"
 #include "foo.h"
+#include "../startup.h"
 
 static int base;
 static char *banner;
@@ -56,31 +57,8 @@ static void detach(void)
 	free(banner);
 }
 
-#ifdef _WIN32
 #if defined(_MSC_VER) && !defined(__MINGW32__)
 /* floating point makes the compiler refer to it; the MSVC C runtime,
  * which this DLL links without, defines it */
 int _fltused;
-#endif
-
-int __stdcall DllMain(void *module, unsigned long reason, void *reserved)
-{
-	(void)module;
-	(void)reserved;
-	if (reason == 1)
-		attach();
-	else if (reason == 0)
-		detach();
-	return 1;
-}
-#else
-__attribute__((constructor)) static void foo_init(void)
-{
-	attach();
-}
-
-__attribute__((destructor)) static void foo_fini(void)
-{
-	detach();
-}
 #endif
