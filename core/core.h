@@ -176,7 +176,10 @@ void core_log(objload_session *s, objload_log_category category, const char *fmt
 objload_arch_id core_host_arch(void);
 
 /* images */
-core_image *core_of(const objload_image *img);
+static inline core_image *core_of(const objload_image *img)
+{
+	return img->core;
+}
 objload_image *core_image_new(objload_session *s, const char *path);
 void core_image_free(objload_image *img);
 objload_status core_validate_image(objload_session *s, objload_image *img);

@@ -24,6 +24,9 @@
  * descriptor and its lock are the only process-wide state of objload:
  * the protocol fixes their names, and every session's entries hang in
  * the one list.  Sessions unregister their entries when they are freed.
+ * A symbol file copies its ELF input, so they are made only when someone
+ * will read them: a debugger tracing the process at link time, a caller
+ * that asked (objload_set_debugger_registration), or OBJLOAD_GDB_JIT=1.
  *
  * perf.  On request (objload_set_perf_map, or OBJLOAD_PERF_MAP=1 in the
  * environment) each function is appended as "START SIZE NAME" to
@@ -101,7 +104,12 @@ static objload_status build_functions(objload_session *s, core_runtime *rt)
 				return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
 		}
 	}
-	qsort(rt->funcs, n, sizeof(*rt->funcs), cmp_func);
+	/* whole images list their functions mostly in address order already */
+	for (size_t i = 1; i < n; i++)
+		if (cmp_func(&rt->funcs[i - 1], &rt->funcs[i]) > 0) {
+			qsort(rt->funcs, n, sizeof(*rt->funcs), cmp_func);
+			break;
+		}
 	/* one entry per address; sizes the format did not give */
 	k = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -361,7 +369,7 @@ objload_status objload_set_debugger_registration(objload_session *s, int enabled
 	objload_status st = core_rt_option(s, &rt);
 
 	if (!st)
-		rt->no_debugger = !enabled;
+		rt->debugger = enabled != 0;
 	return st;
 }
 
@@ -373,6 +381,42 @@ static int perf_map_wanted(const core_runtime *rt)
 		return rt->perf_map;
 	env = getenv("OBJLOAD_PERF_MAP");
 	return env && strcmp(env, "1") == 0;
+}
+
+/* Whether a debugger traces this process now (gdb --args, gdb -p):
+ * "TracerPid:" in /proc/self/status is not 0. */
+static int traced_now(void)
+{
+	char buf[2048];
+	const char *p;
+	ssize_t n;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strstr(buf, "TracerPid:");
+	return p && strtol(p + 10, NULL, 10) != 0;
+}
+
+/* The symbol files cost a copy of each ELF input: they are made when a
+ * debugger is there to read them (gdb --args objload run ...), when the
+ * caller asked, or with OBJLOAD_GDB_JIT=1 (for a debugger attached
+ * later); OBJLOAD_GDB_JIT=0 turns them off. */
+static int debugger_wanted(const core_runtime *rt)
+{
+	const char *env;
+
+	if (rt->debugger >= 0)
+		return rt->debugger;
+	env = getenv("OBJLOAD_GDB_JIT");
+	if (env && (strcmp(env, "0") == 0 || strcmp(env, "1") == 0))
+		return env[0] == '1';
+	return traced_now();
 }
 
 static void write_perf_map(objload_session *s, const core_runtime *rt)
@@ -400,7 +444,7 @@ void core_debug_register(objload_session *s)
 	if (!rt || build_functions(s, rt))
 		return;
 	build_lines(s, rt);
-	if (!rt->no_debugger)
+	if (debugger_wanted(rt))
 		register_with_gdb(s, rt);
 	if (perf_map_wanted(rt))
 		write_perf_map(s, rt);

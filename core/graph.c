@@ -69,18 +69,29 @@ int lg_grow(void **arr, size_t *cap, size_t len, size_t n, size_t size)
 	return 0;
 }
 
+/* Room for n more records of an array of the graph, indexed by 32 bits:
+ * the first new index, or NO_INDEX with the session's message set. */
+static uint32_t add_records(objload_session *s, void **arr, size_t *len, size_t *cap,
+			    size_t n, size_t size, const char *what)
+{
+	size_t first = *len;
+
+	if (first + n >= OBJLOAD_NO_INDEX || lg_grow(arr, cap, first, n, size)) {
+		core_error(s, OBJLOAD_ERR_NOMEM, "out of memory for the link graph's %s", what);
+		return OBJLOAD_NO_INDEX;
+	}
+	memset((char *)*arr + first * size, 0, n * size);
+	*len += n;
+	return (uint32_t)first;
+}
+
 uint32_t lg_add_blocks(objload_session *s, size_t n)
 {
 	lg_graph *g = &s->g;
-	size_t first = g->nblocks;
+	uint32_t first = add_records(s, (void **)&g->blocks, &g->nblocks, &g->blocks_cap, n,
+				     sizeof(lg_block), "blocks");
 
-	if (first + n >= OBJLOAD_NO_INDEX ||
-	    lg_grow((void **)&g->blocks, &g->blocks_cap, first, n, sizeof(lg_block))) {
-		core_error(s, OBJLOAD_ERR_NOMEM, "out of memory for the link graph's blocks");
-		return OBJLOAD_NO_INDEX;
-	}
-	memset(&g->blocks[first], 0, n * sizeof(lg_block));
-	for (size_t i = first; i < first + n; i++) {
+	for (size_t i = first; first != OBJLOAD_NO_INDEX && i < first + n; i++) {
 		g->blocks[i].image = g->blocks[i].section = OBJLOAD_NO_INDEX;
 		g->blocks[i].area = g->blocks[i].segment = OBJLOAD_NO_INDEX;
 		g->blocks[i].cluster = OBJLOAD_NO_INDEX;
@@ -88,39 +99,26 @@ uint32_t lg_add_blocks(objload_session *s, size_t n)
 		g->blocks[i].first_edge = OBJLOAD_NO_INDEX;
 		g->blocks[i].align = 1;
 	}
-	g->nblocks += n;
-	return (uint32_t)first;
+	return first;
 }
 
 uint32_t lg_add_edges(objload_session *s, size_t n)
 {
 	lg_graph *g = &s->g;
-	size_t first = g->nedges;
 
-	if (first + n >= OBJLOAD_NO_INDEX ||
-	    lg_grow((void **)&g->edges, &g->edges_cap, first, n, sizeof(lg_edge))) {
-		core_error(s, OBJLOAD_ERR_NOMEM, "out of memory for the link graph's edges");
-		return OBJLOAD_NO_INDEX;
-	}
-	g->nedges += n;
-	return (uint32_t)first;
+	return add_records(s, (void **)&g->edges, &g->nedges, &g->edges_cap, n,
+			   sizeof(lg_edge), "edges");
 }
 
 uint32_t lg_add_nodes(objload_session *s, size_t n)
 {
 	lg_graph *g = &s->g;
-	size_t first = g->nnodes;
+	uint32_t first = add_records(s, (void **)&g->nodes, &g->nnodes, &g->nodes_cap, n,
+				     sizeof(lg_node), "nodes");
 
-	if (first + n >= OBJLOAD_NO_INDEX ||
-	    lg_grow((void **)&g->nodes, &g->nodes_cap, first, n, sizeof(lg_node))) {
-		core_error(s, OBJLOAD_ERR_NOMEM, "out of memory for the link graph's nodes");
-		return OBJLOAD_NO_INDEX;
-	}
-	memset(&g->nodes[first], 0, n * sizeof(lg_node));
-	for (size_t i = first; i < first + n; i++)
+	for (size_t i = first; first != OBJLOAD_NO_INDEX && i < first + n; i++)
 		g->nodes[i].global = OBJLOAD_NO_INDEX;
-	g->nnodes += n;
-	return (uint32_t)first;
+	return first;
 }
 
 void *lg_alloc(objload_session *s, size_t size)

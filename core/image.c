@@ -27,11 +27,6 @@
 #include "core/core.h"
 #include "core/rt.h"
 
-core_image *core_of(const objload_image *img)
-{
-	return img->core;
-}
-
 static void *grow_array(void **arr, size_t *cap, size_t have, size_t add,
 			size_t elem)
 {

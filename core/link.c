@@ -306,16 +306,32 @@ objload_status core_link(objload_session *s)
 
 /* ---- the public entry points ------------------------------------------- */
 
-objload_status objload_link(objload_session *s)
+/* The link's frame: one link per session, and what a failure leaves. */
+static objload_status begin_link(objload_session *s)
 {
-	objload_status st;
-
 	if (!s)
 		return OBJLOAD_ERR_ARGUMENT;
 	if (s->linked)
 		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
 	s->linked = 1;
 	s->errmsg[0] = 0;
+	return OBJLOAD_OK;
+}
+
+static objload_status end_link(objload_session *s, objload_status st)
+{
+	s->link_ok = st == OBJLOAD_OK;
+	if (st)
+		core_log_link_failed(s);
+	return st;
+}
+
+objload_status objload_link(objload_session *s)
+{
+	objload_status st = begin_link(s);
+
+	if (st)
+		return st;
 	st = core_link(s);
 	if (!st) {
 		/* objload compare's child reports its figures at this line:
@@ -323,31 +339,20 @@ objload_status objload_link(objload_session *s)
 		core_log(s, OBJLOAD_LOG_RUN, "calling the constructors of %zu images", s->nimages);
 		st = core_run_constructors(s);
 	}
-	s->link_ok = st == OBJLOAD_OK;
-	if (st)
-		core_log_link_failed(s);
-	return st;
+	return end_link(s, st);
 }
 
 objload_status objload_link_at(objload_session *s, uint64_t base)
 {
-	objload_status st;
+	objload_status st = begin_link(s);
 
-	if (!s)
-		return OBJLOAD_ERR_ARGUMENT;
-	if (s->linked)
-		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
-	s->linked = 1;
+	if (st)
+		return st;
 	s->link_only = 1;
 	s->link_base = base;
 	s->mm = &core_target_manager;
 	s->mm_ctx = s;
-	s->errmsg[0] = 0;
-	st = core_link(s);
-	s->link_ok = st == OBJLOAD_OK;
-	if (st)
-		core_log_link_failed(s);
-	return st;
+	return end_link(s, core_link(s));
 }
 
 objload_status objload_set_relax(objload_session *s, int enabled)

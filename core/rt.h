@@ -49,7 +49,8 @@ typedef struct core_runtime {
 	/* options (public setters in the files that use them) */
 	int no_default_libs;       /* objload_set_default_libs(s, 0) */
 	int perf_map;              /* -1: OBJLOAD_PERF_MAP decides */
-	int no_debugger;           /* objload_set_debugger_registration(s, 0) */
+	int debugger;              /* objload_set_debugger_registration; -1:
+				      a tracing debugger or OBJLOAD_GDB_JIT decides */
 
 	/* core/unwind.c */
 	void *libgcc_s;            /* dlopen handle, NULL when absent */

@@ -69,6 +69,7 @@ core_runtime *core_rt(objload_session *s)
 		}
 		rt->lock_ready = 1;
 		rt->perf_map = -1;
+		rt->debugger = -1;
 		s->rt = rt;
 	}
 	return s->rt;

@@ -203,17 +203,39 @@ objload_status objload_image_strategy(const objload_session *s, size_t index,
 	return OBJLOAD_OK;
 }
 
-objload_status objload_set_input_strategy(objload_session *s, objload_strategy st)
+/* A strategy a caller may still set: a known one, before the link. */
+static objload_status check_strategy_setting(objload_session *s, objload_strategy st)
 {
-	if (!s)
-		return OBJLOAD_ERR_ARGUMENT;
 	if (st != OBJLOAD_STRATEGY_AUTO && st != OBJLOAD_STRATEGY_WHOLE &&
 	    st != OBJLOAD_STRATEGY_SECTION)
 		return core_error(s, OBJLOAD_ERR_ARGUMENT, "unknown strategy %d", st);
 	if (s->linked)
 		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
-	s->input_strategy = st;
 	return OBJLOAD_OK;
+}
+
+objload_status objload_set_strategy(objload_session *s, objload_strategy st)
+{
+	objload_status rc;
+
+	if (!s)
+		return OBJLOAD_ERR_ARGUMENT;
+	rc = check_strategy_setting(s, st);
+	if (!rc)
+		s->strategy = st;
+	return rc;
+}
+
+objload_status objload_set_input_strategy(objload_session *s, objload_strategy st)
+{
+	objload_status rc;
+
+	if (!s)
+		return OBJLOAD_ERR_ARGUMENT;
+	rc = check_strategy_setting(s, st);
+	if (!rc)
+		s->input_strategy = st;
+	return rc;
 }
 
 /* ---- dead-stripping ---------------------------------------------------------- */

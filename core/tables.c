@@ -172,6 +172,20 @@ static objload_status need_got_base(objload_session *s, uint32_t area)
 	return OBJLOAD_OK;
 }
 
+/* A new entry block made for `key`: found by its identity from now on,
+ * counted and traced. */
+static objload_status register_entry(objload_session *s, const lg_entry_key *key,
+				     uint32_t block, uint64_t *counter, const char *why)
+{
+	objload_status st = lg_put_entry(s, key, block);
+
+	if (!st) {
+		(*counter)++;
+		core_log_synthesized(s, block, &key->target, why);
+	}
+	return st;
+}
+
 static objload_status need_got_entry(objload_session *s, uint32_t area,
 				     const lg_target *t, uint32_t *out)
 {
@@ -185,13 +199,8 @@ static objload_status need_got_entry(objload_session *s, uint32_t area,
 	if (*out == OBJLOAD_NO_INDEX)
 		return OBJLOAD_ERR_NOMEM;
 	st = lg_add_pointer_edge(s, *out, 0, s->arch->pointer_kind, t, 0);
-	if (!st)
-		st = lg_put_entry(s, &key, *out);
-	if (!st) {
-		s->metrics.got_entries++;
-		core_log_synthesized(s, *out, t, "code loads its address from a GOT slot");
-	}
-	return st;
+	return st ? st : register_entry(s, &key, *out, &s->metrics.got_entries,
+					"code loads its address from a GOT slot");
 }
 
 static objload_status need_stub(objload_session *s, uint32_t area,
@@ -211,13 +220,8 @@ static objload_status need_stub(objload_session *s, uint32_t area,
 		return OBJLOAD_ERR_NOMEM;
 	s->arch->stub(lg_block_bytes(s, *out), &code);
 	st = lg_add_pointer_edge(s, *out, code.slot[0], s->arch->pointer_kind, t, key.addend);
-	if (!st)
-		st = lg_put_entry(s, &key, *out);
-	if (!st) {
-		s->metrics.stubs++;
-		core_log_synthesized(s, *out, t, "a branch to it may be out of reach");
-	}
-	return st;
+	return st ? st : register_entry(s, &key, *out, &s->metrics.stubs,
+					"a branch to it may be out of reach");
 }
 
 /* Could a branch of block b to t be out of reach?  Within one area never

@@ -18,7 +18,8 @@ struct fmt_decision {
 	objload_strategy strategy;    /* what AUTO gets */
 	const char *why;              /* and why */
 	/* Why a per-section plan fails when the memory manager scatters
-	 * sections, or NULL when it does not. */
+	 * sections, or NULL when it does not (asked only when the query's
+	 * manager scatters: formatting reasons for every image costs). */
 	const char *scatter_fails;
 };
 

@@ -511,10 +511,14 @@ objload_status objload_get_pass(const objload_session *session, size_t index,
 
 /* ---- Debuggers, profilers, crash reports ------------------------------ */
 
-/* The GDB JIT interface (on by default): after the link each image is
- * described to gdb by an in-memory ELF symbol file (an ELF input with its
- * DWARF, others with their function names), removed when the session is
- * freed.  Call before objload_link. */
+/* The GDB JIT interface: after the link each image is described to gdb
+ * by an in-memory ELF symbol file (an ELF input with its DWARF, others
+ * with their function names), removed when the session is freed.  A
+ * symbol file costs a copy of the input, so by default they are made only
+ * when a debugger traces the process at link time (gdb --args ...), or
+ * when OBJLOAD_GDB_JIT=1 is in the environment (for a debugger attached
+ * later; 0 turns them off); 1 or 0 here decides instead.  Call before
+ * objload_link. */
 objload_status objload_set_debugger_registration(objload_session *session,
 						 int enabled);
 /* Append "START SIZE NAME" per loaded function to /tmp/perf-PID.map for

@@ -1694,7 +1694,7 @@ static objload_status coff_plan(const objload_image *img, const objload_plan_que
 	objload_image_get_facts(img, &f);
 	for (uint32_t j = 0; j < img->nsections; j++)
 		comdats += img->sections[j].group != OBJLOAD_NO_INDEX;
-	if (f.cross_section_direct)
+	if (q->placement_scatters && f.cross_section_direct)
 		d.scatter_fails = fmt_image_printf(img,
 			"REL32 is COFF's relocation for calls and data alike, so none of the %llu "
 			"references between its sections (the first to '%s') can go through a "
@@ -1712,10 +1712,9 @@ static objload_status coff_plan(const objload_image *img, const objload_plan_que
 			f.isolated_code_sections, f.code_sections,
 			(unsigned long long)f.isolated_code_bytes, (unsigned long long)f.code_bytes);
 	} else {
-		d.why = fmt_image_printf(img,
-			"relocatable COFF: its %u loadable sections are packed with the other whole "
+		d.why = "relocatable COFF: its loadable sections are packed with the other whole "
 			"images into one reservation by protection, so REL32 and image-relative "
-			"(ADDR32NB) references stay in reach", f.sections);
+			"(ADDR32NB) references stay in reach";
 	}
 	if (!d.why)
 		d.why = "relocatable COFF: sections packed into one reservation by protection";

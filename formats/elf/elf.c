@@ -2114,7 +2114,7 @@ static objload_status elf_plan(const objload_image *img, const objload_plan_quer
 	struct fmt_decision d = { .strategy = OBJLOAD_STRATEGY_WHOLE };
 
 	objload_image_get_facts(img, &f);
-	if (f.cross_section_direct)
+	if (q->placement_scatters && f.cross_section_direct)
 		d.scatter_fails = fmt_image_printf(img,
 			"%llu PC-relative or section-relative references between sections of this "
 			"file (the first to '%s') must reach directly, and a scattering memory "
@@ -2130,10 +2130,9 @@ static objload_status elf_plan(const objload_image *img, const objload_plan_quer
 			"is left out", f.isolated_code_sections, f.code_sections,
 			(unsigned long long)f.isolated_code_bytes, (unsigned long long)f.code_bytes);
 	} else {
-		d.why = fmt_image_printf(img,
-			"relocatable ELF: its %u loadable sections are packed with the other whole "
+		d.why = "relocatable ELF: its loadable sections are packed with the other whole "
 			"images into one reservation by protection, so references between them "
-			"stay in reach without stubs", f.sections);
+			"stay in reach without stubs";
 	}
 	if (!d.why)
 		d.why = "relocatable ELF: sections packed into one reservation by protection";

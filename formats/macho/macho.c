@@ -73,6 +73,7 @@
 #include "formats/ehframe.h"
 #include "formats/plan.h"
 #include "formats/reader.h"
+#include "abi/darwin/names.h"
 
 /* ---- Mach-O constants (<mach-o/loader.h>, <mach-o/nlist.h>, ...) ------- */
 
@@ -382,65 +383,6 @@ static const char *macho_reloc_type_name(const struct macho_cpu *cpu,
 #else
 #define MACHO_HOST_CPUTYPE 0u
 #endif
-
-/* ---- Host names ---------------------------------------------------------- */
-
-/*
- * macOS libSystem names whose C-level name (after the underscore rule)
- * is not the glibc name of the same object.  `cname` NULL means there is
- * no glibc counterpart: the symbol keeps its plain C-level name (so a
- * definition elsewhere in the session or --define can still provide it)
- * and `objload info` lists it in the strategy line's notes.
- */
-static const struct macho_alias {
-	const char *name;      /* as written in the Mach-O symbol table */
-	const char *cname;     /* glibc's name, or NULL: none */
-	const char *why;
-} macho_aliases[] = {
-	/* <stdio.h>: stdin/stdout/stderr are macros for these FILE *
-	 * variables; glibc's stdin/stdout/stderr are FILE * variables too. */
-	{ "___stdinp", "stdin", "FILE *stdin" },
-	{ "___stdoutp", "stdout", "FILE *stdout" },
-	{ "___stderrp", "stderr", "FILE *stderr" },
-	/* <errno.h>: errno is (*__error()); glibc's is
-	 * (*__errno_location()), the same int *(void). */
-	{ "___error", "__errno_location", "errno's address" },
-	/* pow(10, x) and exp10(x) become __exp10 on macOS; glibc's libm
-	 * exports exp10. */
-	{ "___exp10", "exp10", "10 to the power x" },
-	/* The function forms <ctype.h> inlines call for non-ASCII
-	 * characters; glibc's toupper/tolower take the same int. */
-	{ "___toupper", "toupper", "toupper of a rune" },
-	{ "___tolower", "tolower", "tolower of a rune" },
-	/* No glibc counterpart. */
-	{ "___sincos_stret", NULL,
-	  "returns sin and cos in xmm0:xmm1 (clang's sin+cos fusion); glibc has no such function" },
-	{ "_memset_pattern4", NULL, "macOS-only libSystem function (clang's loop-idiom pass)" },
-	{ "_memset_pattern8", NULL, "macOS-only libSystem function (clang's loop-idiom pass)" },
-	{ "_memset_pattern16", NULL, "macOS-only libSystem function (clang's loop-idiom pass)" },
-	{ "__DefaultRuneLocale", NULL,
-	  "macOS's inline <ctype.h> table; compile with -D_DONT_USE_CTYPE_INLINE_" },
-	{ "___maskrune", NULL,
-	  "macOS's inline <ctype.h> helper; compile with -D_DONT_USE_CTYPE_INLINE_" },
-	{ "___strlcpy_chk", NULL, "no __strlcpy_chk in glibc" },
-	{ "___strlcat_chk", NULL, "no __strlcat_chk in glibc" },
-};
-
-#define MACHO_NALIASES (sizeof(macho_aliases) / sizeof(macho_aliases[0]))
-
-/* Symbol variants the macOS headers select with an asm label
- * (fopen$DARWIN_EXTSN, opendir$INODE64): the host has one function. */
-static const char *const macho_variant_suffixes[] = {
-	"$DARWIN_EXTSN", "$INODE64", "$UNIX2003", "$NOCANCEL", "$1050",
-};
-
-static const struct macho_alias *macho_alias_lookup(const char *name)
-{
-	for (size_t i = 0; i < MACHO_NALIASES; i++)
-		if (strcmp(macho_aliases[i].name, name) == 0)
-			return &macho_aliases[i];
-	return NULL;
-}
 
 /* ---- Bounds-checked reading ------------------------------------------- */
 
@@ -1741,14 +1683,15 @@ static objload_status macho_build_inits(struct macho_ctx *c)
 	return OBJLOAD_OK;
 }
 
-/* The C-level name of a symbol, after the underscore rule, the alias
- * table and the variant suffixes.  Sets *alias when the alias table
- * names the symbol. */
+/* The C-level name of a symbol, after the underscore rule and the macOS
+ * names that are not glibc's (abi/darwin/names.c).  Sets *alias when the
+ * symbol is one of those. */
 static objload_status macho_cname(struct macho_ctx *c, const char *name,
 				  int ext, int undefined, const char **out,
-				  const struct macho_alias **alias)
+				  const darwin_name **alias)
 {
 	const char *base;
+	size_t plain_len;
 
 	*alias = NULL;
 	if (name[0] == '_')
@@ -1758,27 +1701,20 @@ static objload_status macho_cname(struct macho_ctx *c, const char *name,
 	*out = base;
 	if (!ext || !base || !base[0])
 		return OBJLOAD_OK;
-	*alias = macho_alias_lookup(name);
-	if (*alias && (*alias)->cname) {
-		*out = (*alias)->cname;
+	*alias = darwin_name_lookup(name);
+	if (*alias && (*alias)->host) {
+		*out = (*alias)->host;
 		return OBJLOAD_OK;
 	}
-	if (undefined) {
-		const char *dollar = strchr(base, '$');
+	plain_len = undefined ? darwin_name_without_variant(base) : 0;
+	if (plain_len) {
+		char *plain = objload_image_alloc(c->img, plain_len + 1);
 
-		for (size_t i = 0; dollar && i < sizeof(macho_variant_suffixes) /
-			     sizeof(macho_variant_suffixes[0]); i++) {
-			char *plain;
-
-			if (strcmp(dollar, macho_variant_suffixes[i]) != 0)
-				continue;
-			plain = objload_image_alloc(c->img, (size_t)(dollar - base) + 1);
-			if (!plain)
-				return macho_nomem(c);
-			memcpy(plain, base, (size_t)(dollar - base));
-			*out = plain;
-			break;
-		}
+		if (!plain)
+			return macho_nomem(c);
+		memcpy(plain, base, plain_len);
+		plain[plain_len] = '\0';
+		*out = plain;
 	}
 	return OBJLOAD_OK;
 }
@@ -1819,7 +1755,7 @@ static objload_status macho_build_symbols(struct macho_ctx *c, char **unsupporte
 		return macho_nomem(c);
 	for (uint32_t i = 0; i < c->nsyms; i++) {
 		objload_symbol *o = &syms[i];
-		const struct macho_alias *alias;
+		const darwin_name *alias;
 		struct macho_nlist n;
 		unsigned kind;
 		int ext;
@@ -1879,7 +1815,7 @@ static objload_status macho_build_symbols(struct macho_ctx *c, char **unsupporte
 				 &o->cname, &alias);
 		if (st)
 			return st;
-		if (alias && !alias->cname && o->def == OBJLOAD_DEF_UNDEFINED) {
+		if (alias && !alias->host && o->def == OBJLOAD_DEF_UNDEFINED) {
 			st = macho_note_unsupported(c, unsupported, &ulen, o->name);
 			if (st)
 				return st;
@@ -2219,7 +2155,7 @@ static objload_status macho_plan(const objload_image *img, const objload_plan_qu
 	struct fmt_decision d = { .strategy = OBJLOAD_STRATEGY_WHOLE };
 
 	objload_image_get_facts(img, &f);
-	if (f.cross_section_direct)
+	if (q->placement_scatters && f.cross_section_direct)
 		d.scatter_fails = fmt_image_printf(img,
 			"%llu PC-relative references between its sections (the first to '%s') "
 			"must reach directly, and a scattering memory manager places sections "
@@ -2233,12 +2169,14 @@ static objload_status macho_plan(const objload_image *img, const objload_plan_qu
 			"other section of this file: loaded section by section, what the program "
 			"never reaches is left out", f.isolated_code_sections, f.code_sections,
 			(unsigned long long)f.isolated_code_bytes, (unsigned long long)f.code_bytes);
+	} else if (info && info->eh_frame) {
+		d.why = "a Mach-O object is one segment whose loadable sections share one "
+			"layout, and __eh_frame reaches __text through pc-relative pointers: "
+			"packed with the other whole images into one reservation by protection";
 	} else {
-		d.why = fmt_image_printf(img,
-			"a Mach-O object is one segment whose %u loadable sections share one layout%s: "
-			"packed with the other whole images into one reservation by protection",
-			f.sections, info && info->eh_frame ?
-			", and __eh_frame reaches __text through pc-relative pointers" : "");
+		d.why = "a Mach-O object is one segment whose loadable sections share one "
+			"layout: packed with the other whole images into one reservation by "
+			"protection";
 	}
 	if (!d.why)
 		d.why = "Mach-O object: sections packed into one reservation by protection";

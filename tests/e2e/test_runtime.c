@@ -504,6 +504,57 @@ static void test_symbolize(void)
 	objload_session_free(s);
 }
 
+/* The GDB JIT interface's descriptor, as the gdb manual lays it out. */
+struct rt_jit_entry {
+	struct rt_jit_entry *next, *prev;
+	const char *symfile_addr;
+	uint64_t symfile_size;
+};
+extern struct {
+	uint32_t version, action_flag;
+	struct rt_jit_entry *relevant_entry, *first_entry;
+} __jit_debug_descriptor;
+
+/* How many symbol files a session linking crash.o hands to gdb, with
+ * `enabled` (-1: the default) and OBJLOAD_GDB_JIT set to `env` (NULL:
+ * unset); -1 when the link fails or an entry is no ELF file. */
+static int rt_jit_entries(int enabled, const char *env)
+{
+	objload_session *s;
+	char obj[128];
+	int n = 0;
+
+	snprintf(obj, sizeof(obj), "%s/crash-elf/crash.o", rt_tmp);
+	if (env)
+		setenv("OBJLOAD_GDB_JIT", env, 1);
+	else
+		unsetenv("OBJLOAD_GDB_JIT");
+	if (objload_session_new(&s))
+		return -1;
+	if ((enabled >= 0 && objload_set_debugger_registration(s, enabled)) ||
+	    objload_add_file(s, obj) || objload_link(s))
+		n = -1;
+	for (struct rt_jit_entry *e = __jit_debug_descriptor.first_entry; e && n >= 0; e = e->next)
+		n = e->symfile_size > 4 && memcmp(e->symfile_addr, "\177ELF", 4) == 0 ? n + 1 : -1;
+	objload_session_free(s);
+	unsetenv("OBJLOAD_GDB_JIT");
+	if (__jit_debug_descriptor.first_entry)
+		return -1;   /* freeing the session unregisters its files */
+	return n;
+}
+
+/* Symbol files cost a copy of each ELF input: made when a debugger
+ * traces the process (test_gdb), when asked, or with OBJLOAD_GDB_JIT=1;
+ * not for an untraced run (this test binary). */
+static void test_gdb_registration(void)
+{
+	CU_ASSERT(rt_jit_entries(-1, NULL) == 0);
+	CU_ASSERT(rt_jit_entries(1, NULL) == 1);
+	CU_ASSERT(rt_jit_entries(-1, "1") == 1);
+	CU_ASSERT(rt_jit_entries(-1, "0") == 0);
+	CU_ASSERT(rt_jit_entries(0, "1") == 0);
+}
+
 int objload_test_register_runtime(void)
 {
 	static const struct tu_test tests[] = {
@@ -520,6 +571,8 @@ int objload_test_register_runtime(void)
 		{ "gdb sees loaded functions", test_gdb },
 		{ "perf map", test_perf_map },
 		{ "objload_symbolize", test_symbolize },
+		{ "gdb symbol files: only when traced, asked or OBJLOAD_GDB_JIT=1",
+		  test_gdb_registration },
 	};
 	return tu_add_suite("runtime", rt_suite_init, rt_suite_clean, tests, TU_COUNT(tests));
 }
