@@ -260,6 +260,10 @@ static void test_info(void)
 	PE_CHECK(refused && strstr(refused, "strategy: refused section (linked image: layout is "
 				   "meaningful: a PE DLL ("), "info: a per-section plan is refused");
 	free(refused);
+	PE_CHECK(tu_sh("cd %s && %s compare mingw/main.obj mingw/foo.dll >compare.out 2>&1; "
+		       "grep -q '^  mingw/foo.dll: whole (linked image: layout is meaningful: a PE DLL' "
+		       "compare.out && grep -q '^auto .* yes ' compare.out", dir, OBJLOAD_BIN) == 0,
+		 "compare: the DLL is whole, with the reason, and the program runs");
 	PE_CHECK(tu_sh("cd %s && %s run --strategy=section mingw/main.obj mingw/foo.dll 2>err; "
 		       "test $? = 1 && grep -q '^objload: mingw/foo.dll: the coff plug-in refuses the "
 		       "section strategy: linked image: layout is meaningful: a PE DLL (' err",
