@@ -169,7 +169,7 @@ struct pe_ctx {
 	struct pe_sec *sec;          /* nsecs (malloc) */
 	struct pe_place *place;      /* nplace (malloc) */
 	uint32_t nplace;
-	const char *module;          /* the module's name, lower case */
+	const char *module;          /* its export directory's name, lower case */
 	unsigned pointer_kind, narrow_kind;
 	uint32_t *claimed;           /* RVAs of IAT slots imports bind (malloc) */
 	size_t nclaimed, claimed_cap;
@@ -640,6 +640,15 @@ static char *pe_module_name(struct pe_ctx *c, const char *name, size_t len)
 	return m;
 }
 
+/* The module name of the file the image was loaded from. */
+static const char *pe_file_module(struct pe_ctx *c)
+{
+	const char *slash = strrchr(c->img->path, '/');
+	const char *b = slash ? slash + 1 : c->img->path;
+
+	return pe_module_name(c, b, strlen(b));
+}
+
 /* "module.dll#N": the C-level name of an ordinal. */
 static char *pe_ordinal_cname(struct pe_ctx *c, const char *module, size_t len, uint32_t ord)
 {
@@ -867,7 +876,7 @@ static objload_status pe_build_exports(struct pe_ctx *c)
 	uint32_t rva = c->dir[PE_DIR_EXPORT].rva;
 	const uint8_t *d, *funcs, *names = NULL, *ords = NULL;
 	uint32_t base, nfuncs, nnames;
-	const char *mname;
+	const char *mname, *file;
 
 	if (!c->dir[PE_DIR_EXPORT].size)
 		return OBJLOAD_OK;
@@ -913,6 +922,11 @@ static objload_status pe_build_exports(struct pe_ctx *c)
 		if (st)
 			return st;
 	}
+	/* ordinals under the module's own name and, when the file was
+	 * renamed, under the file's, which is what importers name */
+	file = pe_file_module(c);
+	if (!file)
+		return pe_nomem(c);
 	for (uint32_t k = 0; k < nfuncs; k++) {
 		uint32_t f = le32(funcs + 4 * k);
 		objload_status st;
@@ -921,6 +935,9 @@ static objload_status pe_build_exports(struct pe_ctx *c)
 			continue;   /* an unused ordinal */
 		st = pe_export(c, fmt_image_printf(img, "#%u", base + k),
 			       fmt_image_printf(img, "%s#%u", c->module, base + k), f, 1);
+		if (!st && strcmp(file, c->module) != 0)
+			st = pe_export(c, fmt_image_printf(img, "#%u", base + k),
+				       fmt_image_printf(img, "%s#%u", file, base + k), f, 1);
 		if (st)
 			return st;
 	}
@@ -1116,14 +1133,6 @@ static objload_status pe_build_entry(struct pe_ctx *c)
 
 /* ---- the plug-in's entry points --------------------------------------------------- */
 
-static const char *pe_file_module(struct pe_ctx *c)
-{
-	const char *slash = strrchr(c->img->path, '/');
-	const char *b = slash ? slash + 1 : c->img->path;
-
-	return pe_module_name(c, b, strlen(b));
-}
-
 static objload_status pe_parse_inner(struct pe_ctx *c)
 {
 	objload_image *img = c->img;
@@ -1151,8 +1160,6 @@ static objload_status pe_parse_inner(struct pe_ctx *c)
 		st = pe_build_tls(c);
 	if (!st)
 		st = pe_build_exports(c);
-	if (!st && !c->module && !(c->module = pe_file_module(c)))
-		st = pe_nomem(c);
 	if (!st)
 		st = pe_build_imports(c, &pe_imports);
 	if (!st)
