@@ -29,7 +29,8 @@ Mutations are format-aware:
 
 Everything is deterministic for a given --seed.  --seeds-only writes the
 valid objects alone (the fuzzers' seed corpus); --only keeps the inputs of
-one format (elf, macho, coff, pe, archive).  Compilers that are missing are
+one format (elf, macho, coff -- PE DLLs included, which the COFF plug-in
+reads --, pe, archive).  Compilers that are missing are
 skipped with a note on stderr.
 """
 
@@ -763,7 +764,7 @@ def main():
     work = tempfile.mkdtemp(prefix="objload-gen-")
     try:
         seeds = compile_seeds(work, a.only)
-        if not a.only or a.only == "pe":
+        if a.only in (None, "coff", "pe"):   # the COFF plug-in reads PE images
             seeds += compile_pe_seeds(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -782,7 +783,7 @@ def main():
                       ar_archive([(n + ".o", d) for n, d in elf], syms)))
     seeds += extra
     if a.only:
-        want = {"macho": ("macho", "fat")}.get(a.only, (a.only,))
+        want = {"macho": ("macho", "fat"), "coff": ("coff", "pe")}.get(a.only, (a.only,))
         seeds = [s for s in seeds if s[1] in want]
     manifest = []
 
