@@ -180,19 +180,20 @@ static objload_status pe_nomem(struct pe_ctx *c)
 	return objload_image_error(c->img, OBJLOAD_ERR_NOMEM, "out of memory");
 }
 
+/* Fields whose range is already checked (formats/reader.h's rd_le). */
 static uint32_t le16(const uint8_t *p)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+	return (uint32_t)rd_le(p, 2);
 }
 
 static uint32_t le32(const uint8_t *p)
 {
-	return le16(p) | le16(p + 2) << 16;
+	return (uint32_t)rd_le(p, 4);
 }
 
 static uint64_t le64(const uint8_t *p)
 {
-	return le32(p) | (uint64_t)le32(p + 4) << 32;
+	return rd_le(p, 8);
 }
 
 /* ---- probe ---------------------------------------------------------------- */
@@ -211,39 +212,44 @@ int pe_probe(const uint8_t *b, size_t len)
 
 /* ---- reading by RVA ----------------------------------------------------------- */
 
-/* The file bytes of [rva, rva + len): in the headers or in a section's
- * raw data.  NULL when they are not all in the file. */
+/* How many bytes of file contents there are from rva on, within its
+ * region (the headers, or a section's raw data); 0 when rva is in none. */
+static uint64_t pe_rva_room(const struct pe_ctx *c, uint32_t rva)
+{
+	if (rva < c->size_of_headers)
+		return c->size_of_headers - rva;
+	for (uint16_t i = 0; i < c->nsecs; i++)
+		if (rva >= c->sec[i].va && rva - c->sec[i].va < c->sec[i].filesize)
+			return c->sec[i].filesize - (rva - c->sec[i].va);
+	return 0;
+}
+
+/* The file offset of rva, pe_rva_room saying there are bytes there. */
+static const uint8_t *pe_rva_file(const struct pe_ctx *c, uint32_t rva)
+{
+	if (rva < c->size_of_headers)
+		return c->file + rva;
+	for (uint16_t i = 0; i < c->nsecs; i++)
+		if (rva >= c->sec[i].va && rva - c->sec[i].va < c->sec[i].filesize)
+			return c->file + c->sec[i].rawptr + (rva - c->sec[i].va);
+	return NULL;
+}
+
+/* The file bytes of [rva, rva + len), all in one region; NULL when they
+ * are not. */
 static const uint8_t *pe_rva_bytes(const struct pe_ctx *c, uint32_t rva, uint64_t len)
 {
-	if ((uint64_t)rva + len <= c->size_of_headers)
-		return c->file + rva;
-	for (uint16_t i = 0; i < c->nsecs; i++) {
-		const struct pe_sec *s = &c->sec[i];
-
-		if (rva >= s->va && rva - s->va <= s->filesize &&
-		    len <= s->filesize - (rva - s->va))
-			return c->file + s->rawptr + (rva - s->va);
-	}
-	return NULL;
+	return len && pe_rva_room(c, rva) >= len ? pe_rva_file(c, rva) : NULL;
 }
 
 /* The NUL-terminated string at rva, all of it in the file; NULL when
  * there is none. */
 static const char *pe_rva_string(const struct pe_ctx *c, uint32_t rva)
 {
-	const uint8_t *p = pe_rva_bytes(c, rva, 1);
-	uint64_t room;
+	uint64_t room = pe_rva_room(c, rva);
+	const uint8_t *p = room ? pe_rva_file(c, rva) : NULL;
 
-	if (!p)
-		return NULL;
-	room = (uint64_t)(c->file + c->size - p);
-	/* the section's raw data, not the rest of the file */
-	for (uint16_t i = 0; i < c->nsecs; i++)
-		if (rva >= c->sec[i].va && rva - c->sec[i].va < c->sec[i].filesize)
-			room = c->sec[i].filesize - (rva - c->sec[i].va);
-	if (rva < c->size_of_headers)
-		room = c->size_of_headers - rva;
-	return memchr(p, 0, (size_t)room) ? (const char *)p : NULL;
+	return p && memchr(p, 0, (size_t)room) ? (const char *)p : NULL;
 }
 
 /* The loaded section holding [rva, rva + len) (len 0: rva may be its
@@ -562,10 +568,10 @@ static objload_status pe_build_sections(struct pe_ctx *c)
 			    c->file, 0, "HEADERS", 0);
 	for (uint16_t i = 0; i < c->nsecs && !st; i++) {
 		const struct pe_sec *s = &c->sec[i];
-		const uint8_t *bytes = c->file + s->rawptr;
+		const uint8_t *bytes = s->filesize ? c->file + s->rawptr : NULL;
 		uint8_t *padded;
 
-		if (s->role == OBJLOAD_ROLE_ZEROFILL || !s->size) {
+		if (s->role == OBJLOAD_ROLE_ZEROFILL) {
 			st = pe_add_section(c, s->name, s->role, s->va, s->size, NULL, i + 1,
 					    "BSS", s->ch);
 			continue;
@@ -588,7 +594,8 @@ static objload_status pe_build_sections(struct pe_ctx *c)
 		padded = objload_image_alloc(c->img, s->size);   /* zeroed */
 		if (!padded)
 			return pe_nomem(c);
-		memcpy(padded, bytes, s->filesize);
+		if (bytes)
+			memcpy(padded, bytes, s->filesize);
 		st = pe_add_section(c, s->name, s->role, s->va, s->size, padded, i + 1,
 				    s->role == OBJLOAD_ROLE_CODE ? "CODE" : "DATA", s->ch);
 	}
@@ -801,17 +808,59 @@ static objload_status pe_build_imports(struct pe_ctx *c, const struct pe_descrip
 
 /* ---- building: exports ------------------------------------------------------------ */
 
-/* A definition of the export at `rva` (a forwarder when it lies in the
- * export directory) named `name`, C-level `cname`. */
+/* The C-level name a forwarder string "DLL.name" or "DLL.#ordinal" (at
+ * rva) stands for, in *to; an error naming export `name` when it is
+ * none. */
+static objload_status pe_forwarder(struct pe_ctx *c, const char *name, uint32_t rva,
+				   const char **to)
+{
+	const char *fwd = pe_rva_string(c, rva), *dot = fwd ? strrchr(fwd, '.') : NULL;
+	char *end;
+	unsigned long ord;
+
+	if (!dot || dot == fwd || !dot[1])
+		return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
+					   "PE export %s: the forwarder at RVA 0x%x is not a string DLL.name",
+					   name, rva);
+	if (dot[1] != '#') {
+		*to = dot + 1;
+		return OBJLOAD_OK;
+	}
+	ord = strtoul(dot + 2, &end, 10);
+	if (*end || end == dot + 2 || ord > 0xffff)
+		return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
+					   "PE export %s: forwarder %s names no valid ordinal", name, fwd);
+	*to = pe_ordinal_cname(c, fwd, (size_t)(dot - fwd), (uint32_t)ord);
+	return *to ? OBJLOAD_OK : pe_nomem(c);
+}
+
+/* A definition of the export at `rva` named `name`, C-level `cname`:
+ * in a section, or, when rva lies in the export directory, an alias of
+ * what it forwards to.  A forwarder to a function of the same name
+ * ("printf = msvcrt.printf") defines nothing here: in objload's one
+ * namespace, that name already binds to the other DLL's. */
 static objload_status pe_export(struct pe_ctx *c, const char *name, const char *cname,
 				uint32_t rva, int hidden)
 {
 	objload_image *img = c->img;
 	uint32_t dir = c->dir[PE_DIR_EXPORT].rva, dirsize = c->dir[PE_DIR_EXPORT].size;
+	const struct pe_place *p = NULL;
+	const char *to = NULL;
 	objload_symbol *sym;
+	objload_status st;
 
 	if (!name || !cname)
 		return pe_nomem(c);
+	if (rva >= dir && rva - dir < dirsize) {
+		st = pe_forwarder(c, name, rva, &to);
+		if (st)
+			return st;
+		if (strcmp(to, cname) == 0)
+			return OBJLOAD_OK;
+	} else if (!(p = pe_place_of(c, rva, 0))) {
+		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
+					   "PE export %s: RVA 0x%x is in no loaded section", name, rva);
+	}
 	sym = objload_image_add_symbols(img, 1);
 	if (!sym)
 		return pe_nomem(c);
@@ -820,48 +869,16 @@ static objload_status pe_export(struct pe_ctx *c, const char *name, const char *
 	sym->binding = OBJLOAD_BIND_WEAK;
 	sym->hidden = hidden;
 	sym->section = OBJLOAD_NO_INDEX;
-	if (rva >= dir && rva - dir < dirsize) {
-		/* "DLL.name" or "DLL.#ordinal" */
-		const char *fwd = pe_rva_string(c, rva), *dot = fwd ? strrchr(fwd, '.') : NULL;
-		char *end;
-		unsigned long ord;
-
-		if (!dot || dot == fwd || !dot[1])
-			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
-						   "PE export %s: the forwarder at RVA 0x%x is not a string DLL.name",
-						   name, rva);
-		sym = &img->symbols[img->nsymbols - 1];
+	if (to) {
 		sym->def = OBJLOAD_DEF_ALIAS;
-		if (dot[1] == '#') {
-			ord = strtoul(dot + 2, &end, 10);
-			if (*end || end == dot + 2 || ord > 0xffff)
-				return objload_image_error(img, OBJLOAD_ERR_FORMAT,
-							   "PE export %s: forwarder %s names no valid ordinal",
-							   name, fwd);
-			sym->alternate = pe_ordinal_cname(c, fwd, (size_t)(dot - fwd), (uint32_t)ord);
-		} else {
-			sym->alternate = dot + 1;
-		}
-		if (!sym->alternate)
-			return pe_nomem(c);
-		if (strcmp(sym->alternate, cname) == 0)
-			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
-						   "PE export %s is forwarded to itself (%s)", name, fwd);
+		sym->alternate = to;
 		return OBJLOAD_OK;
 	}
-	{
-		const struct pe_place *p = pe_place_of(c, rva, 0);
-
-		if (!p)
-			return objload_image_error(img, OBJLOAD_ERR_FORMAT,
-						   "PE export %s: RVA 0x%x is in no loaded section", name, rva);
-		sym = &img->symbols[img->nsymbols - 1];
-		sym->def = OBJLOAD_DEF_SECTION;
-		sym->section = p->section;
-		sym->value = rva - p->rva;
-		sym->type = img->sections[p->section].role == OBJLOAD_ROLE_CODE ?
-			    OBJLOAD_SYM_FUNC : OBJLOAD_SYM_OBJECT;
-	}
+	sym->def = OBJLOAD_DEF_SECTION;
+	sym->section = p->section;
+	sym->value = rva - p->rva;
+	sym->type = img->sections[p->section].role == OBJLOAD_ROLE_CODE ? OBJLOAD_SYM_FUNC :
+		    OBJLOAD_SYM_OBJECT;
 	return OBJLOAD_OK;
 }
 
@@ -1089,8 +1106,8 @@ static objload_status pe_build_tls(struct pe_ctx *c)
 					   "PE TLS directory: the template [0x%llx, 0x%llx) is not in the image",
 					   (unsigned long long)start, (unsigned long long)end);
 	tmpl = pe_rva_bytes(c, (uint32_t)(start - c->image_base), end - start);
-	if (zerofill || end - start > PE_TLS_CRT_MARKERS || !tmpl ||
-	    memcmp(tmpl, "\0\0\0\0\0\0\0\0", (size_t)(end - start)) != 0)
+	if (zerofill || end - start > PE_TLS_CRT_MARKERS ||
+	    (end > start && (!tmpl || memcmp(tmpl, "\0\0\0\0\0\0\0\0", (size_t)(end - start)))))
 		return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
 					   "it has thread-local variables (a TLS template of %llu bytes and %u of zero fill): thread-local storage in DLLs is not supported yet",
 					   (unsigned long long)(end - start), zerofill);
