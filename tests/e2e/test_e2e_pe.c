@@ -299,7 +299,7 @@ static void test_refusals(void)
 			       "clang --target=i686-pc-windows-msvc -c m.c -o m32.obj && "
 			       "lld-link -dll -noentry -nodefaultlib -machine:x86 m32.obj -out:m32.dll && "
 			       "printf 'LIBRARY cyc.dll\\nEXPORTS\\nfa = cyc.fb\\nfb = cyc.fa\\n"
-			       "fc = cyc.missing\\n' >cyc.def && "
+			       "fc = cyc.missing\\nfe = other.fe\\n' >cyc.def && "
 			       "lld-link -dll -noentry -nodefaultlib m.obj -def:cyc.def -out:cyc.dll && "
 			       "printf 'int fa(void);\\nint main(void) { return fa(); }\\n' >ua.c && "
 			       "printf 'int fc(void);\\nint main(void) { return fc(); }\\n' >uc.c && "
@@ -332,6 +332,9 @@ static void test_refusals(void)
 	PE_CHECK(tu_sh("cd %s && %s run uc.o cyc.dll 2>err; test $? = 1 && "
 		       "grep -q \"uc.o: 'fc' is forwarded by cyc.dll to 'missing', which nothing defines\" err",
 		       dir, OBJLOAD_BIN) == 0, "a forwarder to a name nothing defines is named");
+	PE_CHECK(tu_sh("cd %s && %s info cyc.dll >info && grep -q 'forwarded-to=fe hidden' info && "
+		       "! grep -q '^  export fe ' info", dir, OBJLOAD_BIN) == 0,
+		 "a forwarder to the same name defines only its ordinal");
 out:
 	free(dir);
 }
