@@ -265,6 +265,10 @@ uint64_t core_section_target(const objload_session *s, uint32_t image,
 void *core_section_work(const objload_session *s, uint32_t image,
 			uint32_t section);
 uint64_t core_symbol_target(objload_session *s, uint32_t image, uint32_t symbol);
+/* Where a linked image's file address 0 was placed (a Windows module
+ * handle; core/modules.c); 0 for a relocatable image or before
+ * allocation. */
+uint64_t core_image_base(const objload_session *s, uint32_t image);
 
 /* runtime: constructors, destructors and builtins (core/runtime.c) */
 objload_status core_run_constructors(objload_session *s);

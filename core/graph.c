@@ -80,7 +80,7 @@ static uint32_t add_records(objload_session *s, void **arr, size_t *len, size_t 
 		core_error(s, OBJLOAD_ERR_NOMEM, "out of memory for the link graph's %s", what);
 		return OBJLOAD_NO_INDEX;
 	}
-	if (n)
+	if (n)   /* an empty array may still be NULL */
 		memset((char *)*arr + first * size, 0, n * size);
 	*len += n;
 	return (uint32_t)first;

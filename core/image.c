@@ -11,10 +11,12 @@
  *     than zero-fill and TLS have bytes when size > 0; COMDAT group index valid;
  *   - every symbol: DEF_SECTION names a valid section and its value lies
  *     within (or just past) that section; COMMON alignment a power of two;
+ *     ALIAS has a C-level name and names another one;
  *   - every edge: section valid and loaded, kind known to the arch, the
  *     field [offset, offset + width) inside the section, symbol and
  *     subtrahend indices valid (or OBJLOAD_NO_INDEX);
- *   - every init table: section valid, entries inside it;
+ *   - every init table: section valid, entries inside it (an entry
+ *     point: its offset inside a loaded code section);
  *   - every group: member indices valid.
  */
 #include <stdarg.h>
@@ -275,6 +277,11 @@ objload_status core_validate_image(objload_session *s, objload_image *img)
 			return core_error(s, OBJLOAD_ERR_FORMAT,
 					  "%s: common symbol %u (%s): bad size or alignment",
 					  img->path, i, sym->name);
+		if (sym->def == OBJLOAD_DEF_ALIAS &&
+		    (!sym->cname || !sym->alternate || !strcmp(sym->cname, sym->alternate)))
+			return core_error(s, OBJLOAD_ERR_FORMAT,
+					  "%s: symbol %u (%s): an alias needs a C-level name and "
+					  "another name it stands for", img->path, i, sym->name);
 	}
 	for (size_t e = 0; e < img->nedges; e++) {
 		const objload_edge *ed = &img->edges[e];
@@ -317,6 +324,15 @@ objload_status core_validate_image(objload_session *s, objload_image *img)
 			return core_error(s, OBJLOAD_ERR_FORMAT,
 					  "%s: init table %u: bad section", img->path, i);
 		sec = &img->sections[t->section];
+		if (t->kind == OBJLOAD_INIT_ATTACH_ENTRY) {
+			if (t->offset >= sec->size || t->count != 1 ||
+			    sec->role != OBJLOAD_ROLE_CODE)
+				return core_error(s, OBJLOAD_ERR_FORMAT,
+						  "%s: section %s: the entry point at offset 0x%llx "
+						  "is not inside this code section",
+						  img->path, sec->name, (unsigned long long)t->offset);
+			continue;
+		}
 		if (t->offset > sec->size ||
 		    t->count > (sec->size - t->offset) / 8 ||
 		    !role_loaded(sec->role))

@@ -13,6 +13,8 @@
  *                       reports (async-signal-safe);
  *   core/callbacks.c    bridge wrappers bound to the session and
  *                       convention thunks for callbacks made at run time;
+ *   core/modules.c      linked images as modules: their bases, Windows
+ *                       DLL start-up and shut-down, what abi/ layers ask;
  *   core/runtime.c      constructors, exit-time handlers, unload.
  *
  * All of it hangs off one struct per session, created on first use and
@@ -33,6 +35,7 @@
 struct rt_unwind_reg;
 struct rt_jit_entry;
 struct rt_callback;
+struct rt_abi_state;
 
 /* A function of a loaded image, for debuggers, profilers and crash
  * reports: sorted by address, sizes filled in (core/debug.c). */
@@ -74,6 +77,14 @@ typedef struct core_runtime {
 	const cc_bridge *bound_bridge;
 	struct rt_callback *callbacks;
 	size_t ncallbacks, callbacks_cap;
+
+	/* core/modules.c: the images whose start-up functions ran, in
+	 * order; OS personality layers' per-session state */
+	uint32_t *attached;
+	size_t nattached;
+	struct rt_abi_state *abi_state;
+	size_t nabi_state;
+	int constructors_ran;      /* core/runtime.c */
 } core_runtime;
 
 /* The session's runtime state, created on first use; NULL when out of
@@ -112,5 +123,14 @@ void core_debug_deregister(objload_session *s);
 
 /* core/callbacks.c */
 void core_callbacks_free(objload_session *s);
+
+/* core/modules.c */
+/* DLL_PROCESS_ATTACH of every image with start-up functions, in the
+ * order of their references; an error when an entry point refuses. */
+objload_status core_attach_images(objload_session *s);
+/* DLL_PROCESS_DETACH of the attached images, in the opposite order. */
+void core_detach_images(objload_session *s);
+/* The layers' per-session state and the attach list. */
+void core_modules_free(objload_session *s);
 
 #endif

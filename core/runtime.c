@@ -7,11 +7,14 @@
  *   1. a destructor runner is registered with __cxa_atexit under this
  *      session's __dso_handle, before any constructor, so that handlers
  *      registered later (by constructors or main) run before it;
- *   2. constructors run by ascending priority, then in input order;
+ *   2. Windows DLLs' start-up functions (DllMain, TLS callbacks: see
+ *      core/modules.c), then constructors by ascending priority, then in
+ *      input order;
  *   3. the entry point;
  *   4. at unload, __cxa_finalize(&dso_handle) runs the atexit handlers
- *      the images registered and then the destructors.  If the program
- *      calls exit() instead, the host's exit runs the same handlers.
+ *      the images registered, then the destructors, then the DLLs'
+ *      DLL_PROCESS_DETACH.  If the program calls exit() instead, the
+ *      host's exit runs the same handlers.
  *
  * Helpers objload provides (glibc keeps them in libc_nonshared.a, which
  * the host's dynamic loader does not export):
@@ -379,13 +382,15 @@ static void run_destructors(void *arg)
 	if (s->finalized_unload)
 		return;
 	s->finalized_unload = 1;
-	refs = collect_tables(s, OBJLOAD_INIT_DESTRUCTOR, &n);
-	if (!refs)
-		return;
+	refs = s->rt && s->rt->constructors_ran ?
+	       collect_tables(s, OBJLOAD_INIT_DESTRUCTOR, &n) : NULL;
 	/* a .fini_array runs from its last entry; .dtors (reverse) forwards */
-	for (size_t i = n; i-- > 0;)
+	for (size_t i = refs ? n : 0; i-- > 0;)
 		run_table(s, &refs[i], 1);
 	free(refs);
+	/* the DLLs the program used go last, as Windows detaches them after
+	 * the program's own exit-time functions (core/modules.c) */
+	core_detach_images(s);
 }
 
 objload_status core_run_constructors(objload_session *s)
@@ -403,9 +408,14 @@ objload_status core_run_constructors(objload_session *s)
 	if (__cxa_atexit(run_destructors, s, s->dso_key))
 		return core_error(s, OBJLOAD_ERR_NOMEM, "cannot register the destructors");
 	s->initialized = 1;
+	/* DLLs first: they are initialized before the program using them */
+	st = core_attach_images(s);
+	if (st)
+		return st;
 	refs = collect_tables(s, OBJLOAD_INIT_CONSTRUCTOR, &n);
 	if (!refs)
 		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+	s->rt->constructors_ran = 1;
 	for (size_t i = 0; i < n; i++)
 		run_table(s, &refs[i], 0);
 	free(refs);
@@ -473,6 +483,7 @@ void core_unload(objload_session *s)
 		core_debug_deregister(s);
 		core_unwind_deregister(s);
 	}
+	core_modules_free(s);
 	core_callbacks_free(s);
 	core_tls_free(s);
 	core_ifunc_free(s);

@@ -269,6 +269,64 @@ static objload_status common_block(objload_session *s, global_sym *g)
 	return OBJLOAD_OK;
 }
 
+/* How many aliases a name may go through before the chain is taken for
+ * a cycle. */
+#define CORE_MAX_ALIAS_DEPTH 16
+
+/*
+ * An alias (a PE DLL's forwarded export) stands for another C-level name:
+ * from the name *gi, whose winning definition may be one, follow the
+ * chain to the first name that is not (which may be defined anywhere: an
+ * image, the bridge, the host).  A chain longer than
+ * CORE_MAX_ALIAS_DEPTH is refused as a cycle.
+ */
+static objload_status follow_alias(objload_session *s, uint32_t *gi)
+{
+	for (int depth = 0;; depth++) {
+		const global_sym *g = &s->globals[*gi];
+		const objload_image *img;
+		const objload_symbol *sym;
+		objload_status st;
+
+		if (g->strength < 2)
+			return OBJLOAD_OK;
+		img = s->images[g->image];
+		sym = &img->symbols[g->symbol];
+		if (sym->def != OBJLOAD_DEF_ALIAS)
+			return OBJLOAD_OK;
+		if (depth == CORE_MAX_ALIAS_DEPTH)
+			return core_error(s, OBJLOAD_ERR_FORMAT,
+					  "%s: '%s' is forwarded to '%s' through more than %d "
+					  "aliases: they form a cycle", img->path, g->name,
+					  sym->alternate, CORE_MAX_ALIAS_DEPTH);
+		st = global_entry(s, sym->alternate, gi);   /* may move globals */
+		if (st)
+			return st;
+	}
+}
+
+static objload_status resolve_global(objload_session *s, uint32_t gi, int weak_ref);
+
+/* A name whose definition is an alias: resolved as the name it stands
+ * for. */
+static objload_status resolve_alias(objload_session *s, uint32_t gi, int weak_ref)
+{
+	uint32_t to = gi;
+	objload_status st = follow_alias(s, &to);
+	global_sym *g;
+
+	if (!st)
+		st = resolve_global(s, to, weak_ref);
+	if (st)
+		return st;
+	g = &s->globals[gi];
+	g->res = s->globals[to].res;
+	g->resolved = s->globals[to].resolved;
+	g->from_host = s->globals[to].from_host;
+	g->unresolved = s->globals[to].unresolved;
+	return OBJLOAD_OK;
+}
+
 /* Resolve a global entry (once); `weak_ref` says whether the reference
  * that asks may stay undefined. */
 static objload_status resolve_global(objload_session *s, uint32_t gi, int weak_ref)
@@ -279,6 +337,9 @@ static objload_status resolve_global(objload_session *s, uint32_t gi, int weak_r
 
 	if (g->resolved)
 		return OBJLOAD_OK;
+	if (g->strength >= 2 &&
+	    s->images[g->image]->symbols[g->symbol].def == OBJLOAD_DEF_ALIAS)
+		return resolve_alias(s, gi, weak_ref);
 	if (g->strength) {
 		const objload_image *img = s->images[g->image];
 		const objload_symbol *sym = &img->symbols[g->symbol];
@@ -352,7 +413,7 @@ static objload_status resolve_reference(objload_session *s, uint32_t ii,
 		return OBJLOAD_OK;
 	if (sym->cname && sym->binding != OBJLOAD_BIND_LOCAL) {
 		/* collect_definitions left the entry of a definition here */
-		uint32_t gi = n->global;
+		uint32_t gi = n->global, alias_of;
 		global_sym *g;
 		void *bridged;
 
@@ -363,6 +424,12 @@ static objload_status resolve_reference(objload_session *s, uint32_t ii,
 				return st;
 			n = core_node(s, ii, j);
 		}
+		/* a forwarded export binds to what it stands for */
+		alias_of = gi;
+		st = follow_alias(s, &gi);
+		if (st)
+			return st;
+		n = core_node(s, ii, j);
 		g = &s->globals[gi];
 		/* an alternate name (COFF) stands in when nothing in the
 		 * session and no user definition defines the name itself */
@@ -398,6 +465,11 @@ static objload_status resolve_reference(objload_session *s, uint32_t ii,
 			return st;
 		g = &s->globals[gi];
 		n = core_node(s, ii, j);
+		if (g->unresolved && alias_of != gi)
+			return core_error(s, OBJLOAD_ERR_UNDEFINED,
+					  "%s: '%s' is forwarded by %s to '%s', which nothing defines",
+					  img->path, sym->cname,
+					  s->images[s->globals[alias_of].image]->path, g->name);
 		if (g->unresolved)
 			return OBJLOAD_OK;   /* reported with the others */
 		n->t = g->resolved ? g->res : (lg_target){ .where = LG_WEAK_ZERO };
@@ -415,6 +487,7 @@ static objload_status resolve_reference(objload_session *s, uint32_t ii,
 		break;
 	case OBJLOAD_DEF_UNDEFINED:
 	case OBJLOAD_DEF_COMMON:
+	case OBJLOAD_DEF_ALIAS:
 		/* a local common or undefined symbol without a name to look up */
 		return core_error(s, OBJLOAD_ERR_FORMAT,
 				  "%s: local symbol %u (%s) is undefined",
@@ -617,10 +690,19 @@ objload_status objload_lookup(objload_session *s, const char *name, void **out)
 	    !s->globals[gi].strength || s->globals[gi].hidden)
 		return core_error(s, OBJLOAD_ERR_UNDEFINED,
 				  "symbol '%s' is not defined by the loaded images", name);
-	g = &s->globals[gi];
-	if (!g->resolved && resolve_global(s, gi, 0))
-		return OBJLOAD_ERR_NOMEM;
-	if (g->res.where == LG_IN_BLOCK && s->g.blocks[g->res.block].drop) {
+	if (!s->globals[gi].resolved) {
+		objload_status st = resolve_global(s, gi, 0);
+
+		if (st)
+			return st;
+	}
+	g = &s->globals[gi];   /* resolving may have grown the table */
+	if (!g->resolved)
+		return core_error(s, OBJLOAD_ERR_UNDEFINED,
+				  "%s: symbol '%s' is an alias of a name nothing defines",
+				  s->images[g->image]->path, name);
+	if (g->res.where == LG_IN_BLOCK && s->g.blocks[g->res.block].drop &&
+	    s->images[g->image]->symbols[g->symbol].def == OBJLOAD_DEF_SECTION) {
 		const objload_image *img = s->images[g->image];
 
 		return core_error(s, OBJLOAD_ERR_UNDEFINED,

@@ -43,6 +43,8 @@ static const struct {
 	{ "libraries", objload_test_register_libraries },
 	{ "linked", objload_test_register_linked },
 	{ "tls", objload_test_register_tls },
+	{ "win32", objload_test_register_win32 },
+	{ "e2e_pe", objload_test_register_e2e_pe },
 };
 
 static int wanted(const char *name, int argc, char **argv)

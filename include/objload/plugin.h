@@ -124,6 +124,11 @@ typedef enum objload_symdef {
 	OBJLOAD_DEF_ABSOLUTE,  /* value */
 	OBJLOAD_DEF_UNDEFINED,
 	OBJLOAD_DEF_COMMON,    /* size bytes aligned to value */
+	OBJLOAD_DEF_ALIAS,     /* defines cname as whatever the C-level name
+				  `alternate` resolves to, for the images
+				  that bind to cname (a PE DLL's forwarded
+				  export: KERNEL32's HeapAlloc is NTDLL's
+				  RtlAllocateHeap) */
 } objload_symdef;
 
 typedef enum objload_symtype {
@@ -173,6 +178,21 @@ typedef struct objload_edge {
 typedef enum objload_init_kind {
 	OBJLOAD_INIT_CONSTRUCTOR,
 	OBJLOAD_INIT_DESTRUCTOR,
+	/* Windows DLL start-up.  Functions called as
+	 * BOOL fn(void *module, uint32_t reason, void *reserved) in the
+	 * image's convention, `module` being the address where the image's
+	 * file address 0 was placed: with reason 1 (DLL_PROCESS_ATTACH)
+	 * once the link is relocated, image after image in the order of
+	 * their references (an image after those it imports from), before
+	 * any constructor table; with reason 0 (DLL_PROCESS_DETACH) after
+	 * every destructor, images in the opposite order.
+	 * ATTACH_TABLE: count pointers at section+offset, each such a
+	 * function (PE TLS callbacks), their results ignored.
+	 * ATTACH_ENTRY: the function at section+offset itself (count 1,
+	 * the image's entry point, DllMain); when it returns 0 the load
+	 * fails. */
+	OBJLOAD_INIT_ATTACH_TABLE,
+	OBJLOAD_INIT_ATTACH_ENTRY,
 } objload_init_kind;
 
 /* A table of function pointers that runs at load or unload.  Entries are

@@ -5,9 +5,10 @@
     gen.py [--seed N] [--max-per-seed N] [--only FMT] [--seeds-only] OUTDIR
 
 Compiles small valid objects at run time (gcc and clang; ELF x86-64, and
-with clang also Mach-O x86-64, COFF x86-64 and ELF AArch64), builds an ar
-archive and a Mach-O fat file around them, then writes mutants of each into
-OUTDIR and lists every file written in OUTDIR/manifest.txt, one name a line.
+with clang also Mach-O x86-64, COFF x86-64 and ELF AArch64) and two PE DLLs
+(MinGW gcc; clang with lld-link), builds an ar archive and a Mach-O fat
+file around them, then writes mutants of each into OUTDIR and lists every
+file written in OUTDIR/manifest.txt, one name a line.
 
 Mutations are format-aware:
   - truncation at every header boundary (file header, each section or load
@@ -20,7 +21,11 @@ Mutations are format-aware:
     itself, a group listing itself, a Mach-O load command of size 0, a fat
     file whose slice is the fat header, a COFF weak external aliasing
     itself and sections associative to each other, an archive symbol table
-    pointing at itself and an archive inside an archive.
+    pointing at itself and an archive inside an archive;
+  - PE images: the MS-DOS and PE headers, data directories, sections, the
+    import, delay-import and export tables, base relocation blocks (one of
+    size 0) and the TLS directory, a lookup table without its zero entry,
+    an export forwarded to a string that is no DLL.name.
 
 Linked images are seeds too (formats/elf/elf_dyn.c, formats/macho/
 macho_dylib.c): ELF shared objects (gcc -shared: GNU hash, versions, RELA
@@ -34,7 +39,8 @@ an exports trie whose child is its root.
 
 Everything is deterministic for a given --seed.  --seeds-only writes the
 valid objects alone (the fuzzers' seed corpus); --only keeps the inputs of
-one format (elf, macho, coff, archive).  Compilers that are missing are
+one format (elf, macho, coff -- PE DLLs included, which the COFF plug-in
+reads --, pe, archive).  Compilers that are missing are
 skipped with a note on stderr.
 """
 
@@ -455,6 +461,197 @@ def coff_fields(m):
     st = symptr + 18 * nsym
     if st + 4 <= len(d):
         m.field(st, U32, "strtab.size")
+
+
+# ---- PE images (DLLs) --------------------------------------------------------
+
+def pe_rva_map(d, sections):
+    """A function from an RVA to its file offset (None when not in the file)."""
+    def off(rva):
+        for va, vsize, rawsize, rawptr in sections:
+            if va <= rva < va + min(vsize or rawsize, rawsize):
+                return rawptr + rva - va
+        return None
+    return off
+
+
+def pe_fields(m):
+    d = m.data
+    if len(d) < 64 or d[:2] != b"MZ":
+        return
+    pe, = struct.unpack_from("<I", d, 0x3c)
+    if pe + 24 > len(d) or d[pe:pe + 4] != b"PE\0\0":
+        return
+    m.field(0x3c, U32, "e_lfanew")
+    m.bound(0x40)
+    m.bound(pe + 24)
+    fh = pe + 4
+    nsec, _, symptr, nsym, optsize, _ = struct.unpack_from("<HIIIHH", d, fh + 2)
+    for o, w, l in ((0, U16, "machine"), (2, U16, "nsections"), (8, U32, "symptr"),
+                    (12, U32, "nsyms"), (16, U16, "optsize"), (18, U16, "characteristics")):
+        m.field(fh + o, w, l)
+    opt = fh + 20
+    if opt + 112 > len(d):
+        return
+    for o, w, l in ((0, U16, "magic"), (16, U32, "entry"), (24, U64, "imagebase"),
+                    (32, U32, "sectionalign"), (56, U32, "sizeofimage"),
+                    (60, U32, "sizeofheaders"), (108, U32, "ndirs")):
+        m.field(opt + o, w, l)
+    image_base, = struct.unpack_from("<Q", d, opt + 24)
+    ndirs, = struct.unpack_from("<I", d, opt + 108)
+    dirs = []
+    for k in range(min(ndirs, 16)):
+        e = opt + 112 + 8 * k
+        if e + 8 > len(d):
+            break
+        dirs.append(struct.unpack_from("<II", d, e))
+        m.field(e, U32, "dir%d.rva" % k)
+        m.field(e + 4, U32, "dir%d.size" % k)
+    m.bound(opt + optsize)
+    secs = []
+    for i in range(nsec):
+        h = opt + optsize + 40 * i
+        if h + 40 > len(d):
+            break
+        m.bound(h + 40)
+        vsize, va, rawsize, rawptr = struct.unpack_from("<IIII", d, h + 8)
+        secs.append((va, vsize, rawsize, rawptr))
+        for o, w, l in ((8, U32, "vsize"), (12, U32, "va"), (16, U32, "rawsize"),
+                        (20, U32, "rawptr"), (36, U32, "chars")):
+            m.field(h + o, w, "sec%d.%s" % (i, l))
+        m.bound(rawptr)
+        m.bound(rawptr + rawsize)
+    off = pe_rva_map(d, secs)
+
+    def dir_at(k):
+        return dirs[k] if k < len(dirs) and dirs[k][1] else (0, 0)
+
+    # exports: the directory, a few addresses, names and ordinals
+    rva, size = dir_at(0)
+    e = off(rva)
+    if e is not None and e + 40 <= len(d):
+        for o, w, l in ((12, U32, "name"), (16, U32, "base"), (20, U32, "nfuncs"),
+                        (24, U32, "nnames"), (28, U32, "funcs"), (32, U32, "names"),
+                        (36, U32, "ords")):
+            m.field(e + o, w, "export.%s" % l)
+        nfuncs, nnames, funcs, names, ords = struct.unpack_from("<IIIII", d, e + 20)
+        for k, (tab, w) in enumerate(((funcs, U32), (names, U32), (ords, U16))):
+            t = off(tab)
+            for j in range(min(nnames if k else nfuncs, 3)):
+                if t is not None:
+                    m.field(t + w * j, w, "export.tab%d.%d" % (k, j))
+        # an export forwarded to the module's name string ("foo.dll": DLL.name)
+        f = off(funcs)
+        if f is not None and nfuncs:
+            buf = bytearray(d)
+            m.put(buf, f, 4, struct.unpack_from("<I", d, e + 12)[0])
+            m.special("export-forwarded-to-module-name", buf)
+    # imports: the descriptors and their first lookup entries
+    for k, (dirk, dsize, label) in enumerate(((1, 20, "import"), (13, 32, "delay"))):
+        rva, size = dir_at(dirk)
+        e = off(rva)
+        for j in range(3):
+            if e is None or e + dsize * (j + 1) > len(d):
+                break
+            desc = e + dsize * j
+            fields = ((0, "lookup"), (12, "name"), (16, "iat")) if dirk == 1 else \
+                ((0, "attributes"), (4, "name"), (12, "iat"), (16, "lookup"))
+            for o, l in fields:
+                m.field(desc + o, U32, "%s%d.%s" % (label, j, l))
+            lookup, = struct.unpack_from("<I", d, desc + (0 if dirk == 1 else 16))
+            t = off(lookup)
+            for q in range(2):
+                if t is not None:
+                    m.field(t + 8 * q, U64, "%s%d.entry%d" % (label, j, q))
+        if e is not None and e + dsize <= len(d):
+            # a lookup table with no zero entry: it points at the headers' end
+            buf = bytearray(d)
+            m.put(buf, e + (0 if dirk == 1 else 16), 4, 0x40)
+            m.special("%s-lookup-in-headers" % label, buf)
+    # base relocations: blocks, a few entries, a block of size 0
+    rva, size = dir_at(5)
+    e = off(rva)
+    pos, n = 0, 0
+    while e is not None and pos + 8 <= size and e + pos + 8 <= len(d) and n < 4:
+        page, bsize = struct.unpack_from("<II", d, e + pos)
+        m.field(e + pos, U32, "reloc%d.page" % n)
+        m.field(e + pos + 4, U32, "reloc%d.size" % n)
+        for q in range(min((bsize - 8) // 2, 3) if bsize >= 8 else 0):
+            m.field(e + pos + 8 + 2 * q, U16, "reloc%d.entry%d" % (n, q))
+        if n == 0:
+            buf = bytearray(d)
+            m.put(buf, e + 4, 4, 0)
+            m.special("reloc-block-size-0", buf)
+        if bsize < 8:
+            break
+        pos += bsize
+        n += 1
+    # TLS: the template and the callbacks
+    rva, size = dir_at(9)
+    e = off(rva)
+    if e is not None and e + 40 <= len(d):
+        for o, l in ((0, "start"), (8, "end"), (24, "callbacks")):
+            m.field(e + o, U64, "tls.%s" % l)
+        m.field(e + 32, U32, "tls.zerofill")
+        cb = off(struct.unpack_from("<Q", d, e + 24)[0] - image_base)
+        if cb is not None and cb + 8 <= len(d):
+            m.field(cb, U64, "tls.callback0")
+
+
+PE_SOURCE = r"""
+extern int printf(const char *, ...);
+extern int remote_value(void);
+__declspec(dllexport) int counter = 5;
+__declspec(dllexport) int *counter_ptr = &counter;
+__declspec(dllexport) int add(int a, int b) { return a + b + remote_value(); }
+__declspec(dllexport) int say(void) { return printf("%d\n", counter); }
+int __stdcall DllMain(void *h, unsigned long r, void *p) { return 1; }
+void *__delayLoadHelper2(const void *d, void **slot) { return 0; }
+"""
+
+
+def compile_pe_seeds(work):
+    """A MinGW gcc DLL (its C runtime, TLS callbacks, imports, base
+    relocations) and an lld-link DLL (a delay import by ordinal, a
+    forwarder, an import of the C library)."""
+    seeds = []
+    src = os.path.join(work, "pedll.c")
+    with open(src, "w") as f:
+        f.write(PE_SOURCE.replace("remote_value()", "0"))
+    if have("x86_64-w64-mingw32-gcc"):
+        out = os.path.join(work, "mingw.dll")
+        r = subprocess.run(["x86_64-w64-mingw32-gcc", "-O2", "-shared", "-s", "-o", out, src],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if r.returncode == 0:
+            with open(out, "rb") as f:
+                seeds.append(("mingw-dll", "pe", f.read()))
+    else:
+        sys.stderr.write("gen.py: x86_64-w64-mingw32-gcc not found: mingw-dll skipped\n")
+    if all(have(t) for t in ("clang", "lld-link", "llvm-dlltool")):
+        with open(src, "w") as f:
+            f.write(PE_SOURCE)
+        for name, text in (("remote.def", "LIBRARY remote.dll\nEXPORTS\nremote_value @3 NONAME\n"),
+                           ("msvcrt.def", "LIBRARY msvcrt.dll\nEXPORTS\nprintf\n"),
+                           ("lld.def", "LIBRARY lld.dll\nEXPORTS\nforwarded = remote.remote_value\n")):
+            with open(os.path.join(work, name), "w") as f:
+                f.write(text)
+        steps = [["llvm-dlltool", "-m", "i386:x86-64", "-d", "remote.def", "-l", "remote.lib"],
+                 ["llvm-dlltool", "-m", "i386:x86-64", "-d", "msvcrt.def", "-l", "msvcrt.lib"],
+                 ["clang", "--target=x86_64-pc-windows-msvc", "-O1", "-c", "pedll.c",
+                  "-o", "pedll.obj"],
+                 ["lld-link", "-dll", "-nodefaultlib", "-entry:DllMain", "pedll.obj",
+                  "remote.lib", "msvcrt.lib", "-delayload:remote.dll", "-def:lld.def",
+                  "-out:lld.dll"]]
+        for step in steps:
+            r = subprocess.run(step, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            if r.returncode != 0:
+                sys.stderr.write("gen.py: %s failed:\n%s" % (" ".join(step),
+                                                             r.stdout.decode(errors="replace")))
+                break
+        else:
+            with open(os.path.join(work, "lld.dll"), "rb") as f:
+                seeds.append(("lld-dll", "pe", f.read()))
+    return seeds
 
 
 # ---- ar archives --------------------------------------------------------------
@@ -882,7 +1079,7 @@ def main():
     ap.add_argument("outdir")
     ap.add_argument("--seed", type=int, default=20240601)
     ap.add_argument("--max-per-seed", type=int, default=400)
-    ap.add_argument("--only", choices=("elf", "macho", "coff", "archive"))
+    ap.add_argument("--only", choices=("elf", "macho", "coff", "pe", "archive"))
     ap.add_argument("--seeds-only", action="store_true")
     a = ap.parse_args()
     os.makedirs(a.outdir, exist_ok=True)
@@ -890,6 +1087,8 @@ def main():
     work = tempfile.mkdtemp(prefix="objload-gen-")
     try:
         seeds = compile_seeds(work, a.only)
+        if a.only in (None, "coff", "pe"):   # the COFF plug-in reads PE images
+            seeds += compile_pe_seeds(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if not seeds:
@@ -908,7 +1107,8 @@ def main():
     seeds += extra
     if a.only:
         want = {"macho": ("macho", "fat", "dylib"),
-                "elf": ("elf", "elfdyn")}.get(a.only, (a.only,))
+                "elf": ("elf", "elfdyn"),
+                "coff": ("coff", "pe")}.get(a.only, (a.only,))
         seeds = [s for s in seeds if s[1] in want]
     manifest = []
 
@@ -934,6 +1134,8 @@ def main():
             dylib_fields(m)
         elif fmt == "coff":
             coff_fields(m)
+        elif fmt == "pe":
+            pe_fields(m)
         elif fmt == "archive":
             ar_fields(m, elf)
         for k, (label, mdata) in enumerate(m.mutants(a.max_per_seed)):
