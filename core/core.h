@@ -27,8 +27,7 @@ typedef struct core_image {
 	objload_plan_choice choice;  /* the plug-in's answer, with its reason */
 	uint32_t block_base;         /* its sections are blocks [base, base+n) */
 	uint32_t node_base;          /* its symbols are nodes [base, base+n) */
-	uint32_t *edge_index;        /* per image edge: its graph edge, or
-					NO_INDEX when its section is not loaded */
+	int tls_defs;                /* defines something thread-local */
 	void *mapping;          /* the file's bytes */
 	size_t mapping_len;
 	int mapped;             /* mapping came from mmap */

@@ -72,7 +72,7 @@ int lg_grow(void **arr, size_t *cap, size_t len, size_t n, size_t size)
 /* Room for n more records of an array of the graph, indexed by 32 bits:
  * the first new index, or NO_INDEX with the session's message set. */
 static uint32_t add_records(objload_session *s, void **arr, size_t *len, size_t *cap,
-			    size_t n, size_t size, const char *what)
+			    size_t n, size_t size, int zero, const char *what)
 {
 	size_t first = *len;
 
@@ -80,7 +80,8 @@ static uint32_t add_records(objload_session *s, void **arr, size_t *len, size_t 
 		core_error(s, OBJLOAD_ERR_NOMEM, "out of memory for the link graph's %s", what);
 		return OBJLOAD_NO_INDEX;
 	}
-	memset((char *)*arr + first * size, 0, n * size);
+	if (zero)
+		memset((char *)*arr + first * size, 0, n * size);
 	*len += n;
 	return (uint32_t)first;
 }
@@ -89,7 +90,7 @@ uint32_t lg_add_blocks(objload_session *s, size_t n)
 {
 	lg_graph *g = &s->g;
 	uint32_t first = add_records(s, (void **)&g->blocks, &g->nblocks, &g->blocks_cap, n,
-				     sizeof(lg_block), "blocks");
+				     sizeof(lg_block), 1, "blocks");
 
 	for (size_t i = first; first != OBJLOAD_NO_INDEX && i < first + n; i++) {
 		g->blocks[i].image = g->blocks[i].section = OBJLOAD_NO_INDEX;
@@ -107,14 +108,14 @@ uint32_t lg_add_edges(objload_session *s, size_t n)
 	lg_graph *g = &s->g;
 
 	return add_records(s, (void **)&g->edges, &g->nedges, &g->edges_cap, n,
-			   sizeof(lg_edge), "edges");
+			   sizeof(lg_edge), 0, "edges");
 }
 
 uint32_t lg_add_nodes(objload_session *s, size_t n)
 {
 	lg_graph *g = &s->g;
 	uint32_t first = add_records(s, (void **)&g->nodes, &g->nnodes, &g->nodes_cap, n,
-				     sizeof(lg_node), "nodes");
+				     sizeof(lg_node), 1, "nodes");
 
 	for (size_t i = first; first != OBJLOAD_NO_INDEX && i < first + n; i++)
 		g->nodes[i].global = OBJLOAD_NO_INDEX;

@@ -198,9 +198,11 @@ int lg_grow(void **arr, size_t *cap, size_t len, size_t n, size_t size);
 			for (uint32_t e = (g)->blocks[b].first_edge;		\
 			     e < (g)->blocks[b].first_edge + (g)->blocks[b].nedges; e++)
 
-/* Append n zeroed blocks, edges or nodes; the arrays may move: keep
- * indices.  The index of the first, or OBJLOAD_NO_INDEX when out of
- * memory (the session's message is set). */
+/* Append n blocks, edges or nodes; the arrays may move: keep indices.
+ * Blocks and nodes come zeroed (indices NO_INDEX); edges uninitialised,
+ * for the caller to set every field (the edges pass writes hundreds of
+ * thousands at once).  The index of the first, or OBJLOAD_NO_INDEX when
+ * out of memory (the session's message is set). */
 uint32_t lg_add_blocks(struct objload_session *s, size_t n);
 uint32_t lg_add_edges(struct objload_session *s, size_t n);
 uint32_t lg_add_nodes(struct objload_session *s, size_t n);

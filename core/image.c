@@ -202,7 +202,6 @@ void core_image_free(objload_image *img)
 	for (size_t i = 0; i < ci->nallocs; i++)
 		free(ci->allocs[i]);
 	free(ci->allocs);
-	free(ci->edge_index);
 	free(ci);
 	free(img);
 }
@@ -246,6 +245,8 @@ objload_status core_validate_image(objload_session *s, objload_image *img)
 					  "%s: section %u (%s): size %llu is absurd",
 					  img->path, i, sec->name,
 					  (unsigned long long)sec->size);
+		if (sec->role == OBJLOAD_ROLE_TLS)
+			core_of(img)->tls_defs = 1;
 		if (sec->group != OBJLOAD_NO_INDEX && sec->group >= img->ngroups)
 			return core_error(s, OBJLOAD_ERR_FORMAT,
 					  "%s: section %u (%s): bad group index",
@@ -257,6 +258,8 @@ objload_status core_validate_image(objload_session *s, objload_image *img)
 		if (!sym->name)
 			return core_error(s, OBJLOAD_ERR_FORMAT,
 					  "%s: symbol %u has no name", img->path, i);
+		if (sym->type == OBJLOAD_SYM_TLS)
+			core_of(img)->tls_defs = 1;   /* its uses are checked (core/edges.c) */
 		if (sym->def == OBJLOAD_DEF_SECTION) {
 			if (sym->section >= img->nsections)
 				return core_error(s, OBJLOAD_ERR_FORMAT,
