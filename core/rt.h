@@ -108,6 +108,10 @@ const char *core_demangle(const char *name, char *buf, size_t len);
 
 /* core/debug.c */
 void core_debug_register(objload_session *s);
+/* The name symbol `sym` of `img` gives a function in tables and reports,
+ * or NULL when it names none (not in code, a section or file symbol, an
+ * assembler-local label).  Async-signal-safe. */
+const char *core_function_name(const objload_image *img, const objload_symbol *sym);
 void core_debug_deregister(objload_session *s);
 
 /* core/callbacks.c */

@@ -504,6 +504,64 @@ static void test_symbolize(void)
 	objload_session_free(s);
 }
 
+/* objload_symbolize finds a function among the symbols of the section an
+ * address is in; the table gdb and perf read is sorted once for the whole
+ * link (core/debug.c).  Both follow one set of rules: every function of
+ * the perf map symbolizes to itself from its first byte to its last, in
+ * every format (Mach-O and COFF record no sizes) and both strategies. */
+static void test_symbolize_vs_table(void)
+{
+	static const char *const dirs[] = { "crash-elf", "crash-macho", "crash-coff" };
+	static const objload_strategy strategies[] = {
+		OBJLOAD_STRATEGY_WHOLE, OBJLOAD_STRATEGY_SECTION,
+	};
+
+	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		for (size_t k = 0; k < 2; k++) {
+			objload_session *s;
+			objload_addr_info info;
+			char obj[160], map[64], name[256];
+			unsigned long long start, size;
+			int functions = 0, agree = 0;
+			FILE *f;
+
+			snprintf(obj, sizeof(obj), "%s/%s/crash.o", rt_tmp, dirs[d]);
+			snprintf(map, sizeof(map), "/tmp/perf-%d.map", (int)getpid());
+			unlink(map);
+			CU_ASSERT_FATAL(objload_session_new(&s) == OBJLOAD_OK);
+			CU_ASSERT(objload_set_perf_map(s, 1) == OBJLOAD_OK);
+			CU_ASSERT(objload_set_strategy(s, strategies[k]) == OBJLOAD_OK);
+			CU_ASSERT_FATAL(objload_add_file(s, obj) == OBJLOAD_OK);
+			CU_ASSERT_FATAL(objload_link(s) == OBJLOAD_OK);
+			f = fopen(map, "r");
+			CU_ASSERT_FATAL(f != NULL);
+			while (fscanf(f, "%llx %llx %255s", &start, &size, name) == 3) {
+				int ok = size > 0;
+
+				functions++;
+				ok = ok && objload_symbolize(s, start, &info) == OBJLOAD_OK &&
+				     info.function && strcmp(info.function, name) == 0 &&
+				     info.function_offset == 0;
+				ok = ok && objload_symbolize(s, start + size - 1, &info) == OBJLOAD_OK &&
+				     info.function && strcmp(info.function, name) == 0 &&
+				     info.function_offset == size - 1;
+				if (!ok)
+					fprintf(stderr, "\n%s, strategy %d: %s at 0x%llx (size %llu) "
+						"symbolizes as %s+0x%llx\n", dirs[d], (int)strategies[k],
+						name, start, size, info.function ? info.function : "(none)",
+						(unsigned long long)info.function_offset);
+				agree += ok;
+			}
+			fclose(f);
+			unlink(map);
+			/* store_through, descend, main */
+			CU_ASSERT(functions >= 3);
+			CU_ASSERT(agree == functions);
+			objload_session_free(s);
+		}
+	}
+}
+
 /* The GDB JIT interface's descriptor, as the gdb manual lays it out. */
 struct rt_jit_entry {
 	struct rt_jit_entry *next, *prev;
@@ -571,6 +629,7 @@ int objload_test_register_runtime(void)
 		{ "gdb sees loaded functions", test_gdb },
 		{ "perf map", test_perf_map },
 		{ "objload_symbolize", test_symbolize },
+		{ "objload_symbolize agrees with the perf map's table", test_symbolize_vs_table },
 		{ "gdb symbol files: only when traced, asked or OBJLOAD_GDB_JIT=1",
 		  test_gdb_registration },
 	};
