@@ -30,7 +30,6 @@
 #include "abi/bridge.h"
 #include "core/core.h"
 
-struct rt_unwind_reg;
 struct rt_jit_entry;
 struct rt_callback;
 
@@ -52,8 +51,10 @@ typedef struct core_runtime {
 	/* core/unwind.c */
 	void *libgcc_s;            /* dlopen handle, NULL when absent */
 	void *libunwind;           /* LLVM libunwind, when loaded (libc++abi) */
-	struct rt_unwind_reg *unwind;
+	void **unwind;             /* the registered .eh_frame sections,
+				      NULL-terminated */
 	size_t nunwind;
+	int unwind_gcc, unwind_llvm;   /* registered with libgcc, libunwind */
 
 	/* core/debug.c */
 	rt_func *funcs;
