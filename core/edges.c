@@ -216,6 +216,7 @@ static objload_status build_image_edges(objload_session *s, uint32_t i, int any_
 		if (edge_left_out(blocks, nodes, ed))
 			continue;
 		/* every field: lg_add_edges leaves new edges uninitialised */
+		s->g.blocks[ci->block_base + ed->section].kinds |= lg_kind_bit(ed->kind);
 		ge = &s->g.edges[count[ed->section]++];
 		ge->offset = ed->offset;
 		ge->addend = ed->addend;

@@ -208,6 +208,7 @@ objload_status lg_add_pointer_edge(objload_session *s, uint32_t block,
 	if (b->first_edge == OBJLOAD_NO_INDEX)
 		b->first_edge = e;
 	b->nedges++;
+	b->kinds |= lg_kind_bit(kind);
 	return OBJLOAD_OK;
 }
 
@@ -323,6 +324,17 @@ objload_status lg_put_entry(objload_session *s, const lg_entry_key *key,
 	g->nkeys++;
 	g->index[key_slot(g, key)] = (uint32_t)g->nkeys;
 	return OBJLOAD_OK;
+}
+
+uint64_t lg_kinds_where(const arch_kind *kinds, unsigned nkinds,
+			int (*is)(const arch_kind *k))
+{
+	uint64_t mask = 0;
+
+	for (unsigned k = 0; k < nkinds; k++)
+		if (is(&kinds[k]))
+			mask |= lg_kind_bit(k);
+	return mask;
 }
 
 const char *lg_block_kind_name(lg_block_kind kind)
