@@ -152,6 +152,25 @@ static objload_status check_reference(objload_session *s, uint32_t i, size_t e,
 	return OBJLOAD_OK;
 }
 
+/* The common case, which check_reference would pass without a word: not
+ * thread-local on either side, to a target that is loaded.  `nodes`: the
+ * image's symbols' nodes. */
+static int plain_reference(const objload_session *s, const lg_node *nodes,
+			   const objload_edge *ed, int any_tls)
+{
+	const lg_node *n;
+
+	if (s->arch->kinds[ed->kind].flags & OBJLOAD_KF_TLS)
+		return 0;
+	if (ed->symbol == OBJLOAD_NO_INDEX)
+		return 1;
+	if (any_tls)
+		return 0;
+	n = &nodes[ed->symbol];
+	return n->t.where != LG_DISCARDED &&
+	       (n->t.where != LG_IN_BLOCK || s->g.blocks[n->t.block].drop != LG_DROP_NOLOAD);
+}
+
 /* Is edge ed of an image (its sections' blocks from `blocks`, its
  * symbols' nodes from `nodes`) left out of the graph?  Its section is not
  * loaded, or it is the unwind entry of discarded code (check_reference
@@ -170,21 +189,24 @@ static objload_status build_image_edges(objload_session *s, uint32_t i, int any_
 	uint32_t *count, first;
 	size_t live = 0;
 	objload_status st = OBJLOAD_OK;
-	const lg_block *blocks;
+	const lg_block *blocks;   /* the image's; lg_add_edges moves none */
 	const lg_node *nodes;
 	lg_edge *ge;
 
 	count = calloc(img->nsections ? img->nsections : 1, sizeof(uint32_t));
 	if (!count)
 		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+	blocks = s->g.blocks + ci->block_base;
+	nodes = s->g.nodes + ci->node_base;
 	/* which edges stay, and how many per section */
 	for (size_t e = 0; e < img->nedges && !st; e++) {
 		const objload_edge *ed = &img->edges[e];
 		int skip = 0;
 
-		if (s->g.blocks[ci->block_base + ed->section].drop)
+		if (blocks[ed->section].drop)
 			continue;
-		st = check_reference(s, i, e, any_tls, &skip);
+		if (!plain_reference(s, nodes, ed, any_tls))
+			st = check_reference(s, i, e, any_tls, &skip);
 		if (st || skip)
 			continue;
 		count[ed->section]++;
@@ -208,8 +230,6 @@ static objload_status build_image_edges(objload_session *s, uint32_t i, int any_
 		count[j] = at;   /* now the next free edge of section j */
 		at += b->nedges;
 	}
-	blocks = s->g.blocks + ci->block_base;
-	nodes = s->g.nodes + ci->node_base;
 	for (size_t e = 0; e < img->nedges; e++) {
 		const objload_edge *ed = &img->edges[e];
 
