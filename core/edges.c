@@ -257,9 +257,18 @@ static objload_status build_image_edges(objload_session *s, uint32_t i, int any_
 objload_status core_build_edges(objload_session *s)
 {
 	int any_tls = 0;
+	size_t most = 0;
 
-	for (size_t i = 0; i < s->nimages; i++)
+	for (size_t i = 0; i < s->nimages; i++) {
 		any_tls |= core_of(s->images[i])->tls_defs;
+		most += s->images[i]->nedges;
+	}
+	/* room for every relocation at once: the array is not copied as it
+	 * grows image by image (pages past what is written are never
+	 * touched) */
+	if (lg_grow((void **)&s->g.edges, &s->g.edges_cap, s->g.nedges, most,
+		    sizeof(lg_edge)))
+		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory for the link graph's edges");
 	for (size_t i = 0; i < s->nimages; i++) {
 		objload_status st = build_image_edges(s, (uint32_t)i, any_tls);
 
