@@ -326,10 +326,10 @@ objload_status lg_put_entry(objload_session *s, const lg_entry_key *key,
 	return OBJLOAD_OK;
 }
 
-uint64_t lg_kinds_where(const arch_kind *kinds, unsigned nkinds,
+uint32_t lg_kinds_where(const arch_kind *kinds, unsigned nkinds,
 			int (*is)(const arch_kind *k))
 {
-	uint64_t mask = 0;
+	uint32_t mask = 0;
 
 	for (unsigned k = 0; k < nkinds; k++)
 		if (is(&kinds[k]))

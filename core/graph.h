@@ -128,7 +128,7 @@ typedef struct lg_block {
 				   or NO_INDEX */
 	uint32_t got_base;      /* an area's own block: the block its GOT
 				   base is, or NO_INDEX */
-	uint64_t kinds;         /* the arch kinds of its edges, as
+	uint32_t kinds;         /* the arch kinds of its edges, as
 				   lg_kind_bit: passes that look for some
 				   kinds skip blocks without them */
 	uint8_t kind;           /* lg_block_kind */
@@ -194,21 +194,22 @@ void lg_free(lg_graph *g);
  * more, doubling; 0, or -1 when out of memory (the array is unchanged). */
 int lg_grow(void **arr, size_t *cap, size_t len, size_t n, size_t size);
 
-/* A kind's bit in lg_block.kinds: kinds 63 and above share the last. */
-static inline uint64_t lg_kind_bit(unsigned kind)
+/* A kind's bit in lg_block.kinds: kinds 31 and above share the last
+ * (a block of 88 bytes, a link of ten thousand sections). */
+static inline uint32_t lg_kind_bit(unsigned kind)
 {
-	return 1ull << (kind < 63 ? kind : 63);
+	return 1u << (kind < 31 ? kind : 31);
 }
 
 /* The bits of the kinds among kinds[0, nkinds) that `is` says yes to:
  * a block whose kinds have none of them has no such edge. */
 struct arch_kind;
-uint64_t lg_kinds_where(const struct arch_kind *kinds, unsigned nkinds,
+uint32_t lg_kinds_where(const struct arch_kind *kinds, unsigned nkinds,
 			int (*is)(const struct arch_kind *k));
 
 /* Every edge index e of every loaded block b of graph g that may have an
  * edge of the kinds in mask (lg_kinds_where, computed once before: the
- * macro reads it for every block; ~0ull: any kind). */
+ * macro reads it for every block; ~0u: any kind). */
 #define LG_FOR_EACH_LIVE_EDGE_OF(g, b, e, mask)					\
 	for (size_t b = 0; b < (g)->nblocks; b++)				\
 		if (!(g)->blocks[b].drop && (g)->blocks[b].nedges &&		\
@@ -217,7 +218,7 @@ uint64_t lg_kinds_where(const struct arch_kind *kinds, unsigned nkinds,
 			     e < (g)->blocks[b].first_edge + (g)->blocks[b].nedges; e++)
 
 /* Every edge index e of every loaded block b of graph g. */
-#define LG_FOR_EACH_LIVE_EDGE(g, b, e) LG_FOR_EACH_LIVE_EDGE_OF(g, b, e, ~0ull)
+#define LG_FOR_EACH_LIVE_EDGE(g, b, e) LG_FOR_EACH_LIVE_EDGE_OF(g, b, e, ~0u)
 
 /* Append n blocks, edges or nodes; the arrays may move: keep indices.
  * Blocks and nodes come zeroed (indices NO_INDEX); edges uninitialised,

@@ -485,7 +485,7 @@ static objload_status plan_windows(objload_session *s, struct layout *L)
 	const arch_kind *kinds = s->arch->kinds;
 	uint64_t low_limit = UINT64_MAX, lo = 0, hi = UINT64_MAX;
 	const lg_edge *host_ref = NULL;
-	uint64_t window_kinds = lg_kinds_where(kinds, s->arch->nkinds, window_kind);
+	uint32_t window_kinds = lg_kinds_where(kinds, s->arch->nkinds, window_kind);
 	char where[512];
 
 	LG_FOR_EACH_LIVE_EDGE_OF(g, b, e, window_kinds) {

@@ -85,7 +85,7 @@ static int reads_got(const arch_kind *k)
 
 static objload_status relax_all(objload_session *s, int placed)
 {
-	uint64_t got_kinds;
+	uint32_t got_kinds;
 
 	if (!s->relax || !s->arch->relax)
 		return OBJLOAD_OK;

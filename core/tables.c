@@ -100,8 +100,8 @@ objload_status core_plan_host_copies(objload_session *s)
 {
 	lg_graph *g = &s->g;
 	const arch_kind *kinds = s->arch->kinds;
-	uint64_t absolute = lg_kinds_where(kinds, s->arch->nkinds, narrow_absolute);
-	uint64_t direct = lg_kinds_where(kinds, s->arch->nkinds, narrow_direct);
+	uint32_t absolute = lg_kinds_where(kinds, s->arch->nkinds, narrow_absolute);
+	uint32_t direct = lg_kinds_where(kinds, s->arch->nkinds, narrow_direct);
 	int low = 0;
 
 	LG_FOR_EACH_LIVE_EDGE_OF(g, b, e, absolute) {
@@ -251,7 +251,7 @@ static int may_be_far(const lg_graph *g, uint32_t b, const lg_target *t)
  * (each counted once, under a key of its own table). */
 static objload_status count_avoided(objload_session *s, size_t nblocks)
 {
-	uint64_t got_kinds = lg_kinds_where(s->arch->kinds, s->arch->nkinds, reads_got);
+	uint32_t got_kinds = lg_kinds_where(s->arch->kinds, s->arch->nkinds, reads_got);
 
 	if (!s->metrics.relaxed)
 		return OBJLOAD_OK;   /* nothing relaxed early */
@@ -287,7 +287,7 @@ static objload_status count_avoided(objload_session *s, size_t nblocks)
 objload_status core_build_tables(objload_session *s)
 {
 	const arch_kind *kinds = s->arch->kinds;
-	uint64_t table_kinds = lg_kinds_where(kinds, s->arch->nkinds, needs_table);
+	uint32_t table_kinds = lg_kinds_where(kinds, s->arch->nkinds, needs_table);
 	size_t nblocks = s->g.nblocks;   /* the entries made here add none */
 
 	for (size_t b = 0; b < nblocks; b++) {
