@@ -31,9 +31,10 @@ typedef struct core_image {
 	void *mapping;          /* the file's bytes */
 	size_t mapping_len;
 	int mapped;             /* mapping came from mmap */
-	/* plug-in allocations that live as long as the image */
-	void **allocs;
-	size_t nallocs, allocs_cap;
+	/* plug-in allocations that live as long as the image
+	 * (objload_image_alloc: bump allocated from these chunks) */
+	struct core_image_chunk *chunks;
+	size_t chunk_cap;            /* the size of the next chunk */
 	size_t sections_cap, symbols_cap, edges_cap, inits_cap, groups_cap;
 	objload_session *session;
 } core_image;
