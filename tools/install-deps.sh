@@ -5,7 +5,7 @@ set -e
 pkgs="build-essential autoconf automake libtool pkg-config binutils-dev
 libcunit1-dev zlib1g-dev clang llvm lld libsqlite3-dev gcc-mingw-w64-x86-64
 python3 libclang-rt-14-dev qemu-user g++ gdb libc++-14-dev libc++abi-14-dev
-librsvg2-bin man-db"
+librsvg2-bin man-db time"
 if [ "$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi
 missing=
 for p in $pkgs; do
