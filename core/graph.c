@@ -22,6 +22,9 @@ struct lg_chunk {
 	max_align_t data[];
 };
 
+/* Chunks double from 1 KiB to 64 KiB: a small link (hello, world: one
+ * stub) zeroes and faults in one page, not sixteen. */
+#define LG_CHUNK_FIRST 1024u
 #define LG_CHUNK_MIN (64u * 1024u)
 
 void lg_free(lg_graph *g)
@@ -131,8 +134,10 @@ void *lg_alloc(objload_session *s, size_t size)
 	void *p;
 
 	if (!c || c->cap - c->used < need) {
-		size_t cap = need > LG_CHUNK_MIN ? need : LG_CHUNK_MIN;
+		size_t cap = !c ? LG_CHUNK_FIRST : c->cap < LG_CHUNK_MIN ? c->cap * 2 : LG_CHUNK_MIN;
 
+		if (cap < need)
+			cap = need;
 		c = calloc(1, sizeof(*c) + cap);
 		if (!c) {
 			core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");

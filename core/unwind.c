@@ -36,6 +36,7 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <link.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,21 @@ static int crash_handler_installed(void)
 	return 0;
 }
 
+/* dl_iterate_phdr: is a module whose file name is `name` loaded? */
+static int module_named(struct dl_phdr_info *info, size_t size, void *name)
+{
+	const char *slash = info->dlpi_name ? strrchr(info->dlpi_name, '/') : NULL;
+	const char *base = slash ? slash + 1 : info->dlpi_name;
+
+	(void)size;
+	return base && strcmp(base, name) == 0;
+}
+
+static int process_has_module(const char *name)
+{
+	return dl_iterate_phdr(module_named, (void *)(uintptr_t)name) != 0;
+}
+
 objload_status core_unwind_register(objload_session *s)
 {
 	core_runtime *rt = core_rt(s);
@@ -112,8 +128,10 @@ objload_status core_unwind_register(objload_session *s)
 		rt->libgcc_s = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_LOCAL);
 	if (rt->libgcc_s)
 		gcc_register = (frame_fn)dlsym(rt->libgcc_s, "__register_frame_table");
-	/* only when something loaded it: libc++abi throws through it */
-	if (!rt->libunwind)
+	/* only when something loaded it: libc++abi throws through it (the
+	 * process's list of modules first: RTLD_NOLOAD alone still looks
+	 * for the file) */
+	if (!rt->libunwind && process_has_module("libunwind.so.1"))
 		rt->libunwind = dlopen("libunwind.so.1", RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
 	if (rt->libunwind)
 		llvm_register = (frame_fn)dlsym(rt->libunwind,
