@@ -27,31 +27,33 @@ typedef struct core_image {
 	objload_plan_choice choice;  /* the plug-in's answer, with its reason */
 	uint32_t block_base;         /* its sections are blocks [base, base+n) */
 	uint32_t node_base;          /* its symbols are nodes [base, base+n) */
-	uint32_t *edge_index;        /* per image edge: its graph edge, or
-					NO_INDEX when its section is not loaded */
+	int tls_defs;                /* defines something thread-local */
 	void *mapping;          /* the file's bytes */
 	size_t mapping_len;
 	int mapped;             /* mapping came from mmap */
-	/* plug-in allocations that live as long as the image */
-	void **allocs;
-	size_t nallocs, allocs_cap;
+	/* plug-in allocations that live as long as the image
+	 * (objload_image_alloc: bump allocated from these chunks) */
+	struct core_image_chunk *chunks;
+	size_t chunk_cap;            /* the size of the next chunk */
 	size_t sections_cap, symbols_cap, edges_cap, inits_cap, groups_cap;
 	objload_session *session;
 } core_image;
 
+/* One per C-level name of the link: 64 bytes, ten thousand of them in a
+ * large link. */
 typedef struct global_sym {
 	const char *name;        /* C-level */
-	uint32_t image, symbol;  /* the winning definition */
-	int strength;            /* 0 none, 1 common, 2 weak, 3 strong */
-	int hidden;
-	uint64_t common_size, common_align;
-	int resolved;            /* res is valid */
-	int from_host;           /* res.value is an address in the host */
-	int host_copy;           /* non-PIC: a copy of host data in the link */
-	int host_canonical;      /* non-PIC: a stub standing for a host function */
-	uint64_t host_size;      /* bytes to copy */
-	int unresolved;          /* nothing defines it */
 	lg_target res;
+	uint64_t common_size, common_align;
+	uint64_t host_size;      /* bytes to copy */
+	uint32_t image, symbol;  /* the winning definition */
+	uint8_t strength;        /* 0 none, 1 common, 2 weak, 3 strong */
+	uint8_t hidden;
+	uint8_t resolved;        /* res is valid */
+	uint8_t from_host;       /* res.value is an address in the host */
+	uint8_t host_copy;       /* non-PIC: a copy of host data in the link */
+	uint8_t host_canonical;  /* non-PIC: a stub standing for a host function */
+	uint8_t unresolved;      /* nothing defines it (2: reported) */
 } global_sym;
 
 typedef struct user_define {

@@ -177,6 +177,8 @@ static void classify(objload_session *s, const char *name, struct wants *w)
 {
 	builtin_id bid;
 
+	if (name[0] != '_')
+		return;   /* most names: none of the prefixes below */
 	if (starts_with(name, "_Z")) {
 		if (strstr(name, "St3__1"))
 			w->libcxx = 1;

@@ -22,6 +22,9 @@ struct lg_chunk {
 	max_align_t data[];
 };
 
+/* Chunks double from 1 KiB to 64 KiB: a small link (hello, world: one
+ * stub) zeroes and faults in one page, not sixteen. */
+#define LG_CHUNK_FIRST 1024u
 #define LG_CHUNK_MIN (64u * 1024u)
 
 void lg_free(lg_graph *g)
@@ -72,7 +75,7 @@ int lg_grow(void **arr, size_t *cap, size_t len, size_t n, size_t size)
 /* Room for n more records of an array of the graph, indexed by 32 bits:
  * the first new index, or NO_INDEX with the session's message set. */
 static uint32_t add_records(objload_session *s, void **arr, size_t *len, size_t *cap,
-			    size_t n, size_t size, const char *what)
+			    size_t n, size_t size, int zero, const char *what)
 {
 	size_t first = *len;
 
@@ -80,7 +83,7 @@ static uint32_t add_records(objload_session *s, void **arr, size_t *len, size_t 
 		core_error(s, OBJLOAD_ERR_NOMEM, "out of memory for the link graph's %s", what);
 		return OBJLOAD_NO_INDEX;
 	}
-	if (n)   /* an empty array may still be NULL */
+	if (zero && n)   /* an empty array may still be NULL */
 		memset((char *)*arr + first * size, 0, n * size);
 	*len += n;
 	return (uint32_t)first;
@@ -90,7 +93,7 @@ uint32_t lg_add_blocks(objload_session *s, size_t n)
 {
 	lg_graph *g = &s->g;
 	uint32_t first = add_records(s, (void **)&g->blocks, &g->nblocks, &g->blocks_cap, n,
-				     sizeof(lg_block), "blocks");
+				     sizeof(lg_block), 1, "blocks");
 
 	for (size_t i = first; first != OBJLOAD_NO_INDEX && i < first + n; i++) {
 		g->blocks[i].image = g->blocks[i].section = OBJLOAD_NO_INDEX;
@@ -108,14 +111,14 @@ uint32_t lg_add_edges(objload_session *s, size_t n)
 	lg_graph *g = &s->g;
 
 	return add_records(s, (void **)&g->edges, &g->nedges, &g->edges_cap, n,
-			   sizeof(lg_edge), "edges");
+			   sizeof(lg_edge), 0, "edges");
 }
 
 uint32_t lg_add_nodes(objload_session *s, size_t n)
 {
 	lg_graph *g = &s->g;
 	uint32_t first = add_records(s, (void **)&g->nodes, &g->nnodes, &g->nodes_cap, n,
-				     sizeof(lg_node), "nodes");
+				     sizeof(lg_node), 1, "nodes");
 
 	for (size_t i = first; first != OBJLOAD_NO_INDEX && i < first + n; i++)
 		g->nodes[i].global = OBJLOAD_NO_INDEX;
@@ -131,8 +134,10 @@ void *lg_alloc(objload_session *s, size_t size)
 	void *p;
 
 	if (!c || c->cap - c->used < need) {
-		size_t cap = need > LG_CHUNK_MIN ? need : LG_CHUNK_MIN;
+		size_t cap = !c ? LG_CHUNK_FIRST : c->cap < LG_CHUNK_MIN ? c->cap * 2 : LG_CHUNK_MIN;
 
+		if (cap < need)
+			cap = need;
 		c = calloc(1, sizeof(*c) + cap);
 		if (!c) {
 			core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
@@ -208,6 +213,7 @@ objload_status lg_add_pointer_edge(objload_session *s, uint32_t block,
 	if (b->first_edge == OBJLOAD_NO_INDEX)
 		b->first_edge = e;
 	b->nedges++;
+	b->kinds |= lg_kind_bit(kind);
 	return OBJLOAD_OK;
 }
 
@@ -323,6 +329,17 @@ objload_status lg_put_entry(objload_session *s, const lg_entry_key *key,
 	g->nkeys++;
 	g->index[key_slot(g, key)] = (uint32_t)g->nkeys;
 	return OBJLOAD_OK;
+}
+
+uint32_t lg_kinds_where(const arch_kind *kinds, unsigned nkinds,
+			int (*is)(const arch_kind *k))
+{
+	uint32_t mask = 0;
+
+	for (unsigned k = 0; k < nkinds; k++)
+		if (is(&kinds[k]))
+			mask |= lg_kind_bit(k);
+	return mask;
 }
 
 const char *lg_block_kind_name(lg_block_kind kind)

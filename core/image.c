@@ -124,24 +124,55 @@ objload_group *objload_image_add_groups(objload_image *img, uint32_t n)
 	return p;
 }
 
+/* Image memory: zeroed chunks, small allocations bumped from the newest
+ * (a small object's path, plug-in data and .eh_frame copy share one
+ * allocation), chunks doubling from 128 bytes to 16 KiB; an allocation
+ * larger than IMAGE_SMALL has a chunk of its own.  Freed with the image. */
+struct core_image_chunk {
+	struct core_image_chunk *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+#define IMAGE_CHUNK_FIRST 128u
+#define IMAGE_CHUNK_MAX (16u * 1024u)
+#define IMAGE_SMALL 128u
+
 void *objload_image_alloc(objload_image *img, size_t size)
 {
 	core_image *ci = core_of(img);
-	void *p;
+	struct core_image_chunk *c = ci->chunks;
+	size_t need = size ? size : 1, cap;
 
-	if (ci->nallocs == ci->allocs_cap) {
-		size_t ncap = ci->allocs_cap ? ci->allocs_cap * 2 : 16;
-		void **n = realloc(ci->allocs, ncap * sizeof(*n));
+	if (need > SIZE_MAX - sizeof(*c) - sizeof(max_align_t))
+		return NULL;
+	need = (need + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	if (need <= IMAGE_SMALL && c && c->cap - c->used >= need) {
+		void *p = (char *)c->data + c->used;
 
-		if (!n)
-			return NULL;
-		ci->allocs = n;
-		ci->allocs_cap = ncap;
+		c->used += need;
+		return p;
 	}
-	p = calloc(1, size ? size : 1);
-	if (p)
-		ci->allocs[ci->nallocs++] = p;
-	return p;
+	if (need > IMAGE_SMALL) {
+		cap = need;
+	} else {
+		cap = ci->chunk_cap ? ci->chunk_cap : IMAGE_CHUNK_FIRST;
+		ci->chunk_cap = cap < IMAGE_CHUNK_MAX ? cap * 2 : cap;
+	}
+	c = calloc(1, sizeof(*c) + cap);
+	if (!c)
+		return NULL;
+	c->cap = cap;
+	c->used = need;
+	if (need > IMAGE_SMALL && ci->chunks) {
+		/* behind the newest, which keeps its room for small ones */
+		c->next = ci->chunks->next;
+		ci->chunks->next = c;
+	} else {
+		c->next = ci->chunks;
+		ci->chunks = c;
+	}
+	return c->data;
 }
 
 char *objload_image_strdup(objload_image *img, const char *s)
@@ -167,16 +198,22 @@ objload_status objload_image_error(objload_image *img, objload_status st,
 	return core_error(s, st, "%s: %s", img->path, msg);
 }
 
+/* An image and the core's part of it, in one allocation. */
+struct core_image_pair {
+	objload_image img;
+	core_image ci;
+};
+
 objload_image *core_image_new(objload_session *s, const char *path)
 {
-	objload_image *img = calloc(1, sizeof(*img));
-	core_image *ci = calloc(1, sizeof(*ci));
+	struct core_image_pair *pair = calloc(1, sizeof(*pair));
+	objload_image *img;
+	core_image *ci;
 
-	if (!img || !ci) {
-		free(img);
-		free(ci);
+	if (!pair)
 		return NULL;
-	}
+	img = &pair->img;
+	ci = &pair->ci;
 	img->core = ci;
 	ci->session = s;
 	img->path = objload_image_strdup(img, path);
@@ -201,12 +238,13 @@ void core_image_free(objload_image *img)
 	free(img->edges);
 	free(img->inits);
 	free(img->groups);
-	for (size_t i = 0; i < ci->nallocs; i++)
-		free(ci->allocs[i]);
-	free(ci->allocs);
-	free(ci->edge_index);
-	free(ci);
-	free(img);
+	while (ci->chunks) {
+		struct core_image_chunk *next = ci->chunks->next;
+
+		free(ci->chunks);
+		ci->chunks = next;
+	}
+	free(img);   /* and ci: one allocation (core_image_new) */
 }
 
 static int is_pow2(uint64_t v)
@@ -248,6 +286,8 @@ objload_status core_validate_image(objload_session *s, objload_image *img)
 					  "%s: section %u (%s): size %llu is absurd",
 					  img->path, i, sec->name,
 					  (unsigned long long)sec->size);
+		if (sec->role == OBJLOAD_ROLE_TLS)
+			core_of(img)->tls_defs = 1;
 		if (sec->group != OBJLOAD_NO_INDEX && sec->group >= img->ngroups)
 			return core_error(s, OBJLOAD_ERR_FORMAT,
 					  "%s: section %u (%s): bad group index",
@@ -259,6 +299,8 @@ objload_status core_validate_image(objload_session *s, objload_image *img)
 		if (!sym->name)
 			return core_error(s, OBJLOAD_ERR_FORMAT,
 					  "%s: symbol %u has no name", img->path, i);
+		if (sym->type == OBJLOAD_SYM_TLS)
+			core_of(img)->tls_defs = 1;   /* its uses are checked (core/edges.c) */
 		if (sym->def == OBJLOAD_DEF_SECTION) {
 			if (sym->section >= img->nsections)
 				return core_error(s, OBJLOAD_ERR_FORMAT,

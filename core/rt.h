@@ -32,7 +32,6 @@
 #include "abi/bridge.h"
 #include "core/core.h"
 
-struct rt_unwind_reg;
 struct rt_jit_entry;
 struct rt_callback;
 struct rt_abi_state;
@@ -55,8 +54,10 @@ typedef struct core_runtime {
 	/* core/unwind.c */
 	void *libgcc_s;            /* dlopen handle, NULL when absent */
 	void *libunwind;           /* LLVM libunwind, when loaded (libc++abi) */
-	struct rt_unwind_reg *unwind;
+	void **unwind;             /* the registered .eh_frame sections,
+				      NULL-terminated */
 	size_t nunwind;
+	int unwind_gcc, unwind_llvm;   /* registered with libgcc, libunwind */
 
 	/* core/debug.c */
 	rt_func *funcs;
@@ -119,6 +120,10 @@ const char *core_demangle(const char *name, char *buf, size_t len);
 
 /* core/debug.c */
 void core_debug_register(objload_session *s);
+/* The name symbol `sym` of `img` gives a function in tables and reports,
+ * or NULL when it names none (not in code, a section or file symbol, an
+ * assembler-local label).  Async-signal-safe. */
+const char *core_function_name(const objload_image *img, const objload_symbol *sym);
 void core_debug_deregister(objload_session *s);
 
 /* core/callbacks.c */

@@ -209,10 +209,10 @@ static objload_status collect_definitions(objload_session *s)
 						  s->images[g->image]->path);
 			if (strength <= g->strength)
 				continue;
-			g->strength = strength;
+			g->strength = (uint8_t)strength;
 			g->image = (uint32_t)i;
 			g->symbol = j;
-			g->hidden = sym->hidden;
+			g->hidden = sym->hidden != 0;
 			if (strength == 1) {
 				g->common_size = sym->size;
 				g->common_align = sym->value ? sym->value : 1;

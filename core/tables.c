@@ -50,6 +50,17 @@ static int narrow_absolute(const arch_kind *k)
 	return narrow_direct(k) && !(k->flags & OBJLOAD_KF_PCREL);
 }
 
+/* Kinds the table pass makes something for. */
+static int needs_table(const arch_kind *k)
+{
+	return (k->flags & (OBJLOAD_KF_GOTBASE | OBJLOAD_KF_GOT | OBJLOAD_KF_STUB)) != 0;
+}
+
+static int reads_got(const arch_kind *k)
+{
+	return (k->flags & OBJLOAD_KF_GOT) != 0;
+}
+
 static objload_status make_canonical(objload_session *s, global_sym *gs)
 {
 	uint32_t gi = (uint32_t)(gs - s->globals);
@@ -127,9 +138,11 @@ objload_status core_plan_host_copies(objload_session *s)
 {
 	lg_graph *g = &s->g;
 	const arch_kind *kinds = s->arch->kinds;
+	uint32_t absolute = lg_kinds_where(kinds, s->arch->nkinds, narrow_absolute);
+	uint32_t direct = lg_kinds_where(kinds, s->arch->nkinds, narrow_direct);
 	int low = 0;
 
-	LG_FOR_EACH_LIVE_EDGE(g, b, e) {
+	LG_FOR_EACH_LIVE_EDGE_OF(g, b, e, absolute) {
 		const lg_edge *ed = &g->edges[e];
 
 		if (ed->node != OBJLOAD_NO_INDEX && narrow_absolute(&kinds[ed->kind]) &&
@@ -140,7 +153,7 @@ objload_status core_plan_host_copies(objload_session *s)
 	}
 	if (!low && host_data_reachable(s))
 		return OBJLOAD_OK;
-	LG_FOR_EACH_LIVE_EDGE(g, b, e) {
+	LG_FOR_EACH_LIVE_EDGE_OF(g, b, e, direct) {
 		const lg_edge *ed = &g->edges[e];
 		const lg_node *n;
 		global_sym *gs;
@@ -276,10 +289,15 @@ static int may_be_far(const lg_graph *g, uint32_t b, const lg_target *t)
  * (each counted once, under a key of its own table). */
 static objload_status count_avoided(objload_session *s, size_t nblocks)
 {
+	uint32_t got_kinds = lg_kinds_where(s->arch->kinds, s->arch->nkinds, reads_got);
+
+	if (!s->metrics.relaxed)
+		return OBJLOAD_OK;   /* nothing relaxed early */
 	for (size_t b = 0; b < nblocks; b++) {
 		const lg_block *blk = &s->g.blocks[b];
 
-		if (blk->drop || !blk->nedges)
+		/* a relaxed edge was of a GOT kind, which stays in blk->kinds */
+		if (blk->drop || !blk->nedges || !(blk->kinds & got_kinds))
 			continue;
 		for (uint32_t e = blk->first_edge; e < blk->first_edge + blk->nedges; e++) {
 			const lg_edge *ed = &s->g.edges[e];
@@ -307,6 +325,7 @@ static objload_status count_avoided(objload_session *s, size_t nblocks)
 objload_status core_build_tables(objload_session *s)
 {
 	const arch_kind *kinds = s->arch->kinds;
+	uint32_t table_kinds = lg_kinds_where(kinds, s->arch->nkinds, needs_table);
 	size_t nblocks = s->g.nblocks;   /* the entries made here add none */
 
 	for (size_t b = 0; b < nblocks; b++) {
@@ -314,7 +333,7 @@ objload_status core_build_tables(objload_session *s)
 		uint32_t first = blk->first_edge, n = blk->nedges;
 		uint32_t area = blk->area;
 
-		if (blk->drop || !n)
+		if (blk->drop || !n || !(blk->kinds & table_kinds))
 			continue;
 		for (uint32_t e = first; e < first + n; e++) {
 			lg_edge *ed = &s->g.edges[e];

@@ -222,7 +222,7 @@ static objload_status x86_64_apply(unsigned kind, uint8_t *field,
 	const arch_kind *k;
 	struct x86_64_terms t;
 	uint64_t v, amag;
-	char origin[32] = "";
+	char origin[32];
 
 	if (kind >= OBJLOAD_X86_64_KIND_COUNT) {
 		arch_error(err, errlen, "unknown x86-64 relocation kind %u",
@@ -256,6 +256,7 @@ static objload_status x86_64_apply(unsigned kind, uint8_t *field,
 
 	/* |A| without negating INT64_MIN. */
 	amag = fx->A < 0 ? UINT64_C(0) - (uint64_t)fx->A : (uint64_t)fx->A;
+	origin[0] = '\0';
 	if (t.oname)
 		snprintf(origin, sizeof(origin), " %s=0x%" PRIx64, t.oname,
 			 t.origin);

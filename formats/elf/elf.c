@@ -925,9 +925,14 @@ static void elf_classify_init(const char *name, uint32_t type,
 	if (name[0] != '.' || !strchr("pifcd", name[1]) || !name[1])
 		goto by_type;
 	for (size_t k = 0; k < ELF_NINIT_NAMES; k++) {
-		size_t len = strlen(elf_init_names[k].name);
+		size_t len;
 		uint64_t n;
 
+		/* ".data", ".comment", ".debug_*" pass the test above: their
+		 * second letter sends them past most names */
+		if (name[1] != elf_init_names[k].name[1])
+			continue;
+		len = strlen(elf_init_names[k].name);
 		if (strncmp(name, elf_init_names[k].name, len) != 0)
 			continue;
 		if (name[len] == '\0') {
