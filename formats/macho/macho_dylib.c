@@ -1045,6 +1045,10 @@ static objload_status dy_chained(struct dy_ctx *c)
 	if (seg_count > c->nsegs || (blob.len - starts - 4) / 4 < seg_count)
 		return dy_error(c, "%s: %u segments in its starts, the file has %u", what, seg_count,
 				c->nsegs);
+	/* the count is checked before anything is allocated for it */
+	if (nimports > blob.len / 4)
+		return dy_error(c, "%s: %u imports cannot fit its %zu bytes", what, nimports,
+				blob.len);
 	syms = calloc(nimports ? nimports : 1, sizeof(*syms));
 	addends = calloc(nimports ? nimports : 1, sizeof(*addends));
 	if (!syms || !addends) {
@@ -1052,9 +1056,7 @@ static objload_status dy_chained(struct dy_ctx *c)
 		free(addends);
 		return dy_nomem(c);
 	}
-	st = nimports > blob.len / 4 ?
-		dy_error(c, "%s: %u imports cannot fit its %zu bytes", what, nimports, blob.len) :
-		dy_chained_imports(c, &blob, imports, nimports, ifmt, symbols, syms, addends);
+	st = dy_chained_imports(c, &blob, imports, nimports, ifmt, symbols, syms, addends);
 	for (uint32_t i = 0; i < seg_count && !st; i++) {
 		uint32_t info = (uint32_t)rd_le(blob.p + starts + 4 + 4 * (size_t)i, 4);
 
