@@ -446,6 +446,7 @@ static void test_aarch64_link(void)
 		objload_session *s;
 		const void *flat;
 		size_t len, checked = 0;
+		int linked;
 		char def[256], use[256];
 		uint64_t tdata_size = 0, tbss_align = 1, sec_target[2][64] = { { 0 } };
 		struct tls_flat fl;
@@ -457,12 +458,15 @@ static void test_aarch64_link(void)
 			continue;
 		snprintf(def, sizeof(def), "%s/a64def.o", tls_tmp);
 		snprintf(use, sizeof(use), "%s/a64use.o", tls_tmp);
-		if (!TLS_CHECK(objload_session_new(&s) == OBJLOAD_OK &&
-			       objload_add_file(s, def) == OBJLOAD_OK &&
-			       objload_add_file(s, use) == OBJLOAD_OK &&
-			       objload_link_at(s, base) == OBJLOAD_OK &&
-			       objload_get_flat_image(s, &flat, &len) == OBJLOAD_OK,
-			       "%s: objload_link_at: %s", opts[o], objload_errmsg(s))) {
+		/* linked first: the message's arguments are evaluated in an
+		 * unspecified order with the condition's, and s is set by it */
+		s = NULL;
+		linked = objload_session_new(&s) == OBJLOAD_OK &&
+			 objload_add_file(s, def) == OBJLOAD_OK &&
+			 objload_add_file(s, use) == OBJLOAD_OK &&
+			 objload_link_at(s, base) == OBJLOAD_OK &&
+			 objload_get_flat_image(s, &flat, &len) == OBJLOAD_OK;
+		if (!TLS_CHECK(linked, "%s: objload_link_at: %s", opts[o], objload_errmsg(s))) {
 			objload_session_free(s);
 			continue;
 		}
@@ -568,6 +572,7 @@ static void test_x86_64_link(void)
 	const objload_image *d;
 	const void *flat;
 	size_t len, checked = 0;
+	int linked;
 	uint64_t sec_target[2][64] = { { 0 } }, tbss_off = 0, size = 0, align = 1;
 	char def[256], use[256];
 	struct tls_flat fl;
@@ -578,14 +583,15 @@ static void test_x86_64_link(void)
 		return;
 	snprintf(def, sizeof(def), "%s/x86def.o", tls_tmp);
 	snprintf(use, sizeof(use), "%s/x86use.o", tls_tmp);
-	if (!TLS_CHECK(objload_session_new(&s) == OBJLOAD_OK && objload_add_file(s, def) == OBJLOAD_OK &&
-		       objload_add_file(s, use) == OBJLOAD_OK &&
-		       objload_define(s, "pthread_create", 0x1000) == OBJLOAD_OK &&
-		       objload_define(s, "pthread_join", 0x1010) == OBJLOAD_OK &&
-		       objload_define(s, "printf", 0x1020) == OBJLOAD_OK &&
-		       objload_link_at(s, base) == OBJLOAD_OK &&
-		       objload_get_flat_image(s, &flat, &len) == OBJLOAD_OK,
-		       "objload_link_at: %s", objload_errmsg(s))) {
+	s = NULL;   /* (set by the condition, read by the message: see above) */
+	linked = objload_session_new(&s) == OBJLOAD_OK && objload_add_file(s, def) == OBJLOAD_OK &&
+		 objload_add_file(s, use) == OBJLOAD_OK &&
+		 objload_define(s, "pthread_create", 0x1000) == OBJLOAD_OK &&
+		 objload_define(s, "pthread_join", 0x1010) == OBJLOAD_OK &&
+		 objload_define(s, "printf", 0x1020) == OBJLOAD_OK &&
+		 objload_link_at(s, base) == OBJLOAD_OK &&
+		 objload_get_flat_image(s, &flat, &len) == OBJLOAD_OK;
+	if (!TLS_CHECK(linked, "objload_link_at: %s", objload_errmsg(s))) {
 		objload_session_free(s);
 		return;
 	}
