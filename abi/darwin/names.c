@@ -29,10 +29,6 @@ static const darwin_name darwin_names[] = {
 	{ "_memset_pattern4", NULL, "macOS-only libSystem function (clang's loop-idiom pass)" },
 	{ "_memset_pattern8", NULL, "macOS-only libSystem function (clang's loop-idiom pass)" },
 	{ "_memset_pattern16", NULL, "macOS-only libSystem function (clang's loop-idiom pass)" },
-	{ "__DefaultRuneLocale", NULL,
-	  "macOS's inline <ctype.h> table; compile with -D_DONT_USE_CTYPE_INLINE_" },
-	{ "___maskrune", NULL,
-	  "macOS's inline <ctype.h> helper; compile with -D_DONT_USE_CTYPE_INLINE_" },
 	{ "___strlcpy_chk", NULL, "no __strlcpy_chk in glibc" },
 	{ "___strlcat_chk", NULL, "no __strlcat_chk in glibc" },
 };

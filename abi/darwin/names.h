@@ -30,4 +30,9 @@ const darwin_name *darwin_name_lookup(const char *name);
  * them. */
 size_t darwin_name_without_variant(const char *cname);
 
+/* The address of objload's own implementation of a macOS name glibc
+ * lacks (abi/darwin/ctype.c: the inline <ctype.h>'s _DefaultRuneLocale
+ * and __maskrune), by its Mach-O symbol name; NULL when it has none. */
+const void *darwin_ctype_symbol(const char *name);
+
 #endif

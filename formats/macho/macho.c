@@ -1788,6 +1788,7 @@ static objload_status macho_build_symbols(struct macho_ctx *c, char **unsupporte
 	for (uint32_t i = 0; i < c->nsyms; i++) {
 		objload_symbol *o = &syms[i];
 		const darwin_name *alias;
+		const void *provided;
 		struct macho_nlist n;
 		unsigned kind;
 		int ext;
@@ -1847,6 +1848,15 @@ static objload_status macho_build_symbols(struct macho_ctx *c, char **unsupporte
 				 &o->cname, &alias);
 		if (st)
 			return st;
+		if (o->def == OBJLOAD_DEF_UNDEFINED && ext &&
+		    (provided = darwin_ctype_symbol(o->name))) {
+			/* objload's own (abi/darwin/ctype.c): a local
+			 * absolute, so that objects sharing it never clash */
+			o->def = OBJLOAD_DEF_ABSOLUTE;
+			o->binding = OBJLOAD_BIND_LOCAL;
+			o->value = (uint64_t)(uintptr_t)provided;
+			continue;
+		}
 		if (alias && !alias->host && o->def == OBJLOAD_DEF_UNDEFINED) {
 			st = macho_note_unsupported(c, unsupported, &ulen, o->name);
 			if (st)

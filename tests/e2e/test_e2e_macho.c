@@ -37,7 +37,7 @@
 
 static const char *const em_programs[] = {
 	"args", "calc", "common", "ctors", "exit", "libc", "libm", "multiobj",
-	"reloctables", "switch", "weak", "align", "bounds",
+	"reloctables", "switch", "weak", "align", "bounds", "ctype",
 };
 static const char *const em_opts[] = { "-O0", "-O2" };
 static const char *const em_strategies[] = { "whole", "section" };
@@ -210,6 +210,7 @@ EM_PROGRAM_TEST(switch)
 EM_PROGRAM_TEST(weak)
 EM_PROGRAM_TEST(align)
 EM_PROGRAM_TEST(bounds)
+EM_PROGRAM_TEST(ctype)
 
 static void em_test_hostnames(void)
 {
@@ -222,7 +223,7 @@ int objload_test_register_e2e_macho(void)
 		em_test_args, em_test_calc, em_test_common, em_test_ctors,
 		em_test_exit, em_test_libc, em_test_libm, em_test_multiobj,
 		em_test_reloctables, em_test_switch, em_test_weak, em_test_align,
-		em_test_bounds,
+		em_test_bounds, em_test_ctype,
 	};
 	CU_pSuite suite = CU_add_suite("e2e_macho", NULL, NULL);
 	char name[128];
