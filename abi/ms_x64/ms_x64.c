@@ -316,6 +316,65 @@ static MS_ABI int ms__vsnprintf(char *buf, size_t cap, const char *fmt, void *ap
 	return (int)o.len;
 }
 
+static MS_ABI int ms__snprintf(char *buf, size_t cap, const char *fmt, ...)
+{
+	__builtin_ms_va_list ap;
+	int r;
+
+	__builtin_ms_va_start(ap, fmt);
+	r = ms__vsnprintf(buf, cap, fmt, ap);
+	__builtin_ms_va_end(ap);
+	return r;
+}
+
+/* vsprintf_s/sprintf_s: the text and its NUL must fit, or the buffer is
+ * emptied and the result is -1 (ERANGE). */
+static int ms_vsprintf_s_impl(char *buf, size_t size, const char *fmt,
+			      __builtin_ms_va_list *ap)
+{
+	int r;
+
+	if (!buf || size == 0 || !fmt) {
+		errno = EINVAL;
+		return -1;
+	}
+	r = ms_vsnprintf_impl(buf, size, fmt, ap);
+	if (r < 0 || (size_t)r >= size) {
+		buf[0] = '\0';
+		errno = ERANGE;
+		return -1;
+	}
+	return r;
+}
+
+static MS_ABI int ms_vsprintf_s(char *buf, size_t size, const char *fmt, void *ap)
+{
+	__builtin_ms_va_list va = ms_va(ap);
+
+	return ms_vsprintf_s_impl(buf, size, fmt, &va);
+}
+
+static MS_ABI int ms_sprintf_s(char *buf, size_t size, const char *fmt, ...)
+{
+	__builtin_ms_va_list ap;
+	int r;
+
+	__builtin_ms_va_start(ap, fmt);
+	r = ms_vsprintf_s_impl(buf, size, fmt, &ap);
+	__builtin_ms_va_end(ap);
+	return r;
+}
+
+static MS_ABI int ms_stdio_common_vsprintf_s(uint64_t options, char *buf, size_t size,
+					     const char *fmt, void *locale, void *ap)
+{
+	__builtin_ms_va_list va = ms_va(ap);
+
+	(void)options;
+	(void)locale;
+	return ms_vsprintf_s_impl(buf, size, fmt, &va);
+}
+
 static MS_ABI int ms_printf(const char *fmt, ...)
 {
 	__builtin_ms_va_list ap;
@@ -562,6 +621,10 @@ static const bridge_entry ms_x64_symbols[] = {
 	{ "vsprintf", (void *)ms_vsprintf },
 	{ "vsnprintf", (void *)ms_vsnprintf },
 	{ "_vsnprintf", (void *)ms__vsnprintf },
+	{ "_snprintf", (void *)ms__snprintf },
+	{ "sprintf_s", (void *)ms_sprintf_s },
+	{ "vsprintf_s", (void *)ms_vsprintf_s },
+	{ "__stdio_common_vsprintf_s", (void *)ms_stdio_common_vsprintf_s },
 	{ "__mingw_printf", (void *)ms_printf },
 	{ "__mingw_fprintf", (void *)ms_fprintf },
 	{ "__mingw_sprintf", (void *)ms_sprintf },
@@ -607,7 +670,12 @@ static void *ms_x64_host_symbol(const char *name)
 	void *p = bridge_table_lookup(ms_x64_symbols,
 				      sizeof(ms_x64_symbols) / sizeof(ms_x64_symbols[0]), name);
 
-	/* then the C runtime's start-up pieces, then the Windows API layer */
+	/* then the scanf family and the C library's other Microsoft forms,
+	 * the C runtime's start-up pieces, then the Windows API layer */
+	if (!p)
+		p = ms_x64_scan_symbol(name);
+	if (!p)
+		p = ms_x64_libc_symbol(name);
 	if (!p)
 		p = ms_x64_crt_symbol(name);
 	return p ? p : win32_symbol(name);
@@ -640,7 +708,7 @@ static int ms_x64_call_attach(objload_session *s, uint64_t fn, uint64_t module,
 /* Session-bound wrappers: the C library's callbacks, the C runtime's
  * locks, the Windows API layer. */
 static const bridge_bound *const ms_x64_bound_lists[] = {
-	ms_x64_bound, ms_x64_crt_bound, win32_bound, NULL,
+	ms_x64_bound, ms_x64_crt_bound, ms_x64_libc_bound, win32_bound, NULL,
 };
 
 const cc_bridge cc_bridge_ms_x64 = {

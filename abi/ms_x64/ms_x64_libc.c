@@ -1,0 +1,623 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Microsoft C runtime's forms of C library functions that a Windows
+ * program calls under names or types glibc does not share, wrapped for
+ * the Microsoft x64 bridge (ms_x64.c asks here after its own table):
+ *
+ *   <time.h>    time_t is 64 bits (_time64, _gmtime64, _localtime64,
+ *               _mktime64, _mkgmtime64, _difftime64, _ctime64 and their
+ *               _s forms; msvcrt's plain time, mktime... are the same),
+ *               _time32 and friends over a 32-bit time_t; Windows'
+ *               struct tm is the nine standard ints, glibc's has
+ *               tm_gmtoff and tm_zone after them: every struct tm a
+ *               program passes in is copied into a zeroed glibc one
+ *               (mktime, strftime, asctime) and back, never handed over;
+ *               clock() counts CLOCKS_PER_SEC 1000;
+ *   strings     _stricmp, _strnicmp, _strdup, _strtoi64, _strtoui64,
+ *               _atoi64, the bounds-checked strcpy_s, strncpy_s,
+ *               strcat_s, memcpy_s, memmove_s (errno codes as the CRT
+ *               returns them, no invalid-parameter handler);
+ *   stdlib      qsort_s (the context comes first in its comparator),
+ *               ldiv (a struct of two 32-bit longs), rand/srand
+ *               (msvcrt's generator: RAND_MAX 0x7fff, a per-session seed,
+ *               so a seeded program draws the numbers it draws on
+ *               Windows), _putenv;
+ *   stdio, io   fseek/ftell with a 32-bit long offset, _fseeki64,
+ *               _ftelli64, _fileno, _isatty, _access, _getcwd;
+ *   math        _hypot, _copysign, _isnan, _finite.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "abi/ms_x64/ms_x64.h"
+
+/* ---- <time.h> ------------------------------------------------------------ */
+
+/* Windows' struct tm: the nine ints of C's. */
+struct ms_tm {
+	int32_t sec, min, hour, mday, mon, year, wday, yday, isdst;
+};
+
+static struct tm ms_tm_in(const struct ms_tm *w)
+{
+	struct tm t;
+
+	memset(&t, 0, sizeof(t));
+	t.tm_sec = w->sec;
+	t.tm_min = w->min;
+	t.tm_hour = w->hour;
+	t.tm_mday = w->mday;
+	t.tm_mon = w->mon;
+	t.tm_year = w->year;
+	t.tm_wday = w->wday;
+	t.tm_yday = w->yday;
+	t.tm_isdst = w->isdst;
+	return t;
+}
+
+static void ms_tm_out(struct ms_tm *w, const struct tm *t)
+{
+	w->sec = t->tm_sec;
+	w->min = t->tm_min;
+	w->hour = t->tm_hour;
+	w->mday = t->tm_mday;
+	w->mon = t->tm_mon;
+	w->year = t->tm_year;
+	w->wday = t->tm_wday;
+	w->yday = t->tm_yday;
+	w->isdst = t->tm_isdst;
+}
+
+static MS_ABI int64_t ms_time64(int64_t *out)
+{
+	time_t t = time(NULL);
+
+	if (out)
+		*out = t;
+	return t;
+}
+
+static MS_ABI int32_t ms_time32(int32_t *out)
+{
+	time_t t = time(NULL);
+
+	if (out)
+		*out = (int32_t)t;
+	return (int32_t)t;
+}
+
+/* glibc's static struct tm begins with Windows' nine ints: the pointer
+ * is returned as it is (Windows reads 36 bytes of it). */
+static MS_ABI struct tm *ms_gmtime64(const int64_t *t)
+{
+	time_t v;
+
+	if (!t)
+		return NULL;
+	v = (time_t)*t;
+	return gmtime(&v);
+}
+
+static MS_ABI struct tm *ms_localtime64(const int64_t *t)
+{
+	time_t v;
+
+	if (!t)
+		return NULL;
+	v = (time_t)*t;
+	return localtime(&v);
+}
+
+static MS_ABI struct tm *ms_gmtime32(const int32_t *t)
+{
+	time_t v;
+
+	if (!t)
+		return NULL;
+	v = *t;
+	return gmtime(&v);
+}
+
+static MS_ABI struct tm *ms_localtime32(const int32_t *t)
+{
+	time_t v;
+
+	if (!t)
+		return NULL;
+	v = *t;
+	return localtime(&v);
+}
+
+static MS_ABI int ms_gmtime64_s(struct ms_tm *out, const int64_t *t)
+{
+	struct tm r;
+	time_t v;
+
+	if (!out || !t)
+		return EINVAL;
+	v = (time_t)*t;
+	if (!gmtime_r(&v, &r))
+		return EINVAL;
+	ms_tm_out(out, &r);
+	return 0;
+}
+
+static MS_ABI int ms_localtime64_s(struct ms_tm *out, const int64_t *t)
+{
+	struct tm r;
+	time_t v;
+
+	if (!out || !t)
+		return EINVAL;
+	v = (time_t)*t;
+	if (!localtime_r(&v, &r))
+		return EINVAL;
+	ms_tm_out(out, &r);
+	return 0;
+}
+
+static MS_ABI int64_t ms_mktime64(struct ms_tm *w)
+{
+	struct tm t;
+	time_t r;
+
+	if (!w)
+		return -1;
+	t = ms_tm_in(w);
+	r = mktime(&t);
+	if (r != (time_t)-1)
+		ms_tm_out(w, &t);
+	return r;
+}
+
+static MS_ABI int32_t ms_mktime32(struct ms_tm *w)
+{
+	int64_t r = ms_mktime64(w);
+
+	return r < INT32_MIN || r > INT32_MAX ? -1 : (int32_t)r;
+}
+
+static MS_ABI int64_t ms_mkgmtime64(struct ms_tm *w)
+{
+	struct tm t;
+	time_t r;
+
+	if (!w)
+		return -1;
+	t = ms_tm_in(w);
+	r = timegm(&t);
+	if (r != (time_t)-1)
+		ms_tm_out(w, &t);
+	return r;
+}
+
+static MS_ABI double ms_difftime64(int64_t a, int64_t b)
+{
+	return difftime((time_t)a, (time_t)b);
+}
+
+static MS_ABI double ms_difftime32(int32_t a, int32_t b)
+{
+	return difftime(a, b);
+}
+
+static MS_ABI char *ms_ctime64(const int64_t *t)
+{
+	time_t v;
+
+	if (!t)
+		return NULL;
+	v = (time_t)*t;
+	return ctime(&v);
+}
+
+static MS_ABI char *ms_ctime32(const int32_t *t)
+{
+	time_t v;
+
+	if (!t)
+		return NULL;
+	v = *t;
+	return ctime(&v);
+}
+
+static MS_ABI char *ms_asctime(const struct ms_tm *w)
+{
+	struct tm t;
+
+	if (!w)
+		return NULL;
+	t = ms_tm_in(w);
+	return asctime(&t);
+}
+
+static MS_ABI size_t ms_strftime(char *buf, size_t cap, const char *fmt, const struct ms_tm *w)
+{
+	struct tm t;
+
+	if (!w || !fmt)
+		return 0;
+	t = ms_tm_in(w);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	return strftime(buf, cap, fmt, &t);
+#pragma GCC diagnostic pop
+}
+
+/* Windows' CLOCKS_PER_SEC is 1000; clock_t is a 32-bit long. */
+static MS_ABI int32_t ms_clock(void)
+{
+	clock_t c = clock();
+
+	return c == (clock_t)-1 ? -1 : (int32_t)(c / (CLOCKS_PER_SEC / 1000));
+}
+
+/* ---- strings --------------------------------------------------------------- */
+
+static MS_ABI int ms_stricmp(const char *a, const char *b)
+{
+	return strcasecmp(a, b);
+}
+
+static MS_ABI int ms_strnicmp(const char *a, const char *b, size_t n)
+{
+	return strncasecmp(a, b, n);
+}
+
+static MS_ABI char *ms_strdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static MS_ABI long long ms_strtoi64(const char *s, char **end, int base)
+{
+	return strtoll(s, end, base);
+}
+
+static MS_ABI unsigned long long ms_strtoui64(const char *s, char **end, int base)
+{
+	return strtoull(s, end, base);
+}
+
+static MS_ABI long long ms_atoi64(const char *s)
+{
+	return atoll(s);
+}
+
+/* The bounds-checked copies: 0, EINVAL or ERANGE, the destination
+ * emptied on failure, as the CRT does after its invalid-parameter
+ * handler returns. */
+static MS_ABI int ms_strcpy_s(char *dest, size_t size, const char *src)
+{
+	size_t n;
+
+	if (!dest || size == 0)
+		return EINVAL;
+	if (!src) {
+		dest[0] = '\0';
+		return EINVAL;
+	}
+	n = strnlen(src, size);
+	if (n == size) {
+		dest[0] = '\0';
+		return ERANGE;
+	}
+	memcpy(dest, src, n + 1);
+	return 0;
+}
+
+static MS_ABI int ms_strcat_s(char *dest, size_t size, const char *src)
+{
+	size_t have;
+
+	if (!dest || size == 0)
+		return EINVAL;
+	have = strnlen(dest, size);
+	if (!src || have == size) {
+		dest[0] = '\0';
+		return EINVAL;
+	}
+	return ms_strcpy_s(dest + have, size - have, src) ? (dest[0] = '\0', ERANGE) : 0;
+}
+
+/* _TRUNCATE: copy what fits. */
+#define MS_TRUNCATE ((size_t)-1)
+
+static MS_ABI int ms_strncpy_s(char *dest, size_t size, const char *src, size_t count)
+{
+	size_t n;
+
+	if (!dest || size == 0)
+		return EINVAL;
+	if (!src) {
+		dest[0] = '\0';
+		return count ? EINVAL : 0;
+	}
+	n = strnlen(src, count);
+	if (n >= size) {
+		if (count == MS_TRUNCATE) {
+			memcpy(dest, src, size - 1);
+			dest[size - 1] = '\0';
+			return 80;   /* STRUNCATE */
+		}
+		dest[0] = '\0';
+		return ERANGE;
+	}
+	memcpy(dest, src, n);
+	dest[n] = '\0';
+	return 0;
+}
+
+static MS_ABI int ms_memcpy_s(void *dest, size_t size, const void *src, size_t count)
+{
+	if (count == 0)
+		return 0;
+	if (!dest)
+		return EINVAL;
+	if (!src || size < count) {
+		memset(dest, 0, size);
+		return src ? ERANGE : EINVAL;
+	}
+	memcpy(dest, src, count);
+	return 0;
+}
+
+static MS_ABI int ms_memmove_s(void *dest, size_t size, const void *src, size_t count)
+{
+	if (count == 0)
+		return 0;
+	if (!dest || !src)
+		return EINVAL;
+	if (size < count)
+		return ERANGE;
+	memmove(dest, src, count);
+	return 0;
+}
+
+/* ---- stdlib ------------------------------------------------------------- */
+
+typedef MS_ABI int (*ms_cmp_s_fn)(void *, const void *, const void *);
+
+struct ms_qsort_s_ctx {
+	ms_cmp_s_fn cmp;
+	void *ctx;
+};
+
+static int ms_qsort_s_tramp(const void *a, const void *b, void *p)
+{
+	const struct ms_qsort_s_ctx *c = p;
+
+	return c->cmp(c->ctx, a, b);
+}
+
+static MS_ABI void ms_qsort_s(void *base, size_t n, size_t size, ms_cmp_s_fn cmp, void *ctx)
+{
+	struct ms_qsort_s_ctx c = { cmp, ctx };
+
+	if (cmp)
+		qsort_r(base, n, size, ms_qsort_s_tramp, &c);
+}
+
+/* ldiv_t of two 32-bit longs: 8 bytes, returned in rax. */
+struct ms_ldiv {
+	int32_t quot, rem;
+};
+
+static MS_ABI struct ms_ldiv ms_ldiv(int32_t a, int32_t b)
+{
+	struct ms_ldiv r = { 0, 0 };
+
+	if (b == 0 || (a == INT32_MIN && b == -1))
+		return r;   /* undefined in C; the host would trap */
+	r.quot = a / b;
+	r.rem = a % b;
+	return r;
+}
+
+/* "NAME=value" sets, "NAME=" removes (Windows has no empty values). */
+static MS_ABI int ms_putenv(const char *s)
+{
+	const char *eq = s ? strchr(s, '=') : NULL;
+	char *name;
+	int r;
+
+	if (!eq || eq == s) {
+		errno = EINVAL;
+		return -1;
+	}
+	name = strndup(s, (size_t)(eq - s));
+	if (!name) {
+		errno = ENOMEM;
+		return -1;
+	}
+	r = eq[1] ? setenv(name, eq + 1, 1) : unsetenv(name);
+	free(name);
+	return r;
+}
+
+/* msvcrt's rand: seed = seed * 214013 + 2531011, bits 16-30 returned.
+ * One seed per session (msvcrt has one per thread). */
+static const int ms_rand_key;
+
+static int ms_rand_init(void *p)
+{
+	*(uint32_t *)p = 1;
+	return 0;
+}
+
+static void msb_srand(unsigned seed, objload_session *s)
+{
+	uint32_t *st = bridge_session_state(s, &ms_rand_key, sizeof(uint32_t), ms_rand_init, NULL);
+
+	if (st)
+		__atomic_store_n(st, seed, __ATOMIC_RELAXED);
+}
+
+static int msb_rand(objload_session *s)
+{
+	uint32_t *st = bridge_session_state(s, &ms_rand_key, sizeof(uint32_t), ms_rand_init, NULL);
+	uint32_t old, next;
+
+	if (!st)
+		return 0;
+	old = __atomic_load_n(st, __ATOMIC_RELAXED);
+	do
+		next = old * 214013u + 2531011u;
+	while (!__atomic_compare_exchange_n(st, &old, next, 1, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED));
+	return (int)((next >> 16) & 0x7fff);
+}
+
+/* ---- stdio and io ------------------------------------------------------------ */
+
+static MS_ABI int ms_fseek(FILE *f, int32_t off, int whence)
+{
+	return fseeko(ms_x64_stream(f), off, whence);
+}
+
+static MS_ABI int32_t ms_ftell(FILE *f)
+{
+	off_t r = ftello(ms_x64_stream(f));
+
+	if (r > INT32_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	return (int32_t)r;
+}
+
+static MS_ABI int ms_fseeki64(FILE *f, int64_t off, int whence)
+{
+	return fseeko(ms_x64_stream(f), off, whence);
+}
+
+static MS_ABI int64_t ms_ftelli64(FILE *f)
+{
+	return ftello(ms_x64_stream(f));
+}
+
+static MS_ABI int ms_fileno(FILE *f)
+{
+	return f ? fileno(ms_x64_stream(f)) : -1;
+}
+
+static MS_ABI int ms_isatty(int fd)
+{
+	return isatty(fd);
+}
+
+/* modes 0 (exists), 2 (write), 4 (read), 6: F_OK, W_OK, R_OK's values */
+static MS_ABI int ms_access(const char *path, int mode)
+{
+	return access(path, mode & 6);
+}
+
+static MS_ABI char *ms_getcwd(char *buf, int size)
+{
+	if (!buf)
+		return getcwd(NULL, size > 0 ? (size_t)size : 0);
+	return size > 0 ? getcwd(buf, (size_t)size) : (errno = EINVAL, NULL);
+}
+
+/* ---- math -------------------------------------------------------------------- */
+
+static MS_ABI double ms_hypot(double x, double y)
+{
+	return hypot(x, y);
+}
+
+static MS_ABI double ms_copysign(double x, double y)
+{
+	return copysign(x, y);
+}
+
+static MS_ABI int ms_isnan(double x)
+{
+	return isnan(x) ? 1 : 0;
+}
+
+static MS_ABI int ms_finite(double x)
+{
+	return isfinite(x) ? 1 : 0;
+}
+
+/* ---- tables -------------------------------------------------------------------- */
+
+static const bridge_entry ms_libc_symbols[] = {
+	{ "_time64", (void *)ms_time64 },
+	{ "time", (void *)ms_time64 },
+	{ "_time32", (void *)ms_time32 },
+	{ "_gmtime64", (void *)ms_gmtime64 },
+	{ "gmtime", (void *)ms_gmtime64 },
+	{ "_gmtime32", (void *)ms_gmtime32 },
+	{ "_localtime64", (void *)ms_localtime64 },
+	{ "localtime", (void *)ms_localtime64 },
+	{ "_localtime32", (void *)ms_localtime32 },
+	{ "_gmtime64_s", (void *)ms_gmtime64_s },
+	{ "_localtime64_s", (void *)ms_localtime64_s },
+	{ "_mktime64", (void *)ms_mktime64 },
+	{ "mktime", (void *)ms_mktime64 },
+	{ "_mktime32", (void *)ms_mktime32 },
+	{ "_mkgmtime64", (void *)ms_mkgmtime64 },
+	{ "_difftime64", (void *)ms_difftime64 },
+	{ "difftime", (void *)ms_difftime64 },
+	{ "_difftime32", (void *)ms_difftime32 },
+	{ "_ctime64", (void *)ms_ctime64 },
+	{ "ctime", (void *)ms_ctime64 },
+	{ "_ctime32", (void *)ms_ctime32 },
+	{ "asctime", (void *)ms_asctime },
+	{ "strftime", (void *)ms_strftime },
+	{ "clock", (void *)ms_clock },
+	{ "_stricmp", (void *)ms_stricmp },
+	{ "_strcmpi", (void *)ms_stricmp },
+	{ "stricmp", (void *)ms_stricmp },
+	{ "_strnicmp", (void *)ms_strnicmp },
+	{ "strnicmp", (void *)ms_strnicmp },
+	{ "_strdup", (void *)ms_strdup },
+	{ "_strtoi64", (void *)ms_strtoi64 },
+	{ "_strtoui64", (void *)ms_strtoui64 },
+	{ "_atoi64", (void *)ms_atoi64 },
+	{ "strcpy_s", (void *)ms_strcpy_s },
+	{ "strcat_s", (void *)ms_strcat_s },
+	{ "strncpy_s", (void *)ms_strncpy_s },
+	{ "memcpy_s", (void *)ms_memcpy_s },
+	{ "memmove_s", (void *)ms_memmove_s },
+	{ "qsort_s", (void *)ms_qsort_s },
+	{ "ldiv", (void *)ms_ldiv },
+	{ "_putenv", (void *)ms_putenv },
+	{ "putenv", (void *)ms_putenv },
+	{ "fseek", (void *)ms_fseek },
+	{ "ftell", (void *)ms_ftell },
+	{ "_fseeki64", (void *)ms_fseeki64 },
+	{ "_ftelli64", (void *)ms_ftelli64 },
+	{ "_fileno", (void *)ms_fileno },
+	{ "fileno", (void *)ms_fileno },
+	{ "_isatty", (void *)ms_isatty },
+	{ "_access", (void *)ms_access },
+	{ "_getcwd", (void *)ms_getcwd },
+	{ "_hypot", (void *)ms_hypot },
+	{ "_copysign", (void *)ms_copysign },
+	{ "_isnan", (void *)ms_isnan },
+	{ "_finite", (void *)ms_finite },
+};
+
+void *ms_x64_libc_symbol(const char *name)
+{
+	return bridge_table_lookup(ms_libc_symbols,
+				   sizeof(ms_libc_symbols) / sizeof(ms_libc_symbols[0]), name);
+}
+
+const bridge_bound ms_x64_libc_bound[] = {
+	{ "rand", (void *)msb_rand, 0 },
+	{ "srand", (void *)msb_srand, 1 },
+	{ NULL, NULL, 0 },
+};

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Microsoft C runtime's own names a portable program reaches for
+ * under #ifdef _WIN32 (_stricmp, _strdup, _snprintf, _fileno, _isatty,
+ * _access, _getcwd, _putenv, _strtoi64, _atoi64, _fseeki64, _ftelli64,
+ * _hypot, _copysign, _isnan, _finite, the bounds-checked *_s functions,
+ * qsort_s), and the POSIX names it uses elsewhere: the native build takes
+ * the POSIX branch, a Windows build the Microsoft one, and both must
+ * print the same.  Also rand/srand (values within RAND_MAX), getenv,
+ * fseek/ftell with negative offsets (a 32-bit `long` on Windows), labs
+ * and ldiv.
+ */
+#ifndef _WIN32
+#define _GNU_SOURCE   /* qsort_r, setenv */
+#endif
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _WIN32
+#include <direct.h>
+#include <io.h>
+#define strcasecmp _stricmp
+#define strncasecmp _strnicmp
+#define strdup _strdup
+#define fileno _fileno
+#define isatty _isatty
+#define access _access
+#define getcwd _getcwd
+#define strtoll _strtoi64
+#define strtoull _strtoui64
+#define atoll _atoi64
+#define fseeko _fseeki64
+#define ftello _ftelli64
+#define hypot _hypot
+#define copysign _copysign
+#define isnan_fn _isnan
+#define finite_fn _finite
+#else
+#include <unistd.h>
+#define isnan_fn(x) isnan(x)
+#define finite_fn(x) isfinite(x)
+#endif
+
+static int by_key(void *ctx, const void *a, const void *b)
+{
+	int dir = *(const int *)ctx;
+
+	return dir * (*(const int *)a - *(const int *)b);
+}
+
+#ifndef _WIN32
+static int by_key_r(const void *a, const void *b, void *ctx)
+{
+	return by_key(ctx, a, b);
+}
+#endif
+
+int main(void)
+{
+	char buf[32], small[8], *dup, cwd[4096];
+	int keys[6] = { 5, 3, 9, 1, 7, 2 }, dir = -1, n, in_range = 1;
+	long long big;
+	FILE *f;
+
+	printf("stricmp %d %d %d\n", strcasecmp("Hello", "hELLO") == 0,
+	       strcasecmp("abc", "ABD") < 0, strncasecmp("abcX", "ABCy", 3) == 0);
+	dup = strdup("duplicate");
+	printf("strdup %s\n", dup);
+	free(dup);
+#ifdef _WIN32
+	n = _snprintf(small, sizeof small, "%s", "0123456789");
+	printf("_snprintf %d\n", n);
+	n = _snprintf(small, sizeof small, "%d", 42);
+	printf("_snprintf fits %d [%s]\n", n, small);
+	_putenv("OBJLOAD_CRT_TEST=set");
+	qsort_s(keys, 6, sizeof keys[0], by_key, &dir);
+	n = strcpy_s(buf, sizeof buf, "abc");
+	printf("strcpy_s %d", n);
+	n = strcat_s(buf, sizeof buf, "def");
+	printf(" strcat_s %d [%s]", n, buf);
+	printf(" memcpy_s %d", (int)memcpy_s(small, sizeof small, "xyz", 4));
+	n = sprintf_s(buf, sizeof buf, "%d-%s", 7, small);
+	printf(" sprintf_s %d [%s]\n", n, buf);
+#else
+	n = snprintf(small, sizeof small, "%s", "0123456789");
+	printf("_snprintf %d\n", n >= (int)sizeof small ? -1 : n);
+	n = snprintf(small, sizeof small, "%d", 42);
+	printf("_snprintf fits %d [%s]\n", n, small);
+	setenv("OBJLOAD_CRT_TEST", "set", 1);
+	qsort_r(keys, 6, sizeof keys[0], by_key_r, &dir);
+	strcpy(buf, "abc");
+	printf("strcpy_s %d", 0);
+	strcat(buf, "def");
+	printf(" strcat_s %d [%s]", 0, buf);
+	memcpy(small, "xyz", 4);
+	printf(" memcpy_s %d", 0);
+	n = snprintf(buf, sizeof buf, "%d-%s", 7, small);
+	printf(" sprintf_s %d [%s]\n", n, buf);
+#endif
+	printf("getenv %s\n", getenv("OBJLOAD_CRT_TEST") ? getenv("OBJLOAD_CRT_TEST") : "(unset)");
+	printf("qsort_s");
+	for (int i = 0; i < 6; i++)
+		printf(" %d", keys[i]);
+	printf("\n");
+	big = strtoll("-9000000000000", NULL, 10);
+	printf("strtoi64 %lld %llu %lld\n", big, strtoull("18000000000000000000", NULL, 10),
+	       atoll("123456789012"));
+	printf("fileno %d %d, isatty(stdout file) %d\n", fileno(stdin), fileno(stderr),
+	       isatty(fileno(stdin)) == isatty(0));
+	printf("access . %d, nonexistent %d\n", access(".", 0),
+	       access("/nonexistent/objload", 0));
+	printf("getcwd %d\n", getcwd(cwd, sizeof cwd) != NULL && strlen(cwd) > 0);
+	printf("hypot %.1f copysign %.1f isnan %d %d finite %d %d\n", hypot(3, 4),
+	       copysign(2.0, -0.0), !!isnan_fn(NAN), !!isnan_fn(1.0), !!finite_fn(1.0),
+	       !!finite_fn(INFINITY));
+	srand(12345);
+	for (int i = 0; i < 1000; i++) {
+		int r = rand();
+
+		if (r < 0 || r > RAND_MAX)
+			in_range = 0;
+	}
+	printf("rand in range %d, RAND_MAX >= 32767 %d\n", in_range, RAND_MAX >= 32767);
+	printf("labs %ld ldiv %ld %ld\n", labs(-123456L), ldiv(-100000L, 7L).quot,
+	       ldiv(-100000L, 7L).rem);
+	f = tmpfile();
+	if (!f)
+		return 1;
+	fputs("0123456789abcdef", f);
+	fseek(f, -6L, SEEK_END);
+	n = (int)ftell(f);
+	printf("fseek/ftell %d %c", n, fgetc(f));
+	fseeko(f, 3, SEEK_SET);
+	big = (long long)ftello(f);
+	printf(" fseeki64/ftelli64 %lld %c\n", big, fgetc(f));
+	fclose(f);
+	errno = 0;
+	strtol("99999999999999999999", NULL, 10);
+	printf("errno ERANGE %d\n", errno == ERANGE);
+	return 0;
+}
