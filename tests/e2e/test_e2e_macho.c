@@ -10,9 +10,12 @@
  *
  * Also: mixed sessions (multiobj's main.c as ELF and the other objects as
  * Mach-O, and the other way round: ELF `foo` and Mach-O `_foo` are one
- * symbol), and tests/unit/macho-src/hostnames, which exercises the
+ * symbol), tests/unit/macho-src/hostnames, which exercises the
  * libSystem names objload maps to glibc (___stderrp, ___error, the
- * fortified ___*_chk functions, ___exp10).
+ * fortified ___*_chk functions, ___exp10), and
+ * tests/unit/macho-src/libsystem, the functions objload supplies itself
+ * (___sincos_stret, _memset_pattern16, ___strlcpy_chk,
+ * _mach_absolute_time).
  *
  * Children run through /bin/sh with stdin from /dev/null, stdout and
  * stderr in files and `timeout` as the time limit (tu_sh of
@@ -217,6 +220,11 @@ static void em_test_hostnames(void)
 	em_program(OBJLOAD_TEST_SRCDIR "/unit/macho-src/hostnames", "hostnames");
 }
 
+static void em_test_libsystem(void)
+{
+	em_program(OBJLOAD_TEST_SRCDIR "/unit/macho-src/libsystem", "libsystem");
+}
+
 int objload_test_register_e2e_macho(void)
 {
 	static void (*const fns[])(void) = {
@@ -236,6 +244,9 @@ int objload_test_register_e2e_macho(void)
 			return -1;
 	}
 	if (!CU_add_test(suite, "macOS libSystem names (hostnames)", em_test_hostnames))
+		return -1;
+	if (!CU_add_test(suite, "libSystem functions objload supplies (libsystem)",
+			 em_test_libsystem))
 		return -1;
 	return 0;
 }
