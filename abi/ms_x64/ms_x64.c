@@ -375,6 +375,65 @@ static MS_ABI int ms_stdio_common_vsprintf_s(uint64_t options, char *buf, size_t
 	return ms_vsprintf_s_impl(buf, size, fmt, &va);
 }
 
+/* _vsnprintf_s/_snprintf_s: at most `count` characters (_TRUNCATE: what
+ * fits), -1 when cut short; a count the buffer cannot hold empties it. */
+#define MS_TRUNCATE ((size_t)-1)
+
+static int ms_vsnprintf_s_impl(char *buf, size_t size, size_t count, const char *fmt,
+			       __builtin_ms_va_list *ap)
+{
+	size_t limit;
+	int r;
+
+	if (!buf || size == 0 || !fmt) {
+		errno = EINVAL;
+		return -1;
+	}
+	limit = count == MS_TRUNCATE ? size - 1 : count;
+	if (limit >= size) {
+		/* only an error when the text does not fit */
+		limit = size - 1;
+		r = ms_vsnprintf_impl(buf, size, fmt, ap);
+		if (r >= 0 && (size_t)r <= limit)
+			return r;
+		buf[0] = '\0';
+		errno = ERANGE;
+		return -1;
+	}
+	r = ms_vsnprintf_impl(buf, limit + 1, fmt, ap);
+	return r < 0 || (size_t)r > limit ? -1 : r;
+}
+
+static MS_ABI int ms__vsnprintf_s(char *buf, size_t size, size_t count, const char *fmt,
+				  void *ap)
+{
+	__builtin_ms_va_list va = ms_va(ap);
+
+	return ms_vsnprintf_s_impl(buf, size, count, fmt, &va);
+}
+
+static MS_ABI int ms__snprintf_s(char *buf, size_t size, size_t count, const char *fmt, ...)
+{
+	__builtin_ms_va_list ap;
+	int r;
+
+	__builtin_ms_va_start(ap, fmt);
+	r = ms_vsnprintf_s_impl(buf, size, count, fmt, &ap);
+	__builtin_ms_va_end(ap);
+	return r;
+}
+
+static MS_ABI int ms_stdio_common_vsnprintf_s(uint64_t options, char *buf, size_t size,
+					      size_t count, const char *fmt, void *locale,
+					      void *ap)
+{
+	__builtin_ms_va_list va = ms_va(ap);
+
+	(void)options;
+	(void)locale;
+	return ms_vsnprintf_s_impl(buf, size, count, fmt, &va);
+}
+
 static MS_ABI int ms_printf(const char *fmt, ...)
 {
 	__builtin_ms_va_list ap;
@@ -625,6 +684,9 @@ static const bridge_entry ms_x64_symbols[] = {
 	{ "sprintf_s", (void *)ms_sprintf_s },
 	{ "vsprintf_s", (void *)ms_vsprintf_s },
 	{ "__stdio_common_vsprintf_s", (void *)ms_stdio_common_vsprintf_s },
+	{ "_vsnprintf_s", (void *)ms__vsnprintf_s },
+	{ "_snprintf_s", (void *)ms__snprintf_s },
+	{ "__stdio_common_vsnprintf_s", (void *)ms_stdio_common_vsnprintf_s },
 	{ "__mingw_printf", (void *)ms_printf },
 	{ "__mingw_fprintf", (void *)ms_fprintf },
 	{ "__mingw_sprintf", (void *)ms_sprintf },

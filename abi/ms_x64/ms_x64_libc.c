@@ -14,7 +14,8 @@
  *               (mktime, strftime, asctime) and back, never handed over;
  *               clock() counts CLOCKS_PER_SEC 1000;
  *   strings     _stricmp, _strnicmp, _strdup, _strtoi64, _strtoui64,
- *               _atoi64, the bounds-checked strcpy_s, strncpy_s,
+ *               _atoi64, _strrev, _strlwr, _strupr, _itoa and its
+ *               kin, strtok_s, the bounds-checked strcpy_s, strncpy_s,
  *               strcat_s, memcpy_s, memmove_s (errno codes as the CRT
  *               returns them, no invalid-parameter handler);
  *   stdlib      qsort_s (the context comes first in its comparator),
@@ -23,7 +24,11 @@
  *               so a seeded program draws the numbers it draws on
  *               Windows), _putenv;
  *   stdio, io   fseek/ftell with a 32-bit long offset, _fseeki64,
- *               _ftelli64, _fileno, _isatty, _access, _getcwd;
+ *               _ftelli64, _fileno, _isatty, _access, _getcwd; the
+ *               descriptor functions (_open with Windows' _O_* flags
+ *               translated, _read, _write, _lseek, _close, _unlink,
+ *               _mkdir of one argument, _rmdir, _chdir, _getpid);
+ *   memory      _aligned_malloc, _aligned_free;
  *   math        _hypot, _copysign, _isnan, _finite.
  */
 #define _GNU_SOURCE
@@ -36,6 +41,8 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "abi/ms_x64/ms_x64.h"
@@ -383,6 +390,114 @@ static MS_ABI int ms_memmove_s(void *dest, size_t size, const void *src, size_t 
 	return 0;
 }
 
+static MS_ABI char *ms_strrev(char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	for (size_t i = 0; i < n / 2; i++) {
+		char t = s[i];
+
+		s[i] = s[n - 1 - i];
+		s[n - 1 - i] = t;
+	}
+	return s;
+}
+
+static MS_ABI char *ms_strlwr(char *s)
+{
+	for (char *p = s; p && *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p + 'a' - 'A');
+	return s;
+}
+
+static MS_ABI char *ms_strupr(char *s)
+{
+	for (char *p = s; p && *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	return s;
+}
+
+/* The digits of v in radix 2-36 into buf, with a '-' when negative is
+ * set; "" for another radix, as the CRT leaves it. */
+static char *ms_to_text(uint64_t v, int negative, char *buf, int radix)
+{
+	char tmp[72];
+	size_t n = 0, o = 0;
+
+	if (!buf)
+		return buf;
+	if (radix < 2 || radix > 36) {
+		buf[0] = '\0';
+		return buf;
+	}
+	do {
+		unsigned d = (unsigned)(v % (unsigned)radix);
+
+		tmp[n++] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
+		v /= (unsigned)radix;
+	} while (v);
+	if (negative)
+		buf[o++] = '-';
+	while (n)
+		buf[o++] = tmp[--n];
+	buf[o] = '\0';
+	return buf;
+}
+
+/* _itoa/_ltoa: signed only in radix 10, the 32-bit pattern otherwise. */
+static MS_ABI char *ms_itoa(int32_t v, char *buf, int radix)
+{
+	if (radix == 10 && v < 0)
+		return ms_to_text(0u - (uint64_t)(int64_t)v, 1, buf, radix);
+	return ms_to_text((uint32_t)v, 0, buf, radix);
+}
+
+static MS_ABI char *ms_ultoa(uint32_t v, char *buf, int radix)
+{
+	return ms_to_text(v, 0, buf, radix);
+}
+
+static MS_ABI char *ms_i64toa(int64_t v, char *buf, int radix)
+{
+	if (radix == 10 && v < 0)
+		return ms_to_text(0u - (uint64_t)v, 1, buf, radix);
+	return ms_to_text((uint64_t)v, 0, buf, radix);
+}
+
+static MS_ABI char *ms_ui64toa(uint64_t v, char *buf, int radix)
+{
+	return ms_to_text(v, 0, buf, radix);
+}
+
+/* strtok_s(str, delim, context): strtok_r's arguments in its order. */
+static MS_ABI char *ms_strtok_s(char *s, const char *delim, char **ctx)
+{
+	return strtok_r(s, delim, ctx);
+}
+
+/* _aligned_malloc(size, alignment): a power of two; freed by
+ * _aligned_free, which is free here. */
+static MS_ABI void *ms_aligned_malloc(size_t size, size_t align)
+{
+	void *p = NULL;
+
+	if (align == 0 || (align & (align - 1))) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (align < sizeof(void *))
+		align = sizeof(void *);
+	errno = posix_memalign(&p, align, size ? size : 1);
+	return errno ? NULL : p;
+}
+
+static MS_ABI void ms_aligned_free(void *p)
+{
+	free(p);
+}
+
 /* ---- stdlib ------------------------------------------------------------- */
 
 typedef MS_ABI int (*ms_cmp_s_fn)(void *, const void *, const void *);
@@ -528,6 +643,89 @@ static MS_ABI char *ms_getcwd(char *buf, int size)
 	return size > 0 ? getcwd(buf, (size_t)size) : (errno = EINVAL, NULL);
 }
 
+/* Windows' _O_* open flags: _O_WRONLY 1, _O_RDWR 2, _O_APPEND 8,
+ * _O_CREAT 0x100, _O_TRUNC 0x200, _O_EXCL 0x400; _O_TEXT 0x4000 and
+ * _O_BINARY 0x8000 (no newline translation here: binary), _O_NOINHERIT
+ * 0x80 (close-on-exec); the access hints are dropped.  _O_TEMPORARY
+ * (delete on close) is refused. */
+static MS_ABI int ms_open(const char *path, int wflags, int mode)
+{
+	int flags = wflags & 3;
+
+	if (wflags & 0x40) {
+		errno = EINVAL;
+		return -1;
+	}
+	flags |= (wflags & 0x8) ? O_APPEND : 0;
+	flags |= (wflags & 0x100) ? O_CREAT : 0;
+	flags |= (wflags & 0x200) ? O_TRUNC : 0;
+	flags |= (wflags & 0x400) ? O_EXCL : 0;
+	flags |= (wflags & 0x80) ? O_CLOEXEC : 0;
+	/* _S_IREAD 0x100, _S_IWRITE 0x80: the owner's bits, as umask then
+	 * narrows them */
+	return open(path, flags, (mode & 0x80) ? 0666 : 0444);
+}
+
+static MS_ABI int ms_read(int fd, void *buf, uint32_t n)
+{
+	ssize_t r = read(fd, buf, n > INT32_MAX ? INT32_MAX : n);
+
+	return (int)r;
+}
+
+static MS_ABI int ms_write(int fd, const void *buf, uint32_t n)
+{
+	ssize_t r = write(fd, buf, n > INT32_MAX ? INT32_MAX : n);
+
+	return (int)r;
+}
+
+static MS_ABI int32_t ms_lseek(int fd, int32_t off, int whence)
+{
+	off_t r = lseek(fd, off, whence);
+
+	if (r > INT32_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	return (int32_t)r;
+}
+
+static MS_ABI int64_t ms_lseeki64(int fd, int64_t off, int whence)
+{
+	return lseek(fd, off, whence);
+}
+
+static MS_ABI int ms_close(int fd)
+{
+	return close(fd);
+}
+
+static MS_ABI int ms_unlink(const char *path)
+{
+	return unlink(path);
+}
+
+static MS_ABI int ms_mkdir(const char *path)
+{
+	return mkdir(path, 0777);
+}
+
+static MS_ABI int ms_rmdir(const char *path)
+{
+	return rmdir(path);
+}
+
+static MS_ABI int ms_chdir(const char *path)
+{
+	return chdir(path);
+}
+
+static MS_ABI int ms_getpid(void)
+{
+	return getpid();
+}
+
 /* ---- math -------------------------------------------------------------------- */
 
 static MS_ABI double ms_hypot(double x, double y)
@@ -604,6 +802,44 @@ static const bridge_entry ms_libc_symbols[] = {
 	{ "_isatty", (void *)ms_isatty },
 	{ "_access", (void *)ms_access },
 	{ "_getcwd", (void *)ms_getcwd },
+	{ "_strrev", (void *)ms_strrev },
+	{ "strrev", (void *)ms_strrev },
+	{ "_strlwr", (void *)ms_strlwr },
+	{ "strlwr", (void *)ms_strlwr },
+	{ "_strupr", (void *)ms_strupr },
+	{ "strupr", (void *)ms_strupr },
+	{ "_itoa", (void *)ms_itoa },
+	{ "itoa", (void *)ms_itoa },
+	{ "_ltoa", (void *)ms_itoa },
+	{ "ltoa", (void *)ms_itoa },
+	{ "_ultoa", (void *)ms_ultoa },
+	{ "ultoa", (void *)ms_ultoa },
+	{ "_i64toa", (void *)ms_i64toa },
+	{ "_ui64toa", (void *)ms_ui64toa },
+	{ "strtok_s", (void *)ms_strtok_s },
+	{ "_aligned_malloc", (void *)ms_aligned_malloc },
+	{ "_aligned_free", (void *)ms_aligned_free },
+	{ "_open", (void *)ms_open },
+	{ "open", (void *)ms_open },
+	{ "_read", (void *)ms_read },
+	{ "read", (void *)ms_read },
+	{ "_write", (void *)ms_write },
+	{ "write", (void *)ms_write },
+	{ "_lseek", (void *)ms_lseek },
+	{ "lseek", (void *)ms_lseek },
+	{ "_lseeki64", (void *)ms_lseeki64 },
+	{ "_close", (void *)ms_close },
+	{ "close", (void *)ms_close },
+	{ "_unlink", (void *)ms_unlink },
+	{ "unlink", (void *)ms_unlink },
+	{ "_mkdir", (void *)ms_mkdir },
+	{ "mkdir", (void *)ms_mkdir },
+	{ "_rmdir", (void *)ms_rmdir },
+	{ "rmdir", (void *)ms_rmdir },
+	{ "_chdir", (void *)ms_chdir },
+	{ "chdir", (void *)ms_chdir },
+	{ "_getpid", (void *)ms_getpid },
+	{ "getpid", (void *)ms_getpid },
 	{ "_hypot", (void *)ms_hypot },
 	{ "_copysign", (void *)ms_copysign },
 	{ "_isnan", (void *)ms_isnan },

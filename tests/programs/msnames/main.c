@@ -20,7 +20,11 @@
 #include <string.h>
 #ifdef _WIN32
 #include <direct.h>
+#include <fcntl.h>
 #include <io.h>
+#include <malloc.h>
+#include <process.h>
+#include <sys/stat.h>
 #define strcasecmp _stricmp
 #define strncasecmp _strnicmp
 #define strdup _strdup
@@ -38,6 +42,9 @@
 #define isnan_fn _isnan
 #define finite_fn _finite
 #else
+#include <ctype.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #define isnan_fn(x) isnan(x)
 #define finite_fn(x) isfinite(x)
@@ -56,6 +63,120 @@ static int by_key_r(const void *a, const void *b, void *ctx)
 	return by_key(ctx, a, b);
 }
 #endif
+
+#ifndef _WIN32
+/* What the Microsoft names do, for the native build. */
+static char *text_of(unsigned long long v, int neg, char *buf, int radix)
+{
+	char tmp[72];
+	int n = 0, o = 0;
+
+	do {
+		tmp[n++] = "0123456789abcdefghijklmnopqrstuvwxyz"[v % radix];
+		v /= radix;
+	} while (v);
+	if (neg)
+		buf[o++] = '-';
+	while (n)
+		buf[o++] = tmp[--n];
+	buf[o] = '\0';
+	return buf;
+}
+#define _itoa(v, b, r) ((r) == 10 && (v) < 0 ? text_of(-(long long)(v), 1, b, r) : \
+			text_of((unsigned)(v), 0, b, r))
+#define _i64toa(v, b, r) ((r) == 10 && (v) < 0 ? text_of(-(unsigned long long)(v), 1, b, r) : \
+			  text_of((unsigned long long)(v), 0, b, r))
+static char *_strrev(char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n / 2; i++) {
+		char t = s[i];
+
+		s[i] = s[n - 1 - i];
+		s[n - 1 - i] = t;
+	}
+	return s;
+}
+static char *_strupr(char *s)
+{
+	for (char *p = s; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	return s;
+}
+static char *_strlwr(char *s)
+{
+	for (char *p = s; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return s;
+}
+#define strtok_s strtok_r
+#define _aligned_malloc(size, align) aligned_alloc(align, size)
+#define _aligned_free free
+#define _O_CREAT O_CREAT
+#define _O_TRUNC O_TRUNC
+#define _O_RDWR O_RDWR
+#define _O_BINARY 0
+#define _S_IREAD S_IRUSR
+#define _S_IWRITE S_IWUSR
+#define _open open
+#define _write write
+#define _read read
+#define _lseek lseek
+#define _close close
+#define _unlink unlink
+#define _mkdir(p) mkdir(p, 0777)
+#define _rmdir rmdir
+#define _getpid getpid
+#endif
+
+/* Strings, memory and descriptors by their Microsoft names. */
+static void more(void)
+{
+	char buf[72], words[] = "alpha, beta,,gamma", *ctx = NULL, *tok;
+	void *p;
+	int fd, n;
+
+	printf("itoa %s", _itoa(-1234, buf, 10));
+	printf(" %s", _itoa(-1, buf, 16));
+	printf(" %s", _itoa(255, buf, 2));
+	printf(" %s\n", _i64toa(-9000000000000LL, buf, 10));
+	strcpy(buf, "Hello World");
+	printf("strrev %s", _strrev(buf));
+	printf(" strupr %s", _strupr(buf));
+	printf(" strlwr %s\n", _strlwr(buf));
+	printf("strtok_s");
+	for (tok = strtok_s(words, ", ", &ctx); tok; tok = strtok_s(NULL, ", ", &ctx))
+		printf(" [%s]", tok);
+	printf("\n");
+	p = _aligned_malloc(100, 64);
+	printf("aligned_malloc %d\n", p != NULL && ((size_t)p & 63) == 0);
+	_aligned_free(p);
+#ifdef _WIN32
+	n = _snprintf_s(buf, sizeof buf, _TRUNCATE, "%s-%d", "truncate me please", 12345);
+	printf("_snprintf_s %d [%s]", n, buf);
+	n = _snprintf_s(buf, 8, _TRUNCATE, "%s-%d", "truncate me please", 12345);
+	printf(" %d [%s]\n", n, buf);
+#else
+	n = snprintf(buf, sizeof buf, "%s-%d", "truncate me please", 12345);
+	printf("_snprintf_s %d [%s]", n, buf);
+	snprintf(buf, 8, "%s-%d", "truncate me please", 12345);
+	printf(" %d [%s]\n", -1, buf);
+#endif
+	fd = _open("msnames.tmp", _O_CREAT | _O_TRUNC | _O_RDWR | _O_BINARY, _S_IREAD | _S_IWRITE);
+	printf("open %d", fd >= 0);
+	printf(" write %d", (int)_write(fd, "descriptor io", 13));
+	printf(" lseek %ld", (long)_lseek(fd, -2, SEEK_END));
+	n = (int)_read(fd, buf, 10);
+	buf[n > 0 ? n : 0] = '\0';
+	printf(" read %d [%s]", n, buf);
+	printf(" close %d", _close(fd));
+	printf(" unlink %d\n", _unlink("msnames.tmp"));
+	n = _mkdir("msnames.dir");
+	printf("mkdir %d", n);
+	n = _rmdir("msnames.dir");
+	printf(" rmdir %d getpid %d\n", n, _getpid() > 0);
+}
 
 int main(void)
 {
@@ -139,5 +260,6 @@ int main(void)
 	errno = 0;
 	strtol("99999999999999999999", NULL, 10);
 	printf("errno ERANGE %d\n", errno == ERANGE);
+	more();
 	return 0;
 }
