@@ -21,10 +21,18 @@
  *   mach_absolute_time, mach_timebase_info
  *       the clock macOS benchmarks read: CLOCK_MONOTONIC nanoseconds,
  *       with a time base of 1/1.
+ *   qsort_r(base, n, size, thunk, cmp(thunk, a, b))
+ *       BSD's argument order, which glibc's qsort_r (context last, in
+ *       the comparator too) does not share: the same name would reach
+ *       glibc's with the arguments swapped.
+ *   reallocf, getprogname
+ *       BSD's realloc that frees on failure, and the program's name.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -143,6 +151,42 @@ static int darwin_mach_timebase_info(uint32_t *info)
 	return 0;
 }
 
+typedef int (*darwin_qsort_r_cmp)(void *, const void *, const void *);
+
+struct darwin_qsort_r_ctx {
+	darwin_qsort_r_cmp cmp;
+	void *thunk;
+};
+
+static int darwin_qsort_r_tramp(const void *a, const void *b, void *p)
+{
+	const struct darwin_qsort_r_ctx *c = p;
+
+	return c->cmp(c->thunk, a, b);
+}
+
+static void darwin_qsort_r(void *base, size_t n, size_t size, void *thunk,
+			   darwin_qsort_r_cmp cmp)
+{
+	struct darwin_qsort_r_ctx c = { cmp, thunk };
+
+	qsort_r(base, n, size, darwin_qsort_r_tramp, &c);
+}
+
+static void *darwin_reallocf(void *p, size_t size)
+{
+	void *q = realloc(p, size);
+
+	if (!q && size)
+		free(p);
+	return q;
+}
+
+static const char *darwin_getprogname(void)
+{
+	return program_invocation_short_name;
+}
+
 const void *darwin_provided_symbol(const char *name)
 {
 	static const struct {
@@ -160,6 +204,9 @@ const void *darwin_provided_symbol(const char *name)
 		{ "___strlcat_chk", (const void *)darwin_strlcat_chk },
 		{ "_mach_absolute_time", (const void *)darwin_mach_absolute_time },
 		{ "_mach_timebase_info", (const void *)darwin_mach_timebase_info },
+		{ "_qsort_r", (const void *)darwin_qsort_r },
+		{ "_reallocf", (const void *)darwin_reallocf },
+		{ "_getprogname", (const void *)darwin_getprogname },
 	};
 
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)

@@ -15,7 +15,8 @@
  * fortified ___*_chk functions, ___exp10), and
  * tests/unit/macho-src/libsystem, the functions objload supplies itself
  * (___sincos_stret, _memset_pattern16, ___strlcpy_chk,
- * _mach_absolute_time).
+ * _mach_absolute_time, BSD's _qsort_r).  crt, scan and times use the
+ * stand-in SDK's <time.h> and scanf family.
  *
  * Children run through /bin/sh with stdin from /dev/null, stdout and
  * stderr in files and `timeout` as the time limit (tu_sh of
@@ -40,7 +41,8 @@
 
 static const char *const em_programs[] = {
 	"args", "calc", "common", "ctors", "exit", "libc", "libm", "multiobj",
-	"reloctables", "switch", "weak", "align", "bounds", "ctype",
+	"reloctables", "switch", "weak", "align", "bounds", "ctype", "crt", "scan",
+	"times",
 };
 static const char *const em_opts[] = { "-O0", "-O2" };
 static const char *const em_strategies[] = { "whole", "section" };
@@ -214,6 +216,9 @@ EM_PROGRAM_TEST(weak)
 EM_PROGRAM_TEST(align)
 EM_PROGRAM_TEST(bounds)
 EM_PROGRAM_TEST(ctype)
+EM_PROGRAM_TEST(crt)
+EM_PROGRAM_TEST(scan)
+EM_PROGRAM_TEST(times)
 
 static void em_test_hostnames(void)
 {
@@ -231,7 +236,7 @@ int objload_test_register_e2e_macho(void)
 		em_test_args, em_test_calc, em_test_common, em_test_ctors,
 		em_test_exit, em_test_libc, em_test_libm, em_test_multiobj,
 		em_test_reloctables, em_test_switch, em_test_weak, em_test_align,
-		em_test_bounds, em_test_ctype,
+		em_test_bounds, em_test_ctype, em_test_crt, em_test_scan, em_test_times,
 	};
 	CU_pSuite suite = CU_add_suite("e2e_macho", NULL, NULL);
 	char name[128];

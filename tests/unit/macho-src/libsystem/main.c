@@ -6,11 +6,17 @@
  * the float pair into ___sincosf_stret) and the fill loops into
  * _memset_pattern16/8/4; the SDK's fortified strlcpy/strlcat become
  * ___strlcpy_chk/___strlcat_chk; mach_absolute_time is macOS's clock.
- * The native Linux build of the same file, which supplies its own
- * strlcpy, strlcat and mach_absolute_time, is the reference.
+ * qsort_r takes BSD's argument order (context before the comparator and
+ * first in it), reallocf frees on failure.  The native Linux build of
+ * the same file, which supplies its own strlcpy, strlcat,
+ * mach_absolute_time, and BSD's qsort_r and reallocf, is the reference.
  */
+#ifndef __APPLE__
+#define _GNU_SOURCE   /* glibc's qsort_r */
+#endif
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #ifdef __APPLE__
 #include <mach/mach_time.h>
@@ -50,7 +56,40 @@ static size_t strlcat(char *d, const char *s, size_t n)
 
 	return have == n ? n + strlen(s) : have + strlcpy(d + have, s, n - have);
 }
+struct bsd_ctx {
+	int (*cmp)(void *, const void *, const void *);
+	void *thunk;
+};
+static int bsd_tramp(const void *a, const void *b, void *p)
+{
+	struct bsd_ctx *c = p;
+
+	return c->cmp(c->thunk, a, b);
+}
+static void bsd_qsort_r(void *base, size_t n, size_t size, void *thunk,
+			int (*cmp)(void *, const void *, const void *))
+{
+	struct bsd_ctx c = { cmp, thunk };
+
+	qsort_r(base, n, size, bsd_tramp, &c);
+}
+#define qsort_r bsd_qsort_r
+static void *reallocf(void *p, size_t n)
+{
+	void *q = realloc(p, n);
+
+	if (!q && n)
+		free(p);
+	return q;
+}
 #endif
+
+static int by_mod(void *thunk, const void *a, const void *b)
+{
+	int m = *(const int *)thunk;
+
+	return *(const int *)a % m - *(const int *)b % m;
+}
 
 static double dfill[1003];
 static float ffill[1001];
@@ -94,5 +133,17 @@ int main(int argc, char **argv)
 	t1 = mach_absolute_time();
 	printf("mach time: %d, timebase %d %u/%u\n", t1 >= t0 && t0 > 0,
 	       mach_timebase_info(&tb), tb.numer, tb.denom);
+	{
+		int keys[7] = { 17, 4, 12, 9, 30, 1, 23 }, mod = 7;
+		char *grown = reallocf(NULL, 16);
+
+		qsort_r(keys, 7, sizeof keys[0], &mod, by_mod);
+		printf("qsort_r");
+		for (int i = 0; i < 7; i++)
+			printf(" %d", keys[i] % mod);
+		grown = reallocf(grown, 4096);
+		printf("\nreallocf %d\n", grown != NULL);
+		free(grown);
+	}
 	return 0;
 }
