@@ -327,6 +327,25 @@ static MS_ABI int ms__snprintf(char *buf, size_t cap, const char *fmt, ...)
 	return r;
 }
 
+/* _vscprintf/_scprintf: the length the text would have. */
+static MS_ABI int ms__vscprintf(const char *fmt, void *ap)
+{
+	__builtin_ms_va_list va = ms_va(ap);
+
+	return ms_vsnprintf_impl(NULL, 0, fmt, &va);
+}
+
+static MS_ABI int ms__scprintf(const char *fmt, ...)
+{
+	__builtin_ms_va_list ap;
+	int r;
+
+	__builtin_ms_va_start(ap, fmt);
+	r = ms_vsnprintf_impl(NULL, 0, fmt, &ap);
+	__builtin_ms_va_end(ap);
+	return r;
+}
+
 /* vsprintf_s/sprintf_s: the text and its NUL must fit, or the buffer is
  * emptied and the result is -1 (ERANGE). */
 static int ms_vsprintf_s_impl(char *buf, size_t size, const char *fmt,
@@ -681,6 +700,8 @@ static const bridge_entry ms_x64_symbols[] = {
 	{ "vsnprintf", (void *)ms_vsnprintf },
 	{ "_vsnprintf", (void *)ms__vsnprintf },
 	{ "_snprintf", (void *)ms__snprintf },
+	{ "_vscprintf", (void *)ms__vscprintf },
+	{ "_scprintf", (void *)ms__scprintf },
 	{ "sprintf_s", (void *)ms_sprintf_s },
 	{ "vsprintf_s", (void *)ms_vsprintf_s },
 	{ "__stdio_common_vsprintf_s", (void *)ms_stdio_common_vsprintf_s },

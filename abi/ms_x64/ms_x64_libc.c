@@ -29,11 +29,21 @@
  *               translated, _read, _write, _lseek, _close, _unlink,
  *               _mkdir of one argument, _rmdir, _chdir, _getpid);
  *   memory      _aligned_malloc, _aligned_free;
- *   math        _hypot, _copysign, _isnan, _finite.
+ *   math        _hypot, _copysign, _isnan, _finite; scalbn, remquo,
+ *               jn, yn (integer and double arguments mixed, which the
+ *               generic thunk cannot pass), lldiv (a 16-byte struct,
+ *               returned through memory in Microsoft x64);
+ *   assert      _assert and UCRT's _wassert (16-bit wide text): msvcrt's
+ *               "Assertion failed: EXPR, file FILE, line N", then abort;
+ *   locale      setlocale with Windows' category numbers (LC_ALL 0,
+ *               LC_COLLATE 1, LC_CTYPE 2, LC_MONETARY 3, LC_NUMERIC 4,
+ *               LC_TIME 5); fgetpos/fsetpos with Windows' 8-byte fpos_t
+ *               (glibc's is 16 bytes: never written into the image's).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
+#include <locale.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -104,72 +114,54 @@ static MS_ABI int32_t ms_time32(int32_t *out)
 
 /* glibc's static struct tm begins with Windows' nine ints: the pointer
  * is returned as it is (Windows reads 36 bytes of it). */
+static struct tm *ms_broken_down(time_t v, int local)
+{
+	return local ? localtime(&v) : gmtime(&v);
+}
+
 static MS_ABI struct tm *ms_gmtime64(const int64_t *t)
 {
-	time_t v;
-
-	if (!t)
-		return NULL;
-	v = (time_t)*t;
-	return gmtime(&v);
+	return t ? ms_broken_down((time_t)*t, 0) : NULL;
 }
 
 static MS_ABI struct tm *ms_localtime64(const int64_t *t)
 {
-	time_t v;
-
-	if (!t)
-		return NULL;
-	v = (time_t)*t;
-	return localtime(&v);
+	return t ? ms_broken_down((time_t)*t, 1) : NULL;
 }
 
 static MS_ABI struct tm *ms_gmtime32(const int32_t *t)
 {
-	time_t v;
-
-	if (!t)
-		return NULL;
-	v = *t;
-	return gmtime(&v);
+	return t ? ms_broken_down(*t, 0) : NULL;
 }
 
 static MS_ABI struct tm *ms_localtime32(const int32_t *t)
 {
+	return t ? ms_broken_down(*t, 1) : NULL;
+}
+
+/* The _s forms: into the image's struct tm; 0 or EINVAL. */
+static int ms_broken_down_s(struct ms_tm *out, const int64_t *t, int local)
+{
+	struct tm r;
 	time_t v;
 
-	if (!t)
-		return NULL;
-	v = *t;
-	return localtime(&v);
+	if (!out || !t)
+		return EINVAL;
+	v = (time_t)*t;
+	if (!(local ? localtime_r(&v, &r) : gmtime_r(&v, &r)))
+		return EINVAL;
+	ms_tm_out(out, &r);
+	return 0;
 }
 
 static MS_ABI int ms_gmtime64_s(struct ms_tm *out, const int64_t *t)
 {
-	struct tm r;
-	time_t v;
-
-	if (!out || !t)
-		return EINVAL;
-	v = (time_t)*t;
-	if (!gmtime_r(&v, &r))
-		return EINVAL;
-	ms_tm_out(out, &r);
-	return 0;
+	return ms_broken_down_s(out, t, 0);
 }
 
 static MS_ABI int ms_localtime64_s(struct ms_tm *out, const int64_t *t)
 {
-	struct tm r;
-	time_t v;
-
-	if (!out || !t)
-		return EINVAL;
-	v = (time_t)*t;
-	if (!localtime_r(&v, &r))
-		return EINVAL;
-	ms_tm_out(out, &r);
-	return 0;
+	return ms_broken_down_s(out, t, 1);
 }
 
 static MS_ABI int64_t ms_mktime64(struct ms_tm *w)
@@ -217,24 +209,19 @@ static MS_ABI double ms_difftime32(int32_t a, int32_t b)
 	return difftime(a, b);
 }
 
+static char *ms_ctime_of(time_t v)
+{
+	return ctime(&v);
+}
+
 static MS_ABI char *ms_ctime64(const int64_t *t)
 {
-	time_t v;
-
-	if (!t)
-		return NULL;
-	v = (time_t)*t;
-	return ctime(&v);
+	return t ? ms_ctime_of((time_t)*t) : NULL;
 }
 
 static MS_ABI char *ms_ctime32(const int32_t *t)
 {
-	time_t v;
-
-	if (!t)
-		return NULL;
-	v = *t;
-	return ctime(&v);
+	return t ? ms_ctime_of(*t) : NULL;
 }
 
 static MS_ABI char *ms_asctime(const struct ms_tm *w)
@@ -748,6 +735,108 @@ static MS_ABI int ms_finite(double x)
 	return isfinite(x) ? 1 : 0;
 }
 
+static MS_ABI double ms_scalbn(double x, int n)
+{
+	return scalbn(x, n);
+}
+
+static MS_ABI float ms_scalbnf(float x, int n)
+{
+	return scalbnf(x, n);
+}
+
+static MS_ABI double ms_remquo(double x, double y, int *q)
+{
+	return remquo(x, y, q);
+}
+
+static MS_ABI double ms_jn(int n, double x)
+{
+	return jn(n, x);
+}
+
+static MS_ABI double ms_yn(int n, double x)
+{
+	return yn(n, x);
+}
+
+struct ms_lldiv {
+	long long quot, rem;
+};
+
+static MS_ABI struct ms_lldiv ms_lldiv(long long a, long long b)
+{
+	struct ms_lldiv r = { 0, 0 };
+
+	if (b == 0 || (a == LLONG_MIN && b == -1))
+		return r;   /* undefined in C; the host would trap */
+	r.quot = a / b;
+	r.rem = a % b;
+	return r;
+}
+
+/* ---- assert --------------------------------------------------------------------- */
+
+static void ms_assert_failed(const char *expr, const char *file, unsigned line)
+{
+	fflush(stdout);
+	fprintf(stderr, "Assertion failed: %s, file %s, line %u\n", expr ? expr : "?",
+		file ? file : "?", line);
+	fflush(stderr);
+	abort();
+}
+
+static MS_ABI void ms_assert(const char *expr, const char *file, unsigned line)
+{
+	ms_assert_failed(expr, file, line);
+}
+
+/* 16-bit units to bytes: ASCII as it is, anything else as '?'. */
+static void ms_narrow(const uint16_t *w, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (; w && w[n] && n + 1 < cap; n++)
+		out[n] = w[n] < 0x80 ? (char)w[n] : '?';
+	out[n] = '\0';
+}
+
+static MS_ABI void ms_wassert(const uint16_t *expr, const uint16_t *file, unsigned line)
+{
+	char e[512], f[512];
+
+	ms_narrow(expr, e, sizeof(e));
+	ms_narrow(file, f, sizeof(f));
+	ms_assert_failed(e, f, line);
+}
+
+/* ---- locale and stream positions -------------------------------------------------- */
+
+static MS_ABI char *ms_setlocale(int category, const char *name)
+{
+	static const int host[] = { LC_ALL, LC_COLLATE, LC_CTYPE, LC_MONETARY, LC_NUMERIC,
+				    LC_TIME };
+
+	if (category < 0 || category > 5)
+		return NULL;
+	return setlocale(host[category], name);
+}
+
+static MS_ABI int ms_fgetpos(FILE *f, int64_t *pos)
+{
+	off_t at = ftello(ms_x64_stream(f));
+
+	if (at < 0 || !pos)
+		return -1;
+	*pos = at;
+	return 0;
+}
+
+static MS_ABI int ms_fsetpos(FILE *f, const int64_t *pos)
+{
+	return pos ? fseeko(ms_x64_stream(f), *pos, SEEK_SET) : -1;
+}
+
 /* ---- tables -------------------------------------------------------------------- */
 
 static const bridge_entry ms_libc_symbols[] = {
@@ -840,6 +929,20 @@ static const bridge_entry ms_libc_symbols[] = {
 	{ "chdir", (void *)ms_chdir },
 	{ "_getpid", (void *)ms_getpid },
 	{ "getpid", (void *)ms_getpid },
+	{ "scalbn", (void *)ms_scalbn },
+	{ "scalbnf", (void *)ms_scalbnf },
+	{ "remquo", (void *)ms_remquo },
+	{ "jn", (void *)ms_jn },
+	{ "_jn", (void *)ms_jn },
+	{ "yn", (void *)ms_yn },
+	{ "_yn", (void *)ms_yn },
+	{ "lldiv", (void *)ms_lldiv },
+	{ "imaxdiv", (void *)ms_lldiv },
+	{ "_assert", (void *)ms_assert },
+	{ "_wassert", (void *)ms_wassert },
+	{ "setlocale", (void *)ms_setlocale },
+	{ "fgetpos", (void *)ms_fgetpos },
+	{ "fsetpos", (void *)ms_fsetpos },
 	{ "_hypot", (void *)ms_hypot },
 	{ "_copysign", (void *)ms_copysign },
 	{ "_isnan", (void *)ms_isnan },

@@ -268,6 +268,36 @@ static void test_msvcrt_rand_and_ucrt(void)
 			  coff_tmp, ucrt, OBJLOAD_BIN) == 0);
 }
 
+/*
+ * assert(): msvcrt's _assert (MinGW's default) and UCRT's _wassert (with
+ * -D_UCRT -DUNICODE, 16-bit wide text): a true assertion passes, a false one
+ * prints msvcrt's message and aborts (SIGABRT: status 134 from the
+ * shell).
+ */
+static void test_assert(void)
+{
+	const char *src = OBJLOAD_TEST_SRCDIR "/programs-win/assert";
+	static const char *const defs[] = { "", "-D_UCRT -DUNICODE -D_UNICODE" };
+	static const char *const names[] = { "__imp__assert", "__imp__wassert" };
+
+	if (!tu_have_tool("x86_64-w64-mingw32-gcc")) {
+		CU_FAIL("x86_64-w64-mingw32-gcc is missing");
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		CU_ASSERT(tu_sh("cd %s && x86_64-w64-mingw32-gcc -O2 %s -c %s/main.c -o assert.o && "
+				  "llvm-nm assert.o | grep -q ' U %s$' && "
+				  "%s run assert.o >a.out 2>a.err && "
+				  "grep -qx 'second assertion held' a.out && test ! -s a.err",
+				  coff_tmp, defs[i], src, names[i], OBJLOAD_BIN) == 0);
+		CU_ASSERT(tu_sh("cd %s && { %s run assert.o -- extra >a.out 2>a.err; "
+				  "test $? -eq 134; } && grep -qx 'first assertion held' a.out && "
+				  "! grep -q second a.out && "
+				  "grep -q '^Assertion failed: argc == 1, file .*main.c, line 17$' a.err",
+				  coff_tmp, OBJLOAD_BIN) == 0);
+	}
+}
+
 int objload_test_register_e2e_coff(void)
 {
 	static const struct tu_test tests[] = {
@@ -277,6 +307,7 @@ int objload_test_register_e2e_coff(void)
 		{ "each convention thunk reaches its own function", test_thunk_identity },
 		{ "clear errors for what cannot work", test_clear_errors },
 		{ "msvcrt's rand, UCRT's scanf entry point", test_msvcrt_rand_and_ucrt },
+		{ "assert: msvcrt's _assert and UCRT's _wassert", test_assert },
 	};
 	return tu_add_suite("e2e_coff", coff_suite_init, coff_suite_clean, tests, TU_COUNT(tests));
 }

@@ -13,7 +13,9 @@
 #ifndef _WIN32
 #define _GNU_SOURCE   /* qsort_r, setenv */
 #endif
+#include <assert.h>
 #include <errno.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,6 +174,29 @@ static void more(void)
 	printf(" read %d [%s]", n, buf);
 	printf(" close %d", _close(fd));
 	printf(" unlink %d\n", _unlink("msnames.tmp"));
+	{
+		lldiv_t q = lldiv(-9000000000001LL, 1000LL);
+		fpos_t where;
+		FILE *tf = tmpfile();
+		int quo = 0;
+		double r = remquo(10.0, 3.0, &quo);
+		char *loc = setlocale(LC_ALL, "C");
+
+		assert(q.quot == -9000000000LL);
+		printf("lldiv %lld %lld scalbn %.1f remquo %.1f %d jn %.6f\n", q.quot, q.rem,
+		       scalbn(1.5, 4), r, quo, jn(2, 1.5));
+		printf("setlocale %s %s\n", loc ? loc : "(null)",
+		       setlocale(LC_NUMERIC, NULL) ? "queried" : "(null)");
+		if (!tf)
+			return;
+		fputs("0123456789", tf);
+		fseek(tf, 4, SEEK_SET);
+		n = fgetpos(tf, &where);
+		fseek(tf, 0, SEEK_END);
+		printf("fgetpos %d fsetpos %d", n, fsetpos(tf, &where));
+		printf(" then %c\n", fgetc(tf));
+		fclose(tf);
+	}
 	n = _mkdir("msnames.dir");
 	printf("mkdir %d", n);
 	n = _rmdir("msnames.dir");
@@ -192,7 +217,8 @@ int main(void)
 	free(dup);
 #ifdef _WIN32
 	n = _snprintf(small, sizeof small, "%s", "0123456789");
-	printf("_snprintf %d\n", n);
+	printf("_snprintf %d", n);
+	printf(" _scprintf %d\n", _scprintf("%s-%d", "abc", 12345));
 	n = _snprintf(small, sizeof small, "%d", 42);
 	printf("_snprintf fits %d [%s]\n", n, small);
 	_putenv("OBJLOAD_CRT_TEST=set");
@@ -206,7 +232,8 @@ int main(void)
 	printf(" sprintf_s %d [%s]\n", n, buf);
 #else
 	n = snprintf(small, sizeof small, "%s", "0123456789");
-	printf("_snprintf %d\n", n >= (int)sizeof small ? -1 : n);
+	printf("_snprintf %d", n >= (int)sizeof small ? -1 : n);
+	printf(" _scprintf %d\n", snprintf(NULL, 0, "%s-%d", "abc", 12345));
 	n = snprintf(small, sizeof small, "%d", 42);
 	printf("_snprintf fits %d [%s]\n", n, small);
 	setenv("OBJLOAD_CRT_TEST", "set", 1);
