@@ -27,6 +27,10 @@
  *       glibc's with the arguments swapped.
  *   reallocf, getprogname
  *       BSD's realloc that frees on failure, and the program's name.
+ *   __darwin_check_fd_set_overflow(fd, set, unlimited)
+ *       what the SDK's FD_SET/FD_CLR/FD_ISSET ask before touching bit fd
+ *       of an fd_set (1024 bits, laid out as glibc's): whether fd is in
+ *       range.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -187,6 +191,14 @@ static const char *darwin_getprogname(void)
 	return program_invocation_short_name;
 }
 
+#define DARWIN_FD_SETSIZE 1024
+
+static int darwin_check_fd_set_overflow(int fd, const void *set, int unlimited)
+{
+	(void)set;
+	return fd >= 0 && (unlimited || fd < DARWIN_FD_SETSIZE);
+}
+
 const void *darwin_provided_symbol(const char *name)
 {
 	static const struct {
@@ -207,6 +219,7 @@ const void *darwin_provided_symbol(const char *name)
 		{ "_qsort_r", (const void *)darwin_qsort_r },
 		{ "_reallocf", (const void *)darwin_reallocf },
 		{ "_getprogname", (const void *)darwin_getprogname },
+		{ "___darwin_check_fd_set_overflow", (const void *)darwin_check_fd_set_overflow },
 	};
 
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)

@@ -25,6 +25,10 @@ static const darwin_name darwin_names[] = {
 	{ "___tolower", "tolower", "tolower of a rune" },
 	/* No glibc counterpart, and none in objload (what objload supplies
 	 * itself is in ctype.c and libsystem.c). */
+	{ "___srget", NULL,
+	  "the SDK's getc_unlocked/getchar_unlocked macros read macOS's FILE fields, which glibc's FILE does not have" },
+	{ "___swbuf", NULL,
+	  "the SDK's putc_unlocked/putchar_unlocked macros write macOS's FILE fields, which glibc's FILE does not have" },
 	{ "__CurrentRuneLocale", NULL,
 	  "the current locale's rune table, a pointer setlocale changes; objload supplies only _DefaultRuneLocale" },
 };

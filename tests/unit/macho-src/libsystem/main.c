@@ -6,6 +6,7 @@
  * the float pair into ___sincosf_stret) and the fill loops into
  * _memset_pattern16/8/4; the SDK's fortified strlcpy/strlcat become
  * ___strlcpy_chk/___strlcat_chk; mach_absolute_time is macOS's clock.
+ * __darwin_check_fd_set_overflow answers the SDK's FD_SET macros.
  * qsort_r takes BSD's argument order (context before the comparator and
  * first in it), reallocf frees on failure.  The native Linux build of
  * the same file, which supplies its own strlcpy, strlcat,
@@ -20,7 +21,13 @@
 #include <string.h>
 #ifdef __APPLE__
 #include <mach/mach_time.h>
+int __darwin_check_fd_set_overflow(int, const void *, int);
 #else
+static int __darwin_check_fd_set_overflow(int fd, const void *set, int unlimited)
+{
+	(void)set;
+	return fd >= 0 && (unlimited || fd < 1024);
+}
 #include <stdint.h>
 #include <time.h>
 struct mach_timebase_info {
@@ -143,6 +150,10 @@ int main(int argc, char **argv)
 			printf(" %d", keys[i] % mod);
 		grown = reallocf(grown, 4096);
 		printf("\nreallocf %d\n", grown != NULL);
+		printf("fd_set check %d %d %d %d\n", __darwin_check_fd_set_overflow(3, keys, 0),
+		       __darwin_check_fd_set_overflow(1023, keys, 0),
+		       __darwin_check_fd_set_overflow(1024, keys, 0),
+		       __darwin_check_fd_set_overflow(5000, keys, 1));
 		free(grown);
 	}
 	return 0;
