@@ -701,6 +701,13 @@ static const bridge_entry ms_x64_symbols[] = {
 	{ "_vsnprintf", (void *)ms__vsnprintf },
 	{ "_snprintf", (void *)ms__snprintf },
 	{ "_vscprintf", (void *)ms__vscprintf },
+	/* the _s forms differ in validating their arguments (and refusing
+	 * %n), which the engine does not do */
+	{ "printf_s", (void *)ms_printf },
+	{ "fprintf_s", (void *)ms_fprintf },
+	{ "vprintf_s", (void *)ms_vprintf },
+	{ "vfprintf_s", (void *)ms_vfprintf },
+	{ "__stdio_common_vfprintf_s", (void *)ms_stdio_common_vfprintf },
 	{ "_scprintf", (void *)ms__scprintf },
 	{ "sprintf_s", (void *)ms_sprintf_s },
 	{ "vsprintf_s", (void *)ms_vsprintf_s },
@@ -744,6 +751,10 @@ static const bridge_entry ms_x64_symbols[] = {
 	{ "__security_check_cookie", (void *)ms_security_check_cookie },
 	{ "_setjmp", (void *)ms_x64_setjmp },
 	{ "setjmp", (void *)ms_x64_setjmp },
+	/* UCRT's: MinGW's <setjmp.h> with _UCRT; the same arguments */
+	{ "__intrinsic_setjmpex", (void *)ms_x64_setjmp },
+	{ "__intrinsic_setjmp", (void *)ms_x64_setjmp },
+	{ "_setjmpex", (void *)ms_x64_setjmp },
 	{ "longjmp", (void *)ms_longjmp_checked },
 	{ "_longjmp", (void *)ms_longjmp_checked },
 };

@@ -230,6 +230,10 @@ int main(void)
 	printf(" memcpy_s %d", (int)memcpy_s(small, sizeof small, "xyz", 4));
 	n = sprintf_s(buf, sizeof buf, "%d-%s", 7, small);
 	printf(" sprintf_s %d [%s]\n", n, buf);
+	n = sscanf_s("12 ab", "%d %7s", &dir, buf, (unsigned)sizeof buf);
+	printf_s("sscanf_s %d %d %s", n, dir, buf);
+	fprintf_s(stdout, " fprintf_s %05.1f\n", 2.5);
+	dir = -1;
 #else
 	n = snprintf(small, sizeof small, "%s", "0123456789");
 	printf("_snprintf %d", n >= (int)sizeof small ? -1 : n);
@@ -246,6 +250,10 @@ int main(void)
 	printf(" memcpy_s %d", 0);
 	n = snprintf(buf, sizeof buf, "%d-%s", 7, small);
 	printf(" sprintf_s %d [%s]\n", n, buf);
+	n = sscanf("12 ab", "%d %7s", &dir, buf);
+	printf("sscanf_s %d %d %s", n, dir, buf);
+	fprintf(stdout, " fprintf_s %05.1f\n", 2.5);
+	dir = -1;
 #endif
 	printf("getenv %s\n", getenv("OBJLOAD_CRT_TEST") ? getenv("OBJLOAD_CRT_TEST") : "(unset)");
 	printf("qsort_s");
