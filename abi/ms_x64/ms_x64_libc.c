@@ -28,6 +28,9 @@
  *               descriptor functions (_open with Windows' _O_* flags
  *               translated, _read, _write, _lseek, _close, _unlink,
  *               _mkdir of one argument, _rmdir, _chdir, _getpid);
+ *               stat/fstat into Windows' structs (_stat64: 56 bytes, a
+ *               64-bit size; _stat64i32, the default struct stat: 48
+ *               bytes, a 32-bit size; 64-bit times in both);
  *   memory      _aligned_malloc, _aligned_free;
  *   math        _hypot, _copysign, _isnan, _finite; scalbn, remquo,
  *               jn, yn (integer and double arguments mixed, which the
@@ -713,6 +716,79 @@ static MS_ABI int ms_getpid(void)
 	return getpid();
 }
 
+/*
+ * Windows' struct _stat64 / _stat64i32: st_dev (4), st_ino (2), st_mode
+ * (2), st_nlink, st_uid, st_gid (2 each), then st_rdev (4) at 16; the
+ * size is 8 bytes at 24 (_stat64) or 4 at 20 (_stat64i32), followed by
+ * the three 8-byte times.  st_mode's type bits (_S_IFDIR 0x4000,
+ * _S_IFREG 0x8000, _S_IFCHR 0x2000) are POSIX's values; Windows repeats
+ * the owner's permission bits for group and others.
+ */
+static int ms_stat_out(const struct stat *h, void *out, int wide_size)
+{
+	unsigned char *p = out;
+	uint32_t dev = (uint32_t)h->st_dev, rdev = (uint32_t)h->st_rdev;
+	uint16_t ino = (uint16_t)h->st_ino;
+	uint16_t owner = (uint16_t)(h->st_mode & 0700);
+	uint16_t mode = (uint16_t)((h->st_mode & 0xf000) | owner | owner >> 3 | owner >> 6);
+	int16_t nlink = (int16_t)h->st_nlink, zero = 0;
+	int64_t times[3] = { h->st_atime, h->st_mtime, h->st_ctime };
+	size_t at = wide_size ? 32 : 24;
+
+	if (!wide_size && h->st_size > INT32_MAX) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	memset(p, 0, at + sizeof(times));
+	memcpy(p, &dev, 4);
+	memcpy(p + 4, &ino, 2);
+	memcpy(p + 6, &mode, 2);
+	memcpy(p + 8, &nlink, 2);
+	memcpy(p + 10, &zero, 2);   /* uid and gid are 0 on Windows */
+	memcpy(p + 12, &zero, 2);
+	memcpy(p + 16, &rdev, 4);
+	if (wide_size) {
+		int64_t size = h->st_size;
+
+		memcpy(p + 24, &size, 8);
+	} else {
+		int32_t size = (int32_t)h->st_size;
+
+		memcpy(p + 20, &size, 4);
+	}
+	memcpy(p + at, times, sizeof(times));
+	return 0;
+}
+
+static int ms_stat_any(const char *path, int fd, void *out, int wide_size)
+{
+	struct stat h;
+
+	if (!out || (path ? stat(path, &h) : fstat(fd, &h)))
+		return -1;
+	return ms_stat_out(&h, out, wide_size);
+}
+
+static MS_ABI int ms_stat64(const char *path, void *out)
+{
+	return path ? ms_stat_any(path, -1, out, 1) : (errno = EINVAL, -1);
+}
+
+static MS_ABI int ms_fstat64(int fd, void *out)
+{
+	return ms_stat_any(NULL, fd, out, 1);
+}
+
+static MS_ABI int ms_stat64i32(const char *path, void *out)
+{
+	return path ? ms_stat_any(path, -1, out, 0) : (errno = EINVAL, -1);
+}
+
+static MS_ABI int ms_fstat64i32(int fd, void *out)
+{
+	return ms_stat_any(NULL, fd, out, 0);
+}
+
 /* ---- math -------------------------------------------------------------------- */
 
 static MS_ABI double ms_hypot(double x, double y)
@@ -927,6 +1003,14 @@ static const bridge_entry ms_libc_symbols[] = {
 	{ "rmdir", (void *)ms_rmdir },
 	{ "_chdir", (void *)ms_chdir },
 	{ "chdir", (void *)ms_chdir },
+	{ "_stat64", (void *)ms_stat64 },
+	{ "_fstat64", (void *)ms_fstat64 },
+	{ "_stat64i32", (void *)ms_stat64i32 },
+	{ "_fstat64i32", (void *)ms_fstat64i32 },
+	{ "_stat", (void *)ms_stat64i32 },
+	{ "_fstat", (void *)ms_fstat64i32 },
+	{ "stat", (void *)ms_stat64i32 },
+	{ "fstat", (void *)ms_fstat64i32 },
 	{ "_getpid", (void *)ms_getpid },
 	{ "getpid", (void *)ms_getpid },
 	{ "scalbn", (void *)ms_scalbn },

@@ -172,6 +172,20 @@ static void more(void)
 	n = (int)_read(fd, buf, 10);
 	buf[n > 0 ? n : 0] = '\0';
 	printf(" read %d [%s]", n, buf);
+	{
+		struct stat st, fst;
+#ifdef _WIN32
+		struct _stat64 st64;
+#else
+		struct stat st64;
+#define _stat64 stat
+#endif
+		int a = stat("msnames.tmp", &st), b = fstat(fd, &fst), c = _stat64(".", &st64);
+
+		printf(" stat %d %lld %d %d fstat %d %lld stat64 %d %d", a, (long long)st.st_size,
+		       S_ISREG(st.st_mode) != 0, st.st_mtime > 1577836800, b,
+		       (long long)fst.st_size, c, S_ISDIR(st64.st_mode) != 0);
+	}
 	printf(" close %d", _close(fd));
 	printf(" unlink %d\n", _unlink("msnames.tmp"));
 	{
