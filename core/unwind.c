@@ -37,7 +37,6 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <link.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,24 +76,6 @@ objload_status core_unwind_prepare_image(objload_session *s, objload_image *img)
 }
 
 typedef void (*frame_fn)(void *);
-typedef void *(*find_fde_fn)(void *pc, void *bases);
-
-/* Is a handler installed for a signal a crash raises?  Then a crash
- * report may walk the stack from inside it. */
-static int crash_handler_installed(void)
-{
-	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS };
-
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		struct sigaction sa;
-
-		if (sigaction(sigs[i], NULL, &sa) == 0 &&
-		    ((sa.sa_flags & SA_SIGINFO) ||
-		     (sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN)))
-			return 1;
-	}
-	return 0;
-}
 
 /* dl_iterate_phdr: is a module whose file name is `name` loaded? */
 static int module_named(struct dl_phdr_info *info, size_t size, void *name)
@@ -161,22 +142,14 @@ objload_status core_unwind_register(objload_session *s)
 	if (!rt->nunwind || !gcc_register)
 		return OBJLOAD_OK;
 	/* one object for every table of the link: libgcc classifies and
-	 * sorts it once, where an object per table costs a search of the
-	 * list of objects for each (quadratic in the images) */
+	 * sorts it once, at the first search (an exception or a backtrace),
+	 * where an object per table costs a search of the list of objects for
+	 * each (quadratic in the images).  That first search allocates: a
+	 * crash handler that walks the stack must expect it (objload run's
+	 * bounds its walk, tools/crash.c).  Sorting here instead would cost
+	 * every link the time of a sort that most programs never need. */
 	gcc_register(rt->unwind);
 	rt->unwind_gcc = 1;
-	/* A crash handler's backtrace must not be the first search: that
-	 * search sorts, and sorting allocates, which a signal handler
-	 * interrupting malloc must not.  When a handler is in place (objload
-	 * run's crash report), sort now; no FDE covers address 0.  Without
-	 * one, the first exception or backtrace sorts. */
-	if (crash_handler_installed()) {
-		find_fde_fn find = (find_fde_fn)dlsym(rt->libgcc_s, "_Unwind_Find_FDE");
-		uintptr_t bases[3];
-
-		if (find)
-			find(NULL, bases);
-	}
 	return OBJLOAD_OK;
 }
 

@@ -13,7 +13,12 @@
  * which walks the frames with libgcc's unwinder through the signal frame
  * and the .eh_frame tables objload registered; backtrace() is called
  * once when the handler is installed so that libgcc_s is loaded then and
- * not in the handler.  Frames without unwind tables (COFF code) end the
+ * not in the handler.  The unwinder sorts the registered tables at its
+ * first search, and that sort allocates: if the crash interrupted the
+ * allocator holding its lock (glibc aborting on a corrupted heap in a
+ * threaded program), the walk would wait forever.  So the walk runs under
+ * an alarm of CRASH_WALK_SECONDS: when it rings, the report says the
+ * backtrace was abandoned and the process dies of the original signal.  Frames without unwind tables (COFF code) end the
  * walk.  The handler is reset to the default action when it runs
  * (SA_RESETHAND): a fault inside it, or the faulting instruction executed
  * again on return, ends the process with the original signal; a signal
@@ -35,9 +40,11 @@
 
 #define CRASH_STACK_SIZE (128 * 1024)
 #define CRASH_MAX_FRAMES 64
+#define CRASH_WALK_SECONDS 3
 
 static const objload_session *crash_session;
 static void *crash_stack;   /* the alternate stack, for the process's life */
+static volatile sig_atomic_t crash_signal;   /* the signal being reported */
 
 static const struct {
 	int sig;
@@ -151,8 +158,40 @@ static void print_frame(int n, uint64_t addr, uint64_t lookup)
 	flush_line(&l);
 }
 
+/* Dies of `sig` with its default action, from inside a handler of it
+ * (where it is blocked). */
+static void die_of(int sig)
+{
+	struct sigaction dfl;
+	sigset_t set;
+
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(sig, &dfl, NULL);
+	raise(sig);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	_exit(128 + sig);   /* not reached for the signals reported */
+}
+
+/* The walk did not return in CRASH_WALK_SECONDS. */
+static void walk_alarm(int sig)
+{
+	static const char msg[] = "objload: backtrace abandoned: the stack walk did not return "
+				  "(the crash interrupted the memory allocator or the unwinder)\n";
+	ssize_t w;
+
+	(void)sig;
+	w = write(2, msg, sizeof(msg) - 1);
+	(void)w;
+	die_of(crash_signal);
+}
+
 static void crash_handler(int sig, siginfo_t *si, void *uctx)
 {
+	struct sigaction alarm_action;
 	void *frames[CRASH_MAX_FRAMES];
 	uint64_t pc = interrupted_pc(uctx);
 	struct line l = { .len = 0 };
@@ -173,20 +212,25 @@ static void crash_handler(int sig, siginfo_t *si, void *uctx)
 	flush_line(&l);
 	put_str(&l, "objload: backtrace:");
 	flush_line(&l);
+	/* the interrupted frame first: naming it needs no walk */
+	print_frame(0, pc, pc);
+	crash_signal = sig;
+	memset(&alarm_action, 0, sizeof(alarm_action));
+	alarm_action.sa_handler = walk_alarm;
+	sigemptyset(&alarm_action.sa_mask);
+	sigaction(SIGALRM, &alarm_action, NULL);
+	alarm(CRASH_WALK_SECONDS);
 	n = backtrace(frames, CRASH_MAX_FRAMES);
+	alarm(0);
 	for (int i = 0; i < n && first < 0; i++)
 		if ((uint64_t)(uintptr_t)frames[i] == pc)
 			first = i;
-	if (first < 0) {
-		/* the walk did not reach the interrupted frame */
-		print_frame(0, pc, pc);
-	} else {
-		for (int i = first; i < n; i++) {
-			uint64_t a = (uint64_t)(uintptr_t)frames[i];
+	/* the callers, when the walk reached the interrupted frame; a
+	 * return address: the call is the byte before */
+	for (int i = first + 1; first >= 0 && i < n; i++) {
+		uint64_t a = (uint64_t)(uintptr_t)frames[i];
 
-			/* a return address: the call is the byte before */
-			print_frame(i - first, a, i == first ? a : a - 1);
-		}
+		print_frame(i - first, a, a - 1);
 	}
 	if (si->si_code <= 0)
 		raise(sig);   /* sent, not caused: delivered again on return */
