@@ -36,6 +36,10 @@ LIBC=$(gcc -print-file-name=libc.so.6)
 LIBM=$(gcc -print-file-name=libm.so.6)
 OBJLOAD_LIB=${OBJLOAD_LIB:-$(dirname "$OBJLOAD")/.libs/libobjload.a}
 OBJLOAD_INCLUDE=${OBJLOAD_INCLUDE:-$SRC/../include}
+# absolute, for they are used after the cd into WORK (make bench passes
+# paths relative to the build directory)
+case $OBJLOAD_LIB in /*) ;; *) OBJLOAD_LIB=$PWD/$OBJLOAD_LIB;; esac
+case $OBJLOAD_INCLUDE in /*) ;; *) OBJLOAD_INCLUDE=$PWD/$OBJLOAD_INCLUDE;; esac
 TIME=/usr/bin/time
 
 mkdir -p "$WORK"
