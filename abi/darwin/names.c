@@ -23,18 +23,14 @@ static const darwin_name darwin_names[] = {
 	 * characters; glibc's toupper/tolower take the same int. */
 	{ "___toupper", "toupper", "toupper of a rune" },
 	{ "___tolower", "tolower", "tolower of a rune" },
-	/* No glibc counterpart. */
-	{ "___sincos_stret", NULL,
-	  "returns sin and cos in xmm0:xmm1 (clang's sin+cos fusion); glibc has no such function" },
-	{ "_memset_pattern4", NULL, "macOS-only libSystem function (clang's loop-idiom pass)" },
-	{ "_memset_pattern8", NULL, "macOS-only libSystem function (clang's loop-idiom pass)" },
-	{ "_memset_pattern16", NULL, "macOS-only libSystem function (clang's loop-idiom pass)" },
-	{ "__DefaultRuneLocale", NULL,
-	  "macOS's inline <ctype.h> table; compile with -D_DONT_USE_CTYPE_INLINE_" },
-	{ "___maskrune", NULL,
-	  "macOS's inline <ctype.h> helper; compile with -D_DONT_USE_CTYPE_INLINE_" },
-	{ "___strlcpy_chk", NULL, "no __strlcpy_chk in glibc" },
-	{ "___strlcat_chk", NULL, "no __strlcat_chk in glibc" },
+	/* No glibc counterpart, and none in objload (what objload supplies
+	 * itself is in ctype.c and libsystem.c). */
+	{ "___srget", NULL,
+	  "the SDK's getc_unlocked/getchar_unlocked macros read macOS's FILE fields, which glibc's FILE does not have" },
+	{ "___swbuf", NULL,
+	  "the SDK's putc_unlocked/putchar_unlocked macros write macOS's FILE fields, which glibc's FILE does not have" },
+	{ "__CurrentRuneLocale", NULL,
+	  "the current locale's rune table, a pointer setlocale changes; objload supplies only _DefaultRuneLocale" },
 };
 
 /* Symbol variants the macOS headers select with an asm label

@@ -30,4 +30,12 @@ const darwin_name *darwin_name_lookup(const char *name);
  * them. */
 size_t darwin_name_without_variant(const char *cname);
 
+/* The address of objload's own implementation of a macOS name glibc
+ * lacks, by its Mach-O symbol name; NULL when it has none:
+ * abi/darwin/libsystem.c (__sincos_stret, memset_pattern16, ...), then
+ * abi/darwin/ctype.c (the inline <ctype.h>'s _DefaultRuneLocale and
+ * __maskrune, which darwin_ctype_symbol alone answers). */
+const void *darwin_provided_symbol(const char *name);
+const void *darwin_ctype_symbol(const char *name);
+
 #endif

@@ -316,6 +316,143 @@ static MS_ABI int ms__vsnprintf(char *buf, size_t cap, const char *fmt, void *ap
 	return (int)o.len;
 }
 
+static MS_ABI int ms__snprintf(char *buf, size_t cap, const char *fmt, ...)
+{
+	__builtin_ms_va_list ap;
+	int r;
+
+	__builtin_ms_va_start(ap, fmt);
+	r = ms__vsnprintf(buf, cap, fmt, ap);
+	__builtin_ms_va_end(ap);
+	return r;
+}
+
+/* _vscprintf/_scprintf: the length the text would have. */
+static MS_ABI int ms__vscprintf(const char *fmt, void *ap)
+{
+	__builtin_ms_va_list va = ms_va(ap);
+
+	return ms_vsnprintf_impl(NULL, 0, fmt, &va);
+}
+
+static MS_ABI int ms__scprintf(const char *fmt, ...)
+{
+	__builtin_ms_va_list ap;
+	int r;
+
+	__builtin_ms_va_start(ap, fmt);
+	r = ms_vsnprintf_impl(NULL, 0, fmt, &ap);
+	__builtin_ms_va_end(ap);
+	return r;
+}
+
+/* vsprintf_s/sprintf_s: the text and its NUL must fit, or the buffer is
+ * emptied and the result is -1 (ERANGE). */
+static int ms_vsprintf_s_impl(char *buf, size_t size, const char *fmt,
+			      __builtin_ms_va_list *ap)
+{
+	int r;
+
+	if (!buf || size == 0 || !fmt) {
+		errno = EINVAL;
+		return -1;
+	}
+	r = ms_vsnprintf_impl(buf, size, fmt, ap);
+	if (r < 0 || (size_t)r >= size) {
+		buf[0] = '\0';
+		errno = ERANGE;
+		return -1;
+	}
+	return r;
+}
+
+static MS_ABI int ms_vsprintf_s(char *buf, size_t size, const char *fmt, void *ap)
+{
+	__builtin_ms_va_list va = ms_va(ap);
+
+	return ms_vsprintf_s_impl(buf, size, fmt, &va);
+}
+
+static MS_ABI int ms_sprintf_s(char *buf, size_t size, const char *fmt, ...)
+{
+	__builtin_ms_va_list ap;
+	int r;
+
+	__builtin_ms_va_start(ap, fmt);
+	r = ms_vsprintf_s_impl(buf, size, fmt, &ap);
+	__builtin_ms_va_end(ap);
+	return r;
+}
+
+static MS_ABI int ms_stdio_common_vsprintf_s(uint64_t options, char *buf, size_t size,
+					     const char *fmt, void *locale, void *ap)
+{
+	__builtin_ms_va_list va = ms_va(ap);
+
+	(void)options;
+	(void)locale;
+	return ms_vsprintf_s_impl(buf, size, fmt, &va);
+}
+
+/* _vsnprintf_s/_snprintf_s: at most `count` characters (_TRUNCATE: what
+ * fits), -1 when cut short; a count the buffer cannot hold empties it. */
+#define MS_TRUNCATE ((size_t)-1)
+
+static int ms_vsnprintf_s_impl(char *buf, size_t size, size_t count, const char *fmt,
+			       __builtin_ms_va_list *ap)
+{
+	size_t limit;
+	int r;
+
+	if (!buf || size == 0 || !fmt) {
+		errno = EINVAL;
+		return -1;
+	}
+	limit = count == MS_TRUNCATE ? size - 1 : count;
+	if (limit >= size) {
+		/* only an error when the text does not fit */
+		limit = size - 1;
+		r = ms_vsnprintf_impl(buf, size, fmt, ap);
+		if (r >= 0 && (size_t)r <= limit)
+			return r;
+		buf[0] = '\0';
+		errno = ERANGE;
+		return -1;
+	}
+	r = ms_vsnprintf_impl(buf, limit + 1, fmt, ap);
+	return r < 0 || (size_t)r > limit ? -1 : r;
+}
+
+static MS_ABI int ms__vsnprintf_s(char *buf, size_t size, size_t count, const char *fmt,
+				  void *ap)
+{
+	__builtin_ms_va_list va = ms_va(ap);
+
+	return ms_vsnprintf_s_impl(buf, size, count, fmt, &va);
+}
+
+static MS_ABI int ms__snprintf_s(char *buf, size_t size, size_t count, const char *fmt, ...)
+{
+	__builtin_ms_va_list ap;
+	int r;
+
+	__builtin_ms_va_start(ap, fmt);
+	r = ms_vsnprintf_s_impl(buf, size, count, fmt, &ap);
+	__builtin_ms_va_end(ap);
+	return r;
+}
+
+static MS_ABI int ms_stdio_common_vsnprintf_s(uint64_t options, char *buf, size_t size,
+					      size_t count, const char *fmt, void *locale,
+					      void *ap)
+{
+	__builtin_ms_va_list va = ms_va(ap);
+
+	(void)options;
+	(void)locale;
+	return ms_vsnprintf_s_impl(buf, size, count, fmt, &va);
+}
+
 static MS_ABI int ms_printf(const char *fmt, ...)
 {
 	__builtin_ms_va_list ap;
@@ -562,6 +699,22 @@ static const bridge_entry ms_x64_symbols[] = {
 	{ "vsprintf", (void *)ms_vsprintf },
 	{ "vsnprintf", (void *)ms_vsnprintf },
 	{ "_vsnprintf", (void *)ms__vsnprintf },
+	{ "_snprintf", (void *)ms__snprintf },
+	{ "_vscprintf", (void *)ms__vscprintf },
+	/* the _s forms differ in validating their arguments (and refusing
+	 * %n), which the engine does not do */
+	{ "printf_s", (void *)ms_printf },
+	{ "fprintf_s", (void *)ms_fprintf },
+	{ "vprintf_s", (void *)ms_vprintf },
+	{ "vfprintf_s", (void *)ms_vfprintf },
+	{ "__stdio_common_vfprintf_s", (void *)ms_stdio_common_vfprintf },
+	{ "_scprintf", (void *)ms__scprintf },
+	{ "sprintf_s", (void *)ms_sprintf_s },
+	{ "vsprintf_s", (void *)ms_vsprintf_s },
+	{ "__stdio_common_vsprintf_s", (void *)ms_stdio_common_vsprintf_s },
+	{ "_vsnprintf_s", (void *)ms__vsnprintf_s },
+	{ "_snprintf_s", (void *)ms__snprintf_s },
+	{ "__stdio_common_vsnprintf_s", (void *)ms_stdio_common_vsnprintf_s },
 	{ "__mingw_printf", (void *)ms_printf },
 	{ "__mingw_fprintf", (void *)ms_fprintf },
 	{ "__mingw_sprintf", (void *)ms_sprintf },
@@ -598,6 +751,10 @@ static const bridge_entry ms_x64_symbols[] = {
 	{ "__security_check_cookie", (void *)ms_security_check_cookie },
 	{ "_setjmp", (void *)ms_x64_setjmp },
 	{ "setjmp", (void *)ms_x64_setjmp },
+	/* UCRT's: MinGW's <setjmp.h> with _UCRT; the same arguments */
+	{ "__intrinsic_setjmpex", (void *)ms_x64_setjmp },
+	{ "__intrinsic_setjmp", (void *)ms_x64_setjmp },
+	{ "_setjmpex", (void *)ms_x64_setjmp },
 	{ "longjmp", (void *)ms_longjmp_checked },
 	{ "_longjmp", (void *)ms_longjmp_checked },
 };
@@ -607,7 +764,12 @@ static void *ms_x64_host_symbol(const char *name)
 	void *p = bridge_table_lookup(ms_x64_symbols,
 				      sizeof(ms_x64_symbols) / sizeof(ms_x64_symbols[0]), name);
 
-	/* then the C runtime's start-up pieces, then the Windows API layer */
+	/* then the scanf family and the C library's other Microsoft forms,
+	 * the C runtime's start-up pieces, then the Windows API layer */
+	if (!p)
+		p = ms_x64_scan_symbol(name);
+	if (!p)
+		p = ms_x64_libc_symbol(name);
 	if (!p)
 		p = ms_x64_crt_symbol(name);
 	return p ? p : win32_symbol(name);
@@ -640,7 +802,7 @@ static int ms_x64_call_attach(objload_session *s, uint64_t fn, uint64_t module,
 /* Session-bound wrappers: the C library's callbacks, the C runtime's
  * locks, the Windows API layer. */
 static const bridge_bound *const ms_x64_bound_lists[] = {
-	ms_x64_bound, ms_x64_crt_bound, win32_bound, NULL,
+	ms_x64_bound, ms_x64_crt_bound, ms_x64_libc_bound, win32_bound, NULL,
 };
 
 const cc_bridge cc_bridge_ms_x64 = {

@@ -21,6 +21,11 @@ int ms_x64_signo(int sig);
  * host's stream for one of msvcrt's __iob_func() records (f itself when
  * it is not one). */
 void *ms_x64_crt_symbol(const char *name);
+/* The scanf family (abi/scan.c) and the C library's other Microsoft
+ * forms (ms_x64_libc.c); NULL when the name is not theirs. */
+void *ms_x64_scan_symbol(const char *name);
+void *ms_x64_libc_symbol(const char *name);
+extern const bridge_bound ms_x64_libc_bound[];
 extern const bridge_bound ms_x64_crt_bound[];
 FILE *ms_x64_stream(FILE *f);
 

@@ -1704,6 +1704,14 @@ static objload_status macho_build_inits(struct macho_ctx *c)
 	return OBJLOAD_OK;
 }
 
+/* The CPU objload itself runs on: what abi/darwin's own functions are
+ * compiled for. */
+#if defined(__aarch64__)
+#define MACHO_HOST_ARCH OBJLOAD_ARCH_AARCH64
+#else
+#define MACHO_HOST_ARCH OBJLOAD_ARCH_X86_64
+#endif
+
 /* The C-level name of a symbol, after the underscore rule and the macOS
  * names that are not glibc's (abi/darwin/names.c).  Sets *alias when the
  * symbol is one of those. */
@@ -1788,6 +1796,7 @@ static objload_status macho_build_symbols(struct macho_ctx *c, char **unsupporte
 	for (uint32_t i = 0; i < c->nsyms; i++) {
 		objload_symbol *o = &syms[i];
 		const darwin_name *alias;
+		const void *provided;
 		struct macho_nlist n;
 		unsigned kind;
 		int ext;
@@ -1847,6 +1856,16 @@ static objload_status macho_build_symbols(struct macho_ctx *c, char **unsupporte
 				 &o->cname, &alias);
 		if (st)
 			return st;
+		if (o->def == OBJLOAD_DEF_UNDEFINED && ext && c->cpu->arch == MACHO_HOST_ARCH &&
+		    (provided = darwin_provided_symbol(o->name))) {
+			/* objload's own (abi/darwin/), compiled for the
+			 * host's CPU: a local absolute, so that objects
+			 * sharing it never clash */
+			o->def = OBJLOAD_DEF_ABSOLUTE;
+			o->binding = OBJLOAD_BIND_LOCAL;
+			o->value = (uint64_t)(uintptr_t)provided;
+			continue;
+		}
 		if (alias && !alias->host && o->def == OBJLOAD_DEF_UNDEFINED) {
 			st = macho_note_unsupported(c, unsupported, &ulen, o->name);
 			if (st)

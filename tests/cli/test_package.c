@@ -131,7 +131,7 @@ static void test_static_symbols(void)
 		       "'  if (objload_session_new(&s)) return 1; objload_session_free(s);' "
 		       "'  return core_link() + arch_error; }' >clash.c && "
 		       "cc -std=gnu11 " SAN " -I'" SRC "/include' clash.c '" BUILD "/.libs/libobjload.a' "
-		       "-ldl -o clash >clash.log 2>&1 && ./clash; test $? = 10") == 0,
+		       "-ldl -lm -o clash >clash.log 2>&1 && ./clash; test $? = 10") == 0,
 		 "a program defining hashmap_free, core_link and arch_error links with "
 		 "libobjload.a and runs: %s", (out = pk_read("clash.log")) ? out : "?");
 	free(out);

@@ -2,10 +2,12 @@
 /*
  * End to end, COFF: the portable programs of tests/programs/ compiled for
  * Windows x86-64 (clang --target=x86_64-pc-windows-msvc and
- * --target=x86_64-w64-mingw32, x86_64-w64-mingw32-gcc; -O0 and -O2) and
+ * --target=x86_64-w64-mingw32, x86_64-w64-mingw32-gcc, and that gcc with
+ * UCRT's stdio; -O0 and -O2) and
  * run by `objload run`, against the same sources built natively with
  * clang: stdout, stderr and exit status must be identical.  The MSVC
- * target uses MinGW's headers too (-fgnuc-version makes them usable).
+ * target uses MinGW's headers too (-fgnuc-version and __declspec defined
+ * as itself make them usable).
  * Plus a mixed ELF + COFF session calling across conventions both ways,
  * `objload info` cross-checked against llvm-readobj, and the clear
  * errors of what cannot work yet.
@@ -35,9 +37,16 @@ struct coff_cc {
 
 static const struct coff_cc coff_ccs[] = {
 	{ "msvc", "clang",
-	  "clang --target=x86_64-pc-windows-msvc -fgnuc-version=4.2.1 -isystem " MINGW_INC },
+	  "clang --target=x86_64-pc-windows-msvc -fgnuc-version=4.2.1 -isystem " MINGW_INC
+	  /* __declspec as a macro: what MinGW's headers test for dllimport
+	   * data (_timezone in time.h) */
+	  " '-D__declspec(x)=__declspec(x)'" },
 	{ "mingw-clang", "clang", "clang --target=x86_64-w64-mingw32 -isystem " MINGW_INC },
 	{ "mingw-gcc", "x86_64-w64-mingw32-gcc", "x86_64-w64-mingw32-gcc" },
+	/* UCRT's stdio, as an MSVC build reaches it: printf and the *_s
+	 * functions inline over __stdio_common_v*, no MinGW stdio */
+	{ "ucrt-gcc", "x86_64-w64-mingw32-gcc",
+	  "x86_64-w64-mingw32-gcc -D_UCRT -D__USE_MINGW_ANSI_STDIO=0" },
 };
 
 /*
@@ -48,7 +57,7 @@ static const struct coff_cc coff_ccs[] = {
  */
 static const struct {
 	const char *name;
-	const char *skip;       /* compiler tags not compared, or NULL */
+	const char *skip;       /* compiler tags containing this are not compared */
 } coff_programs[] = {
 	{ "multiobj", NULL },
 	{ "libm", NULL },
@@ -56,10 +65,14 @@ static const struct {
 	{ "calc", NULL },
 	{ "ctors", NULL },
 	{ "args", NULL },
-	{ "weak", "mingw-gcc" },    /* gcc/PE has no weak undefined data */
+	{ "weak", "gcc" },          /* gcc/PE has no weak undefined data */
 	{ "exit", NULL },
 	{ "common", "msvc" },       /* MSVC target: no over-aligned commons */
-	{ "crt", "msvc" },          /* MinGW's time.h does not parse for MSVC */
+	{ "crt", NULL },
+	{ "ctype", NULL },
+	{ "scan", NULL },
+	{ "times", NULL },
+	{ "msnames", NULL },
 };
 
 static void coff_run_program(const char *prog, const struct coff_cc *cc, const char *opt)
@@ -119,7 +132,7 @@ static void test_programs(void)
 		}
 		for (size_t p = 0; p < sizeof(coff_programs) / sizeof(coff_programs[0]); p++) {
 			if (coff_programs[p].skip &&
-			    strcmp(coff_programs[p].skip, coff_ccs[c].tag) == 0)
+			    strstr(coff_ccs[c].tag, coff_programs[p].skip))
 				continue;
 			for (size_t o = 0; o < 2; o++)
 				coff_run_program(coff_programs[p].name, &coff_ccs[c], opts[o]);
@@ -229,6 +242,67 @@ static void test_info_vs_readobj(void)
 		coff_tmp, src, OBJLOAD_BIN) == 0);
 }
 
+/*
+ * msvcrt's rand(): the sequence Microsoft's CRT produces (seed 1 without
+ * srand: 41 18467 6334 26500 19169), not glibc's, and RAND_MAX 0x7fff;
+ * and the scanf engine's UCRT entry point, __stdio_common_vsscanf, with a
+ * counted input (tests/programs-win/ucrtscan).
+ */
+static void test_msvcrt_rand_and_ucrt(void)
+{
+	const char *src = OBJLOAD_TEST_SRCDIR "/programs-win/msrand";
+	const char *ucrt = OBJLOAD_TEST_SRCDIR "/programs-win/ucrtscan";
+
+	if (!tu_have_tool("x86_64-w64-mingw32-gcc")) {
+		CU_FAIL("x86_64-w64-mingw32-gcc is missing");
+		return;
+	}
+	CU_ASSERT(tu_sh("cd %s && x86_64-w64-mingw32-gcc -O2 -c %s/main.c -o rand.o && "
+			  "%s run rand.o >rand.out && "
+			  "grep -qx 'unseeded: 41 18467 6334 26500 19169' rand.out && "
+			  "grep -qx 'seed 1: 41 18467 6334 26500 19169' rand.out && "
+			  "grep -qx 'seed 12345: 7584 19164 25795 22125 5828' rand.out && "
+			  "grep -qx 'RAND_MAX 32767' rand.out",
+			  coff_tmp, src, OBJLOAD_BIN) == 0);
+	CU_ASSERT(tu_sh("cd %s && x86_64-w64-mingw32-gcc -O2 -w -D_UCRT "
+			  "-D__USE_MINGW_ANSI_STDIO=0 -c %s/main.c -o ucrt.o && "
+			  "llvm-nm ucrt.o | grep -q __stdio_common_vsscanf && "
+			  "%s run ucrt.o >ucrt.out && "
+			  "grep -qx '5: 12 34 -5 9000000000 2.5 -' ucrt.out && "
+			  "grep -qx '3: -7000000000 0.25 xyz' ucrt.out",
+			  coff_tmp, ucrt, OBJLOAD_BIN) == 0);
+}
+
+/*
+ * assert(): msvcrt's _assert (MinGW's default) and UCRT's _wassert (with
+ * -D_UCRT -DUNICODE, 16-bit wide text): a true assertion passes, a false one
+ * prints msvcrt's message and aborts (SIGABRT: status 134 from the
+ * shell).
+ */
+static void test_assert(void)
+{
+	const char *src = OBJLOAD_TEST_SRCDIR "/programs-win/assert";
+	static const char *const defs[] = { "", "-D_UCRT -DUNICODE -D_UNICODE" };
+	static const char *const names[] = { "__imp__assert", "__imp__wassert" };
+
+	if (!tu_have_tool("x86_64-w64-mingw32-gcc")) {
+		CU_FAIL("x86_64-w64-mingw32-gcc is missing");
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		CU_ASSERT(tu_sh("cd %s && x86_64-w64-mingw32-gcc -O2 %s -c %s/main.c -o assert.o && "
+				  "llvm-nm assert.o | grep -q ' U %s$' && "
+				  "%s run assert.o >a.out 2>a.err && "
+				  "grep -qx 'second assertion held' a.out && test ! -s a.err",
+				  coff_tmp, defs[i], src, names[i], OBJLOAD_BIN) == 0);
+		CU_ASSERT(tu_sh("cd %s && { %s run assert.o -- extra >a.out 2>a.err; "
+				  "test $? -eq 134; } && grep -qx 'first assertion held' a.out && "
+				  "! grep -q second a.out && "
+				  "grep -q '^Assertion failed: argc == 1, file .*main.c, line 17$' a.err",
+				  coff_tmp, OBJLOAD_BIN) == 0);
+	}
+}
+
 int objload_test_register_e2e_coff(void)
 {
 	static const struct tu_test tests[] = {
@@ -237,6 +311,8 @@ int objload_test_register_e2e_coff(void)
 		{ "ELF and COFF in one session", test_mixed },
 		{ "each convention thunk reaches its own function", test_thunk_identity },
 		{ "clear errors for what cannot work", test_clear_errors },
+		{ "msvcrt's rand, UCRT's scanf entry point", test_msvcrt_rand_and_ucrt },
+		{ "assert: msvcrt's _assert and UCRT's _wassert", test_assert },
 	};
 	return tu_add_suite("e2e_coff", coff_suite_init, coff_suite_clean, tests, TU_COUNT(tests));
 }

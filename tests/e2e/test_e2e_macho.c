@@ -10,9 +10,13 @@
  *
  * Also: mixed sessions (multiobj's main.c as ELF and the other objects as
  * Mach-O, and the other way round: ELF `foo` and Mach-O `_foo` are one
- * symbol), and tests/unit/macho-src/hostnames, which exercises the
+ * symbol), tests/unit/macho-src/hostnames, which exercises the
  * libSystem names objload maps to glibc (___stderrp, ___error, the
- * fortified ___*_chk functions, ___exp10).
+ * fortified ___*_chk functions, ___exp10), and
+ * tests/unit/macho-src/libsystem, the functions objload supplies itself
+ * (___sincos_stret, _memset_pattern16, ___strlcpy_chk,
+ * _mach_absolute_time, BSD's _qsort_r).  crt, scan and times use the
+ * stand-in SDK's <time.h> and scanf family.
  *
  * Children run through /bin/sh with stdin from /dev/null, stdout and
  * stderr in files and `timeout` as the time limit (tu_sh of
@@ -37,7 +41,8 @@
 
 static const char *const em_programs[] = {
 	"args", "calc", "common", "ctors", "exit", "libc", "libm", "multiobj",
-	"reloctables", "switch", "weak", "align", "bounds",
+	"reloctables", "switch", "weak", "align", "bounds", "ctype", "crt", "scan",
+	"times",
 };
 static const char *const em_opts[] = { "-O0", "-O2" };
 static const char *const em_strategies[] = { "whole", "section" };
@@ -210,10 +215,19 @@ EM_PROGRAM_TEST(switch)
 EM_PROGRAM_TEST(weak)
 EM_PROGRAM_TEST(align)
 EM_PROGRAM_TEST(bounds)
+EM_PROGRAM_TEST(ctype)
+EM_PROGRAM_TEST(crt)
+EM_PROGRAM_TEST(scan)
+EM_PROGRAM_TEST(times)
 
 static void em_test_hostnames(void)
 {
 	em_program(OBJLOAD_TEST_SRCDIR "/unit/macho-src/hostnames", "hostnames");
+}
+
+static void em_test_libsystem(void)
+{
+	em_program(OBJLOAD_TEST_SRCDIR "/unit/macho-src/libsystem", "libsystem");
 }
 
 int objload_test_register_e2e_macho(void)
@@ -222,7 +236,7 @@ int objload_test_register_e2e_macho(void)
 		em_test_args, em_test_calc, em_test_common, em_test_ctors,
 		em_test_exit, em_test_libc, em_test_libm, em_test_multiobj,
 		em_test_reloctables, em_test_switch, em_test_weak, em_test_align,
-		em_test_bounds,
+		em_test_bounds, em_test_ctype, em_test_crt, em_test_scan, em_test_times,
 	};
 	CU_pSuite suite = CU_add_suite("e2e_macho", NULL, NULL);
 	char name[128];
@@ -235,6 +249,9 @@ int objload_test_register_e2e_macho(void)
 			return -1;
 	}
 	if (!CU_add_test(suite, "macOS libSystem names (hostnames)", em_test_hostnames))
+		return -1;
+	if (!CU_add_test(suite, "libSystem functions objload supplies (libsystem)",
+			 em_test_libsystem))
 		return -1;
 	return 0;
 }

@@ -25,6 +25,22 @@ int fputc(int, FILE *);
 int getc(FILE *);
 int fgetc(FILE *);
 size_t fwrite(const void *restrict, size_t, size_t, FILE *restrict);
+size_t fread(void *restrict, size_t, size_t, FILE *restrict);
+FILE *fopen(const char *restrict, const char *restrict) __asm("_fopen$DARWIN_EXTSN");
+int fclose(FILE *);
+FILE *tmpfile(void);
+void rewind(FILE *);
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+int fseek(FILE *, long, int);
+long ftell(FILE *);
+char *fgets(char *restrict, int, FILE *);
+int sscanf(const char *restrict, const char *restrict, ...);
+int fscanf(FILE *restrict, const char *restrict, ...);
+int scanf(const char *restrict, ...);
+int vsscanf(const char *restrict, const char *restrict, va_list);
+int vfscanf(FILE *restrict, const char *restrict, va_list);
 int fflush(FILE *);
 #define _IOFBF 0
 #define _IOLBF 1

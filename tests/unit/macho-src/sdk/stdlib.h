@@ -27,4 +27,13 @@ void qsort(void *, size_t, size_t, int (*)(const void *, const void *));
 void *bsearch(const void *, const void *, size_t, size_t,
 	      int (*)(const void *, const void *));
 char *getenv(const char *);
+unsigned long long strtoull(const char *restrict, char **restrict, int);
+long long atoll(const char *);
+float strtof(const char *restrict, char **restrict);
+double atof(const char *);
+int rand(void);
+void srand(unsigned);
+void qsort_r(void *, size_t, size_t, void *, int (*)(void *, const void *, const void *));
+void *reallocf(void *, size_t);
+const char *getprogname(void);
 #endif

@@ -18,6 +18,9 @@ char *strchr(const char *, int);
 char *strrchr(const char *, int);
 char *strstr(const char *, const char *);
 char *strdup(const char *);
+size_t strnlen(const char *, size_t);
+size_t strlcpy(char *restrict, const char *restrict, size_t);
+size_t strlcat(char *restrict, const char *restrict, size_t);
 #if _USE_FORTIFY_LEVEL > 0
 #define memcpy(dest, ...) \
 	__builtin___memcpy_chk(dest, __VA_ARGS__, __darwin_obsz0(dest))
@@ -25,6 +28,12 @@ char *strdup(const char *);
 	__builtin___memmove_chk(dest, __VA_ARGS__, __darwin_obsz0(dest))
 #define memset(dest, ...) \
 	__builtin___memset_chk(dest, __VA_ARGS__, __darwin_obsz0(dest))
+/* the SDK uses clang's __builtin___strlcpy_chk where it exists; older
+ * clangs lack it, and the call it lowers to is this one */
+size_t __strlcpy_chk(char *, const char *, size_t, size_t);
+size_t __strlcat_chk(char *, const char *, size_t, size_t);
+#define strlcpy(dest, ...) __strlcpy_chk(dest, __VA_ARGS__, __darwin_obsz(dest))
+#define strlcat(dest, ...) __strlcat_chk(dest, __VA_ARGS__, __darwin_obsz(dest))
 #define strcpy(dest, ...) \
 	__builtin___strcpy_chk(dest, __VA_ARGS__, __darwin_obsz(dest))
 #define strcat(dest, ...) \
