@@ -26,15 +26,12 @@
  * Unloading restores the default action of every signal whose handler is
  * one of the session's thunks, before the thunks go.
  */
-#define _GNU_SOURCE
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "core/rt.h"
+#include "os/os.h"
 
 struct rt_callback {
 	uint64_t target;
@@ -71,16 +68,13 @@ static void *map_near(uintptr_t anchor, size_t len)
 
 			if (side == 0 && anchor < d)
 				continue;
-			hint &= ~(uintptr_t)0xfff;
-			p = mmap((void *)hint, len, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-			if (p == (void *)hint)
+			hint &= ~(uintptr_t)(os_map_granularity() - 1);
+			p = os_map_at(hint, len, 0);
+			if (p)
 				return p;
-			if (p != MAP_FAILED)
-				munmap(p, len);   /* an old kernel took it as a hint */
 		}
 	}
-	return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return os_map(len, 1, 0);
 }
 
 /* Write the bound wrappers of bridge b onto a fresh page. */
@@ -88,7 +82,7 @@ static int make_bound_page(objload_session *s, core_runtime *rt, const cc_bridge
 {
 	const arch_ops *arch = arch_lookup(core_host_arch());
 	uint64_t cc_size, entry, total;
-	size_t page = (size_t)sysconf(_SC_PAGESIZE), len;
+	size_t page = (size_t)os_page_size(), len;
 	uint8_t *p;
 
 	if (!arch || !arch->cc_thunk || !arch->bind_thunk)
@@ -98,7 +92,7 @@ static int make_bound_page(objload_session *s, core_runtime *rt, const cc_bridge
 	total = entry * bound_count(b);
 	len = (size_t)((total + page - 1) / page * page);
 	p = map_near((uintptr_t)b->bound[0].fn, len);
-	if (p == MAP_FAILED)
+	if (!p)
 		return -1;
 	for (size_t k = 0; b->bound[k].name; k++) {
 		uint8_t *cc = p + k * entry, *bind = cc + cc_size;
@@ -111,12 +105,12 @@ static int make_bound_page(objload_session *s, core_runtime *rt, const cc_bridge
 		    arch_fill_slots(arch, bind, &hc, helper) ||
 		    arch->cc_thunk(cc, b->callconv, OBJLOAD_CC_SYSV, &tc) ||
 		    arch_fill_slots(arch, cc, &tc, &dest)) {
-			munmap(p, len);
+			os_unmap(p, len);
 			return -1;
 		}
 	}
-	if (mprotect(p, len, PROT_READ | PROT_EXEC)) {
-		munmap(p, len);
+	if (os_protect(p, len, OBJLOAD_PROT_READ | OBJLOAD_PROT_EXEC)) {
+		os_unmap(p, len);
 		return -1;
 	}
 	arch->flush_icache(p, len);
@@ -153,7 +147,7 @@ void *core_bound_bridge_symbol(objload_session *s, const cc_bridge *b,
 void *bridge_callback(objload_session *s, const void *fn, objload_callconv cc)
 {
 	const arch_ops *arch = arch_lookup(core_host_arch());
-	size_t page = (size_t)sysconf(_SC_PAGESIZE), len;
+	size_t page = (size_t)os_page_size(), len;
 	core_runtime *rt = s->rt;
 	const uint64_t dest = (uint64_t)(uintptr_t)fn;
 	struct rt_callback *c;
@@ -181,13 +175,13 @@ void *bridge_callback(objload_session *s, const void *fn, objload_callconv cc)
 		rt->callbacks_cap = ncap;
 	}
 	len = (arch->cc_thunk_size + page - 1) / page * page;
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
+	p = os_map(len, 1, 0);
+	if (!p)
 		goto out;
 	if (arch->cc_thunk(p, OBJLOAD_CC_SYSV, cc, &tc) ||
 	    arch_fill_slots(arch, p, &tc, &dest) ||
-	    mprotect(p, len, PROT_READ | PROT_EXEC)) {
-		munmap(p, len);
+	    os_protect(p, len, OBJLOAD_PROT_READ | OBJLOAD_PROT_EXEC)) {
+		os_unmap(p, len);
 		goto out;
 	}
 	arch->flush_icache(p, len);
@@ -218,8 +212,10 @@ void *bridge_callback_original(objload_session *s, void *host_fn)
 	return orig;
 }
 
-static int is_callback_thunk(const core_runtime *rt, const void *fn)
+static int is_callback_thunk(void *ctx, void *fn)
 {
+	const core_runtime *rt = ctx;
+
 	for (size_t i = 0; i < rt->ncallbacks; i++)
 		if (rt->callbacks[i].thunk == fn)
 			return 1;
@@ -232,24 +228,14 @@ void core_callbacks_free(objload_session *s)
 
 	if (!rt)
 		return;
-	if (rt->ncallbacks) {
-		for (int sig = 1; sig < NSIG; sig++) {
-			struct sigaction sa;
-
-			if (sigaction(sig, NULL, &sa) == 0 &&
-			    is_callback_thunk(rt, (void *)(uintptr_t)sa.sa_handler)) {
-				sa.sa_handler = SIG_DFL;
-				sa.sa_flags = 0;
-				sigaction(sig, &sa, NULL);
-			}
-		}
-	}
+	if (rt->ncallbacks)
+		os_signals_reset(is_callback_thunk, rt);
 	for (size_t i = 0; i < rt->ncallbacks; i++)
-		munmap(rt->callbacks[i].thunk, rt->callbacks[i].maplen);
+		os_unmap(rt->callbacks[i].thunk, rt->callbacks[i].maplen);
 	free(rt->callbacks);
 	rt->callbacks = NULL;
 	rt->ncallbacks = rt->callbacks_cap = 0;
 	if (rt->bound_page)
-		munmap(rt->bound_page, rt->bound_len);
+		os_unmap(rt->bound_page, rt->bound_len);
 	rt->bound_page = NULL;
 }

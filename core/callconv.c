@@ -24,9 +24,6 @@
  * LG_IMPORT, one pointer edge), found again by the exact identity of
  * what they serve: (target, from, to) and (target).
  */
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <link.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,110 +31,21 @@
 #include "core/core.h"
 #include "core/log.h"
 #include "core/rt.h"
-
-struct code_query {
-	uint64_t addr;
-	int is_code;
-};
-
-static int find_code_segment(struct dl_phdr_info *info, size_t size, void *arg)
-{
-	struct code_query *q = arg;
-
-	(void)size;
-	for (int i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		uint64_t start = info->dlpi_addr + ph->p_vaddr;
-
-		if (ph->p_type == PT_LOAD && q->addr >= start &&
-		    q->addr - start < ph->p_memsz) {
-			q->is_code = (ph->p_flags & PF_X) != 0;
-			return 1;
-		}
-	}
-	return 0;
-}
+#include "os/os.h"
 
 /* Is a host address inside an executable segment of a loaded object?
  * (A function's address may be an IFUNC's implementation, which has no
  * exported symbol of its own.) */
 int core_host_address_is_code(uint64_t addr)
 {
-	struct code_query q = { .addr = addr, .is_code = 0 };
-
-	dl_iterate_phdr(find_code_segment, &q);
-	return q.is_code;
+	return os_host_address_is_code(addr);
 }
 
-/* The number of entries of a dynamic symbol table, from DT_HASH or, when
- * only DT_GNU_HASH is there, from the highest symbol its chains reach. */
-static size_t dynsym_count(const ElfW(Word) *hash, const uint32_t *gnu)
-{
-	uint32_t nbuckets, symoffset, bloom, last = 0;
-	const uint32_t *buckets, *chain;
-
-	if (hash)
-		return hash[1];
-	if (!gnu)
-		return 0;
-	nbuckets = gnu[0];
-	symoffset = gnu[1];
-	bloom = gnu[2];
-	buckets = gnu + 4 + bloom * (sizeof(ElfW(Addr)) / 4);
-	chain = buckets + nbuckets;
-	for (uint32_t b = 0; b < nbuckets; b++)
-		if (buckets[b] > last)
-			last = buckets[b];
-	if (last < symoffset)
-		return symoffset;
-	while (!(chain[last - symoffset] & 1))
-		last++;
-	return (size_t)last + 1;
-}
-
-/* The size of the host's data object `name` at `addr`, from the dynamic
- * symbol table of the object holding it.  (dladdr1 may name another
- * symbol at the same address, such as a size-0 __bss_start.) */
+/* The size of the host's data object `name` at `addr`, from the module
+ * holding it. */
 int core_host_object_size(uint64_t addr, const char *name, uint64_t *size)
 {
-	struct link_map *lm = NULL;
-	const ElfW(Sym) *symtab = NULL;
-	const ElfW(Word) *hash = NULL;
-	const uint32_t *gnu = NULL;
-	const char *strtab = NULL;
-	Dl_info info;
-	size_t n;
-
-	if (!dladdr1((void *)(uintptr_t)addr, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm)
-		return 0;
-	for (const ElfW(Dyn) *d = lm->l_ld; d && d->d_tag != DT_NULL; d++) {
-		ElfW(Addr) p = d->d_un.d_ptr;
-
-		/* glibc relocates these in place; be safe if it did not */
-		if (p < lm->l_addr)
-			p += lm->l_addr;
-		switch (d->d_tag) {
-		case DT_SYMTAB: symtab = (const ElfW(Sym) *)p; break;
-		case DT_STRTAB: strtab = (const char *)p; break;
-		case DT_HASH: hash = (const ElfW(Word) *)p; break;
-		case DT_GNU_HASH: gnu = (const uint32_t *)p; break;
-		default: break;
-		}
-	}
-	if (!symtab || !strtab)
-		return 0;
-	n = dynsym_count(hash, gnu);
-	for (size_t i = 0; i < n; i++) {
-		const ElfW(Sym) *sym = &symtab[i];
-
-		if (sym->st_shndx == SHN_UNDEF || !sym->st_size ||
-		    lm->l_addr + sym->st_value != addr ||
-		    strcmp(strtab + sym->st_name, name) != 0)
-			continue;
-		*size = sym->st_size;
-		return 1;
-	}
-	return 0;
+	return os_host_object_size(addr, name, size);
 }
 
 void *core_bridged_host_symbol(objload_session *s, objload_callconv cc,

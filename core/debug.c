@@ -31,18 +31,16 @@
  * file on disk describes.  The lines stay after the session is freed
  * (perf reads the file after the run), as for any JIT.
  */
-#define _GNU_SOURCE
-#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/rt.h"
 #include "formats/dwarfline.h"
 #include "formats/elf/symfile.h"
+#include "os/os.h"
 #include "formats/formats.h"
 
 /* ---- the function table -------------------------------------------------- */
@@ -377,10 +375,11 @@ static int perf_map_wanted(const core_runtime *rt)
 
 static void write_perf_map(objload_session *s, const core_runtime *rt)
 {
-	char path[64];
+	char path[256];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
+	if (os_perf_map_path(path, sizeof(path)))
+		return;   /* no perf on this host */
 	f = fopen(path, "a");
 	if (!f)
 		return;

@@ -24,7 +24,6 @@
  * left unresolved is reported in one error listing every name.
  */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +32,7 @@
 #include "core/core.h"
 #include "core/log.h"
 #include "core/rt.h"
+#include "os/os.h"
 
 static int strength_of(const objload_symbol *sym)
 {
@@ -221,17 +221,16 @@ static void *host_lookup(objload_session *s, const char *name)
 {
 	void *p;
 
-	dlerror();
-	p = dlsym(RTLD_DEFAULT, name);
+	p = os_host_symbol(name);
 	if (p)
 		return p;
 	p = core_libs_lookup(s, name);
 	if (p)
 		return p;
-	if (!s->libm)
-		s->libm = dlopen("libm.so.6", RTLD_LAZY | RTLD_LOCAL);
+	if (!s->libm && os_libm_name)
+		s->libm = os_lib_open(os_libm_name, OS_LIB_LAZY, NULL, 0);
 	if (s->libm) {
-		p = dlsym(s->libm, name);
+		p = os_lib_symbol(s->libm, name);
 		if (p)
 			return p;
 	}

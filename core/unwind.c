@@ -34,11 +34,11 @@
  * resolution with a message saying so.
  */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/rt.h"
+#include "os/os.h"
 
 #define EH_TERMINATOR 4
 
@@ -95,14 +95,14 @@ objload_status core_unwind_register(objload_session *s)
 	if (!n)
 		return OBJLOAD_OK;
 	if (!rt->libgcc_s)
-		rt->libgcc_s = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_LOCAL);
+		rt->libgcc_s = os_lib_open("libgcc_s.so.1", 0, NULL, 0);
 	if (rt->libgcc_s)
-		gcc_register = (frame_fn)dlsym(rt->libgcc_s, "__register_frame");
+		gcc_register = (frame_fn)os_lib_symbol(rt->libgcc_s, "__register_frame");
 	/* only when something loaded it: libc++abi throws through it */
 	if (!rt->libunwind)
-		rt->libunwind = dlopen("libunwind.so.1", RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
+		rt->libunwind = os_lib_open("libunwind.so.1", OS_LIB_NOLOAD, NULL, 0);
 	if (rt->libunwind)
-		llvm_register = (frame_fn)dlsym(rt->libunwind,
+		llvm_register = (frame_fn)os_lib_symbol(rt->libunwind,
 						"__unw_add_dynamic_eh_frame_section");
 	if (!gcc_register && !llvm_register)
 		return OBJLOAD_OK;   /* no unwinder in reach: nothing can throw */
@@ -136,7 +136,7 @@ objload_status core_unwind_register(objload_session *s)
 	 * search, which may be a crash report's backtrace inside a signal
 	 * handler (sorting allocates).  No FDE covers address 0. */
 	if (rt->libgcc_s && rt->nunwind) {
-		find_fde_fn find = (find_fde_fn)dlsym(rt->libgcc_s, "_Unwind_Find_FDE");
+		find_fde_fn find = (find_fde_fn)os_lib_symbol(rt->libgcc_s, "_Unwind_Find_FDE");
 		uintptr_t bases[3];
 
 		if (find)
@@ -153,9 +153,9 @@ void core_unwind_deregister(objload_session *s)
 	if (!rt)
 		return;
 	if (rt->libgcc_s)
-		gcc_deregister = (frame_fn)dlsym(rt->libgcc_s, "__deregister_frame");
+		gcc_deregister = (frame_fn)os_lib_symbol(rt->libgcc_s, "__deregister_frame");
 	if (rt->libunwind)
-		llvm_deregister = (frame_fn)dlsym(rt->libunwind,
+		llvm_deregister = (frame_fn)os_lib_symbol(rt->libunwind,
 						  "__unw_remove_dynamic_eh_frame_section");
 	for (size_t i = rt->nunwind; i-- > 0;) {
 		struct rt_unwind_reg *r = &rt->unwind[i];
@@ -168,10 +168,8 @@ void core_unwind_deregister(objload_session *s)
 	free(rt->unwind);
 	rt->unwind = NULL;
 	rt->nunwind = 0;
-	if (rt->libunwind)
-		dlclose(rt->libunwind);
-	if (rt->libgcc_s)
-		dlclose(rt->libgcc_s);
+	os_lib_close(rt->libunwind);
+	os_lib_close(rt->libgcc_s);
 	rt->libunwind = rt->libgcc_s = NULL;
 }
 

@@ -1,52 +1,32 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The crash report of `objload run`: when the program dies of SIGSEGV,
- * SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP or SIGSYS, print the signal,
- * the faulting address and a backtrace whose frames in loaded code are
- * named (function+offset, image, and file:line for objects compiled with
- * -g, from objload_symbolize), then die of
- * the same signal, so that the exit status stays 128+N.
+ * The crash report of `objload run`: when the program dies of a fault
+ * (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP or SIGSYS; on Windows
+ * an unhandled exception), print the signal, the faulting address and a
+ * backtrace whose frames in loaded code are named (function+offset,
+ * image, and file:line for objects compiled with -g, from
+ * objload_symbolize), then die of the same cause, so that the exit status
+ * stays 128+N.
  *
- * The handler runs on its own stack (a stack overflow is reported too)
- * and only calls what is async-signal-safe: write(2), objload_symbolize
- * (which reads the session and never allocates) and glibc's backtrace(),
- * which walks the frames with libgcc's unwinder through the signal frame
- * and the .eh_frame tables objload registered; backtrace() is called
- * once when the handler is installed so that libgcc_s is loaded then and
- * not in the handler.  Frames without unwind tables (COFF code) end the
- * walk.  The handler is reset to the default action when it runs
- * (SA_RESETHAND): a fault inside it, or the faulting instruction executed
- * again on return, ends the process with the original signal; a signal
- * that was sent rather than caused (kill, raise, abort) is raised again.
+ * The host layer (os_fatal_handler) catches the fault on a stack of its
+ * own (a stack overflow is reported too), walks the frames (glibc's
+ * backtrace(), through the signal frame and the .eh_frame tables objload
+ * registered; frames without unwind tables, COFF code, end the walk) and
+ * calls the report below, which only calls what is async-signal-safe:
+ * os_write_stderr and objload_symbolize (which reads the session and
+ * never allocates).
  *
  * One session per process, so the tool keeps it in a static variable.
  */
-#define _GNU_SOURCE
-#include <execinfo.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ucontext.h>
-#include <unistd.h>
 
 #include "objload.h"
+#include "os/os.h"
 #include "tools/crash.h"
 
-#define CRASH_STACK_SIZE (128 * 1024)
-#define CRASH_MAX_FRAMES 64
-
 static const objload_session *crash_session;
-static void *crash_stack;   /* the alternate stack, for the process's life */
-
-static const struct {
-	int sig;
-	const char *name;
-} crash_signals[] = {
-	{ SIGSEGV, "SIGSEGV" }, { SIGBUS, "SIGBUS" }, { SIGILL, "SIGILL" },
-	{ SIGFPE, "SIGFPE" }, { SIGABRT, "SIGABRT" }, { SIGTRAP, "SIGTRAP" },
-	{ SIGSYS, "SIGSYS" },
-};
 
 /* A line is built in a fixed buffer with these and written at once. */
 struct line {
@@ -90,28 +70,8 @@ static void put_dec(struct line *l, uint64_t v)
 static void flush_line(struct line *l)
 {
 	l->buf[l->len++] = '\n';
-	while (l->len) {
-		ssize_t w = write(STDERR_FILENO, l->buf, l->len);
-
-		if (w <= 0)
-			break;
-		memmove(l->buf, l->buf + w, l->len - (size_t)w);
-		l->len -= (size_t)w;
-	}
-}
-
-static uint64_t interrupted_pc(const void *uctx)
-{
-	const ucontext_t *uc = uctx;
-
-#if defined(__x86_64__)
-	return (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
-#elif defined(__aarch64__)
-	return (uint64_t)uc->uc_mcontext.pc;
-#else
-	(void)uc;
-	return 0;
-#endif
+	os_write_stderr(l->buf, l->len);
+	l->len = 0;
 }
 
 /* One frame: "  #N ADDR function+off (image)", or the image's section
@@ -151,65 +111,43 @@ static void print_frame(int n, uint64_t addr, uint64_t lookup)
 	flush_line(&l);
 }
 
-static void crash_handler(int sig, siginfo_t *si, void *uctx)
+static void crash_report(const os_fatal *f)
 {
-	void *frames[CRASH_MAX_FRAMES];
-	uint64_t pc = interrupted_pc(uctx);
 	struct line l = { .len = 0 };
-	int n, first = -1;
+	int first = -1;
 
 	put_str(&l, "objload: fatal signal ");
-	put_dec(&l, (uint64_t)sig);
-	for (size_t i = 0; i < sizeof(crash_signals) / sizeof(crash_signals[0]); i++)
-		if (crash_signals[i].sig == sig) {
-			put_str(&l, " (");
-			put_str(&l, crash_signals[i].name);
-			put_str(&l, ")");
-		}
-	if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE) {
+	put_dec(&l, (uint64_t)f->sig);
+	if (f->name) {
+		put_str(&l, " (");
+		put_str(&l, f->name);
+		put_str(&l, ")");
+	}
+	if (f->has_addr) {
 		put_str(&l, " at address ");
-		put_hex(&l, (uint64_t)(uintptr_t)si->si_addr);
+		put_hex(&l, f->addr);
 	}
 	flush_line(&l);
 	put_str(&l, "objload: backtrace:");
 	flush_line(&l);
-	n = backtrace(frames, CRASH_MAX_FRAMES);
-	for (int i = 0; i < n && first < 0; i++)
-		if ((uint64_t)(uintptr_t)frames[i] == pc)
+	for (int i = 0; i < f->nframes && first < 0; i++)
+		if ((uint64_t)(uintptr_t)f->frames[i] == f->pc)
 			first = i;
 	if (first < 0) {
 		/* the walk did not reach the interrupted frame */
-		print_frame(0, pc, pc);
+		print_frame(0, f->pc, f->pc);
 	} else {
-		for (int i = first; i < n; i++) {
-			uint64_t a = (uint64_t)(uintptr_t)frames[i];
+		for (int i = first; i < f->nframes; i++) {
+			uint64_t a = (uint64_t)(uintptr_t)f->frames[i];
 
 			/* a return address: the call is the byte before */
 			print_frame(i - first, a, i == first ? a : a - 1);
 		}
 	}
-	if (si->si_code <= 0)
-		raise(sig);   /* sent, not caused: delivered again on return */
 }
 
 void crash_report_install(const objload_session *s)
 {
-	stack_t ss = { 0 };
-	struct sigaction sa;
-	void *warm[2];
-
 	crash_session = s;
-	if (!crash_stack && !(crash_stack = malloc(CRASH_STACK_SIZE)))
-		return;
-	ss.ss_sp = crash_stack;
-	ss.ss_size = CRASH_STACK_SIZE;
-	if (sigaltstack(&ss, NULL))
-		return;
-	(void)backtrace(warm, 2);   /* loads libgcc_s now, not in the handler */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = crash_handler;
-	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(crash_signals) / sizeof(crash_signals[0]); i++)
-		sigaction(crash_signals[i].sig, &sa, NULL);
+	os_fatal_handler(crash_report);
 }

@@ -22,10 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "objload.h"
 #include "objload/plugin.h"
+#include "os/os.h"
 #include "tools/crash.h"
 #include "tools/tool.h"
 
@@ -50,13 +50,14 @@ void tool_print_error(const objload_session *s)
  * format reads or that does not exist, for run's "--" hint. */
 static int looks_like_program_argument(const struct tool_options *o, int i)
 {
-	struct stat st;
-
 	if (o->inputs[i].kind != TOOL_IN_FILE)
 		return 0;
 	for (int k = 0; k < i; k++)
-		if (o->inputs[k].kind == TOOL_IN_FILE)
-			return stat(o->inputs[i].arg, &st) != 0 || S_ISREG(st.st_mode);
+		if (o->inputs[k].kind == TOOL_IN_FILE) {
+			os_path_kind kind = os_path_kind_of(o->inputs[i].arg);
+
+			return kind == OS_PATH_NONE || kind == OS_PATH_FILE;
+		}
 	return 0;
 }
 
