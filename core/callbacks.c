@@ -159,7 +159,7 @@ void *bridge_callback(objload_session *s, const void *fn, objload_callconv cc)
 		return NULL;
 	if (cc == OBJLOAD_CC_SYSV)
 		return (void *)(uintptr_t)fn;
-	pthread_mutex_lock(&rt->lock);
+	os_mutex_lock(&rt->lock);
 	for (size_t i = 0; i < rt->ncallbacks; i++)
 		if (rt->callbacks[i].target == (uint64_t)(uintptr_t)fn) {
 			thunk = rt->callbacks[i].thunk;
@@ -191,7 +191,7 @@ void *bridge_callback(objload_session *s, const void *fn, objload_callconv cc)
 	c->maplen = len;
 	thunk = p;
 out:
-	pthread_mutex_unlock(&rt->lock);
+	os_mutex_unlock(&rt->lock);
 	if (!thunk)
 		errno = ENOMEM;
 	return thunk;
@@ -204,11 +204,11 @@ void *bridge_callback_original(objload_session *s, void *host_fn)
 
 	if (!rt || !host_fn)
 		return host_fn;
-	pthread_mutex_lock(&rt->lock);
+	os_mutex_lock(&rt->lock);
 	for (size_t i = 0; i < rt->ncallbacks; i++)
 		if (rt->callbacks[i].thunk == host_fn)
 			orig = (void *)(uintptr_t)rt->callbacks[i].target;
-	pthread_mutex_unlock(&rt->lock);
+	os_mutex_unlock(&rt->lock);
 	return orig;
 }
 

@@ -32,7 +32,6 @@
  * (perf reads the file after the run), as for any JIT.
  */
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,7 +153,7 @@ void __jit_debug_register_code(void)
 __attribute__((used, visibility("default")))
 struct jit_descriptor __jit_debug_descriptor = { 1, JIT_NOACTION, NULL, NULL };
 
-static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;
+static os_mutex jit_lock = OS_MUTEX_INIT;
 
 struct rt_jit_entry {
 	struct jit_code_entry entry;
@@ -163,7 +162,7 @@ struct rt_jit_entry {
 
 static void jit_add(struct rt_jit_entry *e)
 {
-	pthread_mutex_lock(&jit_lock);
+	os_mutex_lock(&jit_lock);
 	e->entry.prev_entry = NULL;
 	e->entry.next_entry = __jit_debug_descriptor.first_entry;
 	if (e->entry.next_entry)
@@ -172,12 +171,12 @@ static void jit_add(struct rt_jit_entry *e)
 	__jit_debug_descriptor.relevant_entry = &e->entry;
 	__jit_debug_descriptor.action_flag = JIT_REGISTER_FN;
 	__jit_debug_register_code();
-	pthread_mutex_unlock(&jit_lock);
+	os_mutex_unlock(&jit_lock);
 }
 
 static void jit_remove(struct rt_jit_entry *e)
 {
-	pthread_mutex_lock(&jit_lock);
+	os_mutex_lock(&jit_lock);
 	if (e->entry.prev_entry)
 		e->entry.prev_entry->next_entry = e->entry.next_entry;
 	else
@@ -187,7 +186,7 @@ static void jit_remove(struct rt_jit_entry *e)
 	__jit_debug_descriptor.relevant_entry = &e->entry;
 	__jit_debug_descriptor.action_flag = JIT_UNREGISTER_FN;
 	__jit_debug_register_code();
-	pthread_mutex_unlock(&jit_lock);
+	os_mutex_unlock(&jit_lock);
 }
 
 /* Where each section of ELF image i was loaded, by ELF section number

@@ -23,12 +23,12 @@
 #ifndef OBJLOAD_RT_H
 #define OBJLOAD_RT_H
 
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "abi/bridge.h"
 #include "core/core.h"
+#include "os/os.h"
 
 struct rt_unwind_reg;
 struct rt_jit_entry;
@@ -66,8 +66,7 @@ typedef struct core_runtime {
 
 	/* core/callbacks.c: one lock for the thunk tables, which loaded
 	 * code may grow from several threads */
-	pthread_mutex_t lock;
-	int lock_ready;
+	os_mutex lock;
 	void *bound_page;          /* session-bound bridge wrappers */
 	size_t bound_len;
 	const cc_bridge *bound_bridge;

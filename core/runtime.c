@@ -4,19 +4,19 @@
  * runtime helpers a C program expects from its static link.
  *
  * Order, as a static link and glibc's start-up code would do it:
- *   1. a destructor runner is registered with __cxa_atexit under this
+ *   1. a destructor runner is registered with os_atexit (__cxa_atexit) under this
  *      session's __dso_handle, before any constructor, so that handlers
  *      registered later (by constructors or main) run before it;
  *   2. constructors run by ascending priority, then in input order;
  *   3. the entry point;
- *   4. at unload, __cxa_finalize(&dso_handle) runs the atexit handlers
+ *   4. at unload, os_finalize(&dso_handle) (__cxa_finalize) runs the atexit handlers
  *      the images registered and then the destructors.  If the program
  *      calls exit() instead, the host's exit runs the same handlers.
  *
  * Helpers objload provides (glibc keeps them in libc_nonshared.a, which
  * the host's dynamic loader does not export):
  *   __dso_handle  a per-session address identifying its registrations;
- *   atexit(fn)    a thunk that calls __cxa_atexit(fn, 0, &dso_handle);
+ *   atexit(fn)    a thunk that calls os_atexit(fn, 0, &dso_handle);
  *   __stack_chk_guard  a random canary, for code that reads it from a
  *                 global (clang for macOS does at -O0); glibc keeps its
  *                 canary in thread-local storage and exports no such
@@ -30,9 +30,8 @@
 #include "abi/bridge.h"
 #include "core/core.h"
 #include "core/rt.h"
+#include "os/os.h"
 
-extern int __cxa_atexit(void (*fn)(void *), void *arg, void *dso);
-extern void __cxa_finalize(void *dso);
 
 static const char *const builtin_names[BUILTIN_COUNT] = {
 	[BUILTIN_DSO_HANDLE] = "__dso_handle",
@@ -60,11 +59,7 @@ core_runtime *core_rt(objload_session *s)
 
 		if (!rt)
 			return NULL;
-		if (pthread_mutex_init(&rt->lock, NULL)) {
-			free(rt);
-			return NULL;
-		}
-		rt->lock_ready = 1;
+		os_mutex_init(&rt->lock);
 		rt->perf_map = -1;
 		s->rt = rt;
 	}
@@ -85,7 +80,7 @@ objload_status core_rt_option(objload_session *s, core_runtime **rt)
  * is bound by the thunk. */
 static int session_atexit(void (*fn)(void), objload_session *s)
 {
-	return __cxa_atexit((void (*)(void *))(void (*)(void))fn, NULL, s->dso_key);
+	return os_atexit((void (*)(void *))(void (*)(void))fn, NULL, s->dso_key);
 }
 
 /* An atexit handler of a Microsoft x64 image, called by the host's exit
@@ -100,7 +95,7 @@ static void run_ms_handler(void *fn)
 
 static int session_atexit_ms(void (*fn)(void), objload_session *s)
 {
-	return __cxa_atexit(run_ms_handler, (void *)(uintptr_t)fn, s->dso_key);
+	return os_atexit(run_ms_handler, (void *)(uintptr_t)fn, s->dso_key);
 }
 
 /*
@@ -136,7 +131,7 @@ int bridge_on_exit(objload_session *s, void (*fn)(int, void *), void *arg)
 		return -1;
 	r->fn = fn;
 	r->arg = arg;
-	if (__cxa_atexit((void (*)(void *))(void (*)(void))run_on_exit, r, s->dso_key)) {
+	if (os_atexit((void (*)(void *))(void (*)(void))run_on_exit, r, s->dso_key)) {
 		free(r);
 		return -1;
 	}
@@ -365,7 +360,7 @@ objload_status core_run_constructors(objload_session *s)
 	if (st)
 		return st;
 	core_debug_register(s);
-	if (__cxa_atexit(run_destructors, s, s->dso_key))
+	if (os_atexit(run_destructors, s, s->dso_key))
 		return core_error(s, OBJLOAD_ERR_NOMEM, "cannot register the destructors");
 	s->initialized = 1;
 	refs = collect_tables(s, OBJLOAD_INIT_CONSTRUCTOR, &n);
@@ -386,6 +381,7 @@ objload_status core_runtime_prepare(objload_session *s)
 	return st;
 }
 
+#ifdef __GLIBC__
 /* Is p inside memory the session is about to release? */
 static int in_session_memory(const objload_session *s, const void *p)
 {
@@ -400,6 +396,7 @@ static int in_session_memory(const objload_session *s, const void *p)
 	}
 	return 0;
 }
+#endif
 
 /* A program may give a standard stream a buffer in its own data
  * (setvbuf(stdout, buf, _IOFBF, ...)).  exit() flushes it while the
@@ -428,7 +425,7 @@ void core_unload(objload_session *s)
 	if (s->initialized) {
 		/* on_exit and atexit handlers of the images, then
 		 * run_destructors, all while the code is mapped */
-		__cxa_finalize(s->dso_key);
+		os_finalize(s->dso_key);
 		s->initialized = 0;
 	}
 	if (s->allocated) {
@@ -443,8 +440,6 @@ void core_unload(objload_session *s)
 	}
 	if (s->rt) {
 		core_unwind_deregister(s);   /* the handles, when nothing was allocated */
-		if (s->rt->lock_ready)
-			pthread_mutex_destroy(&s->rt->lock);
 		free(s->rt);
 		s->rt = NULL;
 	}

@@ -41,6 +41,39 @@ extern const char os_name[];
 /* Is c a directory separator of host paths ('/', and '\\' on Windows)? */
 int os_is_dir_sep(int c);
 
+#if defined(_WIN32)
+#include <stdlib.h>
+#include <string.h>
+/* POSIX's strndup, which the Windows C runtime lacks. */
+#define strndup os_strndup
+static inline char *os_strndup(const char *s, size_t n)
+{
+	size_t len = strnlen(s, n);
+	char *p = malloc(len + 1);
+
+	if (p) {
+		memcpy(p, s, len);
+		p[len] = '\0';
+	}
+	return p;
+}
+#endif
+
+/* ---- locks ------------------------------------------------------------------ */
+
+/* A mutex that needs no destruction and may be initialized statically. */
+#if defined(_WIN32)
+typedef struct os_mutex { void *srwlock; } os_mutex;   /* an SRWLOCK */
+#define OS_MUTEX_INIT { 0 }
+#else
+#include <pthread.h>
+typedef struct os_mutex { pthread_mutex_t m; } os_mutex;
+#define OS_MUTEX_INIT { PTHREAD_MUTEX_INITIALIZER }
+#endif
+void os_mutex_init(os_mutex *m);
+void os_mutex_lock(os_mutex *m);
+void os_mutex_unlock(os_mutex *m);
+
 /* ---- memory ---------------------------------------------------------------- */
 
 /* Protections are objload's OBJLOAD_PROT_* bits (read 1, write 2, exec 4). */
@@ -173,6 +206,15 @@ int os_random(void *buf, size_t len);
 long os_pid(void);
 /* Where perf(1) looks for a JIT's symbol map, or -1 where there is none. */
 int os_perf_map_path(char *buf, size_t len);
+
+/* ---- exit-time handlers ------------------------------------------------------ */
+
+/* fn(arg) at exit(), or when os_finalize(dso) runs first, in one LIFO
+ * order with the C library's own handlers (__cxa_atexit on POSIX hosts;
+ * on Windows a list here, which exit() runs).  0 or -1. */
+int os_atexit(void (*fn)(void *), void *arg, void *dso);
+/* Run (and forget) the handlers registered under dso, newest first. */
+void os_finalize(void *dso);
 
 /* ---- signals ----------------------------------------------------------------- */
 

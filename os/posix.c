@@ -70,6 +70,25 @@ int os_is_dir_sep(int c)
 	return c == '/';
 }
 
+/* ---- locks ------------------------------------------------------------------ */
+
+void os_mutex_init(os_mutex *m)
+{
+	const os_mutex init = OS_MUTEX_INIT;
+
+	*m = init;
+}
+
+void os_mutex_lock(os_mutex *m)
+{
+	pthread_mutex_lock(&m->m);
+}
+
+void os_mutex_unlock(os_mutex *m)
+{
+	pthread_mutex_unlock(&m->m);
+}
+
 /* ---- memory ---------------------------------------------------------------- */
 
 uint64_t os_page_size(void)
@@ -615,6 +634,21 @@ long os_pid(void)
 int os_perf_map_path(char *buf, size_t len)
 {
 	return snprintf(buf, len, "/tmp/perf-%ld.map", os_pid()) < (int)len ? 0 : -1;
+}
+
+/* ---- exit-time handlers ------------------------------------------------------ */
+
+extern int __cxa_atexit(void (*fn)(void *), void *arg, void *dso);
+extern void __cxa_finalize(void *dso);
+
+int os_atexit(void (*fn)(void *), void *arg, void *dso)
+{
+	return __cxa_atexit(fn, arg, dso) ? -1 : 0;
+}
+
+void os_finalize(void *dso)
+{
+	__cxa_finalize(dso);
 }
 
 /* ---- signals ----------------------------------------------------------------- */
