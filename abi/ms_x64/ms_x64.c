@@ -13,9 +13,9 @@
  * here with gcc's __attribute__((ms_abi)):
  *
  *   - the printf family, as the MSVC (UCRT) and MinGW headers reach it:
- *     the format is parsed here, each argument pulled with the Microsoft
- *     va_arg (LLP64: %ld is 32 bits; %lld, %I64d, %zd and %p 64) and
- *     each conversion formatted by the host's snprintf;
+ *     the format is parsed by abi/format.c, each argument pulled from the
+ *     Microsoft argument slots (LLP64: %ld is 32 bits; %lld, %I64d, %zd
+ *     and %p 64) and each conversion formatted by the host's snprintf;
  *   - __acrt_iob_func: the host's stdin/stdout/stderr, which the host's
  *     fwrite/fputs/fflush then take through generic thunks;
  *   - functions with `long` (strtol, strtoul, atol, labs), callbacks
@@ -37,231 +37,28 @@
 #include <errno.h>
 #include <signal.h>
 
+#include "abi/format.h"
 #include "abi/ms_x64/ms_x64.h"
 
 /* ---- printf ----------------------------------------------------------- */
 
-/* Where formatted text goes: a stream, or a buffer with snprintf rules. */
-struct ms_out {
-	FILE *f;
-	char *buf;
-	size_t cap;
-	size_t len;     /* characters produced (all of them, for snprintf) */
-	int err;
-};
-
-static void ms_emit(struct ms_out *o, const char *s, size_t n)
-{
-	if (o->f) {
-		if (n && fwrite(s, 1, n, o->f) != n)
-			o->err = 1;
-	} else if (o->buf && o->len < o->cap) {
-		size_t room = o->cap - 1 - o->len;
-
-		memcpy(o->buf + o->len, s, n < room ? n : room);
-	}
-	o->len += n;
-}
-
-/* Format one host conversion `spec` (a complete printf format with one
- * conversion) of an argument of type T. */
-#define MS_FORMAT_ONE(o, spec, value)						\
-	do {									\
-		char small_[256];						\
-		int n_ = snprintf(small_, sizeof(small_), spec, value);	\
-		if (n_ < 0) {							\
-			(o)->err = 1;						\
-		} else if ((size_t)n_ < sizeof(small_)) {			\
-			ms_emit(o, small_, (size_t)n_);			\
-		} else {							\
-			char *big_ = malloc((size_t)n_ + 1);			\
-			if (!big_) {						\
-				(o)->err = 1;					\
-			} else {						\
-				snprintf(big_, (size_t)n_ + 1, spec, value);	\
-				ms_emit(o, big_, (size_t)n_);			\
-				free(big_);					\
-			}							\
-		}								\
-	} while (0)
-
-/*
- * The Microsoft x64 format engine.  Length modifiers: hh, h, l (32 bits:
- * LLP64), ll, L (a double: MSVC's long double is a double; MinGW's 80-bit
- * long double is not supported), z, t, j, I (64), I32, I64, q, w (wide:
- * %ls/%lc/%S/%C are not supported and print "(wide)").
- */
-static void ms_vformat(struct ms_out *o, const char *fmt, __builtin_ms_va_list *ap)
-{
-	const char *p = fmt;
-
-	while (*p) {
-		char spec[64];
-		size_t sl = 0;
-		int longness = 0, wide = 0;   /* 0 int, 1 64-bit */
-		const char *start;
-
-		if (*p != '%') {
-			const char *q = strchr(p, '%');
-			size_t n = q ? (size_t)(q - p) : strlen(p);
-
-			ms_emit(o, p, n);
-			p += n;
-			continue;
-		}
-		start = p++;
-		spec[sl++] = '%';
-		while (*p && strchr("-+ #0'", *p) && sl < 20)
-			spec[sl++] = *p++;
-		if (*p == '*') {
-			sl += (size_t)snprintf(spec + sl, sizeof(spec) - sl, "%d",
-					       __builtin_va_arg(*ap, int));
-			p++;
-		} else {
-			while (*p >= '0' && *p <= '9' && sl < 40)
-				spec[sl++] = *p++;
-		}
-		if (*p == '.') {
-			spec[sl++] = *p++;
-			if (*p == '*') {
-				sl += (size_t)snprintf(spec + sl, sizeof(spec) - sl, "%d",
-						       __builtin_va_arg(*ap, int));
-				p++;
-			} else {
-				while (*p >= '0' && *p <= '9' && sl < 56)
-					spec[sl++] = *p++;
-			}
-		}
-		/* length */
-		if (p[0] == 'h') {
-			p += p[1] == 'h' ? 2 : 1;
-		} else if (p[0] == 'l' && p[1] == 'l') {
-			longness = 1;
-			p += 2;
-		} else if (p[0] == 'l') {
-			wide = 1;   /* for c/s; 32 bits for integers */
-			p++;
-		} else if (p[0] == 'I' && p[1] == '6' && p[2] == '4') {
-			longness = 1;
-			p += 3;
-		} else if (p[0] == 'I' && p[1] == '3' && p[2] == '2') {
-			p += 3;
-		} else if (strchr("zjtIq", p[0]) && p[0]) {
-			longness = 1;
-			p++;
-		} else if (p[0] == 'L') {
-			p++;
-		} else if (p[0] == 'w') {
-			wide = 1;
-			p++;
-		}
-		switch (*p) {
-		case 'd':
-		case 'i':
-			spec[sl++] = 'l';
-			spec[sl++] = 'l';
-			spec[sl++] = *p;
-			spec[sl] = '\0';
-			if (longness)
-				MS_FORMAT_ONE(o, spec, (long long)__builtin_va_arg(*ap, long long));
-			else
-				MS_FORMAT_ONE(o, spec, (long long)__builtin_va_arg(*ap, int));
-			break;
-		case 'u':
-		case 'o':
-		case 'x':
-		case 'X':
-			spec[sl++] = 'l';
-			spec[sl++] = 'l';
-			spec[sl++] = *p;
-			spec[sl] = '\0';
-			if (longness)
-				MS_FORMAT_ONE(o, spec, __builtin_va_arg(*ap, unsigned long long));
-			else
-				MS_FORMAT_ONE(o, spec,
-					      (unsigned long long)__builtin_va_arg(*ap, unsigned));
-			break;
-		case 'c':
-		case 'C':
-			spec[sl++] = 'c';
-			spec[sl] = '\0';
-			if (wide || *p == 'C')
-				MS_FORMAT_ONE(o, spec, (int)(__builtin_va_arg(*ap, int) & 0x7f));
-			else
-				MS_FORMAT_ONE(o, spec, __builtin_va_arg(*ap, int));
-			break;
-		case 's':
-		case 'S':
-			spec[sl++] = 's';
-			spec[sl] = '\0';
-			if (wide || *p == 'S') {
-				(void)__builtin_va_arg(*ap, void *);
-				MS_FORMAT_ONE(o, spec, "(wide)");
-			} else {
-				const char *s = __builtin_va_arg(*ap, const char *);
-
-				MS_FORMAT_ONE(o, spec, s ? s : "(null)");
-			}
-			break;
-		case 'f':
-		case 'F':
-		case 'e':
-		case 'E':
-		case 'g':
-		case 'G':
-		case 'a':
-		case 'A':
-			spec[sl++] = *p;
-			spec[sl] = '\0';
-			MS_FORMAT_ONE(o, spec, __builtin_va_arg(*ap, double));
-			break;
-		case 'p':
-			/* as the Microsoft CRT prints it: 16 upper-case digits */
-			MS_FORMAT_ONE(o, "%016llX",
-				      (unsigned long long)(uintptr_t)__builtin_va_arg(*ap, void *));
-			break;
-		case 'n': {
-			int *np = __builtin_va_arg(*ap, int *);
-
-			if (np)
-				*np = (int)o->len;
-			break;
-		}
-		case '%':
-			ms_emit(o, "%", 1);
-			break;
-		default:
-			/* unknown or truncated: print it as written */
-			ms_emit(o, start, (size_t)(p - start) + (*p != '\0'));
-			break;
-		}
-		if (*p)
-			p++;
-	}
-}
-
+/* A Microsoft va_list is a pointer into the argument area: 8-byte slots,
+ * a double as its bits (abi/format.c parses the format). */
 static int ms_vfprintf_impl(FILE *f, const char *fmt, __builtin_ms_va_list *ap)
 {
-	struct ms_out o = { .f = f };
+	abi_slots slots;
 
-	if (!f || !fmt)
-		return -1;
-	ms_vformat(&o, fmt, ap);
-	return o.err || o.len > INT_MAX ? -1 : (int)o.len;
+	abi_slots_init(&slots, *ap);
+	return abi_vfprintf(f, fmt, &slots.args, &abi_dialect_llp64_ms);
 }
 
-/* C99 snprintf rules: NUL-terminated when cap > 0, returns the full length. */
 static int ms_vsnprintf_impl(char *buf, size_t cap, const char *fmt,
 			     __builtin_ms_va_list *ap)
 {
-	struct ms_out o = { .buf = buf, .cap = cap };
+	abi_slots slots;
 
-	if (!fmt)
-		return -1;
-	ms_vformat(&o, fmt, ap);
-	if (buf && cap)
-		buf[o.len < cap ? o.len : cap - 1] = '\0';
-	return o.err || o.len > INT_MAX ? -1 : (int)o.len;
+	abi_slots_init(&slots, *ap);
+	return abi_vsnprintf(buf, cap, fmt, &slots.args, &abi_dialect_llp64_ms);
 }
 
 /* A Microsoft va_list is a pointer into the argument area. */
@@ -301,10 +98,11 @@ static MS_ABI int ms_vsprintf(char *buf, const char *fmt, void *ap)
 /* MSVC's legacy _vsnprintf: -1 and no NUL when the text does not fit. */
 static MS_ABI int ms__vsnprintf(char *buf, size_t cap, const char *fmt, void *ap)
 {
-	__builtin_ms_va_list va = ms_va(ap);
-	struct ms_out o = { .buf = buf, .cap = cap + 1 };
+	abi_out o = { .buf = buf, .cap = cap + 1 };
+	abi_slots slots;
 
-	ms_vformat(&o, fmt, &va);
+	abi_slots_init(&slots, ap);
+	abi_vformat(&o, fmt, &slots.args, &abi_dialect_llp64_ms);
 	if (o.len > cap)
 		return -1;
 	if (o.len < cap)
