@@ -52,8 +52,9 @@ typedef struct cc_bridge {
 const cc_bridge *bridge_lookup(objload_callconv callconv);
 
 /* What the core gives bound wrappers (core/callbacks.c). */
-/* A System V function pointer that calls `fn`, a function of convention
- * `cc` taking up to six integer or pointer arguments: one thunk per
+/* A function pointer of the host's convention that calls `fn`, a function
+ * of convention `cc` taking up to six integer or pointer arguments (four
+ * from a Microsoft x64 host): one thunk per
  * target, made on first use and kept until the session is freed.  NULL
  * when fn is NULL or memory runs out. */
 void *bridge_callback(objload_session *s, const void *fn, objload_callconv cc);

@@ -157,7 +157,7 @@ void *bridge_callback(objload_session *s, const void *fn, objload_callconv cc)
 
 	if (!fn || !rt || !arch || !arch->cc_thunk)
 		return NULL;
-	if (cc == OBJLOAD_CC_SYSV)
+	if (core_callconv_compatible(cc, core_host_callconv()))
 		return (void *)(uintptr_t)fn;
 	os_mutex_lock(&rt->lock);
 	for (size_t i = 0; i < rt->ncallbacks; i++)
@@ -178,7 +178,7 @@ void *bridge_callback(objload_session *s, const void *fn, objload_callconv cc)
 	p = os_map(len, 1, 0);
 	if (!p)
 		goto out;
-	if (arch->cc_thunk(p, OBJLOAD_CC_SYSV, cc, &tc) ||
+	if (arch->cc_thunk(p, core_host_callconv(), cc, &tc) ||
 	    arch_fill_slots(arch, p, &tc, &dest) ||
 	    os_protect(p, len, OBJLOAD_PROT_READ | OBJLOAD_PROT_EXEC)) {
 		os_unmap(p, len);

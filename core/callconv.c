@@ -48,13 +48,47 @@ int core_host_object_size(uint64_t addr, const char *name, uint64_t *size)
 	return os_host_object_size(addr, name, size);
 }
 
+objload_callconv core_host_callconv(void)
+{
+#if defined(_WIN32) && defined(__x86_64__)
+	return OBJLOAD_CC_MS_X64;
+#else
+	return OBJLOAD_CC_SYSV;
+#endif
+}
+
+static int is_arm64_callconv(objload_callconv cc)
+{
+	return cc == OBJLOAD_CC_DARWIN_ARM64 || cc == OBJLOAD_CC_MS_ARM64;
+}
+
+int core_callconv_compatible(objload_callconv a, objload_callconv b)
+{
+	/* the arm64 conventions differ from AAPCS64 (SYSV) and each other
+	 * in variadic calls only */
+	return a == b ||
+	       (is_arm64_callconv(a) && (b == OBJLOAD_CC_SYSV || is_arm64_callconv(b))) ||
+	       (is_arm64_callconv(b) && a == OBJLOAD_CC_SYSV);
+}
+
+const char *core_callconv_name(objload_callconv cc)
+{
+	switch (cc) {
+	case OBJLOAD_CC_SYSV: return "System V";
+	case OBJLOAD_CC_MS_X64: return "Microsoft x64";
+	case OBJLOAD_CC_DARWIN_ARM64: return "Apple arm64";
+	case OBJLOAD_CC_MS_ARM64: return "Windows arm64";
+	}
+	return "unknown";
+}
+
 void *core_bridged_host_symbol(objload_session *s, objload_callconv cc,
 			       const char *name)
 {
 	const cc_bridge *b;
 	void *bound;
 
-	if (cc == OBJLOAD_CC_SYSV)
+	if (cc == core_host_callconv())
 		return NULL;
 	b = bridge_lookup(cc);
 	if (b && (bound = core_bound_bridge_symbol(s, b, name)))   /* core/callbacks.c */
@@ -67,10 +101,11 @@ objload_status core_check_bridges(objload_session *s)
 	for (size_t i = 0; i < s->nimages; i++) {
 		const objload_image *img = s->images[i];
 
-		if (img->callconv != OBJLOAD_CC_SYSV && !bridge_lookup(img->callconv))
+		if (!s->link_only && img->callconv != core_host_callconv() &&
+		    !bridge_lookup(img->callconv))
 			return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
-					  "%s: objload has no bridge for this image's calling convention yet",
-					  img->path);
+					  "%s: objload has no bridge for this image's calling convention (%s) on this host yet",
+					  img->path, core_callconv_name(img->callconv));
 	}
 	return OBJLOAD_OK;
 }
@@ -125,8 +160,7 @@ static objload_status need_ccthunk(objload_session *s, lg_target *t,
 		st = s->arch->cc_thunk(lg_block_bytes(s, b), from, to, &code);
 		if (st)
 			return core_error(s, st, "arch %s cannot write a thunk from the %s to the %s convention",
-					  s->arch->name, from == OBJLOAD_CC_SYSV ? "System V" : "Microsoft x64",
-					  to == OBJLOAD_CC_SYSV ? "System V" : "Microsoft x64");
+					  s->arch->name, core_callconv_name(from), core_callconv_name(to));
 		st = lg_add_pointer_edge(s, b, code.slot[0], s->arch->pointer_kind, t, 0);
 		if (!st)
 			st = lg_put_entry(s, &key, b);
@@ -169,7 +203,7 @@ objload_status core_adapt_reference(objload_session *s, uint32_t ii,
 {
 	const objload_image *img = s->images[ii];
 	const objload_symbol *sym = &img->symbols[j];
-	objload_callconv from = img->callconv, to = OBJLOAD_CC_SYSV;
+	objload_callconv from = img->callconv, to = core_host_callconv();
 	lg_target t = n->t;
 	const lg_block *b;
 	objload_status st;
@@ -182,14 +216,15 @@ objload_status core_adapt_reference(objload_session *s, uint32_t ii,
 		} else if (b->kind == LG_BINDTHUNK) {
 			/* a handler registered by an image runs in its
 			 * convention: the atexit helper has a twin for it */
-			if (from == OBJLOAD_CC_MS_X64 &&
+			if (!core_callconv_compatible(from, core_host_callconv()) &&
 			    s->builtin[BUILTIN_ATEXIT].where == LG_IN_BLOCK &&
 			    s->builtin[BUILTIN_ATEXIT].block == t.block) {
 				st = core_builtin_target(s, BUILTIN_ATEXIT_MS, &t);
 				if (st)
 					return st;
 			}
-			/* the helper itself is System V code */
+			/* the helper itself is System V code (CORE_HELPER_ABI) */
+			to = OBJLOAD_CC_SYSV;
 		} else {
 			to = from;   /* data, or code the core made for the image */
 		}
@@ -206,7 +241,7 @@ objload_status core_adapt_reference(objload_session *s, uint32_t ii,
 		to = from;
 		break;
 	}
-	if (from != to && is_code_target(s, &t, sym)) {
+	if (!core_callconv_compatible(from, to) && is_code_target(s, &t, sym)) {
 		st = need_ccthunk(s, &t, from, to);
 		if (st)
 			return st;

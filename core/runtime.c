@@ -78,24 +78,28 @@ objload_status core_rt_option(objload_session *s, core_runtime **rt)
 
 /* The target of the atexit thunk: fn comes from the image, the session
  * is bound by the thunk. */
-static int session_atexit(void (*fn)(void), objload_session *s)
+static CORE_HELPER_ABI int session_atexit(void (*fn)(void), objload_session *s)
 {
 	return os_atexit((void (*)(void *))(void (*)(void))fn, NULL, s->dso_key);
 }
 
-/* An atexit handler of a Microsoft x64 image, called by the host's exit
- * machinery with System V: the bridge makes the call. */
-static void run_ms_handler(void *fn)
+/* An atexit handler of an image of the other x86-64 convention than the
+ * host's (Microsoft x64 on Linux, System V on Windows), called by the
+ * host's exit machinery in the host's: the image's bridge makes the call.
+ * (On arm64 every convention calls a handler alike: no twin is used.) */
+static void run_bridged_handler(void *fn)
 {
-	const cc_bridge *b = bridge_lookup(OBJLOAD_CC_MS_X64);
+	objload_callconv cc = core_host_callconv() == OBJLOAD_CC_SYSV ?
+		OBJLOAD_CC_MS_X64 : OBJLOAD_CC_SYSV;
+	const cc_bridge *b = bridge_lookup(cc);
 
 	if (b && b->call_init)
 		b->call_init((uint64_t)(uintptr_t)fn);
 }
 
-static int session_atexit_ms(void (*fn)(void), objload_session *s)
+static CORE_HELPER_ABI int session_atexit_ms(void (*fn)(void), objload_session *s)
 {
-	return os_atexit(run_ms_handler, (void *)(uintptr_t)fn, s->dso_key);
+	return os_atexit(run_bridged_handler, (void *)(uintptr_t)fn, s->dso_key);
 }
 
 /*
@@ -138,7 +142,8 @@ int bridge_on_exit(objload_session *s, void (*fn)(int, void *), void *arg)
 	return 0;
 }
 
-static int session_on_exit(void (*fn)(int, void *), void *arg, objload_session *s)
+static CORE_HELPER_ABI int session_on_exit(void (*fn)(int, void *), void *arg,
+					   objload_session *s)
 {
 	return bridge_on_exit(s, fn, arg);
 }
@@ -322,7 +327,7 @@ static void run_table(objload_session *s, const struct table_ref *r, int backwar
 
 		if (!fn)
 			continue;
-		if (r->img->callconv == OBJLOAD_CC_SYSV)
+		if (core_callconv_compatible(r->img->callconv, core_host_callconv()))
 			fn();
 		else if ((b = bridge_lookup(r->img->callconv)) && b->call_init)
 			b->call_init((uint64_t)(uintptr_t)fn);
@@ -475,7 +480,7 @@ objload_status objload_run_main(objload_session *s, const char *entry,
 				  g->strength ? s->images[g->image]->path :
 				  s->nimages ? s->images[0]->path : "objload", entry,
 				  g->strength ? "" : " of the inputs");
-	if (s->images[g->image]->callconv != OBJLOAD_CC_SYSV) {
+	if (!core_callconv_compatible(s->images[g->image]->callconv, core_host_callconv())) {
 		const cc_bridge *b = bridge_lookup(s->images[g->image]->callconv);
 
 		if (!b || !b->call_main)

@@ -39,6 +39,7 @@
 
 #include "abi/format.h"
 #include "abi/ms_x64/ms_x64.h"
+#include "abi/wincrt.h"
 
 /* ---- printf ----------------------------------------------------------- */
 
@@ -98,16 +99,10 @@ static MS_ABI int ms_vsprintf(char *buf, const char *fmt, void *ap)
 /* MSVC's legacy _vsnprintf: -1 and no NUL when the text does not fit. */
 static MS_ABI int ms__vsnprintf(char *buf, size_t cap, const char *fmt, void *ap)
 {
-	abi_out o = { .buf = buf, .cap = cap + 1 };
 	abi_slots slots;
 
 	abi_slots_init(&slots, ap);
-	abi_vformat(&o, fmt, &slots.args, &abi_dialect_llp64_ms);
-	if (o.len > cap)
-		return -1;
-	if (o.len < cap)
-		buf[o.len] = '\0';
-	return (int)o.len;
+	return wincrt_vsnprintf_legacy(buf, cap, fmt, &slots.args);
 }
 
 static MS_ABI int ms_printf(const char *fmt, ...)
@@ -155,8 +150,6 @@ static MS_ABI int ms_sprintf(char *buf, const char *fmt, ...)
 }
 
 /* UCRT: the printf family of <stdio.h> is inline over these two. */
-#define UCRT_STANDARD_SNPRINTF_BEHAVIOR 2ull
-
 static MS_ABI int ms_stdio_common_vfprintf(uint64_t options, FILE *f, const char *fmt,
 					   void *locale, void *ap)
 {
@@ -170,29 +163,16 @@ static MS_ABI int ms_stdio_common_vfprintf(uint64_t options, FILE *f, const char
 static MS_ABI int ms_stdio_common_vsprintf(uint64_t options, char *buf, size_t cap,
 					   const char *fmt, void *locale, void *ap)
 {
-	__builtin_ms_va_list va = ms_va(ap);
-	int r;
+	abi_slots slots;
 
 	(void)locale;
-	r = ms_vsnprintf_impl(buf, cap, fmt, &va);
-	if (r >= 0 && (size_t)r >= cap && buf &&
-	    !(options & UCRT_STANDARD_SNPRINTF_BEHAVIOR))
-		return -1;
-	return r;
+	abi_slots_init(&slots, ap);
+	return wincrt_stdio_common_vsprintf(options, buf, cap, fmt, &slots.args);
 }
 
-/* UCRT's stream table: 0 stdin, 1 stdout, 2 stderr. */
 static MS_ABI FILE *ms_acrt_iob_func(unsigned i)
 {
-	switch (i) {
-	case 0:
-		return stdin;
-	case 1:
-		return stdout;
-	case 2:
-		return stderr;
-	}
-	return NULL;
+	return wincrt_iob(i);
 }
 
 /* ---- stdlib: LLP64 long, callbacks ------------------------------------ */
@@ -229,44 +209,25 @@ static MS_ABI void *ms_bsearch(const void *key, const void *base, size_t n, size
 	return NULL;
 }
 
-/* long is 32 bits: clamp as the Microsoft CRT does, with ERANGE. */
+/* long is 32 bits (abi/wincrt.c) */
 static MS_ABI int32_t ms_strtol(const char *s, char **end, int base)
 {
-	long v = strtol(s, end, base);
-
-	if (v > INT32_MAX) {
-		errno = ERANGE;
-		return INT32_MAX;
-	}
-	if (v < INT32_MIN) {
-		errno = ERANGE;
-		return INT32_MIN;
-	}
-	return (int32_t)v;
+	return wincrt_strtol(s, end, base);
 }
 
 static MS_ABI uint32_t ms_strtoul(const char *s, char **end, int base)
 {
-	unsigned long v = strtoul(s, end, base);
-
-	/* glibc negates in unsigned long: "-1" is ULONG_MAX, and MS's 32-bit
-	 * result is then 0xffffffff; anything else above 32 bits is out of
-	 * range */
-	if (v > UINT32_MAX && v < (unsigned long)-(long)UINT32_MAX) {
-		errno = ERANGE;
-		return UINT32_MAX;
-	}
-	return (uint32_t)v;
+	return wincrt_strtoul(s, end, base);
 }
 
 static MS_ABI int32_t ms_atol(const char *s)
 {
-	return (int32_t)strtol(s, NULL, 10);
+	return wincrt_atol(s);
 }
 
 static MS_ABI int32_t ms_labs(int32_t v)
 {
-	return v < 0 ? (int32_t)(0u - (uint32_t)v) : v;
+	return wincrt_labs(v);
 }
 
 /* ---- math: mixed integer and double arguments ------------------------- */
@@ -309,15 +270,13 @@ static MS_ABI void ms_security_check_cookie(uint64_t cookie)
 /* The Microsoft CRT's buffering modes: _IOFBF 0, _IOLBF 0x40, _IONBF 4. */
 static MS_ABI int ms_setvbuf(FILE *f, char *buf, int mode, size_t size)
 {
-	int host = mode == 0x40 ? _IOLBF : mode == 4 ? _IONBF : mode == 0 ? _IOFBF : -1;
-
-	return host < 0 ? -1 : setvbuf(f, buf, host, size);
+	return wincrt_setvbuf(f, buf, mode, size);
 }
 
 /* Windows' SIGABRT is 22. */
 static MS_ABI int ms_raise(int sig)
 {
-	return raise(ms_x64_signo(sig));
+	return raise(wincrt_signo(sig));
 }
 
 static MS_ABI void ms_longjmp_checked(void *buf, int val)

@@ -11,9 +11,8 @@
 extern const cc_bridge cc_bridge_ms_x64;
 
 /* abi/ms_x64/ms_x64_callbacks.c: wrappers of host functions that take
- * callbacks, bound to the session; a Windows signal number as Linux's. */
+ * callbacks, bound to the session. */
 extern const bridge_bound ms_x64_bound[];
-int ms_x64_signo(int sig);
 
 /* abi/ms_x64/ms_x64_asm.c */
 void ms_x64_chkstk(void);
