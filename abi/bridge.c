@@ -14,10 +14,13 @@
 #ifdef OBJLOAD_BRIDGE_ARM64
 #include "abi/arm64/arm64.h"
 #endif
+#ifdef OBJLOAD_BRIDGE_SYSV_WIN
+#include "abi/sysv_win/sysv_win.h"
+#endif
 
 /* Bridges register here as they land: abi/ms_x64 for COFF x86-64 on an
  * x86-64 Linux host, abi/arm64 for Mach-O and COFF arm64 on an AArch64
- * host. */
+ * host, abi/sysv_win for ELF and Mach-O x86-64 on a Windows host. */
 static const cc_bridge *const bridges[] = {
 #ifdef OBJLOAD_BRIDGE_MS_X64
 	&cc_bridge_ms_x64,
@@ -25,6 +28,9 @@ static const cc_bridge *const bridges[] = {
 #ifdef OBJLOAD_BRIDGE_ARM64
 	&cc_bridge_darwin_arm64,
 	&cc_bridge_ms_arm64,
+#endif
+#ifdef OBJLOAD_BRIDGE_SYSV_WIN
+	&cc_bridge_sysv_win,
 #endif
 	NULL,
 };

@@ -46,6 +46,16 @@ typedef struct cc_bridge {
 	/* Wrappers bound to the session, asked before host_symbol; the
 	 * list ends with a NULL name. */
 	const bridge_bound *bound;
+	/* Optional: a host data object this convention's images reach by
+	 * the address of a pointer variable the host does not have as such
+	 * (glibc's `FILE *stdout` on a Windows host): 1 and *value, what
+	 * the variable holds.  The core keeps the variable in the session. */
+	int (*host_data)(const char *name, void **value);
+	/* Optional: the host's name of a function the host has under
+	 * another name (glibc's __errno_location is msvcrt's _errno): looked
+	 * up as that host symbol, and called through a convention thunk like
+	 * any host function.  NULL when there is none. */
+	const char *(*host_name)(const char *name);
 } cc_bridge;
 
 /* The bridge for a convention, or NULL when none is compiled in. */

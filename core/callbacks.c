@@ -144,6 +144,23 @@ void *core_bound_bridge_symbol(objload_session *s, const cc_bridge *b,
 		k * (align16(arch->cc_thunk_size) + align16(arch->bind_thunk_size));
 }
 
+void *core_bridge_data(objload_session *s, const cc_bridge *b, const char *name)
+{
+	core_runtime *rt;
+	void *value;
+
+	if (!b->host_data(name, &value) || !(rt = core_rt(s)))
+		return NULL;
+	for (size_t i = 0; i < rt->nbridge_data; i++)
+		if (strcmp(rt->bridge_data[i].name, name) == 0)
+			return &rt->bridge_data[i].value;
+	if (rt->nbridge_data == CORE_BRIDGE_DATA_MAX)
+		return NULL;
+	rt->bridge_data[rt->nbridge_data].name = name;
+	rt->bridge_data[rt->nbridge_data].value = value;
+	return &rt->bridge_data[rt->nbridge_data++].value;
+}
+
 void *bridge_callback(objload_session *s, const void *fn, objload_callconv cc)
 {
 	const arch_ops *arch = arch_lookup(core_host_arch());

@@ -93,7 +93,18 @@ void *core_bridged_host_symbol(objload_session *s, objload_callconv cc,
 	b = bridge_lookup(cc);
 	if (b && (bound = core_bound_bridge_symbol(s, b, name)))   /* core/callbacks.c */
 		return bound;
+	if (b && b->host_data && (bound = core_bridge_data(s, b, name)))   /* the same */
+		return bound;
 	return b && b->host_symbol ? b->host_symbol(name) : NULL;
+}
+
+const char *core_bridged_host_name(objload_callconv cc, const char *name)
+{
+	const cc_bridge *b;
+
+	if (cc == core_host_callconv() || !(b = bridge_lookup(cc)) || !b->host_name)
+		return NULL;
+	return b->host_name(name);
 }
 
 objload_status core_check_bridges(objload_session *s)

@@ -209,6 +209,9 @@ objload_status core_adapt_reference(objload_session *s, uint32_t image,
 				    uint32_t symbol, lg_node *n);
 void *core_bridged_host_symbol(objload_session *s, objload_callconv cc,
 			       const char *name);
+/* The host's own name of C-level `name` for images of convention cc,
+ * when their bridge renames it; NULL when not. */
+const char *core_bridged_host_name(objload_callconv cc, const char *name);
 int core_host_address_is_code(uint64_t addr);
 int core_host_object_size(uint64_t addr, const char *name, uint64_t *size);
 objload_status core_check_bridges(objload_session *s);

@@ -382,6 +382,17 @@ static objload_status resolve_reference(objload_session *s, uint32_t ii,
 			core_log_bridged(s, ii, sym->cname, bridged);
 			return core_adapt_reference(s, ii, j, n);
 		}
+		/* or names a host function the host has under another name */
+		if (!g->strength && !s->link_only && !is_user_defined(s, sym->cname)) {
+			const char *host_name = core_bridged_host_name(img->callconv, sym->cname);
+
+			if (host_name) {
+				st = global_entry(s, host_name, &gi);
+				if (st)
+					return st;
+				n = core_node(s, ii, j);
+			}
+		}
 		st = resolve_global(s, gi, sym->binding == OBJLOAD_BIND_WEAK &&
 					   sym->def == OBJLOAD_DEF_UNDEFINED);
 		if (st)

@@ -23,7 +23,9 @@
  * data object is copied into the link at load time (LG_HOSTCOPY: its
  * contents are the host object's bytes).  The copy is a snapshot: later
  * writes by the host to its own object are not seen (libc's stdin,
- * stdout and stderr pointers, the usual case, never change).
+ * stdout and stderr pointers, the usual case, never change).  A narrow
+ * PC-relative reference to host code (COFF's REL32 calls) gets such a stub
+ * wherever the link lies.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -63,7 +65,7 @@ static objload_status make_canonical(objload_session *s, global_sym *gs)
 	st = lg_add_pointer_edge(s, b, code.slot[0], s->arch->pointer_kind, &host, 0);
 	if (st)
 		return st;
-	core_log_synthesized(s, b, &host, "non-PIC code needs the host function's address below 2 GiB");
+	core_log_synthesized(s, b, &host, "a narrow reference needs the host function's address within reach");
 	s->globals[gi].res = (lg_target){ .where = LG_IN_BLOCK, .block = b };
 	return OBJLOAD_OK;
 }
@@ -100,8 +102,6 @@ objload_status core_plan_host_copies(objload_session *s)
 			break;
 		}
 	}
-	if (!low)
-		return OBJLOAD_OK;
 	LG_FOR_EACH_LIVE_EDGE(g, b, e) {
 		const lg_edge *ed = &g->edges[e];
 		const lg_node *n;
@@ -115,9 +115,13 @@ objload_status core_plan_host_copies(objload_session *s)
 		gs = &s->globals[n->global];
 		if (!gs->from_host || gs->host_copy || gs->host_canonical)
 			continue;
+		/* A narrow reference to host code gets a stub in the link
+		 * also when the link may lie anywhere: COFF's REL32 calls a
+		 * function of the host's C runtime the same way (a Windows
+		 * host's own DLLs and program are gigabytes apart). */
 		if (core_host_address_is_code(n->t.value))
 			gs->host_canonical = 1;
-		else if (core_host_object_size(n->t.value, gs->name, &gs->host_size))
+		else if (low && core_host_object_size(n->t.value, gs->name, &gs->host_size))
 			gs->host_copy = 1;
 		/* else: unknown size, fails with a range error */
 	}

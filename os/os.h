@@ -265,6 +265,14 @@ char *os_child_read_report(os_child *c, uint64_t deadline_ns, int *timed_out);
 /* Wait for the child, killing its process group at `deadline_ns` (0:
  * none) or at once with `kill_now`; closes the channel.  0 or -1. */
 int os_child_wait(os_child *c, uint64_t deadline_ns, int kill_now, os_child_status *st);
+/* The program's arguments in UTF-8, as a Linux program receives them
+ * (Windows' narrow argv is in the ANSI code page): replaces *argv, for
+ * the life of the process. */
+void os_args_utf8(int *argc, char ***argv);
+/* Standard input, output and error byte for byte: no text mode that
+ * writes "\r\n" for "\n" (Windows), so that a program's output is the
+ * same on every host. */
+void os_stdio_binary(void);
 /* In a child: standard input, output and error to the null device. */
 void os_silence_stdio(void);
 /* A stream writing to descriptor fd. */

@@ -875,6 +875,17 @@ int os_child_wait(os_child *c, uint64_t deadline_ns, int kill_now, os_child_stat
 	return 0;
 }
 
+void os_args_utf8(int *argc, char ***argv)
+{
+	(void)argc;   /* bytes as the caller gave them */
+	(void)argv;
+}
+
+void os_stdio_binary(void)
+{
+	/* POSIX streams have no text mode */
+}
+
 void os_silence_stdio(void)
 {
 	int null = open("/dev/null", O_RDWR);

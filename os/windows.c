@@ -37,6 +37,8 @@
 #include <fcntl.h>
 #include <io.h>
 #include <limits.h>
+#include <math.h>
+#include <shellapi.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -479,11 +481,24 @@ extern int __mingw_sprintf(char *, const char *, ...);
 extern int __mingw_snprintf(char *, size_t, const char *, ...);
 extern int __mingw_vfscanf(FILE *, const char *, va_list);
 extern int __mingw_vsscanf(const char *, const char *, va_list);
+/* MinGW's main() calls __main to run the program's constructors; it
+ * has run them for objload.exe already, and objload runs the objects' */
+extern void __main(void);
+
+/* C99's <math.h> beyond what msvcrt.dll has, from libmingwex.a */
+#define MINGW_MATH(X) X(round) X(trunc) X(exp2) X(log2) X(cbrt) X(hypot) X(fmin) \
+	X(fmax) X(fdim) X(remainder) X(nearbyint) X(rint) X(expm1) X(log1p) \
+	X(asinh) X(acosh) X(atanh) X(erf) X(erfc) X(tgamma) X(lgamma) X(fma) \
+	X(copysign) X(nextafter) X(scalbn) X(logb) X(ilogb) X(remquo) \
+	X(roundf) X(truncf) X(sqrtf) X(fabsf) X(floorf) X(ceilf) X(sinf) X(cosf) \
+	X(expf) X(logf) X(powf)
+#define MINGW_MATH_ENTRY(f) { #f, (void *)f },
 
 static const struct {
 	const char *name;
 	void *addr;
 } mingw_static[] = {
+	MINGW_MATH(MINGW_MATH_ENTRY)
 	{ "__mingw_vfprintf", (void *)__mingw_vfprintf },
 	{ "__mingw_vsnprintf", (void *)__mingw_vsnprintf },
 	{ "__mingw_vsprintf", (void *)__mingw_vsprintf },
@@ -494,6 +509,9 @@ static const struct {
 	{ "__mingw_snprintf", (void *)__mingw_snprintf },
 	{ "__mingw_vfscanf", (void *)__mingw_vfscanf },
 	{ "__mingw_vsscanf", (void *)__mingw_vsscanf },
+	/* libmsvcrt.a's stand-in for UCRT's stream table (<stdio.h>) */
+	{ "__acrt_iob_func", (void *)__acrt_iob_func },
+	{ "__main", (void *)__main },
 };
 
 /* The modules of the global scope after the program, in order. */
@@ -779,6 +797,38 @@ int os_child_wait(os_child *c, uint64_t deadline_ns, int kill_now, os_child_stat
 	memset(st, 0, sizeof(*st));
 	errno = ENOSYS;
 	return -1;
+}
+
+void os_args_utf8(int *argc, char ***argv)
+{
+	int n = 0;
+	wchar_t **w = CommandLineToArgvW(GetCommandLineW(), &n);
+	char **out;
+
+	if (!w)
+		return;
+	out = calloc((size_t)n + 1, sizeof(*out));
+	for (int i = 0; out && i < n; i++) {
+		int len = WideCharToMultiByte(CP_UTF8, 0, w[i], -1, NULL, 0, NULL, NULL);
+
+		if (len <= 0 || !(out[i] = malloc((size_t)len)) ||
+		    !WideCharToMultiByte(CP_UTF8, 0, w[i], -1, out[i], len, NULL, NULL)) {
+			LocalFree(w);
+			return;   /* keep the ANSI arguments (the copies are lost) */
+		}
+	}
+	LocalFree(w);
+	if (!out)
+		return;
+	*argc = n;
+	*argv = out;
+}
+
+void os_stdio_binary(void)
+{
+	_setmode(0, _O_BINARY);
+	_setmode(1, _O_BINARY);
+	_setmode(2, _O_BINARY);
 }
 
 void os_silence_stdio(void)

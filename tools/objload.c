@@ -401,6 +401,8 @@ int main(int argc, char **argv)
 {
 	enum tool_command cmd;
 
+	os_stdio_binary();   /* the program's output, byte for byte */
+	os_args_utf8(&argc, &argv);
 	if (argc < 2) {
 		fprintf(stderr, "objload: no command given\nTry 'objload --help'.\n");
 		return 2;

@@ -614,7 +614,7 @@ static void test_macho_names(void)
 
 	/* `objload info` shows the platform and the names with no glibc
 	 * counterpart */
-	snprintf(cmd, sizeof(cmd), "%s info %s 2>&1", OBJLOAD_BIN, obj);
+	snprintf(cmd, sizeof(cmd), "%s info %s 2>&1", tu_objload_bin(), obj);
 	info = tu_capture(cmd, NULL);
 	EXPECT(info && strstr(info, "built for macos 11.0"), "info: platform: %s",
 	       info ? info : "");
@@ -683,17 +683,17 @@ static void test_macho_fat(void)
 		EXPECT(objload_set_arch(as, "sparc") == OBJLOAD_ERR_ARGUMENT, "unknown arch");
 		objload_session_free(as);
 	}
-	snprintf(cmd, sizeof(cmd), "%s info --arch=arm64 %s 2>&1", OBJLOAD_BIN, fat);
+	snprintf(cmd, sizeof(cmd), "%s info --arch=arm64 %s 2>&1", tu_objload_bin(), fat);
 	out = tu_capture(cmd, &status);
 	EXPECT(status == 0 && out && strstr(out, "arch: aarch64"), "info --arch=arm64: %d %s",
 	       status, out ? out : "");
 	free(out);
-	snprintf(cmd, sizeof(cmd), "%s info %s 2>&1", OBJLOAD_BIN, fat);
+	snprintf(cmd, sizeof(cmd), "%s info %s 2>&1", tu_objload_bin(), fat);
 	out = tu_capture(cmd, &status);
 	EXPECT(status == 0 && out && strstr(out, "arch: x86_64"), "info (host slice): %d %s",
 	       status, out ? out : "");
 	free(out);
-	snprintf(cmd, sizeof(cmd), "%s info --arch=sparc %s 2>&1", OBJLOAD_BIN, fat);
+	snprintf(cmd, sizeof(cmd), "%s info --arch=sparc %s 2>&1", tu_objload_bin(), fat);
 	out = tu_capture(cmd, &status);
 	EXPECT(status == 2 && out &&
 	       strstr(out, "unknown arch"), "info --arch=sparc: %d %s",
