@@ -279,7 +279,7 @@ objload_status core_default_libs(objload_session *s)
 	if (!rt)
 		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
 	/* the default libraries are those of the host's Linux tool chain */
-	if (rt->no_default_libs || s->link_only || !s->host_lookup || strcmp(os_name, "linux") != 0)
+	if (rt->no_default_libs || s->link_only || !s->host_lookup || strcmp(os_name(), "linux") != 0)
 		return OBJLOAD_OK;
 	scan_images(s, &w);
 	if (!w.libstdcxx && !w.libcxx && !w.libgcc)

@@ -227,8 +227,8 @@ static void *host_lookup(objload_session *s, const char *name)
 	p = core_libs_lookup(s, name);
 	if (p)
 		return p;
-	if (!s->libm && os_libm_name)
-		s->libm = os_lib_open(os_libm_name, OS_LIB_LAZY, NULL, 0);
+	if (!s->libm && os_libm_name())
+		s->libm = os_lib_open(os_libm_name(), OS_LIB_LAZY, NULL, 0);
 	if (s->libm) {
 		p = os_lib_symbol(s->libm, name);
 		if (p)

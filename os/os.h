@@ -25,8 +25,11 @@
 
 /* ---- the host ------------------------------------------------------------ */
 
-/* The host family's name ("linux", "windows"), for messages. */
-extern const char os_name[];
+/* The host family's name ("linux", "windows"), for messages.  (A
+ * function, not a variable: the library and the CLI each link a copy of
+ * os/, and on Windows a variable's address goes through a COMDAT pointer
+ * that the two copies would share.) */
+const char *os_name(void);
 /* Shared libraries and plug-ins end in this; PATH-style lists are split
  * at this character. */
 #if defined(_WIN32)
@@ -171,7 +174,7 @@ int os_dir_each(const char *dir, int (*fn)(void *ctx, const char *name), void *c
 
 /* The host's math library, opened for the C-level names the process does
  * not have; NULL where the C library has them all (Windows). */
-extern const char *const os_libm_name;
+const char *os_libm_name(void);
 
 /* A handle of a shared library (dlopen, LoadLibrary), local to the
  * caller: its symbols do not join the process's global scope.  NULL on

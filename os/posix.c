@@ -62,8 +62,15 @@
 #define MAP_32BIT 0              /* only x86-64 has it; the window probe does the rest */
 #endif
 
-const char os_name[] = "linux";
-const char *const os_libm_name = "libm.so.6";
+const char *os_name(void)
+{
+	return "linux";
+}
+
+const char *os_libm_name(void)
+{
+	return "libm.so.6";
+}
 
 int os_is_dir_sep(int c)
 {

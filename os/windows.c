@@ -48,8 +48,15 @@
 #include "objload.h"
 #include "os/os.h"
 
-const char os_name[] = "windows";
-const char *const os_libm_name = NULL;   /* msvcrt.dll has libm too */
+const char *os_name(void)
+{
+	return "windows";
+}
+
+const char *os_libm_name(void)
+{
+	return NULL;   /* msvcrt.dll has libm too */
+}
 
 int os_is_dir_sep(int c)
 {
