@@ -672,7 +672,13 @@ int tool_compare(const struct tool_options *o)
 
 	for (size_t i = 0; i < CMP_NSTRATEGIES; i++) {
 		if (cmp_run_one(o, &cmp_strategies[i], &rs[i])) {
-			fprintf(stderr, "objload compare: cannot run a child: %s\n", strerror(errno));
+			if (errno == ENOSYS)
+				fprintf(stderr, "objload compare: unsupported on this host (%s): each "
+					"strategy runs in a forked child process, and there is no fork "
+					"(docs/hosts.md)\n", os_name());
+			else
+				fprintf(stderr, "objload compare: cannot run a child: %s\n",
+					strerror(errno));
 			for (size_t j = 0; j < i; j++)
 				cmp_free_result(&rs[j]);
 			return 1;

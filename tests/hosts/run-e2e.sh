@@ -67,6 +67,13 @@ coff_programs="multiobj libm switch calc ctors args weak exit common"
 all_programs="align args bounds calc common ctors exit libc libm multiobj reloctables switch weak"
 macho_programs="${all_programs/ ctors/} unit/macho-src/ctors unit/macho-src/hostnames"
 
+# The runner works, and has set itself up (a new wine prefix says so on
+# stderr the first time).
+if ! "${runner[@]}" "$objload" --version >"$work/version.out" 2>"$work/version.err"; then
+	echo "FAIL: ${runner[*]} $objload --version does not run (see $work/version.err)"
+	exit 1
+fi
+
 # A configuration: tag, the programs it builds, then the compile command.
 configs=()
 add_config() { configs+=("$1|$2|$3"); }
@@ -193,6 +200,47 @@ for config in "${configs[@]}"; do
 		done
 	done
 done
+
+# Windows only: W^X as Windows reports it (tests/programs-win/wxorx: a
+# COFF program asking VirtualQuery about its own pages), and `compare`,
+# which needs fork, refused clearly.
+if [ "$host" = windows ]; then
+	wx=$tests/programs-win/wxorx
+	for tag in coff-mingw-gcc coff-msvc; do
+		for o in -O0 -O2; do
+			for cfg in "${configs[@]}"; do
+				[ "${cfg%%|*}" = "$tag$o" ] && cc=${cfg##*|}
+			done
+			dir=$work/wxorx-$tag$o
+			mkdir -p "$dir"
+			# shellcheck disable=SC2086
+			if ! $cc -w -c "$wx/main.c" -o "$dir/main.o" >"$dir/build.log" 2>&1; then
+				echo "FAIL $tag$o wxorx: does not compile (see $dir/build.log)"
+				failures=$((failures + 1))
+				continue
+			fi
+			for st in whole section; do
+				runs=$((runs + 1))
+				(cd "$dir" && timeout 120 "${runner[@]}" "$objload" run --strategy=$st main.o \
+					>$st.out 2>$st.err </dev/null; echo $? >$st.rc)
+				if ! cmp -s "$wx/expected" "$dir/$st.out" || [ "$(cat "$dir/$st.rc")" != 42 ]; then
+					failures=$((failures + 1))
+					echo "FAIL $tag$o wxorx --strategy=$st: exit $(cat "$dir/$st.rc"); see $dir"
+					diff "$wx/expected" "$dir/$st.out" | head -4 | sed 's/^/    /'
+				fi
+			done
+		done
+	done
+	runs=$((runs + 1))
+	dir=$work/wxorx-coff-mingw-gcc-O2
+	(cd "$dir" && timeout 120 "${runner[@]}" "$objload" compare main.o >compare.out 2>compare.err
+	 echo $? >compare.rc)
+	if [ "$(cat "$dir/compare.rc")" != 1 ] ||
+	   ! grep -q "objload compare: unsupported on this host (windows)" "$dir/compare.err"; then
+		failures=$((failures + 1))
+		echo "FAIL compare on Windows: not refused clearly (exit $(cat "$dir/compare.rc")); see $dir"
+	fi
+fi
 
 echo "$host: $runs runs of $built builds in ${#configs[@]} configurations, $failures failed"
 if [ $failures = 0 ] && [ -z "${E2E_WORK:-}" ]; then
