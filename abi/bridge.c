@@ -6,6 +6,7 @@
  * OBJLOAD_BRIDGE_* definitions.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "abi/bridge.h"
 #ifdef OBJLOAD_BRIDGE_MS_X64
@@ -40,5 +41,13 @@ const cc_bridge *bridge_lookup(objload_callconv callconv)
 	for (size_t i = 0; i < sizeof(bridges) / sizeof(bridges[0]); i++)
 		if (bridges[i] && bridges[i]->callconv == callconv)
 			return bridges[i];
+	return NULL;
+}
+
+void *bridge_table_lookup(const bridge_entry *table, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(table[i].name, name) == 0)
+			return table[i].addr;
 	return NULL;
 }

@@ -86,6 +86,28 @@ void arch_put_le(uint8_t *field, uint64_t v, unsigned width)
 {
 	uint8_t le[8];
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* the usual widths as one store each: every fixup comes here */
+	switch (width) {
+	case 8:
+		memcpy(field, &v, 8);
+		return;
+	case 4: {
+		uint32_t w = (uint32_t)v;
+
+		memcpy(field, &w, 4);
+		return;
+	}
+	case 2: {
+		uint16_t h = (uint16_t)v;
+
+		memcpy(field, &h, 2);
+		return;
+	}
+	default:
+		break;
+	}
+#endif
 	for (unsigned i = 0; i < sizeof(le); i++)
 		le[i] = (uint8_t)(v >> (8 * i));
 	memcpy(field, le, width < sizeof(le) ? width : sizeof(le));

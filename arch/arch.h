@@ -45,6 +45,10 @@ typedef struct arch_fixup {
 	uint64_t B;    /* image or section base */
 	uint64_t SUB;  /* subtrahend */
 	uint64_t Z;    /* the symbol's size */
+	/* thread-local kinds (docs/tls.md) */
+	uint64_t T;    /* S's offset in its module's thread-local block */
+	uint64_t TP;   /* S's offset from the thread pointer, static layout */
+	uint64_t M;    /* the module's identity */
 } arch_fixup;
 
 /* Code the core synthesizes, as the arch wrote it: position-independent
@@ -56,6 +60,41 @@ typedef struct arch_code {
 	unsigned nslots;
 	unsigned slot[2];   /* offsets of the addresses, see each writer */
 } arch_code;
+
+/* A stub that jumps through a pointer slot placed anywhere (an IFUNC's
+ * canonical address, whose slot is filled once its resolver ran): the
+ * fields that hold the slot's address, each with its kind and addend. */
+typedef struct arch_plt {
+	unsigned size;
+	unsigned nfields;
+	struct {
+		unsigned offset, kind;
+		int64_t addend;
+	} field[2];
+} arch_plt;
+
+/*
+ * A thread-local access that assumes a fixed distance from the thread
+ * pointer (initial-exec, local-exec), rewritten for a process where
+ * objload allocates each thread's block itself: the instruction at
+ * [start, end) of its section becomes a jump (kind `jump_kind`, its field
+ * at `jump_field`) to a trampoline the arch wrote, which asks the
+ * descriptor resolver for the variable, does what the instruction did,
+ * and jumps back to `end` (field `back` of kind `back_kind`, addend
+ * `back_addend`, aimed at `end`).  The trampoline holds a descriptor
+ * {resolver, module, offset} at `desc`; its offset is T + `var_addend`.
+ */
+typedef struct arch_tls_site {
+	uint64_t start, end;
+	uint64_t jump_field;
+	unsigned jump_kind;
+	int64_t jump_addend;
+	unsigned size;
+	unsigned desc;
+	unsigned back, back_kind;
+	int64_t back_addend;
+	int64_t var_addend;
+} arch_tls_site;
 
 typedef struct arch_ops {
 	const char *name;
@@ -125,6 +164,50 @@ typedef struct arch_ops {
 			  unsigned *next_kind);
 	/* Make freshly written code visible to instruction fetch. */
 	void (*flush_icache)(void *start, size_t len);
+
+	/* Optional: IFUNCs.  A stub of plt_size bytes jumping through a
+	 * pointer slot. */
+	unsigned plt_size;
+	void (*plt)(uint8_t *work, arch_plt *out);
+
+	/* Thread-local storage (docs/tls.md).  The 64-bit kinds that hold
+	 * T + A and TP + A (pairs, descriptors, slots). */
+	unsigned tls_offset_kind, tls_tpoff_kind;
+	/* The static layout of an image linked for an address: the
+	 * template's offset from the thread pointer is -roundup(size, align)
+	 * when tls_below_tp (x86-64), else roundup(tls_tcb_size, align). */
+	int tls_below_tp;
+	unsigned tls_tcb_size;
+	/* A descriptor resolver for the static layout: returns the
+	 * descriptor's second word (the TP offset). */
+	unsigned tls_static_desc_size;
+	void (*tls_static_desc)(uint8_t *work, arch_code *out);
+	/* In a running process: the host routines (NULL when this build
+	 * does not run this arch's code).  tls_desc_resolver follows the
+	 * arch's TLS descriptor convention for a descriptor {resolver,
+	 * module, offset} and returns the address minus the thread pointer;
+	 * tls_get_addr is __tls_get_addr for a pair {module, offset}. */
+	const void *tls_desc_resolver;
+	const void *tls_get_addr;
+	/* Bytes of register state tls_desc_resolver saves around the C
+	 * code (the arch's meaning: 0 is its smallest form); a module
+	 * holds it at offset 0 for the resolver. */
+	uint64_t (*tls_save_size)(void);
+	/* Rewrite the access of thread-local edge `kind` at `offset` of a
+	 * section whose original bytes are bytes[0, size) (see
+	 * arch_tls_site); the trampoline goes to `tramp`, which holds
+	 * tls_tramp_size bytes.  OBJLOAD_ERR_UNSUPPORTED with the reason in
+	 * err when the instruction is not one the arch can redirect. */
+	unsigned tls_tramp_size;
+	objload_status (*tls_rewrite)(unsigned kind, const uint8_t *bytes, uint64_t size,
+				      uint64_t offset, int64_t addend, uint8_t *tramp,
+				      arch_tls_site *out, char *err, size_t errlen);
+	/* Mach-O's _tlv_bootstrap: called with a thread-local variable's
+	 * descriptor {thunk, key, offset}, returns the variable's address for
+	 * the calling thread; slot 0 is the descriptor resolver, slot 1 the
+	 * module. */
+	unsigned tlv_thunk_size;
+	void (*tlv_thunk)(uint8_t *work, arch_code *out);
 } arch_ops;
 
 const arch_ops *arch_lookup(objload_arch_id id);

@@ -907,6 +907,22 @@ static objload_status build_names(objload_session *s, core_archive *a)
 
 /* ---- loading to a fixed point --------------------------------------------- */
 
+/* A name some member may have to define. */
+static objload_status want_name(objload_session *s, struct want *w, const char *name)
+{
+	if (w->nundef == w->undef_cap) {
+		size_t ncap = w->undef_cap ? w->undef_cap * 2 : 256;
+		const char **n = realloc(w->undef, ncap * sizeof(*n));
+
+		if (!n)
+			return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+		w->undef = n;
+		w->undef_cap = ncap;
+	}
+	w->undef[w->nundef++] = name;
+	return OBJLOAD_OK;
+}
+
 static objload_status absorb_images(objload_session *s, struct want *w)
 {
 	for (; w->absorbed < s->nimages; w->absorbed++) {
@@ -924,16 +940,8 @@ static objload_status absorb_images(objload_session *s, struct want *w)
 			}
 			if (sym->binding == OBJLOAD_BIND_WEAK)
 				continue;   /* a weak reference pulls nothing, as in ld */
-			if (w->nundef == w->undef_cap) {
-				size_t ncap = w->undef_cap ? w->undef_cap * 2 : 256;
-				const char **n = realloc(w->undef, ncap * sizeof(*n));
-
-				if (!n)
-					return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-				w->undef = n;
-				w->undef_cap = ncap;
-			}
-			w->undef[w->nundef++] = sym->cname;
+			if (want_name(s, w, sym->cname))
+				return OBJLOAD_ERR_NOMEM;
 		}
 	}
 	return OBJLOAD_OK;
@@ -995,6 +1003,10 @@ objload_status core_archive_load_members(objload_session *s)
 			st = core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
 	if (!st)
 		st = absorb_images(s, &w);
+	/* what the program needs (objload_keep: the entry point) is wanted
+	 * as ld's -u and --entry make it: gtest_main.a's main is found so */
+	for (size_t i = 0; i < s->nkeeps && !st; i++)
+		st = want_name(s, &w, s->keeps[i]);
 	for (size_t i = 0; i < L->narchives; i++)
 		L->archives[i]->cursor = 0;
 	while (changed && !st) {

@@ -88,11 +88,21 @@ objload_status core_section_bound(objload_session *s, const char *name,
 	char section[256];
 	int is_end = 0, known = 0;
 	uint32_t id = OBJLOAD_NO_INDEX;
+	/* each format of the link is asked once, not once per image */
+	const objload_format *asked[8];
+	size_t nasked = 0;
 
 	*found = 0;
 	for (size_t i = 0; i < s->nimages && !known; i++) {
 		const objload_format *f = s->images[i]->format;
+		size_t k = 0;
 
+		while (k < nasked && asked[k] != f)
+			k++;
+		if (k < nasked)
+			continue;
+		if (nasked < sizeof(asked) / sizeof(asked[0]))
+			asked[nasked++] = f;
 		known = f->section_bound &&
 			f->section_bound(name, section, sizeof(section), &is_end);
 	}

@@ -48,9 +48,25 @@ static size_t bound_count(const cc_bridge *b)
 {
 	size_t n = 0;
 
-	while (b->bound[n].name)
-		n++;
+	for (size_t l = 0; b->bound[l]; l++)
+		for (size_t k = 0; b->bound[l][k].name; k++)
+			n++;
 	return n;
+}
+
+/* The place of wrapper `name` among b's bound wrappers, counting through
+ * its lists (its entry on the page); 0 when b binds no such name. */
+static int bound_index(const cc_bridge *b, const char *name, size_t *index)
+{
+	size_t n = 0;
+
+	for (size_t l = 0; b->bound[l]; l++)
+		for (size_t k = 0; b->bound[l][k].name; k++, n++)
+			if (strcmp(b->bound[l][k].name, name) == 0) {
+				*index = n;
+				return 1;
+			}
+	return 0;
 }
 
 /* Pages near `anchor` (within 1 GiB), so that an image's 32-bit
@@ -91,22 +107,24 @@ static int make_bound_page(objload_session *s, core_runtime *rt, const cc_bridge
 	entry = cc_size + align16(arch->bind_thunk_size);
 	total = entry * bound_count(b);
 	len = (size_t)((total + page - 1) / page * page);
-	p = map_near((uintptr_t)b->bound[0].fn, len);
+	p = map_near((uintptr_t)b->bound[0][0].fn, len);
 	if (!p)
 		return -1;
-	for (size_t k = 0; b->bound[k].name; k++) {
-		uint8_t *cc = p + k * entry, *bind = cc + cc_size;
-		const uint64_t helper[2] = { (uint64_t)(uintptr_t)b->bound[k].fn,
-					     (uint64_t)(uintptr_t)s };
-		const uint64_t dest = (uint64_t)(uintptr_t)bind;
-		arch_code hc, tc;
+	for (size_t l = 0, k = 0; b->bound[l]; l++) {
+		for (const bridge_bound *w = b->bound[l]; w->name; w++, k++) {
+			uint8_t *cc = p + k * entry, *bind = cc + cc_size;
+			const uint64_t helper[2] = { (uint64_t)(uintptr_t)w->fn,
+						     (uint64_t)(uintptr_t)s };
+			const uint64_t dest = (uint64_t)(uintptr_t)bind;
+			arch_code hc, tc;
 
-		if (arch->bind_thunk(bind, b->bound[k].nargs, &hc) ||
-		    arch_fill_slots(arch, bind, &hc, helper) ||
-		    arch->cc_thunk(cc, b->callconv, OBJLOAD_CC_SYSV, &tc) ||
-		    arch_fill_slots(arch, cc, &tc, &dest)) {
-			os_unmap(p, len);
-			return -1;
+			if (arch->bind_thunk(bind, w->nargs, &hc) ||
+			    arch_fill_slots(arch, bind, &hc, helper) ||
+			    arch->cc_thunk(cc, b->callconv, OBJLOAD_CC_SYSV, &tc) ||
+			    arch_fill_slots(arch, cc, &tc, &dest)) {
+				os_unmap(p, len);
+				return -1;
+			}
 		}
 	}
 	if (os_protect(p, len, OBJLOAD_PROT_READ | OBJLOAD_PROT_EXEC)) {
@@ -130,11 +148,9 @@ void *core_bound_bridge_symbol(objload_session *s, const cc_bridge *b,
 	core_runtime *rt;
 	size_t k;
 
-	if (!b->bound || !arch)
+	if (!b->bound || !b->bound[0] || !b->bound[0][0].name || !arch)
 		return NULL;
-	for (k = 0; b->bound[k].name && strcmp(b->bound[k].name, name) != 0; k++)
-		;
-	if (!b->bound[k].name || !(rt = core_rt(s)))
+	if (!bound_index(b, name, &k) || !(rt = core_rt(s)))
 		return NULL;
 	if (!rt->bound_page && make_bound_page(s, rt, b))
 		return NULL;

@@ -27,31 +27,33 @@ typedef struct core_image {
 	objload_plan_choice choice;  /* the plug-in's answer, with its reason */
 	uint32_t block_base;         /* its sections are blocks [base, base+n) */
 	uint32_t node_base;          /* its symbols are nodes [base, base+n) */
-	uint32_t *edge_index;        /* per image edge: its graph edge, or
-					NO_INDEX when its section is not loaded */
+	int tls_defs;                /* defines something thread-local */
 	void *mapping;          /* the file's bytes */
 	size_t mapping_len;
 	int mapped;             /* mapping came from mmap */
-	/* plug-in allocations that live as long as the image */
-	void **allocs;
-	size_t nallocs, allocs_cap;
+	/* plug-in allocations that live as long as the image
+	 * (objload_image_alloc: bump allocated from these chunks) */
+	struct core_image_chunk *chunks;
+	size_t chunk_cap;            /* the size of the next chunk */
 	size_t sections_cap, symbols_cap, edges_cap, inits_cap, groups_cap;
 	objload_session *session;
 } core_image;
 
+/* One per C-level name of the link: 64 bytes, ten thousand of them in a
+ * large link. */
 typedef struct global_sym {
 	const char *name;        /* C-level */
-	uint32_t image, symbol;  /* the winning definition */
-	int strength;            /* 0 none, 1 common, 2 weak, 3 strong */
-	int hidden;
-	uint64_t common_size, common_align;
-	int resolved;            /* res is valid */
-	int from_host;           /* res.value is an address in the host */
-	int host_copy;           /* non-PIC: a copy of host data in the link */
-	int host_canonical;      /* non-PIC: a stub standing for a host function */
-	uint64_t host_size;      /* bytes to copy */
-	int unresolved;          /* nothing defines it */
 	lg_target res;
+	uint64_t common_size, common_align;
+	uint64_t host_size;      /* bytes to copy */
+	uint32_t image, symbol;  /* the winning definition */
+	uint8_t strength;        /* 0 none, 1 common, 2 weak, 3 strong */
+	uint8_t hidden;
+	uint8_t resolved;        /* res is valid */
+	uint8_t from_host;       /* res.value is an address in the host */
+	uint8_t host_copy;       /* non-PIC: a copy of host data in the link */
+	uint8_t host_canonical;  /* non-PIC: a stub standing for a host function */
+	uint8_t unresolved;      /* nothing defines it (2: reported) */
 } global_sym;
 
 typedef struct user_define {
@@ -72,6 +74,11 @@ typedef enum builtin_id {
 	BUILTIN_STACK_CHK_GUARD,
 	BUILTIN_ATEXIT_MS,       /* atexit as a Microsoft x64 image calls it */
 	BUILTIN_ON_EXIT,         /* on_exit: the session's, like atexit */
+	BUILTIN_PTHREAD_ATFORK,  /* libc_nonshared.a's, under the session's handle */
+	BUILTIN_AT_QUICK_EXIT,   /* the same */
+	BUILTIN_TLS_GET_ADDR,    /* __tls_get_addr: objload's (core/tls.c) */
+	BUILTIN_TLV_BOOTSTRAP,   /* Mach-O's _tlv_bootstrap: objload's */
+	BUILTIN_EMUTLS,          /* __emutls_get_address: the session's */
 	BUILTIN_COUNT
 } builtin_id;
 
@@ -158,6 +165,9 @@ struct objload_session {
 
 	/* unwind, debugger, exit-time and callback state (core/rt.h) */
 	struct core_runtime *rt;
+	/* thread-local storage (core/tls.c) and IFUNCs (core/ifunc.c) */
+	struct core_tls_link *tls;
+	struct core_ifuncs *ifuncs;
 
 	/* resource caps (objload_set_limit) and what the inputs use of them */
 	uint64_t limits[OBJLOAD_LIMIT_COUNT];
@@ -176,7 +186,10 @@ void core_log(objload_session *s, objload_log_category category, const char *fmt
 objload_arch_id core_host_arch(void);
 
 /* images */
-core_image *core_of(const objload_image *img);
+static inline core_image *core_of(const objload_image *img)
+{
+	return img->core;
+}
 objload_image *core_image_new(objload_session *s, const char *path);
 void core_image_free(objload_image *img);
 objload_status core_validate_image(objload_session *s, objload_image *img);
@@ -231,6 +244,12 @@ objload_status core_build_tables(objload_session *s);
 objload_status core_layout(objload_session *s);
 objload_status core_copy_contents(objload_session *s);
 objload_status core_apply_fixups(objload_session *s);
+/* thread-local storage (core/tls.c, core/tls.h) and IFUNCs (core/ifunc.c) */
+objload_status core_tls_plan(objload_session *s);
+objload_status core_tls_finish(objload_session *s);
+objload_status core_ifunc_plan(objload_session *s);
+objload_status core_ifunc_resolve(objload_session *s);
+void core_ifunc_free(objload_session *s);
 objload_status core_link(objload_session *s);
 const char *core_symbol_display(const objload_image *img, uint32_t sym);
 /* Linker-defined section bounds (core/bounds.c): when `name` names the
@@ -266,6 +285,10 @@ uint64_t core_section_target(const objload_session *s, uint32_t image,
 void *core_section_work(const objload_session *s, uint32_t image,
 			uint32_t section);
 uint64_t core_symbol_target(objload_session *s, uint32_t image, uint32_t symbol);
+/* Where a linked image's file address 0 was placed (a Windows module
+ * handle; core/modules.c); 0 for a relocatable image or before
+ * allocation. */
+uint64_t core_image_base(const objload_session *s, uint32_t image);
 
 /* runtime: constructors, destructors and builtins (core/runtime.c) */
 objload_status core_run_constructors(objload_session *s);

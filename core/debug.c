@@ -2,15 +2,18 @@
 /*
  * Loaded code that debuggers and profilers can see.
  *
- * The function table.  After the link every function of every image
- * (a symbol defined in a loaded code section, not a section or file
- * symbol, not an assembler-local label) is listed with its load address
- * and size, sorted by address; a size the format does not record
- * (Mach-O) runs to the next function or the end of its section.  The
- * table serves the three readers below and objload_symbolize (crash
- * reports, core/symbolize.c), with the line rows of ELF images compiled
- * with -g (their .debug_line relocated and decoded by formats/elf and
- * formats/dwarfline.c), sorted by address.
+ * The function table.  When gdb or perf will read it, every function of
+ * every image (a symbol defined in a loaded code section, not a section
+ * or file symbol, not an assembler-local label: core_function_name) is
+ * listed with its load address and size, sorted by address; a size the
+ * format does not record (Mach-O) runs to the next function or the end
+ * of its section.  objload_symbolize (crash reports, core/symbolize.c)
+ * applies the same rules to the symbols of the one section an address
+ * is in, so a link nobody debugs or profiles makes no table.  The line
+ * rows of ELF images compiled with -g (their .debug_line relocated and
+ * decoded by formats/elf and formats/dwarfline.c) are made after every
+ * link, sorted by address: decoding allocates, which a crash report
+ * must not.
  *
  * gdb.  The GDB JIT interface (gdb manual, "JIT Compilation Interface"):
  * a process-wide descriptor __jit_debug_descriptor holding a doubly
@@ -24,6 +27,9 @@
  * descriptor and its lock are the only process-wide state of objload:
  * the protocol fixes their names, and every session's entries hang in
  * the one list.  Sessions unregister their entries when they are freed.
+ * A symbol file copies its ELF input, so they are made only when someone
+ * will read them: a debugger tracing the process at link time, a caller
+ * that asked (objload_set_debugger_registration), or OBJLOAD_GDB_JIT=1.
  *
  * perf.  On request (objload_set_perf_map, or OBJLOAD_PERF_MAP=1 in the
  * environment) each function is appended as "START SIZE NAME" to
@@ -51,6 +57,17 @@ static int is_label(const char *name)
 	       strncmp(name, "ltmp", 4) == 0;
 }
 
+const char *core_function_name(const objload_image *img, const objload_symbol *sym)
+{
+	const char *name = sym->cname ? sym->cname : sym->name;
+
+	if (sym->def != OBJLOAD_DEF_SECTION || !name || !name[0] ||
+	    (sym->type != OBJLOAD_SYM_FUNC && sym->type != OBJLOAD_SYM_NOTYPE) ||
+	    img->sections[sym->section].role != OBJLOAD_ROLE_CODE || is_label(sym->name))
+		return NULL;
+	return name;
+}
+
 static int cmp_func(const void *a, const void *b)
 {
 	const rt_func *x = a, *y = b;
@@ -71,14 +88,10 @@ static objload_status build_functions(objload_session *s, core_runtime *rt)
 
 			for (uint32_t j = 0; j < img->nsymbols; j++) {
 				const objload_symbol *sym = &img->symbols[j];
-				const char *name = sym->cname ? sym->cname : sym->name;
+				const char *name = core_function_name(img, sym);
 				uint64_t base;
 
-				if (sym->def != OBJLOAD_DEF_SECTION || !name || !name[0] ||
-				    (sym->type != OBJLOAD_SYM_FUNC && sym->type != OBJLOAD_SYM_NOTYPE) ||
-				    img->sections[sym->section].role != OBJLOAD_ROLE_CODE ||
-				    is_label(sym->name) ||
-				    !(base = core_section_target(s, (uint32_t)i, sym->section)))
+				if (!name || !(base = core_section_target(s, (uint32_t)i, sym->section)))
 					continue;
 				if (pass == 0) {
 					n++;
@@ -98,7 +111,12 @@ static objload_status build_functions(objload_session *s, core_runtime *rt)
 				return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
 		}
 	}
-	qsort(rt->funcs, n, sizeof(*rt->funcs), cmp_func);
+	/* whole images list their functions mostly in address order already */
+	for (size_t i = 1; i < n; i++)
+		if (cmp_func(&rt->funcs[i - 1], &rt->funcs[i]) > 0) {
+			qsort(rt->funcs, n, sizeof(*rt->funcs), cmp_func);
+			break;
+		}
 	/* one entry per address; sizes the format did not give */
 	k = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -246,9 +264,12 @@ static void build_lines(objload_session *s, core_runtime *rt)
 		size_t n;
 		int debug = 0;
 
+		if (img->format != &objload_format_elf)
+			continue;
 		for (uint32_t j = 0; j < img->nsections && !debug; j++)
-			debug = strcmp(img->sections[j].name, ".debug_line") == 0;
-		if (img->format != &objload_format_elf || !debug)
+			debug = img->sections[j].role == OBJLOAD_ROLE_DEBUG &&
+				strcmp(img->sections[j].name, ".debug_line") == 0;
+		if (!debug)
 			continue;
 		bufs = realloc(rt->line_bufs, (rt->nline_bufs + 1) * sizeof(*bufs));
 		if (!bufs || !(addr = elf_load_addresses(s, (uint32_t)i, &n))) {
@@ -321,7 +342,9 @@ static void register_with_gdb(objload_session *s, core_runtime *rt)
 		struct rt_jit_entry *e;
 		uint8_t *file = NULL;
 		size_t len = 0;
-		int r = s->images[i]->format == &objload_format_elf ?
+		/* a linked ELF image's section headers are not its sections */
+		int r = s->images[i]->format == &objload_format_elf &&
+			s->images[i]->kind == OBJLOAD_IMAGE_RELOCATABLE ?
 			symfile_of_elf(s, (uint32_t)i, &file, &len) :
 			symfile_of_functions(s, rt, (uint32_t)i, &file, &len);
 
@@ -358,7 +381,7 @@ objload_status objload_set_debugger_registration(objload_session *s, int enabled
 	objload_status st = core_rt_option(s, &rt);
 
 	if (!st)
-		rt->no_debugger = !enabled;
+		rt->debugger = enabled != 0;
 	return st;
 }
 
@@ -370,6 +393,22 @@ static int perf_map_wanted(const core_runtime *rt)
 		return rt->perf_map;
 	env = getenv("OBJLOAD_PERF_MAP");
 	return env && strcmp(env, "1") == 0;
+}
+
+/* The symbol files cost a copy of each ELF input: they are made when a
+ * debugger is there to read them (gdb --args objload run ...), when the
+ * caller asked, or with OBJLOAD_GDB_JIT=1 (for a debugger attached
+ * later); OBJLOAD_GDB_JIT=0 turns them off. */
+static int debugger_wanted(const core_runtime *rt)
+{
+	const char *env;
+
+	if (rt->debugger >= 0)
+		return rt->debugger;
+	env = getenv("OBJLOAD_GDB_JIT");
+	if (env && (strcmp(env, "0") == 0 || strcmp(env, "1") == 0))
+		return env[0] == '1';
+	return os_debugger_attached();
 }
 
 static void write_perf_map(objload_session *s, const core_runtime *rt)
@@ -394,13 +433,20 @@ static void write_perf_map(objload_session *s, const core_runtime *rt)
 void core_debug_register(objload_session *s)
 {
 	core_runtime *rt = core_rt(s);
+	int gdb, perf;
 
-	if (!rt || build_functions(s, rt))
+	if (!rt)
 		return;
+	/* crash reports need the line rows before the crash (decoding them
+	 * allocates); objload_symbolize finds functions without a table */
 	build_lines(s, rt);
-	if (!rt->no_debugger)
+	gdb = debugger_wanted(rt);
+	perf = perf_map_wanted(rt);
+	if ((!gdb && !perf) || build_functions(s, rt))
+		return;
+	if (gdb)
 		register_with_gdb(s, rt);
-	if (perf_map_wanted(rt))
+	if (perf)
 		write_perf_map(s, rt);
 }
 

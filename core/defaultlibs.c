@@ -194,6 +194,8 @@ static void classify(objload_session *s, const char *name, struct wants *w)
 {
 	builtin_id bid;
 
+	if (name[0] != '_')
+		return;   /* most names: none of the prefixes below */
 	if (starts_with(name, "_Z")) {
 		if (strstr(name, "St3__1"))
 			w->libcxx = 1;
@@ -219,8 +221,10 @@ static void scan_images(objload_session *s, struct wants *w)
 		const objload_image *img = s->images[i];
 
 		/* COFF: the Microsoft C++ ABI is not the Itanium one, and its
-		 * runtime is refused by core_unwind_check_coff */
-		if (img->callconv != OBJLOAD_CC_SYSV)
+		 * runtime is refused by core_unwind_check_coff; a linked image
+		 * (a shared library) names its own libraries (DT_NEEDED,
+		 * core/libsearch.c): its driver already chose them */
+		if (img->callconv != OBJLOAD_CC_SYSV || img->kind != OBJLOAD_IMAGE_RELOCATABLE)
 			continue;
 		for (uint32_t j = 0; j < img->nsymbols; j++) {
 			const objload_symbol *sym = &img->symbols[j];

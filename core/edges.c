@@ -13,7 +13,9 @@
  *     section, a COFF .drectve, debug data) cannot be referenced from
  *     loaded code: objload would otherwise put address 0 there;
  *   - a thread-local definition used by a non-TLS relocation, or the
- *     other way round, is the mismatch GNU ld also rejects;
+ *     other way round, is the mismatch GNU ld also rejects; a thread-local
+ *     reference must reach a thread-local section of the loaded images
+ *     (core/tls.c serves those, and no other);
  *   - a reference into a COMDAT group that lost its contest is an error,
  *     except from unwind tables, whose entries for discarded code are
  *     simply left out.
@@ -83,9 +85,10 @@ static int image_edge_where(const objload_session *s, uint32_t i, size_t e,
 			core_symbol_display(img, ed->symbol));
 }
 
-/* Check one relocation's target; 1 when the edge is to be left out. */
+/* Check one relocation's target; *skip = 1 when the edge is to be left
+ * out.  `any_tls`: some image of the link defines something thread-local. */
 static objload_status check_reference(objload_session *s, uint32_t i, size_t e,
-				      int *skip)
+				      int any_tls, int *skip)
 {
 	const objload_image *img = s->images[i];
 	const objload_edge *ed = &img->edges[e];
@@ -96,15 +99,26 @@ static objload_status check_reference(objload_session *s, uint32_t i, size_t e,
 
 	*skip = 0;
 	tls_kind = (s->arch->kinds[ed->kind].flags & OBJLOAD_KF_TLS) != 0;
+	/* the arch's catch-all TLS kind: a thread-local form with no kind of
+	 * its own (it writes nothing; the descriptor call marker is the other
+	 * kind that writes nothing) */
+	if (tls_kind && !s->arch->kinds[ed->kind].width &&
+	    !(s->arch->kinds[ed->kind].flags & OBJLOAD_KF_TLSDESC)) {
+		image_edge_where(s, i, e, where, sizeof(where));
+		return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
+				  "%s: thread-local storage in a form objload does not support", where);
+	}
 	if (ed->symbol == OBJLOAD_NO_INDEX) {
 		if (!tls_kind)
 			return OBJLOAD_OK;
 		image_edge_where(s, i, e, where, sizeof(where));
-		return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
-				  "%s: thread-local storage is not supported yet", where);
+		return core_error(s, OBJLOAD_ERR_FORMAT,
+				  "%s: a thread-local relocation without a symbol", where);
 	}
-	n = core_node(s, i, ed->symbol);
-	if (node_definition(s, i, ed->symbol, &di, &dj)) {
+	n = &s->g.nodes[core_of(img)->node_base + ed->symbol];
+	/* without thread-local definitions in the link, only a thread-local
+	 * reference needs to know what it reached */
+	if ((tls_kind || any_tls) && node_definition(s, i, ed->symbol, &di, &dj)) {
 		const objload_image *dimg = s->images[di];
 		const objload_symbol *dsym = &dimg->symbols[dj];
 
@@ -119,11 +133,18 @@ static objload_status check_reference(objload_session *s, uint32_t i, size_t e,
 					  dimg->sections[dsym->section].name : "(none)",
 					  tls_kind ? "thread-local" : "non-thread-local");
 		}
-	}
-	if (tls_kind) {
+	} else if (tls_kind && !(n->t.where == LG_IN_BLOCK &&
+				 s->g.blocks[n->t.block].kind == LG_SECTION &&
+				 s->images[s->g.blocks[n->t.block].image]->sections[
+					 s->g.blocks[n->t.block].section].role == OBJLOAD_ROLE_TLS)) {
+		/* a host library's thread-local variable, a user definition,
+		 * or an undefined weak one: objload has no block for it
+		 * (_TLS_MODULE_BASE_ reaches a thread-local section) */
 		image_edge_where(s, i, e, where, sizeof(where));
 		return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
-				  "%s: thread-local storage is not supported yet", where);
+				  "%s: '%s' is not a thread-local variable of the loaded images; "
+				  "objload reaches only the thread-local storage of what it loads",
+				  where, core_symbol_display(img, ed->symbol));
 	}
 	if (n->t.where == LG_DISCARDED) {
 		if (img->sections[ed->section].role == OBJLOAD_ROLE_UNWIND) {
@@ -149,32 +170,63 @@ static objload_status check_reference(objload_session *s, uint32_t i, size_t e,
 	return OBJLOAD_OK;
 }
 
-static objload_status build_image_edges(objload_session *s, uint32_t i)
+/* The common case, which check_reference would pass without a word: not
+ * thread-local on either side, to a target that is loaded.  `nodes`: the
+ * image's symbols' nodes. */
+static int plain_reference(const objload_session *s, const lg_node *nodes,
+			   const objload_edge *ed, int any_tls)
+{
+	const lg_node *n;
+
+	if (s->arch->kinds[ed->kind].flags & OBJLOAD_KF_TLS)
+		return 0;
+	if (ed->symbol == OBJLOAD_NO_INDEX)
+		return 1;
+	if (any_tls)
+		return 0;
+	n = &nodes[ed->symbol];
+	return n->t.where != LG_DISCARDED &&
+	       (n->t.where != LG_IN_BLOCK || s->g.blocks[n->t.block].drop != LG_DROP_NOLOAD);
+}
+
+/* Is edge ed of an image (its sections' blocks from `blocks`, its
+ * symbols' nodes from `nodes`) left out of the graph?  Its section is not
+ * loaded, or it is the unwind entry of discarded code (check_reference
+ * let no other edge to a discarded target through). */
+static int edge_left_out(const lg_block *blocks, const lg_node *nodes,
+			 const objload_edge *ed)
+{
+	return blocks[ed->section].drop ||
+	       (ed->symbol != OBJLOAD_NO_INDEX && nodes[ed->symbol].t.where == LG_DISCARDED);
+}
+
+static objload_status build_image_edges(objload_session *s, uint32_t i, int any_tls)
 {
 	objload_image *img = s->images[i];
 	core_image *ci = core_of(img);
 	uint32_t *count, first;
 	size_t live = 0;
 	objload_status st = OBJLOAD_OK;
+	const lg_block *blocks;   /* the image's; lg_add_edges moves none */
+	const lg_node *nodes;
+	lg_edge *ge;
 
-	ci->edge_index = malloc((img->nedges ? img->nedges : 1) * sizeof(uint32_t));
 	count = calloc(img->nsections ? img->nsections : 1, sizeof(uint32_t));
-	if (!ci->edge_index || !count) {
-		free(count);
+	if (!count)
 		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-	}
+	blocks = s->g.blocks + ci->block_base;
+	nodes = s->g.nodes + ci->node_base;
 	/* which edges stay, and how many per section */
 	for (size_t e = 0; e < img->nedges && !st; e++) {
 		const objload_edge *ed = &img->edges[e];
 		int skip = 0;
 
-		ci->edge_index[e] = OBJLOAD_NO_INDEX;
-		if (s->g.blocks[ci->block_base + ed->section].drop)
+		if (blocks[ed->section].drop)
 			continue;
-		st = check_reference(s, i, e, &skip);
+		if (!plain_reference(s, nodes, ed, any_tls))
+			st = check_reference(s, i, e, any_tls, &skip);
 		if (st || skip)
 			continue;
-		ci->edge_index[e] = 0;
 		count[ed->section]++;
 		live++;
 	}
@@ -198,12 +250,12 @@ static objload_status build_image_edges(objload_session *s, uint32_t i)
 	}
 	for (size_t e = 0; e < img->nedges; e++) {
 		const objload_edge *ed = &img->edges[e];
-		lg_edge *ge;
 
-		if (ci->edge_index[e] == OBJLOAD_NO_INDEX)
+		if (edge_left_out(blocks, nodes, ed))
 			continue;
-		ci->edge_index[e] = count[ed->section]++;
-		ge = &s->g.edges[ci->edge_index[e]];
+		/* every field: lg_add_edges leaves new edges uninitialised */
+		s->g.blocks[ci->block_base + ed->section].kinds |= lg_kind_bit(ed->kind);
+		ge = &s->g.edges[count[ed->section]++];
 		ge->offset = ed->offset;
 		ge->addend = ed->addend;
 		ge->block = ci->block_base + ed->section;
@@ -222,8 +274,21 @@ static objload_status build_image_edges(objload_session *s, uint32_t i)
 
 objload_status core_build_edges(objload_session *s)
 {
+	int any_tls = 0;
+	size_t most = 0;
+
 	for (size_t i = 0; i < s->nimages; i++) {
-		objload_status st = build_image_edges(s, (uint32_t)i);
+		any_tls |= core_of(s->images[i])->tls_defs;
+		most += s->images[i]->nedges;
+	}
+	/* room for every relocation at once: the array is not copied as it
+	 * grows image by image (pages past what is written are never
+	 * touched) */
+	if (lg_grow((void **)&s->g.edges, &s->g.edges_cap, s->g.nedges, most,
+		    sizeof(lg_edge)))
+		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory for the link graph's edges");
+	for (size_t i = 0; i < s->nimages; i++) {
+		objload_status st = build_image_edges(s, (uint32_t)i, any_tls);
 
 		if (st)
 			return st;

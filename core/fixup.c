@@ -8,7 +8,8 @@
  * reach S itself), A its addend, P its field, G the GOT entry serving it,
  * GOT the GOT base of its area, B the image base (the lowest address of
  * the link, for image-relative kinds) or the base of S's section
- * (section-relative kinds), SUB its subtrahend, Z the symbol's size.
+ * (section-relative kinds), SUB its subtrahend, Z the symbol's size; for
+ * thread-local kinds T, TP and M (core/tls.c).
  * Writes go through working addresses.
  *
  * A fixup that does not fit is an error, never a truncation; the pass
@@ -21,6 +22,7 @@
 #include <string.h>
 
 #include "core/core.h"
+#include "core/tls.h"
 
 objload_status core_copy_contents(objload_session *s)
 {
@@ -152,6 +154,8 @@ objload_status core_apply_fixups(objload_session *s)
 				fx.B = g->image_base;
 			if (ed->sub != OBJLOAD_NO_INDEX)
 				fx.SUB = lg_address(g, &g->nodes[ed->sub].t);
+			if ((k->flags & OBJLOAD_KF_TLS) && (st = core_tls_letters(s, ed, &fx)))
+				return st;
 			err[0] = 0;
 			st = arch->apply(ed->kind, blk->work + ed->offset, &fx, err, sizeof(err));
 			if (st == OBJLOAD_OK) {

@@ -22,6 +22,9 @@ struct lg_chunk {
 	max_align_t data[];
 };
 
+/* Chunks double from 1 KiB to 64 KiB: a small link (hello, world: one
+ * stub) zeroes and faults in one page, not sixteen. */
+#define LG_CHUNK_FIRST 1024u
 #define LG_CHUNK_MIN (64u * 1024u)
 
 void lg_free(lg_graph *g)
@@ -69,18 +72,30 @@ int lg_grow(void **arr, size_t *cap, size_t len, size_t n, size_t size)
 	return 0;
 }
 
+/* Room for n more records of an array of the graph, indexed by 32 bits:
+ * the first new index, or NO_INDEX with the session's message set. */
+static uint32_t add_records(objload_session *s, void **arr, size_t *len, size_t *cap,
+			    size_t n, size_t size, int zero, const char *what)
+{
+	size_t first = *len;
+
+	if (first + n >= OBJLOAD_NO_INDEX || lg_grow(arr, cap, first, n, size)) {
+		core_error(s, OBJLOAD_ERR_NOMEM, "out of memory for the link graph's %s", what);
+		return OBJLOAD_NO_INDEX;
+	}
+	if (zero && n)   /* an empty array may still be NULL */
+		memset((char *)*arr + first * size, 0, n * size);
+	*len += n;
+	return (uint32_t)first;
+}
+
 uint32_t lg_add_blocks(objload_session *s, size_t n)
 {
 	lg_graph *g = &s->g;
-	size_t first = g->nblocks;
+	uint32_t first = add_records(s, (void **)&g->blocks, &g->nblocks, &g->blocks_cap, n,
+				     sizeof(lg_block), 1, "blocks");
 
-	if (first + n >= OBJLOAD_NO_INDEX ||
-	    lg_grow((void **)&g->blocks, &g->blocks_cap, first, n, sizeof(lg_block))) {
-		core_error(s, OBJLOAD_ERR_NOMEM, "out of memory for the link graph's blocks");
-		return OBJLOAD_NO_INDEX;
-	}
-	memset(&g->blocks[first], 0, n * sizeof(lg_block));
-	for (size_t i = first; i < first + n; i++) {
+	for (size_t i = first; first != OBJLOAD_NO_INDEX && i < first + n; i++) {
 		g->blocks[i].image = g->blocks[i].section = OBJLOAD_NO_INDEX;
 		g->blocks[i].area = g->blocks[i].segment = OBJLOAD_NO_INDEX;
 		g->blocks[i].cluster = OBJLOAD_NO_INDEX;
@@ -88,39 +103,26 @@ uint32_t lg_add_blocks(objload_session *s, size_t n)
 		g->blocks[i].first_edge = OBJLOAD_NO_INDEX;
 		g->blocks[i].align = 1;
 	}
-	g->nblocks += n;
-	return (uint32_t)first;
+	return first;
 }
 
 uint32_t lg_add_edges(objload_session *s, size_t n)
 {
 	lg_graph *g = &s->g;
-	size_t first = g->nedges;
 
-	if (first + n >= OBJLOAD_NO_INDEX ||
-	    lg_grow((void **)&g->edges, &g->edges_cap, first, n, sizeof(lg_edge))) {
-		core_error(s, OBJLOAD_ERR_NOMEM, "out of memory for the link graph's edges");
-		return OBJLOAD_NO_INDEX;
-	}
-	g->nedges += n;
-	return (uint32_t)first;
+	return add_records(s, (void **)&g->edges, &g->nedges, &g->edges_cap, n,
+			   sizeof(lg_edge), 0, "edges");
 }
 
 uint32_t lg_add_nodes(objload_session *s, size_t n)
 {
 	lg_graph *g = &s->g;
-	size_t first = g->nnodes;
+	uint32_t first = add_records(s, (void **)&g->nodes, &g->nnodes, &g->nodes_cap, n,
+				     sizeof(lg_node), 1, "nodes");
 
-	if (first + n >= OBJLOAD_NO_INDEX ||
-	    lg_grow((void **)&g->nodes, &g->nodes_cap, first, n, sizeof(lg_node))) {
-		core_error(s, OBJLOAD_ERR_NOMEM, "out of memory for the link graph's nodes");
-		return OBJLOAD_NO_INDEX;
-	}
-	memset(&g->nodes[first], 0, n * sizeof(lg_node));
-	for (size_t i = first; i < first + n; i++)
+	for (size_t i = first; first != OBJLOAD_NO_INDEX && i < first + n; i++)
 		g->nodes[i].global = OBJLOAD_NO_INDEX;
-	g->nnodes += n;
-	return (uint32_t)first;
+	return first;
 }
 
 void *lg_alloc(objload_session *s, size_t size)
@@ -132,8 +134,10 @@ void *lg_alloc(objload_session *s, size_t size)
 	void *p;
 
 	if (!c || c->cap - c->used < need) {
-		size_t cap = need > LG_CHUNK_MIN ? need : LG_CHUNK_MIN;
+		size_t cap = !c ? LG_CHUNK_FIRST : c->cap < LG_CHUNK_MIN ? c->cap * 2 : LG_CHUNK_MIN;
 
+		if (cap < need)
+			cap = need;
 		c = calloc(1, sizeof(*c) + cap);
 		if (!c) {
 			core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
@@ -209,6 +213,7 @@ objload_status lg_add_pointer_edge(objload_session *s, uint32_t block,
 	if (b->first_edge == OBJLOAD_NO_INDEX)
 		b->first_edge = e;
 	b->nedges++;
+	b->kinds |= lg_kind_bit(kind);
 	return OBJLOAD_OK;
 }
 
@@ -326,6 +331,17 @@ objload_status lg_put_entry(objload_session *s, const lg_entry_key *key,
 	return OBJLOAD_OK;
 }
 
+uint32_t lg_kinds_where(const arch_kind *kinds, unsigned nkinds,
+			int (*is)(const arch_kind *k))
+{
+	uint32_t mask = 0;
+
+	for (unsigned k = 0; k < nkinds; k++)
+		if (is(&kinds[k]))
+			mask |= lg_kind_bit(k);
+	return mask;
+}
+
 const char *lg_block_kind_name(lg_block_kind kind)
 {
 	static const char *const names[LG_BLOCK_KIND_COUNT] = {
@@ -334,6 +350,7 @@ const char *lg_block_kind_name(lg_block_kind kind)
 		[LG_CCTHUNK] = "thunk", [LG_BINDTHUNK] = "helper",
 		[LG_COMMON] = "common", [LG_HOSTCOPY] = "host-copy",
 		[LG_RUNTIME] = "runtime", [LG_BOUNDS] = "bounds",
+		[LG_TLS] = "tls", [LG_IFUNC] = "ifunc",
 	};
 
 	return (unsigned)kind < LG_BLOCK_KIND_COUNT ? names[kind] : "?";

@@ -55,6 +55,10 @@ typedef enum lg_block_kind {
 	LG_HOSTCOPY,    /* a copy of a host data object */
 	LG_RUNTIME,     /* the link's own data: __dso_handle, the canary */
 	LG_BOUNDS,      /* an empty marker: the start or end of a section group */
+	LG_TLS,         /* a thread-local entry: a {module, offset} pair, a
+			   descriptor, a TP slot, a rewritten access's
+			   trampoline, a TLS helper (core/tls.c) */
+	LG_IFUNC,       /* an IFUNC's canonical stub, or its slot (core/ifunc.c) */
 	LG_BLOCK_KIND_COUNT
 } lg_block_kind;
 
@@ -128,6 +132,9 @@ typedef struct lg_block {
 				   or NO_INDEX */
 	uint32_t got_base;      /* an area's own block: the block its GOT
 				   base is, or NO_INDEX */
+	uint32_t kinds;         /* the arch kinds of its edges, as
+				   lg_kind_bit: passes that look for some
+				   kinds skip blocks without them */
 	uint8_t kind;           /* lg_block_kind */
 	uint8_t prot;           /* OBJLOAD_PROT_* */
 	uint8_t drop;           /* LG_KEEP, or why it is not loaded */
@@ -191,16 +198,37 @@ void lg_free(lg_graph *g);
  * more, doubling; 0, or -1 when out of memory (the array is unchanged). */
 int lg_grow(void **arr, size_t *cap, size_t len, size_t n, size_t size);
 
-/* Every edge index e of every loaded block b of graph g. */
-#define LG_FOR_EACH_LIVE_EDGE(g, b, e)						\
+/* A kind's bit in lg_block.kinds: kinds 31 and above share the last
+ * (a block of 88 bytes, a link of ten thousand sections). */
+static inline uint32_t lg_kind_bit(unsigned kind)
+{
+	return 1u << (kind < 31 ? kind : 31);
+}
+
+/* The bits of the kinds among kinds[0, nkinds) that `is` says yes to:
+ * a block whose kinds have none of them has no such edge. */
+struct arch_kind;
+uint32_t lg_kinds_where(const struct arch_kind *kinds, unsigned nkinds,
+			int (*is)(const struct arch_kind *k));
+
+/* Every edge index e of every loaded block b of graph g that may have an
+ * edge of the kinds in mask (lg_kinds_where, computed once before: the
+ * macro reads it for every block; ~0u: any kind). */
+#define LG_FOR_EACH_LIVE_EDGE_OF(g, b, e, mask)					\
 	for (size_t b = 0; b < (g)->nblocks; b++)				\
-		if (!(g)->blocks[b].drop && (g)->blocks[b].nedges)		\
+		if (!(g)->blocks[b].drop && (g)->blocks[b].nedges &&		\
+		    ((g)->blocks[b].kinds & (mask)))				\
 			for (uint32_t e = (g)->blocks[b].first_edge;		\
 			     e < (g)->blocks[b].first_edge + (g)->blocks[b].nedges; e++)
 
-/* Append n zeroed blocks, edges or nodes; the arrays may move: keep
- * indices.  The index of the first, or OBJLOAD_NO_INDEX when out of
- * memory (the session's message is set). */
+/* Every edge index e of every loaded block b of graph g. */
+#define LG_FOR_EACH_LIVE_EDGE(g, b, e) LG_FOR_EACH_LIVE_EDGE_OF(g, b, e, ~0u)
+
+/* Append n blocks, edges or nodes; the arrays may move: keep indices.
+ * Blocks and nodes come zeroed (indices NO_INDEX); edges uninitialised,
+ * for the caller to set every field (the edges pass writes hundreds of
+ * thousands at once).  The index of the first, or OBJLOAD_NO_INDEX when
+ * out of memory (the session's message is set). */
 uint32_t lg_add_blocks(struct objload_session *s, size_t n);
 uint32_t lg_add_edges(struct objload_session *s, size_t n);
 uint32_t lg_add_nodes(struct objload_session *s, size_t n);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Linear-probing hash table with a cached 64-bit hash per slot.  The hash
- * is forced non-zero so that 0 marks an empty slot.  The table grows at
+ * Linear-probing hash table with a cached 32-bit hash per slot (compared
+ * before the keys are).  The hash is forced non-zero so that 0 marks an
+ * empty slot.  The table grows at
  * three quarters full: with a well-mixed hash the probe sequences stay
  * short, and the table stays small enough for the caches (its misses, and
  * the page faults of a big fresh table, are what a lookup costs).
@@ -12,7 +13,7 @@
 
 #include "core/hashmap.h"
 
-static uint64_t hash_str(const char *s)
+static uint32_t hash_str(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ull;   /* FNV-1a */
 
@@ -26,27 +27,29 @@ static uint64_t hash_str(const char *s)
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ull;
 	h ^= h >> 32;
-	return h ? h : 1;
+	return (uint32_t)h ? (uint32_t)h : 1;
 }
 
-static uint64_t hash_int(uint64_t a, uint64_t b)
+static uint32_t hash_int(uint64_t a, uint64_t b)
 {
 	uint64_t h = a * 0x9e3779b97f4a7c15ull ^ (b + 0x632be59bd9b4e019ull);
 
 	h ^= h >> 31;
 	h *= 0xbf58476d1ce4e5b9ull;
 	h ^= h >> 29;
-	return h ? h : 1;
+	return (uint32_t)h ? (uint32_t)h : 1;
 }
 
 void hashmap_free(hashmap *m)
 {
 	free(m->slots);
-	m->slots = NULL;
-	m->cap = m->count = 0;
+	free(m->pairs);
+	memset(m, 0, sizeof(*m));
 }
 
-static hashmap_entry *find(const hashmap *m, uint64_t h, const char *str,
+/* The slot of a key (str, or the pair k1, k2 when str is NULL), or the
+ * empty slot where it would go; NULL when the map has no slots. */
+static hashmap_entry *find(const hashmap *m, uint32_t h, const char *str,
 			   uint64_t k1, uint64_t k2)
 {
 	size_t mask, i;
@@ -61,17 +64,17 @@ static hashmap_entry *find(const hashmap *m, uint64_t h, const char *str,
 			return e;
 		if (e->hash != h)
 			continue;
-		if (str ? (e->str && strcmp(e->str, str) == 0)
-			: (!e->str && e->k1 == k1 && e->k2 == k2))
+		if (str ? strcmp(e->key.str, str) == 0
+			: (m->pairs[e->key.pair][0] == k1 && m->pairs[e->key.pair][1] == k2))
 			return e;
 	}
 }
 
+/* Move every entry into a table of ncap slots (a power of two). */
 static int grow_to(hashmap *m, size_t ncap)
 {
-	size_t i;
 	hashmap_entry *old = m->slots;
-	size_t ocap = m->cap;
+	size_t ocap = m->cap, mask = ncap - 1;
 
 	m->slots = calloc(ncap, sizeof(*m->slots));
 	if (!m->slots) {
@@ -79,12 +82,15 @@ static int grow_to(hashmap *m, size_t ncap)
 		return -1;
 	}
 	m->cap = ncap;
-	for (i = 0; i < ocap; i++) {
-		if (old[i].hash) {
-			hashmap_entry *e = find(m, old[i].hash, old[i].str,
-						old[i].k1, old[i].k2);
-			*e = old[i];
-		}
+	/* keys are distinct: each goes to the first empty slot of its run */
+	for (size_t i = 0; i < ocap; i++) {
+		size_t j;
+
+		if (!old[i].hash)
+			continue;
+		for (j = old[i].hash & mask; m->slots[j].hash; j = (j + 1) & mask)
+			;
+		m->slots[j] = old[i];
 	}
 	free(old);
 	return 0;
@@ -107,21 +113,55 @@ int hashmap_reserve(hashmap *m, size_t n)
 	return ncap > m->cap ? grow_to(m, ncap) : 0;
 }
 
-static int put(hashmap *m, uint64_t h, const char *str, uint64_t k1,
+/* Find the key, or make room for it and return its empty slot; NULL when
+ * out of memory. */
+static hashmap_entry *slot_for(hashmap *m, uint32_t h, const char *str,
+			       uint64_t k1, uint64_t k2)
+{
+	hashmap_entry *e = find(m, h, str, k1, k2);
+
+	if (e && e->hash)
+		return e;
+	if ((m->count + 1) * 4 > m->cap * 3) {
+		if (grow(m))
+			return NULL;
+		e = find(m, h, str, k1, k2);
+	}
+	return e;
+}
+
+/* Fill the empty slot e with a new key. */
+static int fill(hashmap *m, hashmap_entry *e, uint32_t h, const char *str,
+		uint64_t k1, uint64_t k2)
+{
+	if (str) {
+		e->key.str = str;
+	} else {
+		if (m->npairs == m->pairs_cap) {
+			size_t cap = m->pairs_cap ? m->pairs_cap * 2 : 16;
+			uint64_t (*p)[2] = realloc(m->pairs, cap * sizeof(*p));
+
+			if (!p)
+				return -1;
+			m->pairs = p;
+			m->pairs_cap = cap;
+		}
+		m->pairs[m->npairs][0] = k1;
+		m->pairs[m->npairs][1] = k2;
+		e->key.pair = m->npairs++;
+	}
+	e->hash = h;
+	m->count++;
+	return 0;
+}
+
+static int put(hashmap *m, uint32_t h, const char *str, uint64_t k1,
 	       uint64_t k2, uint32_t value)
 {
-	hashmap_entry *e;
+	hashmap_entry *e = slot_for(m, h, str, k1, k2);
 
-	if ((m->count + 1) * 4 > m->cap * 3 && grow(m))
+	if (!e || (!e->hash && fill(m, e, h, str, k1, k2)))
 		return -1;
-	e = find(m, h, str, k1, k2);
-	if (!e->hash) {
-		e->hash = h;
-		e->str = str;
-		e->k1 = k1;
-		e->k2 = k2;
-		m->count++;
-	}
 	e->value = value;
 	return 0;
 }
@@ -159,7 +199,7 @@ int hashmap_put_int(hashmap *m, uint64_t k1, uint64_t k2, uint32_t value)
 int hashmap_intern_str(hashmap *m, const char *key, uint32_t value,
 		       uint32_t *out)
 {
-	uint64_t h = hash_str(key);
+	uint32_t h = hash_str(key);
 	hashmap_entry *e = find(m, h, key, 0, 0);
 
 	if (e && e->hash) {
@@ -172,8 +212,7 @@ int hashmap_intern_str(hashmap *m, const char *key, uint32_t value,
 		e = find(m, h, key, 0, 0);
 	}
 	e->hash = h;
-	e->str = key;
-	e->k1 = e->k2 = 0;
+	e->key.str = key;
 	e->value = value;
 	m->count++;
 	*out = value;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Open-addressing hash maps used by the core: C-level names to global
- * symbol entries, and composite integer keys to GOT slots and stubs.
- * Keys are not owned: a string key must outlive the map.
+ * symbol entries, archive members, COMDAT winners; pairs of integers (a
+ * file's device and inode) to values.  String keys are not owned: a
+ * string key must outlive the map.  One map holds one kind of key.
  */
 #ifndef OBJLOAD_HASHMAP_H
 #define OBJLOAD_HASHMAP_H
@@ -10,17 +11,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* 16 bytes a slot: a table of 10,000 names is 256 KiB, not 640 (its
+ * page faults and cache misses are most of what a lookup costs). */
 typedef struct hashmap_entry {
-	uint64_t hash;      /* 0: empty */
-	const char *str;    /* string keys */
-	uint64_t k1, k2;    /* integer keys */
+	uint32_t hash;      /* 0: empty */
 	uint32_t value;
+	union {
+		const char *str;    /* string keys */
+		size_t pair;        /* integer keys: their index in `pairs` */
+	} key;
 } hashmap_entry;
 
 typedef struct hashmap {
 	hashmap_entry *slots;
 	size_t cap;         /* power of two, or 0 */
 	size_t count;
+	uint64_t (*pairs)[2];   /* integer keys, in insertion order */
+	size_t npairs, pairs_cap;
 } hashmap;
 
 void hashmap_free(hashmap *m);

@@ -11,10 +11,12 @@
  *     than zero-fill and TLS have bytes when size > 0; COMDAT group index valid;
  *   - every symbol: DEF_SECTION names a valid section and its value lies
  *     within (or just past) that section; COMMON alignment a power of two;
+ *     ALIAS has a C-level name and names another one;
  *   - every edge: section valid and loaded, kind known to the arch, the
  *     field [offset, offset + width) inside the section, symbol and
  *     subtrahend indices valid (or OBJLOAD_NO_INDEX);
- *   - every init table: section valid, entries inside it;
+ *   - every init table: section valid, entries inside it (an entry
+ *     point: its offset inside a loaded code section);
  *   - every group: member indices valid.
  */
 #include <stdarg.h>
@@ -24,11 +26,6 @@
 
 #include "core/core.h"
 #include "core/rt.h"
-
-core_image *core_of(const objload_image *img)
-{
-	return img->core;
-}
 
 static void *grow_array(void **arr, size_t *cap, size_t have, size_t add,
 			size_t elem)
@@ -127,24 +124,55 @@ objload_group *objload_image_add_groups(objload_image *img, uint32_t n)
 	return p;
 }
 
+/* Image memory: zeroed chunks, small allocations bumped from the newest
+ * (a small object's path, plug-in data and .eh_frame copy share one
+ * allocation), chunks doubling from 128 bytes to 16 KiB; an allocation
+ * larger than IMAGE_SMALL has a chunk of its own.  Freed with the image. */
+struct core_image_chunk {
+	struct core_image_chunk *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+#define IMAGE_CHUNK_FIRST 128u
+#define IMAGE_CHUNK_MAX (16u * 1024u)
+#define IMAGE_SMALL 128u
+
 void *objload_image_alloc(objload_image *img, size_t size)
 {
 	core_image *ci = core_of(img);
-	void *p;
+	struct core_image_chunk *c = ci->chunks;
+	size_t need = size ? size : 1, cap;
 
-	if (ci->nallocs == ci->allocs_cap) {
-		size_t ncap = ci->allocs_cap ? ci->allocs_cap * 2 : 16;
-		void **n = realloc(ci->allocs, ncap * sizeof(*n));
+	if (need > SIZE_MAX - sizeof(*c) - sizeof(max_align_t))
+		return NULL;
+	need = (need + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	if (need <= IMAGE_SMALL && c && c->cap - c->used >= need) {
+		void *p = (char *)c->data + c->used;
 
-		if (!n)
-			return NULL;
-		ci->allocs = n;
-		ci->allocs_cap = ncap;
+		c->used += need;
+		return p;
 	}
-	p = calloc(1, size ? size : 1);
-	if (p)
-		ci->allocs[ci->nallocs++] = p;
-	return p;
+	if (need > IMAGE_SMALL) {
+		cap = need;
+	} else {
+		cap = ci->chunk_cap ? ci->chunk_cap : IMAGE_CHUNK_FIRST;
+		ci->chunk_cap = cap < IMAGE_CHUNK_MAX ? cap * 2 : cap;
+	}
+	c = calloc(1, sizeof(*c) + cap);
+	if (!c)
+		return NULL;
+	c->cap = cap;
+	c->used = need;
+	if (need > IMAGE_SMALL && ci->chunks) {
+		/* behind the newest, which keeps its room for small ones */
+		c->next = ci->chunks->next;
+		ci->chunks->next = c;
+	} else {
+		c->next = ci->chunks;
+		ci->chunks = c;
+	}
+	return c->data;
 }
 
 char *objload_image_strdup(objload_image *img, const char *s)
@@ -170,16 +198,22 @@ objload_status objload_image_error(objload_image *img, objload_status st,
 	return core_error(s, st, "%s: %s", img->path, msg);
 }
 
+/* An image and the core's part of it, in one allocation. */
+struct core_image_pair {
+	objload_image img;
+	core_image ci;
+};
+
 objload_image *core_image_new(objload_session *s, const char *path)
 {
-	objload_image *img = calloc(1, sizeof(*img));
-	core_image *ci = calloc(1, sizeof(*ci));
+	struct core_image_pair *pair = calloc(1, sizeof(*pair));
+	objload_image *img;
+	core_image *ci;
 
-	if (!img || !ci) {
-		free(img);
-		free(ci);
+	if (!pair)
 		return NULL;
-	}
+	img = &pair->img;
+	ci = &pair->ci;
 	img->core = ci;
 	ci->session = s;
 	img->path = objload_image_strdup(img, path);
@@ -204,12 +238,13 @@ void core_image_free(objload_image *img)
 	free(img->edges);
 	free(img->inits);
 	free(img->groups);
-	for (size_t i = 0; i < ci->nallocs; i++)
-		free(ci->allocs[i]);
-	free(ci->allocs);
-	free(ci->edge_index);
-	free(ci);
-	free(img);
+	while (ci->chunks) {
+		struct core_image_chunk *next = ci->chunks->next;
+
+		free(ci->chunks);
+		ci->chunks = next;
+	}
+	free(img);   /* and ci: one allocation (core_image_new) */
 }
 
 static int is_pow2(uint64_t v)
@@ -251,6 +286,8 @@ objload_status core_validate_image(objload_session *s, objload_image *img)
 					  "%s: section %u (%s): size %llu is absurd",
 					  img->path, i, sec->name,
 					  (unsigned long long)sec->size);
+		if (sec->role == OBJLOAD_ROLE_TLS)
+			core_of(img)->tls_defs = 1;
 		if (sec->group != OBJLOAD_NO_INDEX && sec->group >= img->ngroups)
 			return core_error(s, OBJLOAD_ERR_FORMAT,
 					  "%s: section %u (%s): bad group index",
@@ -262,6 +299,8 @@ objload_status core_validate_image(objload_session *s, objload_image *img)
 		if (!sym->name)
 			return core_error(s, OBJLOAD_ERR_FORMAT,
 					  "%s: symbol %u has no name", img->path, i);
+		if (sym->type == OBJLOAD_SYM_TLS)
+			core_of(img)->tls_defs = 1;   /* its uses are checked (core/edges.c) */
 		if (sym->def == OBJLOAD_DEF_SECTION) {
 			if (sym->section >= img->nsections)
 				return core_error(s, OBJLOAD_ERR_FORMAT,
@@ -280,6 +319,11 @@ objload_status core_validate_image(objload_session *s, objload_image *img)
 			return core_error(s, OBJLOAD_ERR_FORMAT,
 					  "%s: common symbol %u (%s): bad size or alignment",
 					  img->path, i, sym->name);
+		if (sym->def == OBJLOAD_DEF_ALIAS &&
+		    (!sym->cname || !sym->alternate || !strcmp(sym->cname, sym->alternate)))
+			return core_error(s, OBJLOAD_ERR_FORMAT,
+					  "%s: symbol %u (%s): an alias needs a C-level name and "
+					  "another name it stands for", img->path, i, sym->name);
 	}
 	for (size_t e = 0; e < img->nedges; e++) {
 		const objload_edge *ed = &img->edges[e];
@@ -322,6 +366,15 @@ objload_status core_validate_image(objload_session *s, objload_image *img)
 			return core_error(s, OBJLOAD_ERR_FORMAT,
 					  "%s: init table %u: bad section", img->path, i);
 		sec = &img->sections[t->section];
+		if (t->kind == OBJLOAD_INIT_ATTACH_ENTRY) {
+			if (t->offset >= sec->size || t->count != 1 ||
+			    sec->role != OBJLOAD_ROLE_CODE)
+				return core_error(s, OBJLOAD_ERR_FORMAT,
+						  "%s: section %s: the entry point at offset 0x%llx "
+						  "is not inside this code section",
+						  img->path, sec->name, (unsigned long long)t->offset);
+			continue;
+		}
 		if (t->offset > sec->size ||
 		    t->count > (sec->size - t->offset) / 8 ||
 		    !role_loaded(sec->role))

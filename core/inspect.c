@@ -16,8 +16,10 @@ static objload_piece_kind public_kind(lg_block_kind k)
 	switch (k) {
 	case LG_SECTION: return OBJLOAD_PIECE_SECTION;
 	case LG_GOT:
-	case LG_IMPORT: return OBJLOAD_PIECE_GOT;
+	case LG_IMPORT:
+	case LG_TLS: return OBJLOAD_PIECE_GOT;
 	case LG_STUB:
+	case LG_IFUNC:
 	case LG_CANONICAL: return OBJLOAD_PIECE_STUBS;
 	case LG_CCTHUNK:
 	case LG_BINDTHUNK: return OBJLOAD_PIECE_THUNKS;

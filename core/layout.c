@@ -433,25 +433,43 @@ static objload_status layout_sections(objload_session *s, struct layout *L, uint
 	return OBJLOAD_OK;
 }
 
+/* A narrow absolute kind: its target must be low. */
+static int low_kind(const arch_kind *k)
+{
+	return k->width && k->range_bits < 64 && k->check != ARCH_CHECK_ANY &&
+	       !(k->flags & (OBJLOAD_KF_PCREL | OBJLOAD_KF_GOTBASE | OBJLOAD_KF_IMAGEBASE |
+			     OBJLOAD_KF_SECTIONBASE | OBJLOAD_KF_SUB | OBJLOAD_KF_SIZE |
+			     OBJLOAD_KF_TLS));
+}
+
 /* A narrow fixup that needs its target low: how low (UINT64_MAX: it does
  * not).  Non-PIC code's R_X86_64_32 aimed into the link. */
 static uint64_t low_limit_of(const arch_kind *k, const lg_target *t)
 {
-	if (!k->width || k->range_bits >= 64 || k->check == ARCH_CHECK_ANY ||
-	    (k->flags & (OBJLOAD_KF_PCREL | OBJLOAD_KF_GOTBASE | OBJLOAD_KF_IMAGEBASE |
-			 OBJLOAD_KF_SECTIONBASE | OBJLOAD_KF_SUB | OBJLOAD_KF_SIZE)) ||
-	    t->where != LG_IN_BLOCK)
+	if (!low_kind(k) || t->where != LG_IN_BLOCK)
 		return UINT64_MAX;
 	return k->check == ARCH_CHECK_SIGNED ? 1ull << (k->range_bits - 1) : 1ull << k->range_bits;
+}
+
+/* A narrow PC-relative data kind, which neither a stub nor a GOT slot
+ * serves unless the table pass gave it an entry. */
+static int near_kind(const arch_kind *k)
+{
+	return k->width && k->range_bits < 64 && k->check != ARCH_CHECK_ANY &&
+	       (k->flags & OBJLOAD_KF_PCREL) && !(k->flags & (OBJLOAD_KF_GOT | OBJLOAD_KF_GOTBASE));
+}
+
+/* Kinds that put a window on the groups. */
+static int window_kind(const arch_kind *k)
+{
+	return low_kind(k) || near_kind(k);
 }
 
 /* Is this a narrow PC-relative data fixup aimed at a fixed address (the
  * host), which neither a stub nor a GOT slot serves? */
 static int host_data_ref(const arch_kind *k, const lg_edge *ed, const lg_target *t)
 {
-	return k->width && k->range_bits < 64 && k->check != ARCH_CHECK_ANY &&
-	       (k->flags & OBJLOAD_KF_PCREL) && !(k->flags & (OBJLOAD_KF_GOT | OBJLOAD_KF_GOTBASE)) &&
-	       ed->entry == OBJLOAD_NO_INDEX && t->where == LG_ABSOLUTE;
+	return near_kind(k) && ed->entry == OBJLOAD_NO_INDEX && t->where == LG_ABSOLUTE;
 }
 
 /* The window every group must lie in. */
@@ -461,9 +479,10 @@ static objload_status plan_windows(objload_session *s, struct layout *L)
 	const arch_kind *kinds = s->arch->kinds;
 	uint64_t low_limit = UINT64_MAX, lo = 0, hi = UINT64_MAX;
 	const lg_edge *host_ref = NULL;
+	uint32_t window_kinds = lg_kinds_where(kinds, s->arch->nkinds, window_kind);
 	char where[512];
 
-	LG_FOR_EACH_LIVE_EDGE(g, b, e) {
+	LG_FOR_EACH_LIVE_EDGE_OF(g, b, e, window_kinds) {
 		const lg_edge *ed = &g->edges[e];
 		const arch_kind *k = &kinds[ed->kind];
 		const lg_target *t;

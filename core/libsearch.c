@@ -20,6 +20,15 @@
  *     and AS_NEEDED name files or -lNAME, SEARCH_DIR adds a directory,
  *     other commands are skipped.
  *
+ * The policy for shared libraries: -lNAME is a system library, opened by
+ * the host as a linker would resolve against it; a shared library given
+ * as an input (objload_add_file, objload_add_memory) is loaded by
+ * objload's own plug-in (formats/elf/elf_dyn.c, formats/macho).  The
+ * libraries such an image needs (DT_NEEDED, LC_LOAD_DYLIB) are found
+ * among the session's images first, by their own name or their file
+ * name, and otherwise opened from the host like -l's
+ * (core_libs_resolve_needed).
+ *
  * Each file is added once per session, however often scripts (or -l)
  * name it: a set of the files already added, by device and inode, makes
  * script expansion linear in the number of distinct files, where a tree
@@ -199,6 +208,65 @@ static objload_status open_shared(objload_session *s, const char *path)
 
 static objload_status add_library_path(objload_session *s, const char *path,
 				       int depth);
+
+/* ---- the libraries linked images need ----------------------------------------- */
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* The session's image that `name` (a DT_NEEDED or LC_LOAD_DYLIB entry)
+ * stands for: the one it names by its own name (DT_SONAME, LC_ID_DYLIB),
+ * or else by its file name. */
+static const objload_image *needed_image(const objload_session *s, const char *name)
+{
+	for (size_t i = 0; i < s->nimages; i++)
+		if (s->images[i]->soname && (strcmp(s->images[i]->soname, name) == 0 ||
+					     strcmp(base_name(s->images[i]->soname),
+						    base_name(name)) == 0))
+			return s->images[i];
+	for (size_t i = 0; i < s->nimages; i++)
+		if (strcmp(base_name(s->images[i]->path), base_name(name)) == 0)
+			return s->images[i];
+	return NULL;
+}
+
+objload_status core_libs_resolve_needed(objload_session *s)
+{
+	for (size_t i = 0; i < s->nimages; i++) {
+		const objload_image *img = s->images[i];
+
+		for (uint32_t k = 0; k < img->nneeded; k++) {
+			const char *name = img->needed[k];
+			const objload_image *by = needed_image(s, name);
+			objload_status st;
+
+			if (by) {
+				core_log(s, OBJLOAD_LOG_FILES, "%s needs %s: the input %s", img->path,
+					 name, by->path);
+				continue;
+			}
+			if (s->link_only)
+				continue;
+			if (!core_libs_of(s))
+				return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+			core_log(s, OBJLOAD_LOG_FILES, "%s needs %s: opened from the host", img->path,
+				 name);
+			st = open_shared(s, name);
+			if (st) {
+				char why[CORE_ERRMSG_MAX];
+
+				snprintf(why, sizeof(why), "%s", s->errmsg);
+				return core_error(s, st, "%s needs %s, which is not among the inputs: %s",
+						  img->path, name, why);
+			}
+		}
+	}
+	return OBJLOAD_OK;
+}
 
 /* ---- GNU ld scripts ---------------------------------------------------------- */
 

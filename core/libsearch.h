@@ -14,6 +14,11 @@
  * NULL when none defines `name`. */
 void *core_libs_lookup(objload_session *s, const char *name);
 
+/* Every library a linked image needs (objload_image.needed) that is not
+ * one of the session's images, opened from the host for symbol lookups;
+ * an error naming the image and the library when the host cannot. */
+objload_status core_libs_resolve_needed(objload_session *s);
+
 /* Free archives, search directories and dlclose the libraries (after the
  * images are gone). */
 void core_libs_free(objload_session *s);

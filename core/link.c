@@ -13,15 +13,21 @@
  *   dead-strip   per-section images keep what the program needs
  *                                                       (core/strategy.c)
  *   host-copies  non-PIC stand-ins for host functions and data
+ *   ifunc        every reference to an IFUNC sent to its canonical stub,
+ *                which jumps through a slot             (core/ifunc.c)
  *   relax        GOT accesses to targets surely in reach made direct
  *                                                       (core/relax.c)
+ *   tls          the thread-local template; pairs, descriptors, slots;
+ *                initial- and local-exec accesses rewritten (core/tls.c)
  *   tables       GOT entries and stubs                  (core/tables.c)
  *   layout       segments, groups, windows              (core/layout.c)
  *   allocate     the memory manager places the groups
  *   copy         contents into place                    (core/fixup.c)
  *   relax-placed GOT accesses whose target landed in reach
  *   fixup        every edge through the arch's applier  (core/fixup.c)
+ *   tls-template the relocated thread-local template, for the threads
  *   finalize     final protections, instruction cache
+ *   ifunc-resolve  each IFUNC's resolver runs, its slot gets the answer
  *
  * Plug-ins and embedders add passes at five points between these
  * (objload_add_pass); each pass is timed into its phase's metrics and
@@ -35,6 +41,7 @@
 #include "core/archive.h"
 #include "core/core.h"
 #include "core/log.h"
+#include "core/tls.h"
 #include "os/os.h"
 
 int core_role_loaded(objload_section_role role)
@@ -45,8 +52,8 @@ int core_role_loaded(objload_section_role role)
 	case OBJLOAD_ROLE_DATA:
 	case OBJLOAD_ROLE_ZEROFILL:
 	case OBJLOAD_ROLE_UNWIND:
+	case OBJLOAD_ROLE_TLS:      /* read-only: the template (core/tls.c) */
 		return 1;
-	case OBJLOAD_ROLE_TLS:      /* not supported yet: TLS fixups fail */
 	case OBJLOAD_ROLE_DEBUG:
 	case OBJLOAD_ROLE_NOLOAD:
 		return 0;
@@ -192,6 +199,10 @@ CALL_PASS(build_tables)
 CALL_PASS(layout)
 CALL_PASS(relax_placed)
 CALL_PASS(apply_fixups)
+CALL_PASS(tls_plan)
+CALL_PASS(tls_finish)
+CALL_PASS(ifunc_plan)
+CALL_PASS(ifunc_resolve)
 #undef CALL_PASS
 
 /* The pipeline.  `after` is the point whose added passes run right after
@@ -205,14 +216,18 @@ static const struct core_step {
 	{ { "strategy", OBJLOAD_PHASE_PLAN, pass_choose_strategies, NULL }, OBJLOAD_PASS_POINT_COUNT },
 	{ { "dead-strip", OBJLOAD_PHASE_PLAN, pass_dead_strip, NULL }, OBJLOAD_PASS_POINT_COUNT },
 	{ { "host-copies", OBJLOAD_PHASE_PLAN, pass_plan_host_copies, NULL }, OBJLOAD_PASS_POINT_COUNT },
+	{ { "ifunc", OBJLOAD_PHASE_PLAN, pass_ifunc_plan, NULL }, OBJLOAD_PASS_POINT_COUNT },
 	{ { "relax", OBJLOAD_PHASE_PLAN, pass_relax_early, NULL }, OBJLOAD_PASS_POINT_COUNT },
+	{ { "tls", OBJLOAD_PHASE_PLAN, pass_tls_plan, NULL }, OBJLOAD_PASS_POINT_COUNT },
 	{ { "tables", OBJLOAD_PHASE_PLAN, pass_build_tables, NULL }, OBJLOAD_PASS_POINT_COUNT },
 	{ { "layout", OBJLOAD_PHASE_PLAN, pass_layout, NULL }, OBJLOAD_PASS_AFTER_LAYOUT },
 	{ { "allocate", OBJLOAD_PHASE_ALLOCATE, pass_allocate, NULL }, OBJLOAD_PASS_POINT_COUNT },
 	{ { "copy", OBJLOAD_PHASE_COPY, pass_copy, NULL }, OBJLOAD_PASS_AFTER_ALLOCATE },
 	{ { "relax-placed", OBJLOAD_PHASE_RELOCATE, pass_relax_placed, NULL }, OBJLOAD_PASS_POINT_COUNT },
-	{ { "fixup", OBJLOAD_PHASE_RELOCATE, pass_apply_fixups, NULL }, OBJLOAD_PASS_AFTER_FIXUP },
-	{ { "finalize", OBJLOAD_PHASE_FINALIZE, pass_finalize, NULL }, OBJLOAD_PASS_AFTER_FINALIZE },
+	{ { "fixup", OBJLOAD_PHASE_RELOCATE, pass_apply_fixups, NULL }, OBJLOAD_PASS_POINT_COUNT },
+	{ { "tls-template", OBJLOAD_PHASE_RELOCATE, pass_tls_finish, NULL }, OBJLOAD_PASS_AFTER_FIXUP },
+	{ { "finalize", OBJLOAD_PHASE_FINALIZE, pass_finalize, NULL }, OBJLOAD_PASS_POINT_COUNT },
+	{ { "ifunc-resolve", OBJLOAD_PHASE_FINALIZE, pass_ifunc_resolve, NULL }, OBJLOAD_PASS_AFTER_FINALIZE },
 };
 
 static objload_status run_pass(objload_session *s, const char *name,
@@ -261,6 +276,12 @@ objload_status core_link(objload_session *s)
 {
 	objload_status st = OBJLOAD_OK;
 
+	/* only archives: what the program needs (its entry point) may pull
+	 * the first member, as ld's --entry does */
+	if (!s->nimages && s->nkeeps)
+		st = core_archive_load_members(s);
+	if (st)
+		return st;
 	if (!s->nimages)
 		return core_archive_nothing_to_link(s);
 	/* one arch for the link, with an applier, checked before any pass
@@ -299,16 +320,32 @@ objload_status core_link(objload_session *s)
 
 /* ---- the public entry points ------------------------------------------- */
 
-objload_status objload_link(objload_session *s)
+/* The link's frame: one link per session, and what a failure leaves. */
+static objload_status begin_link(objload_session *s)
 {
-	objload_status st;
-
 	if (!s)
 		return OBJLOAD_ERR_ARGUMENT;
 	if (s->linked)
 		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
 	s->linked = 1;
 	s->errmsg[0] = 0;
+	return OBJLOAD_OK;
+}
+
+static objload_status end_link(objload_session *s, objload_status st)
+{
+	s->link_ok = st == OBJLOAD_OK;
+	if (st)
+		core_log_link_failed(s);
+	return st;
+}
+
+objload_status objload_link(objload_session *s)
+{
+	objload_status st = begin_link(s);
+
+	if (st)
+		return st;
 	st = core_link(s);
 	if (!st) {
 		/* objload compare's child reports its figures at this line:
@@ -316,31 +353,20 @@ objload_status objload_link(objload_session *s)
 		core_log(s, OBJLOAD_LOG_RUN, "calling the constructors of %zu images", s->nimages);
 		st = core_run_constructors(s);
 	}
-	s->link_ok = st == OBJLOAD_OK;
-	if (st)
-		core_log_link_failed(s);
-	return st;
+	return end_link(s, st);
 }
 
 objload_status objload_link_at(objload_session *s, uint64_t base)
 {
-	objload_status st;
+	objload_status st = begin_link(s);
 
-	if (!s)
-		return OBJLOAD_ERR_ARGUMENT;
-	if (s->linked)
-		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
-	s->linked = 1;
+	if (st)
+		return st;
 	s->link_only = 1;
 	s->link_base = base;
 	s->mm = &core_target_manager;
 	s->mm_ctx = s;
-	s->errmsg[0] = 0;
-	st = core_link(s);
-	s->link_ok = st == OBJLOAD_OK;
-	if (st)
-		core_log_link_failed(s);
-	return st;
+	return end_link(s, core_link(s));
 }
 
 objload_status objload_set_relax(objload_session *s, int enabled)

@@ -24,7 +24,7 @@
 
 /* Relax edge e (and its partner e + 1 when the arch relaxes a pair) if
  * in_reach says the target is reachable; returns how many were relaxed. */
-static unsigned relax_edge(objload_session *s, const lg_block *blk, uint32_t e,
+static unsigned relax_edge(objload_session *s, lg_block *blk, uint32_t e,
 			   int placed)
 {
 	const objload_section *sec = &s->images[blk->image]->sections[blk->section];
@@ -34,7 +34,8 @@ static unsigned relax_edge(objload_session *s, const lg_block *blk, uint32_t e,
 	unsigned nk, next_kind = 0;
 
 	if (ed->node == OBJLOAD_NO_INDEX || (ed->flags & LG_EDGE_RELAXED) ||
-	    !(s->arch->kinds[ed->kind].flags & OBJLOAD_KF_GOT))
+	    !(s->arch->kinds[ed->kind].flags & OBJLOAD_KF_GOT) ||
+	    (s->arch->kinds[ed->kind].flags & OBJLOAD_KF_TLS))
 		return 0;
 	/* the partner of a pair: the edge of the same target at the next
 	 * instruction, listed after it (ELF) or before it (Mach-O lists
@@ -68,22 +69,33 @@ static unsigned relax_edge(objload_session *s, const lg_block *blk, uint32_t e,
 	ed->kind = (uint16_t)nk;
 	ed->flags |= LG_EDGE_RELAXED;
 	ed->entry = OBJLOAD_NO_INDEX;
+	blk->kinds |= lg_kind_bit(nk);
 	if (!next_kind)
 		return 1;
+	blk->kinds |= lg_kind_bit(next_kind);
 	next->kind = (uint16_t)next_kind;
 	next->flags |= LG_EDGE_RELAXED;
 	next->entry = OBJLOAD_NO_INDEX;
 	return 2;
 }
 
+static int reads_got(const arch_kind *k)
+{
+	return (k->flags & OBJLOAD_KF_GOT) != 0;
+}
+
 static objload_status relax_all(objload_session *s, int placed)
 {
+	uint32_t got_kinds;
+
 	if (!s->relax || !s->arch->relax)
 		return OBJLOAD_OK;
+	got_kinds = lg_kinds_where(s->arch->kinds, s->arch->nkinds, reads_got);
 	for (size_t b = 0; b < s->g.nblocks; b++) {
-		const lg_block *blk = &s->g.blocks[b];
+		lg_block *blk = &s->g.blocks[b];
 
-		if (blk->drop || blk->kind != LG_SECTION || !blk->nedges || !blk->bytes)
+		if (blk->drop || blk->kind != LG_SECTION || !blk->nedges || !blk->bytes ||
+		    !(blk->kinds & got_kinds))
 			continue;
 		for (uint32_t e = blk->first_edge; e < blk->first_edge + blk->nedges; e++)
 			s->metrics.relaxed += relax_edge(s, blk, e, placed);

@@ -13,6 +13,8 @@
  *                       reports (async-signal-safe);
  *   core/callbacks.c    bridge wrappers bound to the session and
  *                       convention thunks for callbacks made at run time;
+ *   core/modules.c      linked images as modules: their bases, Windows
+ *                       DLL start-up and shut-down, what abi/ layers ask;
  *   core/runtime.c      constructors, exit-time handlers, unload.
  *
  * All of it hangs off one struct per session, created on first use and
@@ -32,9 +34,9 @@
 
 #define CORE_BRIDGE_DATA_MAX 16
 
-struct rt_unwind_reg;
 struct rt_jit_entry;
 struct rt_callback;
+struct rt_abi_state;
 
 /* A function of a loaded image, for debuggers, profilers and crash
  * reports: sorted by address, sizes filled in (core/debug.c). */
@@ -48,13 +50,16 @@ typedef struct core_runtime {
 	/* options (public setters in the files that use them) */
 	int no_default_libs;       /* objload_set_default_libs(s, 0) */
 	int perf_map;              /* -1: OBJLOAD_PERF_MAP decides */
-	int no_debugger;           /* objload_set_debugger_registration(s, 0) */
+	int debugger;              /* objload_set_debugger_registration; -1:
+				      a tracing debugger or OBJLOAD_GDB_JIT decides */
 
 	/* core/unwind.c */
 	void *libgcc_s;            /* dlopen handle, NULL when absent */
 	void *libunwind;           /* LLVM libunwind, when loaded (libc++abi) */
-	struct rt_unwind_reg *unwind;
+	void **unwind;             /* the registered .eh_frame sections,
+				      NULL-terminated */
 	size_t nunwind;
+	int unwind_gcc, unwind_llvm;   /* registered with libgcc, libunwind */
 
 	/* core/debug.c */
 	rt_func *funcs;
@@ -81,6 +86,14 @@ typedef struct core_runtime {
 		void *value;
 	} bridge_data[CORE_BRIDGE_DATA_MAX];
 	size_t nbridge_data;
+
+	/* core/modules.c: the images whose start-up functions ran, in
+	 * order; OS personality layers' per-session state */
+	uint32_t *attached;
+	size_t nattached;
+	struct rt_abi_state *abi_state;
+	size_t nabi_state;
+	int constructors_ran;      /* core/runtime.c */
 } core_runtime;
 
 /* The session's runtime state, created on first use; NULL when out of
@@ -118,9 +131,22 @@ const char *core_demangle(const char *name, char *buf, size_t len);
 
 /* core/debug.c */
 void core_debug_register(objload_session *s);
+/* The name symbol `sym` of `img` gives a function in tables and reports,
+ * or NULL when it names none (not in code, a section or file symbol, an
+ * assembler-local label).  Async-signal-safe. */
+const char *core_function_name(const objload_image *img, const objload_symbol *sym);
 void core_debug_deregister(objload_session *s);
 
 /* core/callbacks.c */
 void core_callbacks_free(objload_session *s);
+
+/* core/modules.c */
+/* DLL_PROCESS_ATTACH of every image with start-up functions, in the
+ * order of their references; an error when an entry point refuses. */
+objload_status core_attach_images(objload_session *s);
+/* DLL_PROCESS_DETACH of the attached images, in the opposite order. */
+void core_detach_images(objload_session *s);
+/* The layers' per-session state and the attach list. */
+void core_modules_free(objload_session *s);
 
 #endif

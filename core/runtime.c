@@ -7,16 +7,22 @@
  *   1. a destructor runner is registered with os_atexit (__cxa_atexit) under this
  *      session's __dso_handle, before any constructor, so that handlers
  *      registered later (by constructors or main) run before it;
- *   2. constructors run by ascending priority, then in input order;
+ *   2. Windows DLLs' start-up functions (DllMain, TLS callbacks: see
+ *      core/modules.c), then constructors by ascending priority, then in
+ *      input order;
  *   3. the entry point;
- *   4. at unload, os_finalize(&dso_handle) (__cxa_finalize) runs the atexit handlers
- *      the images registered and then the destructors.  If the program
- *      calls exit() instead, the host's exit runs the same handlers.
+ *   4. at unload, os_finalize(&dso_handle) (__cxa_finalize) runs the atexit
+ *      handlers the images registered, then the destructors, then the
+ *      DLLs' DLL_PROCESS_DETACH.  If the program calls exit() instead, the
+ *      host's exit runs the same handlers.
  *
  * Helpers objload provides (glibc keeps them in libc_nonshared.a, which
  * the host's dynamic loader does not export):
  *   __dso_handle  a per-session address identifying its registrations;
  *   atexit(fn)    a thunk that calls os_atexit(fn, 0, &dso_handle);
+ *   pthread_atfork, at_quick_exit  the same with os_atfork and
+ *                 os_at_quick_exit (glibc's __register_atfork and
+ *                 __cxa_at_quick_exit);
  *   __stack_chk_guard  a random canary, for code that reads it from a
  *                 global (clang for macOS does at -O0); glibc keeps its
  *                 canary in thread-local storage and exports no such
@@ -30,8 +36,8 @@
 #include "abi/bridge.h"
 #include "core/core.h"
 #include "core/rt.h"
+#include "core/tls.h"
 #include "os/os.h"
-
 
 static const char *const builtin_names[BUILTIN_COUNT] = {
 	[BUILTIN_DSO_HANDLE] = "__dso_handle",
@@ -39,6 +45,11 @@ static const char *const builtin_names[BUILTIN_COUNT] = {
 	[BUILTIN_STACK_CHK_GUARD] = "__stack_chk_guard",
 	[BUILTIN_ATEXIT_MS] = NULL,    /* chosen for MS images by callconv.c */
 	[BUILTIN_ON_EXIT] = "on_exit",
+	[BUILTIN_PTHREAD_ATFORK] = "pthread_atfork",
+	[BUILTIN_AT_QUICK_EXIT] = "at_quick_exit",
+	[BUILTIN_TLS_GET_ADDR] = "__tls_get_addr",
+	[BUILTIN_TLV_BOOTSTRAP] = "_tlv_bootstrap",
+	[BUILTIN_EMUTLS] = "__emutls_get_address",
 };
 
 int core_builtin_lookup(const char *cname, builtin_id *id)
@@ -61,6 +72,7 @@ core_runtime *core_rt(objload_session *s)
 			return NULL;
 		os_mutex_init(&rt->lock);
 		rt->perf_map = -1;
+		rt->debugger = -1;
 		s->rt = rt;
 	}
 	return s->rt;
@@ -142,6 +154,25 @@ int bridge_on_exit(objload_session *s, void (*fn)(int, void *), void *arg)
 	return 0;
 }
 
+/*
+ * pthread_atfork and at_quick_exit are not in libc.so: a linked program
+ * gets them from libc_nonshared.a, where each passes the caller's
+ * __dso_handle to glibc's __register_atfork and __cxa_at_quick_exit, so
+ * that unloading the object (__cxa_finalize) drops its fork handlers.
+ * The session's handle plays that part here (os_atfork,
+ * os_at_quick_exit).
+ */
+static CORE_HELPER_ABI int session_pthread_atfork(void (*prepare)(void), void (*parent)(void),
+						  void (*child)(void), objload_session *s)
+{
+	return os_atfork(prepare, parent, child, s->dso_key);
+}
+
+static CORE_HELPER_ABI int session_at_quick_exit(void (*fn)(void), objload_session *s)
+{
+	return os_at_quick_exit(fn, s->dso_key);
+}
+
 static CORE_HELPER_ABI int session_on_exit(void (*fn)(int, void *), void *arg,
 					   objload_session *s)
 {
@@ -158,6 +189,9 @@ static const struct {
 	{ BUILTIN_ATEXIT, (void *)session_atexit, 1 },
 	{ BUILTIN_ATEXIT_MS, (void *)session_atexit_ms, 1 },
 	{ BUILTIN_ON_EXIT, (void *)session_on_exit, 2 },
+	{ BUILTIN_PTHREAD_ATFORK, (void *)session_pthread_atfork, 3 },
+	{ BUILTIN_AT_QUICK_EXIT, (void *)session_at_quick_exit, 1 },
+	{ BUILTIN_EMUTLS, (void *)core_tls_emutls_address, 1 },
 };
 
 /* The runtime data block: __dso_handle's byte, then the canary. */
@@ -217,6 +251,8 @@ objload_status core_builtin_target(objload_session *s, builtin_id id, lg_target 
 		*out = s->builtin[id];
 		return OBJLOAD_OK;
 	}
+	if (id == BUILTIN_TLS_GET_ADDR || id == BUILTIN_TLV_BOOTSTRAP)
+		return core_tls_builtin(s, id == BUILTIN_TLV_BOOTSTRAP, out);
 	if (id == BUILTIN_DSO_HANDLE || id == BUILTIN_STACK_CHK_GUARD) {
 		st = runtime_block(s, &b);
 		if (st)
@@ -344,13 +380,15 @@ static void run_destructors(void *arg)
 	if (s->finalized_unload)
 		return;
 	s->finalized_unload = 1;
-	refs = collect_tables(s, OBJLOAD_INIT_DESTRUCTOR, &n);
-	if (!refs)
-		return;
+	refs = s->rt && s->rt->constructors_ran ?
+	       collect_tables(s, OBJLOAD_INIT_DESTRUCTOR, &n) : NULL;
 	/* a .fini_array runs from its last entry; .dtors (reverse) forwards */
-	for (size_t i = n; i-- > 0;)
+	for (size_t i = refs ? n : 0; i-- > 0;)
 		run_table(s, &refs[i], 1);
 	free(refs);
+	/* the DLLs the program used go last, as Windows detaches them after
+	 * the program's own exit-time functions (core/modules.c) */
+	core_detach_images(s);
 }
 
 objload_status core_run_constructors(objload_session *s)
@@ -368,9 +406,14 @@ objload_status core_run_constructors(objload_session *s)
 	if (os_atexit(run_destructors, s, s->dso_key))
 		return core_error(s, OBJLOAD_ERR_NOMEM, "cannot register the destructors");
 	s->initialized = 1;
+	/* DLLs first: they are initialized before the program using them */
+	st = core_attach_images(s);
+	if (st)
+		return st;
 	refs = collect_tables(s, OBJLOAD_INIT_CONSTRUCTOR, &n);
 	if (!refs)
 		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
+	s->rt->constructors_ran = 1;
 	for (size_t i = 0; i < n; i++)
 		run_table(s, &refs[i], 0);
 	free(refs);
@@ -381,6 +424,8 @@ objload_status core_runtime_prepare(objload_session *s)
 {
 	objload_status st = core_unwind_check_coff(s);
 
+	if (!st)
+		st = core_tls_check(s);
 	if (!st)
 		st = core_default_libs(s);
 	return st;
@@ -438,7 +483,10 @@ void core_unload(objload_session *s)
 		core_debug_deregister(s);
 		core_unwind_deregister(s);
 	}
+	core_modules_free(s);
 	core_callbacks_free(s);
+	core_tls_free(s);
+	core_ifunc_free(s);
 	if (s->allocated) {
 		s->mm->release(s->mm_ctx, &s->request);
 		s->allocated = 0;

@@ -246,19 +246,6 @@ const char *objload_errmsg(const objload_session *s)
 	return s ? s->errmsg : "no session";
 }
 
-objload_status objload_set_strategy(objload_session *s, objload_strategy st)
-{
-	if (!s)
-		return OBJLOAD_ERR_ARGUMENT;
-	if (st != OBJLOAD_STRATEGY_AUTO && st != OBJLOAD_STRATEGY_WHOLE &&
-	    st != OBJLOAD_STRATEGY_SECTION)
-		return core_error(s, OBJLOAD_ERR_ARGUMENT, "unknown strategy %d", st);
-	if (s->linked)
-		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
-	s->strategy = st;
-	return OBJLOAD_OK;
-}
-
 objload_status objload_set_memory_manager(objload_session *s,
 					  const objload_memory_manager *mm,
 					  void *ctx)

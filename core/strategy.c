@@ -31,42 +31,55 @@
 
 /* ---- facts --------------------------------------------------------------- */
 
+/* Per section, in objload_image_get_facts. */
+enum {
+	FACT_LOADED = 1,        /* its role is loaded */
+	FACT_UNWIND = 2,        /* an unwind table */
+	FACT_REFERENCED = 4,    /* another section or a constructor table
+				   refers to it */
+};
+
 void objload_image_get_facts(const objload_image *img, objload_image_facts *out)
 {
 	const arch_ops *arch = arch_lookup(img->arch);
-	uint8_t *referenced;
+	uint8_t small[256], *sec;
 
 	memset(out, 0, sizeof(*out));
-	referenced = calloc(img->nsections ? img->nsections : 1, 1);
+	/* one byte per section, on the stack for all but the largest files */
+	sec = img->nsections <= sizeof(small) ? small : malloc(img->nsections);
+	if (!sec && img->nsections)
+		return;   /* out of memory: no facts, so no reason to split */
 	for (uint32_t j = 0; j < img->nsections; j++) {
-		const objload_section *sec = &img->sections[j];
+		const objload_section *sc = &img->sections[j];
 
-		if (!core_role_loaded(sec->role))
+		sec[j] = 0;
+		if (!core_role_loaded(sc->role))
 			continue;
+		sec[j] = FACT_LOADED | (sc->role == OBJLOAD_ROLE_UNWIND ? FACT_UNWIND : 0);
 		out->sections++;
-		out->bytes += sec->size;
-		if (sec->role == OBJLOAD_ROLE_CODE) {
+		out->bytes += sc->size;
+		if (sc->role == OBJLOAD_ROLE_CODE) {
 			out->code_sections++;
-			out->code_bytes += sec->size;
+			out->code_bytes += sc->size;
 		}
-		if (sec->align > out->largest_align)
-			out->largest_align = sec->align;
+		if (sc->align > out->largest_align)
+			out->largest_align = sc->align;
 	}
 	for (size_t e = 0; e < img->nedges; e++) {
 		const objload_edge *ed = &img->edges[e];
 		const objload_symbol *sym;
 		const arch_kind *k;
-		int other;
 
-		if (ed->symbol == OBJLOAD_NO_INDEX ||
-		    !core_role_loaded(img->sections[ed->section].role))
+		if (ed->symbol == OBJLOAD_NO_INDEX || !(sec[ed->section] & FACT_LOADED))
 			continue;
 		sym = &img->symbols[ed->symbol];
-		other = sym->def != OBJLOAD_DEF_SECTION || sym->section != ed->section;
-		if (sym->def == OBJLOAD_DEF_SECTION && other && referenced &&
-		    img->sections[ed->section].role != OBJLOAD_ROLE_UNWIND)
-			referenced[sym->section] = 1;
-		if (!arch || ed->kind >= arch->nkinds || !other)
+		if (sym->def == OBJLOAD_DEF_SECTION) {
+			if (sym->section == ed->section)
+				continue;   /* within one section: neither fact */
+			if (!(sec[ed->section] & FACT_UNWIND))
+				sec[sym->section] |= FACT_REFERENCED;
+		}
+		if (!arch || ed->kind >= arch->nkinds)
 			continue;
 		k = &arch->kinds[ed->kind];
 		if (!k->width || k->range_bits >= 64 || (k->flags & (OBJLOAD_KF_GOT |
@@ -85,22 +98,21 @@ void objload_image_get_facts(const objload_image *img, objload_image_facts *out)
 		}
 	}
 	for (uint32_t i = 0; i < img->ninits; i++)
-		if (referenced)
-			referenced[img->inits[i].section] = 1;
-	for (uint32_t j = 0; j < img->nsections && referenced; j++) {
-		const objload_section *sec = &img->sections[j];
+		sec[img->inits[i].section] |= FACT_REFERENCED;
+	for (uint32_t j = 0; j < img->nsections; j++) {
+		const objload_section *sc = &img->sections[j];
 
-		if (!core_role_loaded(sec->role) || sec->role == OBJLOAD_ROLE_UNWIND ||
-		    referenced[j] || !sec->size)
-			continue;
+		if (sec[j] != FACT_LOADED || !sc->size)
+			continue;   /* not loaded, unwind, referenced or empty */
 		out->isolated_sections++;
-		out->isolated_bytes += sec->size;
-		if (sec->role == OBJLOAD_ROLE_CODE) {
+		out->isolated_bytes += sc->size;
+		if (sc->role == OBJLOAD_ROLE_CODE) {
 			out->isolated_code_sections++;
-			out->isolated_code_bytes += sec->size;
+			out->isolated_code_bytes += sc->size;
 		}
 	}
-	free(referenced);
+	if (sec != small)
+		free(sec);
 }
 
 /* ---- the strategy pass ----------------------------------------------------- */
@@ -136,7 +148,11 @@ objload_status core_choose_strategies(objload_session *s)
 		core_image *ci = core_of(img);
 		objload_status st;
 
-		q.forced = ci->forced != OBJLOAD_STRATEGY_AUTO ? ci->forced : s->strategy;
+		/* the session's strategy (objload_set_strategy) is a way to load
+		 * relocatable objects; a linked image has one way only, and
+		 * only a strategy forced on it as an input reaches its plug-in */
+		q.forced = ci->forced != OBJLOAD_STRATEGY_AUTO ? ci->forced :
+			img->kind == OBJLOAD_IMAGE_RELOCATABLE ? s->strategy : OBJLOAD_STRATEGY_AUTO;
 		memset(&ci->choice, 0, sizeof(ci->choice));
 		st = img->format->plan(img, &q, &ci->choice);
 		if (st)
@@ -203,17 +219,39 @@ objload_status objload_image_strategy(const objload_session *s, size_t index,
 	return OBJLOAD_OK;
 }
 
-objload_status objload_set_input_strategy(objload_session *s, objload_strategy st)
+/* A strategy a caller may still set: a known one, before the link. */
+static objload_status check_strategy_setting(objload_session *s, objload_strategy st)
 {
-	if (!s)
-		return OBJLOAD_ERR_ARGUMENT;
 	if (st != OBJLOAD_STRATEGY_AUTO && st != OBJLOAD_STRATEGY_WHOLE &&
 	    st != OBJLOAD_STRATEGY_SECTION)
 		return core_error(s, OBJLOAD_ERR_ARGUMENT, "unknown strategy %d", st);
 	if (s->linked)
 		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
-	s->input_strategy = st;
 	return OBJLOAD_OK;
+}
+
+objload_status objload_set_strategy(objload_session *s, objload_strategy st)
+{
+	objload_status rc;
+
+	if (!s)
+		return OBJLOAD_ERR_ARGUMENT;
+	rc = check_strategy_setting(s, st);
+	if (!rc)
+		s->strategy = st;
+	return rc;
+}
+
+objload_status objload_set_input_strategy(objload_session *s, objload_strategy st)
+{
+	objload_status rc;
+
+	if (!s)
+		return OBJLOAD_ERR_ARGUMENT;
+	rc = check_strategy_setting(s, st);
+	if (!rc)
+		s->input_strategy = st;
+	return rc;
 }
 
 /* ---- dead-stripping ---------------------------------------------------------- */

@@ -4,10 +4,10 @@
  * prints for each frame in loaded code.
  *
  * A fatal-signal handler calls this, so it only reads what the link and
- * core_debug_register left behind (the sections' addresses and the
- * sorted function table) and never allocates, locks or formats an error
- * message: it is async-signal-safe as long as no other thread is linking
- * or freeing the same session.
+ * core_debug_register left behind (the sections' addresses, the images'
+ * symbols and the sorted line rows) and never allocates, locks or formats
+ * an error message: it is async-signal-safe as long as no other thread is
+ * linking or freeing the same session.
  */
 #include <stddef.h>
 #include <string.h>
@@ -15,7 +15,6 @@
 #include "core/rt.h"
 #include "formats/dwarfline.h"
 
-_Static_assert(offsetof(rt_func, addr) == 0, "count_at_or_below reads addr first");
 _Static_assert(offsetof(dwarf_line_row, addr) == 0, "count_at_or_below reads addr first");
 
 /* How many of the n records (of `size` bytes, each starting with its
@@ -37,14 +36,42 @@ static size_t count_at_or_below(const void *base, size_t n, size_t size, uint64_
 	return lo;
 }
 
-/* The function whose [addr, addr + size) holds a, or NULL. */
-static const rt_func *function_at(const core_runtime *rt, uint64_t a)
+/* The function of section j of image img (loaded at base) whose
+ * [start, start + size) holds a, or NULL: the function starting last at
+ * or below a (of several at one address, the first with a size), its
+ * size the symbol's or, when the format records none, up to the next
+ * function of the section or the section's end.  One pass over the
+ * image's symbols: no table, so no link pays for one that no crash
+ * needs (core/debug.c makes the sorted table for gdb and perf). */
+static const objload_symbol *function_at(const objload_image *img, uint32_t j,
+					 uint64_t base, uint64_t a, uint64_t *start)
 {
-	size_t k = count_at_or_below(rt->funcs, rt->nfuncs, sizeof(*rt->funcs), a);
+	const objload_symbol *best = NULL;
+	uint64_t off = a - base, next = img->sections[j].size;
 
-	if (k == 0 || a - rt->funcs[k - 1].addr >= rt->funcs[k - 1].size)
+	for (uint32_t k = 0; k < img->nsymbols; k++) {
+		const objload_symbol *sym = &img->symbols[k];
+
+		if (sym->def != OBJLOAD_DEF_SECTION || sym->section != j ||
+		    !core_function_name(img, sym))
+			continue;
+		if (sym->value > off) {
+			if (sym->value < next)
+				next = sym->value;
+			continue;
+		}
+		if (!best || sym->value > best->value ||
+		    (sym->value == best->value && !best->size && sym->size))
+			best = sym;
+	}
+	if (!best)
 		return NULL;
-	return &rt->funcs[k - 1];
+	/* a symbol at best's address adds nothing; the first one above it
+	 * ends a function without a size */
+	if (off - best->value >= (best->size ? best->size : next - best->value))
+		return NULL;
+	*start = base + best->value;
+	return best;
 }
 
 /* The line row covering a: the last row at or below it, unless that row
@@ -62,6 +89,8 @@ objload_status objload_symbolize(const objload_session *s, uint64_t addr,
 				 objload_addr_info *out)
 {
 	const core_runtime *rt;
+	const objload_symbol *f;
+	uint64_t start;
 
 	if (!s || !out)
 		return OBJLOAD_ERR_ARGUMENT;
@@ -80,16 +109,15 @@ objload_status objload_symbolize(const objload_session *s, uint64_t addr,
 			out->image = img->path;
 			out->section = img->sections[j].name;
 			out->section_offset = addr - base;
+			f = function_at(img, j, base, addr, &start);
+			if (f) {
+				out->function = f->cname ? f->cname : f->name;
+				out->function_offset = addr - start;
+			}
 			rt = s->rt;
 			if (rt) {
-				const rt_func *f = function_at(rt, addr);
-
 				const dwarf_line_row *l = line_at(rt, addr);
 
-				if (f) {
-					out->function = f->name;
-					out->function_offset = addr - f->addr;
-				}
 				if (l) {
 					out->file = l->file;
 					out->line = l->line;

@@ -30,15 +30,20 @@
 
 #include "core/archive.h"
 #include "core/core.h"
+#include "core/libsearch.h"
 #include "core/log.h"
 #include "core/rt.h"
+#include "core/tls.h"
 #include "os/os.h"
 
-static int strength_of(const objload_symbol *sym)
+/* A linked image's definitions (a shared library's exports) count as
+ * weak: an object's definition interposes them, as an executable's does
+ * a library's, and of two libraries the first loaded wins. */
+static int strength_of(const objload_image *img, const objload_symbol *sym)
 {
 	if (sym->def == OBJLOAD_DEF_COMMON)
 		return 1;
-	if (sym->binding == OBJLOAD_BIND_WEAK)
+	if (sym->binding == OBJLOAD_BIND_WEAK || img->kind != OBJLOAD_IMAGE_RELOCATABLE)
 		return 2;
 	return 3;
 }
@@ -188,7 +193,7 @@ static objload_status collect_definitions(objload_session *s)
 			 * per symbol, not two */
 			s->g.nodes[ci->node_base + j].global = gi;
 			g = &s->globals[gi];
-			strength = strength_of(sym);
+			strength = strength_of(img, sym);
 			if (strength == 1 && g->strength == 1) {
 				/* common + common: one block, largest of both */
 				if (sym->size > g->common_size)
@@ -204,10 +209,10 @@ static objload_status collect_definitions(objload_session *s)
 						  s->images[g->image]->path);
 			if (strength <= g->strength)
 				continue;
-			g->strength = strength;
+			g->strength = (uint8_t)strength;
 			g->image = (uint32_t)i;
 			g->symbol = j;
-			g->hidden = sym->hidden;
+			g->hidden = sym->hidden != 0;
 			if (strength == 1) {
 				g->common_size = sym->size;
 				g->common_align = sym->value ? sym->value : 1;
@@ -263,6 +268,64 @@ static objload_status common_block(objload_session *s, global_sym *g)
 	return OBJLOAD_OK;
 }
 
+/* How many aliases a name may go through before the chain is taken for
+ * a cycle. */
+#define CORE_MAX_ALIAS_DEPTH 16
+
+/*
+ * An alias (a PE DLL's forwarded export) stands for another C-level name:
+ * from the name *gi, whose winning definition may be one, follow the
+ * chain to the first name that is not (which may be defined anywhere: an
+ * image, the bridge, the host).  A chain longer than
+ * CORE_MAX_ALIAS_DEPTH is refused as a cycle.
+ */
+static objload_status follow_alias(objload_session *s, uint32_t *gi)
+{
+	for (int depth = 0;; depth++) {
+		const global_sym *g = &s->globals[*gi];
+		const objload_image *img;
+		const objload_symbol *sym;
+		objload_status st;
+
+		if (g->strength < 2)
+			return OBJLOAD_OK;
+		img = s->images[g->image];
+		sym = &img->symbols[g->symbol];
+		if (sym->def != OBJLOAD_DEF_ALIAS)
+			return OBJLOAD_OK;
+		if (depth == CORE_MAX_ALIAS_DEPTH)
+			return core_error(s, OBJLOAD_ERR_FORMAT,
+					  "%s: '%s' is forwarded to '%s' through more than %d "
+					  "aliases: they form a cycle", img->path, g->name,
+					  sym->alternate, CORE_MAX_ALIAS_DEPTH);
+		st = global_entry(s, sym->alternate, gi);   /* may move globals */
+		if (st)
+			return st;
+	}
+}
+
+static objload_status resolve_global(objload_session *s, uint32_t gi, int weak_ref);
+
+/* A name whose definition is an alias: resolved as the name it stands
+ * for. */
+static objload_status resolve_alias(objload_session *s, uint32_t gi, int weak_ref)
+{
+	uint32_t to = gi;
+	objload_status st = follow_alias(s, &to);
+	global_sym *g;
+
+	if (!st)
+		st = resolve_global(s, to, weak_ref);
+	if (st)
+		return st;
+	g = &s->globals[gi];
+	g->res = s->globals[to].res;
+	g->resolved = s->globals[to].resolved;
+	g->from_host = s->globals[to].from_host;
+	g->unresolved = s->globals[to].unresolved;
+	return OBJLOAD_OK;
+}
+
 /* Resolve a global entry (once); `weak_ref` says whether the reference
  * that asks may stay undefined. */
 static objload_status resolve_global(objload_session *s, uint32_t gi, int weak_ref)
@@ -273,6 +336,9 @@ static objload_status resolve_global(objload_session *s, uint32_t gi, int weak_r
 
 	if (g->resolved)
 		return OBJLOAD_OK;
+	if (g->strength >= 2 &&
+	    s->images[g->image]->symbols[g->symbol].def == OBJLOAD_DEF_ALIAS)
+		return resolve_alias(s, gi, weak_ref);
 	if (g->strength) {
 		const objload_image *img = s->images[g->image];
 		const objload_symbol *sym = &img->symbols[g->symbol];
@@ -293,6 +359,10 @@ static objload_status resolve_global(objload_session *s, uint32_t gi, int weak_r
 			g->resolved = 1;
 			return OBJLOAD_OK;
 		}
+	}
+	if (core_tls_module_base(s, g->name, &g->res)) {
+		g->resolved = 1;
+		return OBJLOAD_OK;
 	}
 	if (!s->link_only && core_builtin_lookup(g->name, &bid)) {
 		g->resolved = 1;
@@ -342,7 +412,7 @@ static objload_status resolve_reference(objload_session *s, uint32_t ii,
 		return OBJLOAD_OK;
 	if (sym->cname && sym->binding != OBJLOAD_BIND_LOCAL) {
 		/* collect_definitions left the entry of a definition here */
-		uint32_t gi = n->global;
+		uint32_t gi = n->global, alias_of;
 		global_sym *g;
 		void *bridged;
 
@@ -353,6 +423,12 @@ static objload_status resolve_reference(objload_session *s, uint32_t ii,
 				return st;
 			n = core_node(s, ii, j);
 		}
+		/* a forwarded export binds to what it stands for */
+		alias_of = gi;
+		st = follow_alias(s, &gi);
+		if (st)
+			return st;
+		n = core_node(s, ii, j);
 		g = &s->globals[gi];
 		/* an alternate name (COFF) stands in when nothing in the
 		 * session and no user definition defines the name itself */
@@ -399,6 +475,11 @@ static objload_status resolve_reference(objload_session *s, uint32_t ii,
 			return st;
 		g = &s->globals[gi];
 		n = core_node(s, ii, j);
+		if (g->unresolved && alias_of != gi)
+			return core_error(s, OBJLOAD_ERR_UNDEFINED,
+					  "%s: '%s' is forwarded by %s to '%s', which nothing defines",
+					  img->path, sym->cname,
+					  s->images[s->globals[alias_of].image]->path, g->name);
 		if (g->unresolved)
 			return OBJLOAD_OK;   /* reported with the others */
 		n->t = g->resolved ? g->res : (lg_target){ .where = LG_WEAK_ZERO };
@@ -416,6 +497,7 @@ static objload_status resolve_reference(objload_session *s, uint32_t ii,
 		break;
 	case OBJLOAD_DEF_UNDEFINED:
 	case OBJLOAD_DEF_COMMON:
+	case OBJLOAD_DEF_ALIAS:
 		/* a local common or undefined symbol without a name to look up */
 		return core_error(s, OBJLOAD_ERR_FORMAT,
 				  "%s: local symbol %u (%s) is undefined",
@@ -519,7 +601,9 @@ objload_status core_resolve_symbols(objload_session *s)
 	objload_status st;
 	size_t ndefined = 0;
 
-	st = core_archive_load_members(s);
+	st = core_libs_resolve_needed(s);   /* core/libsearch.c */
+	if (!st)
+		st = core_archive_load_members(s);
 	if (!st)
 		st = core_runtime_prepare(s);   /* default libraries (core/rt.h) */
 	if (!st)
@@ -616,10 +700,19 @@ objload_status objload_lookup(objload_session *s, const char *name, void **out)
 	    !s->globals[gi].strength || s->globals[gi].hidden)
 		return core_error(s, OBJLOAD_ERR_UNDEFINED,
 				  "symbol '%s' is not defined by the loaded images", name);
-	g = &s->globals[gi];
-	if (!g->resolved && resolve_global(s, gi, 0))
-		return OBJLOAD_ERR_NOMEM;
-	if (g->res.where == LG_IN_BLOCK && s->g.blocks[g->res.block].drop) {
+	if (!s->globals[gi].resolved) {
+		objload_status st = resolve_global(s, gi, 0);
+
+		if (st)
+			return st;
+	}
+	g = &s->globals[gi];   /* resolving may have grown the table */
+	if (!g->resolved)
+		return core_error(s, OBJLOAD_ERR_UNDEFINED,
+				  "%s: symbol '%s' is an alias of a name nothing defines",
+				  s->images[g->image]->path, name);
+	if (g->res.where == LG_IN_BLOCK && s->g.blocks[g->res.block].drop &&
+	    s->images[g->image]->symbols[g->symbol].def == OBJLOAD_DEF_SECTION) {
 		const objload_image *img = s->images[g->image];
 
 		return core_error(s, OBJLOAD_ERR_UNDEFINED,
@@ -629,6 +722,10 @@ objload_status objload_lookup(objload_session *s, const char *name, void **out)
 				  "dead-stripped: nothing the link loaded refers to it" :
 				  "not a loadable section");
 	}
+	/* a thread-local variable: the calling thread's copy, as dlsym */
+	if (core_tls_lookup(s, &g->res, out))
+		return *out ? OBJLOAD_OK : core_error(s, OBJLOAD_ERR_NOMEM,
+						      "out of memory for thread-local storage");
 	*out = (void *)(uintptr_t)lg_address(&s->g, &g->res);
 	return OBJLOAD_OK;
 }

@@ -23,9 +23,11 @@
  * data object is copied into the link at load time (LG_HOSTCOPY: its
  * contents are the host object's bytes).  The copy is a snapshot: later
  * writes by the host to its own object are not seen (libc's stdin,
- * stdout and stderr pointers, the usual case, never change).  A narrow
- * PC-relative reference to host code (COFF's REL32 calls) gets such a stub
- * wherever the link lies.
+ * stdout and stderr pointers, the usual case, never change).  PIE code
+ * (narrow PC-relative fixups aimed at host data) keeps the host's own
+ * objects when one placement reaches them all, and takes copies too when
+ * none does; a narrow PC-relative reference to host code (COFF's REL32
+ * calls) then gets a stub.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -41,12 +43,23 @@ static int narrow_direct(const arch_kind *k)
 	return k->width && k->range_bits < 64 && k->check != ARCH_CHECK_ANY &&
 	       !(k->flags & (OBJLOAD_KF_GOT | OBJLOAD_KF_GOTBASE | OBJLOAD_KF_STUB |
 			     OBJLOAD_KF_IMAGEBASE | OBJLOAD_KF_SECTIONBASE |
-			     OBJLOAD_KF_SUB | OBJLOAD_KF_SIZE));
+			     OBJLOAD_KF_SUB | OBJLOAD_KF_SIZE | OBJLOAD_KF_TLS));
 }
 
 static int narrow_absolute(const arch_kind *k)
 {
 	return narrow_direct(k) && !(k->flags & OBJLOAD_KF_PCREL);
+}
+
+/* Kinds the table pass makes something for. */
+static int needs_table(const arch_kind *k)
+{
+	return (k->flags & (OBJLOAD_KF_GOTBASE | OBJLOAD_KF_GOT | OBJLOAD_KF_STUB)) != 0;
+}
+
+static int reads_got(const arch_kind *k)
+{
+	return (k->flags & OBJLOAD_KF_GOT) != 0;
 }
 
 static objload_status make_canonical(objload_session *s, global_sym *gs)
@@ -87,13 +100,50 @@ static objload_status make_host_copy(objload_session *s, global_sym *gs)
 	return OBJLOAD_OK;
 }
 
+/*
+ * Can one placement of the link reach every host object that narrow
+ * PC-relative fixups address directly (PIE code's `mov stdin(%rip)`)?
+ * Not when they lie far apart: the executable keeps its own copies of
+ * stdout and stderr (copy relocations) while stdin stays in libc, some
+ * terabytes away.  The layout would then find no window: such a link
+ * takes copies instead, as a linked executable does.
+ */
+static int host_data_reachable(const objload_session *s)
+{
+	const lg_graph *g = &s->g;
+	const arch_kind *kinds = s->arch->kinds;
+	uint64_t lo = 0, hi = UINT64_MAX;
+
+	LG_FOR_EACH_LIVE_EDGE(g, b, e) {
+		const lg_edge *ed = &g->edges[e];
+		const arch_kind *k = &kinds[ed->kind];
+		uint64_t reach, h;
+
+		if (ed->node == OBJLOAD_NO_INDEX || !narrow_direct(k) ||
+		    !(k->flags & OBJLOAD_KF_PCREL) || g->nodes[ed->node].t.where != LG_ABSOLUTE)
+			continue;
+		/* half the reach: the groups must reach each other too */
+		reach = ((1ull << (k->range_bits - 1)) - (1ull << 16)) / 2;
+		h = g->nodes[ed->node].t.value;
+		if (h > reach && h - reach > lo)
+			lo = h - reach;
+		if (h < UINT64_MAX - reach && h + reach < hi)
+			hi = h + reach;
+		if (lo >= hi || hi - lo < (1ull << 28))
+			return 0;
+	}
+	return 1;
+}
+
 objload_status core_plan_host_copies(objload_session *s)
 {
 	lg_graph *g = &s->g;
 	const arch_kind *kinds = s->arch->kinds;
+	uint32_t absolute = lg_kinds_where(kinds, s->arch->nkinds, narrow_absolute);
+	uint32_t direct = lg_kinds_where(kinds, s->arch->nkinds, narrow_direct);
 	int low = 0;
 
-	LG_FOR_EACH_LIVE_EDGE(g, b, e) {
+	LG_FOR_EACH_LIVE_EDGE_OF(g, b, e, absolute) {
 		const lg_edge *ed = &g->edges[e];
 
 		if (ed->node != OBJLOAD_NO_INDEX && narrow_absolute(&kinds[ed->kind]) &&
@@ -102,7 +152,12 @@ objload_status core_plan_host_copies(objload_session *s)
 			break;
 		}
 	}
-	LG_FOR_EACH_LIVE_EDGE(g, b, e) {
+	/* one placement reaches every host object and function named
+	 * narrowly: nothing to copy (on a Windows host the C runtime's DLLs
+	 * and the program lie gigabytes apart, and never are) */
+	if (!low && host_data_reachable(s))
+		return OBJLOAD_OK;
+	LG_FOR_EACH_LIVE_EDGE_OF(g, b, e, direct) {
 		const lg_edge *ed = &g->edges[e];
 		const lg_node *n;
 		global_sym *gs;
@@ -115,13 +170,11 @@ objload_status core_plan_host_copies(objload_session *s)
 		gs = &s->globals[n->global];
 		if (!gs->from_host || gs->host_copy || gs->host_canonical)
 			continue;
-		/* A narrow reference to host code gets a stub in the link
-		 * also when the link may lie anywhere: COFF's REL32 calls a
-		 * function of the host's C runtime the same way (a Windows
-		 * host's own DLLs and program are gigabytes apart). */
+		/* a narrow reference to host code gets a stub in the link
+		 * (COFF's REL32 calls to the C runtime on a Windows host) */
 		if (core_host_address_is_code(n->t.value))
 			gs->host_canonical = 1;
-		else if (low && core_host_object_size(n->t.value, gs->name, &gs->host_size))
+		else if (core_host_object_size(n->t.value, gs->name, &gs->host_size))
 			gs->host_copy = 1;
 		/* else: unknown size, fails with a range error */
 	}
@@ -176,6 +229,20 @@ static objload_status need_got_base(objload_session *s, uint32_t area)
 	return OBJLOAD_OK;
 }
 
+/* A new entry block made for `key`: found by its identity from now on,
+ * counted and traced. */
+static objload_status register_entry(objload_session *s, const lg_entry_key *key,
+				     uint32_t block, uint64_t *counter, const char *why)
+{
+	objload_status st = lg_put_entry(s, key, block);
+
+	if (!st) {
+		(*counter)++;
+		core_log_synthesized(s, block, &key->target, why);
+	}
+	return st;
+}
+
 static objload_status need_got_entry(objload_session *s, uint32_t area,
 				     const lg_target *t, uint32_t *out)
 {
@@ -189,13 +256,8 @@ static objload_status need_got_entry(objload_session *s, uint32_t area,
 	if (*out == OBJLOAD_NO_INDEX)
 		return OBJLOAD_ERR_NOMEM;
 	st = lg_add_pointer_edge(s, *out, 0, s->arch->pointer_kind, t, 0);
-	if (!st)
-		st = lg_put_entry(s, &key, *out);
-	if (!st) {
-		s->metrics.got_entries++;
-		core_log_synthesized(s, *out, t, "code loads its address from a GOT slot");
-	}
-	return st;
+	return st ? st : register_entry(s, &key, *out, &s->metrics.got_entries,
+					"code loads its address from a GOT slot");
 }
 
 static objload_status need_stub(objload_session *s, uint32_t area,
@@ -215,13 +277,8 @@ static objload_status need_stub(objload_session *s, uint32_t area,
 		return OBJLOAD_ERR_NOMEM;
 	s->arch->stub(lg_block_bytes(s, *out), &code);
 	st = lg_add_pointer_edge(s, *out, code.slot[0], s->arch->pointer_kind, t, key.addend);
-	if (!st)
-		st = lg_put_entry(s, &key, *out);
-	if (!st) {
-		s->metrics.stubs++;
-		core_log_synthesized(s, *out, t, "a branch to it may be out of reach");
-	}
-	return st;
+	return st ? st : register_entry(s, &key, *out, &s->metrics.stubs,
+					"a branch to it may be out of reach");
 }
 
 /* Could a branch of block b to t be out of reach?  Within one area never
@@ -238,10 +295,15 @@ static int may_be_far(const lg_graph *g, uint32_t b, const lg_target *t)
  * (each counted once, under a key of its own table). */
 static objload_status count_avoided(objload_session *s, size_t nblocks)
 {
+	uint32_t got_kinds = lg_kinds_where(s->arch->kinds, s->arch->nkinds, reads_got);
+
+	if (!s->metrics.relaxed)
+		return OBJLOAD_OK;   /* nothing relaxed early */
 	for (size_t b = 0; b < nblocks; b++) {
 		const lg_block *blk = &s->g.blocks[b];
 
-		if (blk->drop || !blk->nedges)
+		/* a relaxed edge was of a GOT kind, which stays in blk->kinds */
+		if (blk->drop || !blk->nedges || !(blk->kinds & got_kinds))
 			continue;
 		for (uint32_t e = blk->first_edge; e < blk->first_edge + blk->nedges; e++) {
 			const lg_edge *ed = &s->g.edges[e];
@@ -269,6 +331,7 @@ static objload_status count_avoided(objload_session *s, size_t nblocks)
 objload_status core_build_tables(objload_session *s)
 {
 	const arch_kind *kinds = s->arch->kinds;
+	uint32_t table_kinds = lg_kinds_where(kinds, s->arch->nkinds, needs_table);
 	size_t nblocks = s->g.nblocks;   /* the entries made here add none */
 
 	for (size_t b = 0; b < nblocks; b++) {
@@ -276,7 +339,7 @@ objload_status core_build_tables(objload_session *s)
 		uint32_t first = blk->first_edge, n = blk->nedges;
 		uint32_t area = blk->area;
 
-		if (blk->drop || !n)
+		if (blk->drop || !n || !(blk->kinds & table_kinds))
 			continue;
 		for (uint32_t e = first; e < first + n; e++) {
 			lg_edge *ed = &s->g.edges[e];
@@ -285,6 +348,8 @@ objload_status core_build_tables(objload_session *s)
 			uint32_t entry;
 			objload_status st;
 
+			if (flags & OBJLOAD_KF_TLS)
+				continue;   /* the tls pass made its entry */
 			if (flags & (OBJLOAD_KF_GOTBASE | OBJLOAD_KF_GOT)) {
 				st = need_got_base(s, area);
 				if (st)

@@ -9,9 +9,10 @@
  * no dynamic loader mapped must be registered instead.  Two unwinders may
  * be in the process and objload registers with each one that is:
  *
- *   libgcc_s.so.1 (what libstdc++ throws through): __register_frame(begin)
- *     takes every CIE and FDE from `begin` up to a zero length word and
- *     __deregister_frame(begin) forgets them;
+ *   libgcc_s.so.1 (what libstdc++ throws through): __register_frame_table
+ *     (tables) takes a NULL-terminated array of .eh_frame starts, every
+ *     CIE and FDE of each up to a zero length word, as one object, and
+ *     __deregister_frame(tables) forgets them;
  *   LLVM's libunwind.so.1 (what libc++abi throws through, loaded with
  *     libc++): __unw_add_dynamic_eh_frame_section(begin) and
  *     __unw_remove_dynamic_eh_frame_section(begin), same layout.
@@ -41,11 +42,6 @@
 #include "os/os.h"
 
 #define EH_TERMINATOR 4
-
-struct rt_unwind_reg {
-	void *begin;
-	int gcc, llvm;      /* registered with libgcc_s, with libunwind */
-};
 
 /* ELF's .eh_frame; Mach-O's __TEXT,__eh_frame */
 static int is_eh_frame(const objload_section *sec)
@@ -97,7 +93,7 @@ objload_status core_unwind_register(objload_session *s)
 	if (!rt->libgcc_s)
 		rt->libgcc_s = os_lib_open("libgcc_s.so.1", 0, NULL, 0);
 	if (rt->libgcc_s)
-		gcc_register = (frame_fn)os_lib_symbol(rt->libgcc_s, "__register_frame");
+		gcc_register = (frame_fn)os_lib_symbol(rt->libgcc_s, "__register_frame_table");
 	/* only when something loaded it: libc++abi throws through it */
 	if (!rt->libunwind)
 		rt->libunwind = os_lib_open("libunwind.so.1", OS_LIB_NOLOAD, NULL, 0);
@@ -106,36 +102,39 @@ objload_status core_unwind_register(objload_session *s)
 						"__unw_add_dynamic_eh_frame_section");
 	if (!gcc_register && !llvm_register)
 		return OBJLOAD_OK;   /* no unwinder in reach: nothing can throw */
-	rt->unwind = calloc(n, sizeof(*rt->unwind));
+	/* the tables, NULL-terminated: what libgcc takes as one object */
+	rt->unwind = calloc(n + 1, sizeof(*rt->unwind));
 	if (!rt->unwind)
 		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < s->nimages; i++) {
 		const objload_image *img = s->images[i];
 
 		for (uint32_t j = 0; j < img->nsections; j++) {
-			struct rt_unwind_reg *r = &rt->unwind[rt->nunwind];
 			void *begin;
 
 			if (!is_eh_frame(&img->sections[j]) ||
 			    img->sections[j].size <= EH_TERMINATOR ||
 			    !(begin = core_section_work(s, (uint32_t)i, j)))
 				continue;
-			r->begin = begin;
-			if (gcc_register) {
-				gcc_register(begin);
-				r->gcc = 1;
-			}
-			if (llvm_register) {
+			rt->unwind[rt->nunwind++] = begin;
+			if (llvm_register)
 				llvm_register(begin);
-				r->llvm = 1;
-			}
-			rt->nunwind++;
 		}
 	}
-	/* Let libgcc sort the new tables now rather than on the first
-	 * search, which may be a crash report's backtrace inside a signal
-	 * handler (sorting allocates).  No FDE covers address 0. */
-	if (rt->libgcc_s && rt->nunwind) {
+	rt->unwind_llvm = llvm_register != NULL;
+	if (!rt->nunwind || !gcc_register)
+		return OBJLOAD_OK;
+	/* one object for every table of the link: libgcc classifies and
+	 * sorts it once, where an object per table costs a search of the
+	 * list of objects for each (quadratic in the images) */
+	gcc_register(rt->unwind);
+	rt->unwind_gcc = 1;
+	/* A crash handler's backtrace must not be the first search: that
+	 * search sorts, and sorting allocates, which a signal handler
+	 * interrupting malloc must not.  When a handler is in place (objload
+	 * run's crash report), sort now; no FDE covers address 0.  Without
+	 * one, the first exception or backtrace sorts. */
+	if (os_fatal_handler_installed()) {
 		find_fde_fn find = (find_fde_fn)os_lib_symbol(rt->libgcc_s, "_Unwind_Find_FDE");
 		uintptr_t bases[3];
 
@@ -157,17 +156,15 @@ void core_unwind_deregister(objload_session *s)
 	if (rt->libunwind)
 		llvm_deregister = (frame_fn)os_lib_symbol(rt->libunwind,
 						  "__unw_remove_dynamic_eh_frame_section");
-	for (size_t i = rt->nunwind; i-- > 0;) {
-		struct rt_unwind_reg *r = &rt->unwind[i];
-
-		if (r->gcc && gcc_deregister)
-			gcc_deregister(r->begin);
-		if (r->llvm && llvm_deregister)
-			llvm_deregister(r->begin);
-	}
+	/* libgcc frees the object __register_frame_table made */
+	if (rt->unwind_gcc && gcc_deregister)
+		gcc_deregister(rt->unwind);
+	for (size_t i = rt->nunwind; rt->unwind_llvm && llvm_deregister && i-- > 0;)
+		llvm_deregister(rt->unwind[i]);
 	free(rt->unwind);
 	rt->unwind = NULL;
 	rt->nunwind = 0;
+	rt->unwind_gcc = rt->unwind_llvm = 0;
 	os_lib_close(rt->libunwind);
 	os_lib_close(rt->libgcc_s);
 	rt->libunwind = rt->libgcc_s = NULL;

@@ -18,7 +18,8 @@ struct fmt_decision {
 	objload_strategy strategy;    /* what AUTO gets */
 	const char *why;              /* and why */
 	/* Why a per-section plan fails when the memory manager scatters
-	 * sections, or NULL when it does not. */
+	 * sections, or NULL when it does not (asked only when the query's
+	 * manager scatters: formatting reasons for every image costs). */
 	const char *scatter_fails;
 };
 
@@ -26,6 +27,15 @@ struct fmt_decision {
  * reason.  Reasons are allocated in the image's memory. */
 objload_status fmt_plan_answer(const objload_image *img, const objload_plan_query *q,
 			       const struct fmt_decision *d, const char *notes,
+			       objload_plan_choice *choice);
+
+/* The answer for a linked image (a shared library, a DLL, a dylib): whole,
+ * always, because its code reaches its data by PC-relative offsets that
+ * no relocation records; a forced per-section plan is refused with that
+ * reason.  `what` names the image ("an ELF shared object", "a Mach-O dylib")
+ * and `count` `unit`s keep their distances ("4 PT_LOAD segments"). */
+objload_status fmt_plan_linked(const objload_image *img, const objload_plan_query *q,
+			       const char *what, const char *unit, uint32_t count,
 			       objload_plan_choice *choice);
 
 /* printf into image memory; NULL when out of memory. */

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer harness: COFF objects (x86-64, clang --target=x86_64-pc-windows-msvc).
+ * libFuzzer harness: COFF objects (x86-64, clang --target=x86_64-pc-windows-msvc)
+ * and PE DLLs (MinGW gcc, lld-link), both read by the COFF plug-in.
  *
  * Everything goes through the public API as tests/unit/test_malformed.c
  * does (fuzz/harness.h): objload_add_memory, objload_define of the
  * undefined names, objload_link_at into a private buffer.  Mutated code is
  * never executed.  The seed corpus comes from tests/malformed/gen.py
- * --seeds-only --only coff; see fuzz/run.sh.
+ * --seeds-only --only coff (COFF objects and PE DLLs); see fuzz/run.sh.
  */
 #include "fuzz/harness.h"
 

@@ -81,7 +81,13 @@ static void harness_define_undefined(objload_session *s)
 }
 
 /* A fresh session as every harness uses it: host lookup off, the given
- * strategy, archives whole.  NULL when out of memory. */
+ * strategy, archives whole.  In the fuzzers (HARNESS_FUZZER_CAPS, set by
+ * `make fuzz`), caps of 64 MiB zero-fill and 256 MiB mapped: a 100-byte
+ * file may declare a 600 MiB .bss, which objload accepts by default (it is
+ * never committed until touched) but which the flat image links and the
+ * harness checksums byte by byte, seconds per input under the sanitizers,
+ * so libFuzzer reported such inputs as timeouts.  The malformed suite
+ * replays the same inputs with the default caps.  NULL when out of memory. */
 static objload_session *harness_session(objload_strategy strategy)
 {
 	objload_session *s;
@@ -89,6 +95,10 @@ static objload_session *harness_session(objload_strategy strategy)
 	if (objload_session_new(&s) != OBJLOAD_OK)
 		return NULL;
 	objload_set_host_lookup(s, 0);
+#ifdef HARNESS_FUZZER_CAPS
+	objload_set_limit(s, OBJLOAD_LIMIT_ZEROFILL, 64u << 20);
+	objload_set_limit(s, OBJLOAD_LIMIT_MAPPED, 256u << 20);
+#endif
 	objload_set_strategy(s, strategy);
 	objload_set_whole_archive(s, 1);
 	return s;

@@ -299,8 +299,11 @@ const char *objload_log_category_name(objload_log_category category);
 
 /* Loading strategies.  Each format plug-in chooses, image by image, from
  * what it knows about the file (objload info shows the choice and why).
- * objload_set_strategy forces one on every image that was not given its
- * own; objload_set_input_strategy forces one on the inputs added after it
+ * objload_set_strategy forces one on every relocatable image that was not
+ * given its own (a linked image — a shared library, a dylib — is always
+ * loaded whole, and its plug-in refuses a per-section strategy forced on
+ * it as an input); objload_set_input_strategy forces one on the inputs
+ * added after it
  * (files, archives and the members they contribute), like a linker's
  * positional options; AUTO lets the plug-ins choose again.  A plug-in may
  * refuse a forced strategy its image cannot be loaded with: the link then
@@ -309,11 +312,12 @@ objload_status objload_set_strategy(objload_session *session,
 				    objload_strategy strategy);
 objload_status objload_set_input_strategy(objload_session *session,
 					  objload_strategy strategy);
-/* Dead-stripping: declare a symbol the program needs (its entry point,
- * what it will objload_lookup).  Once any is declared, the sections of
- * images loaded section by section that nothing needed reaches are left
- * out (metrics: dead_sections, dead_bytes); with none declared, every
- * global definition is kept.  `objload run` declares its entry point. */
+/* Declare a symbol the program needs (its entry point, what it will
+ * objload_lookup), as ld's -u and --entry do: an archive member that
+ * defines it is loaded, and once any is declared, the sections of images
+ * loaded section by section that nothing needed reaches are left out
+ * (metrics: dead_sections, dead_bytes); with none declared, every global
+ * definition is kept.  `objload run` declares its entry point. */
 objload_status objload_keep(objload_session *session, const char *name);
 /* After objload_link: the strategy image `index` was loaded with, and
  * why (a sentence owned by the session). */
@@ -463,7 +467,9 @@ objload_status objload_get_archive_member(const objload_session *session,
  * earlier failure; create a new session to try again. */
 objload_status objload_link(objload_session *session);
 
-/* Address of a C-level symbol the session exports (default visibility). */
+/* Address of a C-level symbol the session exports (default visibility).
+ * A thread-local variable's is the calling thread's copy, as dlsym's
+ * (docs/tls.md); an IFUNC's, its canonical stub. */
 objload_status objload_lookup(objload_session *session, const char *name,
 			      void **address);
 
@@ -511,10 +517,14 @@ objload_status objload_get_pass(const objload_session *session, size_t index,
 
 /* ---- Debuggers, profilers, crash reports ------------------------------ */
 
-/* The GDB JIT interface (on by default): after the link each image is
- * described to gdb by an in-memory ELF symbol file (an ELF input with its
- * DWARF, others with their function names), removed when the session is
- * freed.  Call before objload_link. */
+/* The GDB JIT interface: after the link each image is described to gdb
+ * by an in-memory ELF symbol file (an ELF input with its DWARF, others
+ * with their function names), removed when the session is freed.  A
+ * symbol file costs a copy of the input, so by default they are made only
+ * when a debugger traces the process at link time (gdb --args ...), or
+ * when OBJLOAD_GDB_JIT=1 is in the environment (for a debugger attached
+ * later; 0 turns them off); 1 or 0 here decides instead.  Call before
+ * objload_link. */
 objload_status objload_set_debugger_registration(objload_session *session,
 						 int enabled);
 /* Append "START SIZE NAME" per loaded function to /tmp/perf-PID.map for

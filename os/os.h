@@ -77,6 +77,16 @@ void os_mutex_init(os_mutex *m);
 void os_mutex_lock(os_mutex *m);
 void os_mutex_unlock(os_mutex *m);
 
+/* Per-thread values under a key (pthread_key_t; a fiber-local slot on
+ * Windows): `destructor` runs at a thread's exit when its value is not
+ * NULL.  Delete a key only when no thread holds a value under it. */
+typedef struct os_thread_key { uintptr_t key; } os_thread_key;
+int os_thread_key_create(os_thread_key *k, void (*destructor)(void *));
+void os_thread_key_delete(os_thread_key k);
+void *os_thread_key_get(os_thread_key k);
+/* 0 or -1. */
+int os_thread_key_set(os_thread_key k, void *value);
+
 /* ---- memory ---------------------------------------------------------------- */
 
 /* Protections are objload's OBJLOAD_PROT_* bits (read 1, write 2, exec 4). */
@@ -106,6 +116,11 @@ int os_protect(void *p, size_t len, int prot);
 void os_populate(void *p, size_t len);
 /* Make code written at [p, p+len) visible to instruction fetch. */
 void os_flush_icache(void *p, size_t len);
+/* size bytes of the C heap aligned to `align` (a power of two, at least
+ * the size of a pointer), freed by os_aligned_free; NULL when there are
+ * none. */
+void *os_aligned_alloc(size_t size, size_t align);
+void os_aligned_free(void *p);
 /* The last failure of an os_ call, in the host's words, in buf. */
 const char *os_error(char *buf, size_t len);
 
@@ -170,7 +185,9 @@ int os_dir_each(const char *dir, int (*fn)(void *ctx, const char *name), void *c
 
 /* Flags of os_lib_open. */
 #define OS_LIB_LAZY 1u       /* bind functions on first call */
-#define OS_LIB_NOLOAD 2u     /* only when the process has it loaded already */
+#define OS_LIB_NOLOAD 2u     /* only when the process has it loaded already
+				(a bare file name: looked for among the
+				loaded modules only) */
 
 /* The host's math library, opened for the C-level names the process does
  * not have; NULL where the C library has them all (Windows). */
@@ -205,8 +222,13 @@ int os_self_file(char *buf, size_t len, int *is_library);
 uint64_t os_now_ns(void);
 /* len random bytes from the system: 0, or -1 when it has none. */
 int os_random(void *buf, size_t len);
+/* The CPU features the kernel reports (AT_HWCAP), what glibc passes an
+ * IFUNC resolver; 0 where the host has no such word. */
+uint64_t os_hwcap(void);
 /* The process id. */
 long os_pid(void);
+/* Does a debugger trace the process now (gdb --args, gdb -p)? */
+int os_debugger_attached(void);
 /* Where perf(1) looks for a JIT's symbol map, or -1 where there is none. */
 int os_perf_map_path(char *buf, size_t len);
 
@@ -218,6 +240,13 @@ int os_perf_map_path(char *buf, size_t len);
 int os_atexit(void (*fn)(void *), void *arg, void *dso);
 /* Run (and forget) the handlers registered under dso, newest first. */
 void os_finalize(void *dso);
+/* pthread_atfork and at_quick_exit on behalf of the module dso, whose
+ * os_finalize drops them (glibc's __register_atfork and
+ * __cxa_at_quick_exit).  0 or -1.  On a host without fork, os_atfork
+ * keeps nothing and succeeds (no fork ever runs the handlers);
+ * os_at_quick_exit fails where the C library has no quick_exit. */
+int os_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void), void *dso);
+int os_at_quick_exit(void (*fn)(void), void *dso);
 
 /* ---- signals ----------------------------------------------------------------- */
 
@@ -241,6 +270,13 @@ typedef struct os_fatal {
  * a stack of its own, then let the process die of the same cause.
  * `report` may only call async-signal-safe functions and os_write_stderr. */
 void os_fatal_handler(void (*report)(const os_fatal *f));
+/* The default action again for the fatal signals of os_fatal_handler,
+ * whatever handler is in place (a sanitizer's): a crash then ends the
+ * process by its signal. */
+void os_fatal_signals_default(void);
+/* Is a handler in place for a fault (os_fatal_handler's, a sanitizer's,
+ * an embedder's)?  A crash report may then walk the stack from inside it. */
+int os_fatal_handler_installed(void);
 /* write(2) to standard error, async-signal-safe. */
 void os_write_stderr(const char *buf, size_t len);
 

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/auxv.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -94,6 +95,31 @@ void os_mutex_lock(os_mutex *m)
 void os_mutex_unlock(os_mutex *m)
 {
 	pthread_mutex_unlock(&m->m);
+}
+
+int os_thread_key_create(os_thread_key *k, void (*destructor)(void *))
+{
+	pthread_key_t key;
+
+	if (pthread_key_create(&key, destructor))
+		return -1;
+	k->key = (uintptr_t)key;
+	return 0;
+}
+
+void os_thread_key_delete(os_thread_key k)
+{
+	pthread_key_delete((pthread_key_t)k.key);
+}
+
+void *os_thread_key_get(os_thread_key k)
+{
+	return pthread_getspecific((pthread_key_t)k.key);
+}
+
+int os_thread_key_set(os_thread_key k, void *value)
+{
+	return pthread_setspecific((pthread_key_t)k.key, value) ? -1 : 0;
 }
 
 /* ---- memory ---------------------------------------------------------------- */
@@ -179,6 +205,18 @@ void os_populate(void *p, size_t len)
 void os_flush_icache(void *p, size_t len)
 {
 	__builtin___clear_cache((char *)p, (char *)p + len);
+}
+
+void *os_aligned_alloc(size_t size, size_t align)
+{
+	void *p;
+
+	return posix_memalign(&p, align, size ? size : 1) ? NULL : p;
+}
+
+void os_aligned_free(void *p)
+{
+	free(p);
 }
 
 const char *os_error(char *buf, size_t len)
@@ -438,10 +476,29 @@ int os_dir_each(const char *dir, int (*fn)(void *ctx, const char *name), void *c
 
 /* ---- the host's libraries and symbols ------------------------------------- */
 
+/* dl_iterate_phdr: is a module whose file name is `name` loaded? */
+static int module_named(struct dl_phdr_info *info, size_t size, void *name)
+{
+	const char *slash = info->dlpi_name ? strrchr(info->dlpi_name, '/') : NULL;
+	const char *base = slash ? slash + 1 : info->dlpi_name;
+
+	(void)size;
+	return base && strcmp(base, name) == 0;
+}
+
 void *os_lib_open(const char *path, unsigned flags, char *err, size_t errlen)
 {
 	void *h;
 
+	/* a bare file name the process has not loaded: the list of modules
+	 * says so at once, where RTLD_NOLOAD alone still looks for the
+	 * file along the search path */
+	if ((flags & OS_LIB_NOLOAD) && !strchr(path, '/') &&
+	    !dl_iterate_phdr(module_named, (void *)(uintptr_t)path)) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: not loaded", path);
+		return NULL;
+	}
 	dlerror();
 	h = dlopen(path, (flags & OS_LIB_LAZY ? RTLD_LAZY : RTLD_NOW) | RTLD_LOCAL |
 			 (flags & OS_LIB_NOLOAD ? RTLD_NOLOAD : 0));
@@ -633,6 +690,30 @@ int os_random(void *buf, size_t len)
 	return getrandom(buf, len, 0) == (ssize_t)len ? 0 : -1;
 }
 
+/* "TracerPid:" in /proc/self/status is not 0. */
+int os_debugger_attached(void)
+{
+	char buf[2048];
+	const char *p;
+	ssize_t n;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strstr(buf, "TracerPid:");
+	return p && strtol(p + 10, NULL, 10) != 0;
+}
+
+uint64_t os_hwcap(void)
+{
+	return getauxval(AT_HWCAP);
+}
+
 long os_pid(void)
 {
 	return (long)getpid();
@@ -647,6 +728,9 @@ int os_perf_map_path(char *buf, size_t len)
 
 extern int __cxa_atexit(void (*fn)(void *), void *arg, void *dso);
 extern void __cxa_finalize(void *dso);
+extern int __cxa_at_quick_exit(void (*fn)(void *), void *dso);
+extern int __register_atfork(void (*prepare)(void), void (*parent)(void),
+			     void (*child)(void), void *dso);
 
 int os_atexit(void (*fn)(void *), void *arg, void *dso)
 {
@@ -656,6 +740,16 @@ int os_atexit(void (*fn)(void *), void *arg, void *dso)
 void os_finalize(void *dso)
 {
 	__cxa_finalize(dso);
+}
+
+int os_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void), void *dso)
+{
+	return __register_atfork(prepare, parent, child, dso) ? -1 : 0;
+}
+
+int os_at_quick_exit(void (*fn)(void), void *dso)
+{
+	return __cxa_at_quick_exit((void (*)(void *))(void (*)(void))fn, dso) ? -1 : 0;
 }
 
 /* ---- signals ----------------------------------------------------------------- */
@@ -891,6 +985,25 @@ void os_args_utf8(int *argc, char ***argv)
 void os_stdio_binary(void)
 {
 	/* POSIX streams have no text mode */
+}
+
+void os_fatal_signals_default(void)
+{
+	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+		signal(fatal_signals[i].sig, SIG_DFL);
+}
+
+int os_fatal_handler_installed(void)
+{
+	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++) {
+		struct sigaction sa;
+
+		if (sigaction(fatal_signals[i].sig, NULL, &sa) == 0 &&
+		    ((sa.sa_flags & SA_SIGINFO) ||
+		     (sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN)))
+			return 1;
+	}
+	return 0;
 }
 
 void os_silence_stdio(void)

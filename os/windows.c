@@ -81,6 +81,33 @@ void os_mutex_unlock(os_mutex *m)
 	ReleaseSRWLockExclusive((PSRWLOCK)&m->srwlock);
 }
 
+/* Fiber-local storage: FlsAlloc's callback runs at thread exit, as a
+ * pthread key's destructor does. */
+int os_thread_key_create(os_thread_key *k, void (*destructor)(void *))
+{
+	DWORD i = FlsAlloc((PFLS_CALLBACK_FUNCTION)destructor);
+
+	if (i == FLS_OUT_OF_INDEXES)
+		return -1;
+	k->key = i;
+	return 0;
+}
+
+void os_thread_key_delete(os_thread_key k)
+{
+	FlsFree((DWORD)k.key);
+}
+
+void *os_thread_key_get(os_thread_key k)
+{
+	return FlsGetValue((DWORD)k.key);
+}
+
+int os_thread_key_set(os_thread_key k, void *value)
+{
+	return FlsSetValue((DWORD)k.key, value) ? 0 : -1;
+}
+
 /* ---- memory ---------------------------------------------------------------- */
 
 uint64_t os_page_size(void)
@@ -201,6 +228,16 @@ static const char *win_error_text(DWORD code, char *buf, size_t len)
 	if (!n)
 		snprintf(buf, len, "Windows error %lu", (unsigned long)code);
 	return buf;
+}
+
+void *os_aligned_alloc(size_t size, size_t align)
+{
+	return _aligned_malloc(size ? size : 1, align);
+}
+
+void os_aligned_free(void *p)
+{
+	_aligned_free(p);
 }
 
 const char *os_error(char *buf, size_t len)
@@ -626,6 +663,16 @@ int os_random(void *buf, size_t len)
 	return 0;
 }
 
+int os_debugger_attached(void)
+{
+	return IsDebuggerPresent() != 0;
+}
+
+uint64_t os_hwcap(void)
+{
+	return 0;
+}
+
 long os_pid(void)
 {
 	return (long)GetCurrentProcessId();
@@ -707,6 +754,22 @@ int os_atexit(void (*fn)(void *), void *arg, void *dso)
 	exit_hooked = 1;
 	ReleaseSRWLockExclusive(&exit_lock);
 	return hook && atexit(exit_run_all) ? -1 : 0;
+}
+
+int os_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void), void *dso)
+{
+	(void)prepare;
+	(void)parent;
+	(void)child;
+	(void)dso;
+	return 0;   /* no fork: the handlers never run */
+}
+
+int os_at_quick_exit(void (*fn)(void), void *dso)
+{
+	(void)fn;
+	(void)dso;
+	return -1;   /* msvcrt.dll has no quick_exit */
 }
 
 /* ---- signals ----------------------------------------------------------------- */
@@ -836,6 +899,19 @@ void os_stdio_binary(void)
 	_setmode(0, _O_BINARY);
 	_setmode(1, _O_BINARY);
 	_setmode(2, _O_BINARY);
+}
+
+void os_fatal_signals_default(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGFPE, SIGILL, SIGABRT };
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], SIG_DFL);
+}
+
+int os_fatal_handler_installed(void)
+{
+	return fatal_report != NULL;
 }
 
 void os_silence_stdio(void)

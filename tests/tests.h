@@ -29,6 +29,11 @@ int objload_test_register_api(void);
 int objload_test_register_aarch64_link(void);
 int objload_test_register_e2e_aarch64(void);
 int objload_test_register_runtime(void);
+int objload_test_register_libraries(void);
+int objload_test_register_linked(void);
+int objload_test_register_tls(void);
+int objload_test_register_win32(void);
+int objload_test_register_e2e_pe(void);
 
 /* AArch64 link tests (tests/e2e/test_e2e_aarch64.c): where images are
  * linked, the far code the ELF wrapper adds, the wrapper, and a map

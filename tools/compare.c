@@ -10,10 +10,14 @@
  * INPUTs are read as `run` reads them (objects, archives, -l, -L,
  * --whole-archive).  Strategies: `whole` (one reservation, segments by
  * protection, the mmap manager), `section` (one allocation per section,
- * the mmap manager, which lets the kernel put them side by side), and
+ * the mmap manager, which lets the kernel put them side by side),
  * `scatter` (per-section with the scattering manager: every segment more
  * than 4 GiB from the others, so every cross-section branch takes a stub
- * and any other cross-section PC-relative fixup fails).
+ * and any other cross-section PC-relative fixup fails), and `auto` (each
+ * format plug-in chooses, image by image, as `run` does).  Every row
+ * declares the entry point as needed, as `run` does, so per-section
+ * images drop the sections nothing reaches; each row lists how each
+ * image was loaded and why.
  *
  * Each strategy runs in its own session in a forked child (os_child_start;
  * a host without fork, Windows, says so and compares nothing), so that a
@@ -62,6 +66,7 @@ static const cmp_strategy cmp_strategies[] = {
 	{ .name = "whole", .strategy = OBJLOAD_STRATEGY_WHOLE },
 	{ .name = "section", .strategy = OBJLOAD_STRATEGY_SECTION },
 	{ .name = "scatter", .strategy = OBJLOAD_STRATEGY_SECTION, .scatter = 1 },
+	{ .name = "auto", .strategy = OBJLOAD_STRATEGY_AUTO },
 };
 #define CMP_NSTRATEGIES (sizeof(cmp_strategies) / sizeof(cmp_strategies[0]))
 
@@ -109,7 +114,8 @@ static void cmp_report_link(objload_session *s, FILE *out)
 	objload_jump_info *jumps;
 	uint64_t taken = 0;
 
-	objload_get_metrics(s, &m);
+	if (objload_get_metrics(s, &m))
+		return;
 	fprintf(out, "m %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
 		" %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
 		m.images, m.allocations, m.mappings, m.bytes_reserved, m.bytes_used,
@@ -117,8 +123,24 @@ static void cmp_report_link(objload_session *s, FILE *out)
 		m.out_of_range);
 	for (int p = 0; p < OBJLOAD_PHASE_COUNT; p++)
 		fprintf(out, "p %d %" PRIu64 "\n", p, m.phase_ns[p]);
+	fprintf(out, "x %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+		" %" PRIu64 "\n", m.images_whole, m.images_section, m.dead_sections,
+		m.dead_bytes, m.relaxed, m.got_avoided, m.thunks);
 	for (size_t k = 0; k < m.nkinds; k++)
 		fprintf(out, "k %" PRIu64 " %s\n", m.by_kind[k].count, m.by_kind[k].kind);
+	n = objload_image_count(s);
+	for (size_t i = 0; i < n; i++) {
+		objload_strategy st;
+		const char *reason = NULL;
+
+		if (objload_image_strategy(s, i, &st, &reason))
+			continue;
+		/* three lines: the name and the reason may hold any byte but a
+		 * newline */
+		cmp_put_text(out, "i", objload_strategy_name(st));
+		cmp_put_text(out, "f", objload_get_image(s, i)->path);
+		cmp_put_text(out, "r", reason ? reason : "");
+	}
 	n = objload_segment_count(s);
 	for (size_t i = 0; i < n; i++) {
 		objload_segment_info si;
@@ -200,6 +222,9 @@ static void cmp_hand_over(struct cmp_child *ch)
 	ch->out = NULL;
 	fflush(stdout);
 	fflush(stderr);
+	/* the program's crash ends the child by its signal, whatever handler
+	 * objload's own build installed (a sanitizer's exits 1) */
+	os_fatal_signals_default();
 	if (!ch->o->show_output)
 		os_silence_stdio();
 }
@@ -242,8 +267,13 @@ static void cmp_child(const struct tool_options *o, const cmp_strategy *st, int 
 		const objload_image *img = objload_get_image(ch.s, 0);
 
 		cross = img && !cmp_host_arch(img->arch);
-		rc = cross ? objload_link_at(ch.s, o->base) : objload_link(ch.s);
+		/* as run does: what the program needs, so that per-section
+		 * images drop what nothing reaches */
+		if (!cross && objload_keep(ch.s, o->entry ? o->entry : "main"))
+			rc = OBJLOAD_ERR_ARGUMENT;
 	}
+	if (!rc)
+		rc = cross ? objload_link_at(ch.s, o->base) : objload_link(ch.s);
 	if (ch.out) {
 		/* nothing ran: a failed link, or a link for another CPU */
 		if (cross)
@@ -319,7 +349,7 @@ static int cmp_parse_box(const char *line, cmp_box *b)
 }
 
 struct cmp_caps {
-	size_t segs, pieces, jumps;
+	size_t segs, pieces, jumps, images;
 };
 
 static void cmp_parse_line(cmp_result *r, char *line, struct cmp_caps *caps)
@@ -333,6 +363,28 @@ static void cmp_parse_line(cmp_result *r, char *line, struct cmp_caps *caps)
 		       &r->m.images, &r->m.allocations, &r->m.mappings, &r->m.bytes_reserved,
 		       &r->m.bytes_used, &r->m.pages, &r->m.protection_changes,
 		       &r->m.got_entries, &r->m.stubs, &r->m.relocations, &r->m.out_of_range);
+		break;
+	case 'x':
+		sscanf(rest, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64
+		       " %" SCNu64 " %" SCNu64, &r->m.images_whole, &r->m.images_section,
+		       &r->m.dead_sections, &r->m.dead_bytes, &r->m.relaxed, &r->m.got_avoided,
+		       &r->m.thunks);
+		break;
+	case 'i':
+		if (!cmp_grow((void **)&r->images, r->nimages, &caps->images, sizeof(*r->images))) {
+			memset(&r->images[r->nimages], 0, sizeof(r->images[0]));
+			r->images[r->nimages++].strategy = strdup(rest);
+		}
+		break;
+	case 'f':
+	case 'r':
+		if (r->nimages) {
+			cmp_image *im = &r->images[r->nimages - 1];
+			char **slot = line[0] == 'f' ? &im->file : &im->reason;
+
+			if (!*slot)
+				*slot = strdup(rest);
+		}
 		break;
 	case 'p': {
 		int p;
@@ -490,6 +542,12 @@ static void cmp_free_result(cmp_result *r)
 	free(r->pieces);
 	free(r->jumps);
 	free(r->error);
+	for (size_t i = 0; i < r->nimages; i++) {
+		free(r->images[i].file);
+		free(r->images[i].strategy);
+		free(r->images[i].reason);
+	}
+	free(r->images);
 }
 
 /* ---- output ------------------------------------------------------------- */
@@ -526,7 +584,23 @@ static void cmp_print_json(FILE *f, const cmp_result *rs, size_t n)
 			fputs("null", f);
 		fprintf(f, ", \"timed_out\": %s, \"error\": ", cmp_bool(r->timed_out));
 		tool_put_json(f, r->error);
-		fprintf(f, ",\n   \"images\": %" PRIu64 ", \"segments\": %zu, \"allocations\": %" PRIu64
+		fputs(",\n   \"images\": [", f);
+		for (size_t k = 0; k < r->nimages; k++) {
+			fputs(k ? ",\n     {\"file\": " : "\n     {\"file\": ", f);
+			tool_put_json(f, r->images[k].file);
+			fputs(", \"strategy\": ", f);
+			tool_put_json(f, r->images[k].strategy);
+			fputs(", \"reason\": ", f);
+			tool_put_json(f, r->images[k].reason);
+			fputc('}', f);
+		}
+		fprintf(f, "],\n   \"images_whole\": %" PRIu64 ", \"images_section\": %" PRIu64
+			", \"dead_sections\": %" PRIu64 ", \"dead_bytes\": %" PRIu64
+			", \"relaxed\": %" PRIu64 ", \"got_avoided\": %" PRIu64
+			", \"thunks\": %" PRIu64, r->m.images_whole, r->m.images_section,
+			r->m.dead_sections, r->m.dead_bytes, r->m.relaxed, r->m.got_avoided,
+			r->m.thunks);
+		fprintf(f, ",\n   \"image_count\": %" PRIu64 ", \"segments\": %zu, \"allocations\": %" PRIu64
 			", \"mappings\": %" PRIu64 ", \"bytes_reserved\": %" PRIu64
 			", \"bytes_used\": %" PRIu64 ", \"pages\": %" PRIu64
 			", \"protection_changes\": %" PRIu64 ", \"got_entries\": %" PRIu64
@@ -578,7 +652,8 @@ static void cmp_print_csv(FILE *f, const cmp_result *rs, size_t n)
 			if (j == nk && nk < sizeof(kinds) / sizeof(kinds[0]))
 				kinds[nk++] = rs[i].m.by_kind[k].kind;
 		}
-	fputs("strategy,linked,allocations,bytes_reserved,bytes_used,pages,protection_changes,"
+	fputs("strategy,linked,images_whole,images_section,dead_sections,dead_bytes,relaxed,"
+	      "got_avoided,allocations,bytes_reserved,bytes_used,pages,protection_changes,"
 	      "got_entries,stubs,stubs_made,relocations", f);
 	for (size_t j = 0; j < nk; j++)
 		fprintf(f, ",relocations_%s", kinds[j]);
@@ -590,8 +665,11 @@ static void cmp_print_csv(FILE *f, const cmp_result *rs, size_t n)
 		const cmp_result *r = &rs[i];
 
 		fprintf(f, "%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, r->strategy,
-			cmp_bool(r->linked), r->m.allocations, r->m.bytes_reserved, r->m.bytes_used,
+			",%" PRIu64 ",", r->strategy, cmp_bool(r->linked), r->m.images_whole,
+			r->m.images_section, r->m.dead_sections, r->m.dead_bytes, r->m.relaxed,
+			r->m.got_avoided);
+		fprintf(f, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+			",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, r->m.allocations, r->m.bytes_reserved, r->m.bytes_used,
 			r->m.pages, r->m.protection_changes, r->m.got_entries, r->stubs_taken,
 			r->m.stubs, r->m.relocations);
 		for (size_t j = 0; j < nk; j++) {
@@ -646,6 +724,23 @@ static void cmp_print_table(FILE *f, const cmp_result *rs, size_t n)
 		fprintf(f, " %4s %5s\n", r->ran ? "yes" : "no", ex);
 	}
 	fputs("\nphases in microseconds; stubs t/m: stubs taken (a branch went through them) / made\n", f);
+	for (size_t i = 0; i < n; i++) {
+		const cmp_result *r = &rs[i];
+
+		if (r->linked)
+			fprintf(f, "%s: %" PRIu64 " image(s) whole, %" PRIu64 " section by section; "
+				"%" PRIu64 " section(s), %" PRIu64 " bytes not loaded (dead); "
+				"%" PRIu64 " access(es) relaxed, %" PRIu64 " GOT entries avoided\n",
+				r->strategy, r->m.images_whole, r->m.images_section,
+				r->m.dead_sections, r->m.dead_bytes, r->m.relaxed, r->m.got_avoided);
+		for (size_t k = 0; k < r->nimages; k++) {
+			fprintf(f, "  ");
+			tool_put_name(f, r->images[k].file ? r->images[k].file : "?");
+			fprintf(f, ": %s (", r->images[k].strategy);
+			tool_put_name(f, r->images[k].reason ? r->images[k].reason : "");
+			fputs(")\n", f);
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		const cmp_result *r = &rs[i];
 

@@ -17,6 +17,11 @@ typedef struct cmp_box {
 	char *name;
 } cmp_box;
 
+/* How one image was loaded, and why (its plug-in's reason). */
+typedef struct cmp_image {
+	char *file, *strategy, *reason;
+} cmp_image;
+
 typedef struct cmp_result {
 	const char *strategy;
 	objload_metrics m;            /* kind names are strdup'ed here */
@@ -33,6 +38,8 @@ typedef struct cmp_result {
 	size_t nsegs, npieces;
 	objload_jump_info *jumps;
 	size_t njumps, jumps_total;
+	cmp_image *images;
+	size_t nimages;
 } cmp_result;
 
 /* Draws the results into path: 0, or -1 with errno. */

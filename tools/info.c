@@ -312,6 +312,7 @@ static const char *def_name(objload_symdef d)
 	case OBJLOAD_DEF_ABSOLUTE: return "absolute";
 	case OBJLOAD_DEF_UNDEFINED: return "undefined";
 	case OBJLOAD_DEF_COMMON: return "common";
+	case OBJLOAD_DEF_ALIAS: return "alias";
 	}
 	return "?";
 }
@@ -325,6 +326,7 @@ static const char *type_name(objload_symtype t)
 	case OBJLOAD_SYM_SECTION: return "section";
 	case OBJLOAD_SYM_FILE: return "file";
 	case OBJLOAD_SYM_TLS: return "tls";
+	case OBJLOAD_SYM_IFUNC: return "ifunc";
 	}
 	return "?";
 }
@@ -368,6 +370,131 @@ static const char *symbol_name(const objload_image *img, uint32_t i)
 	if (i == OBJLOAD_NO_INDEX || i >= img->nsymbols)
 		return NULL;
 	return img->symbols[i].name;
+}
+
+static const char *init_kind_name(objload_init_kind k)
+{
+	switch (k) {
+	case OBJLOAD_INIT_CONSTRUCTOR: return "constructors";
+	case OBJLOAD_INIT_DESTRUCTOR: return "destructors";
+	case OBJLOAD_INIT_ATTACH_TABLE: return "attach-table";
+	case OBJLOAD_INIT_ATTACH_ENTRY: return "attach-entry";
+	}
+	return "?";
+}
+
+/* A linked image's interface: what it imports (its undefined symbols)
+ * and what it exports (its global definitions, aliases included). */
+static int is_import(const objload_symbol *sym)
+{
+	return sym->binding != OBJLOAD_BIND_LOCAL && sym->def == OBJLOAD_DEF_UNDEFINED;
+}
+
+static int is_export(const objload_symbol *sym)
+{
+	return sym->binding != OBJLOAD_BIND_LOCAL && sym->cname &&
+	       sym->def != OBJLOAD_DEF_UNDEFINED;
+}
+
+static uint32_t count_of(const objload_image *img, int (*pred)(const objload_symbol *))
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < img->nsymbols; i++)
+		n += pred(&img->symbols[i]) != 0;
+	return n;
+}
+
+/* The counts `info` prints in its "linked" summary: dynamic symbols other
+ * images may bind to (hidden ones excluded) and named undefined ones. */
+static void linked_counts(const objload_image *img, uint32_t *exports, uint32_t *imports)
+{
+	*exports = *imports = 0;
+	for (uint32_t i = 0; i < img->nsymbols; i++) {
+		const objload_symbol *sym = &img->symbols[i];
+
+		if (!sym->cname)
+			continue;
+		*imports += is_import(sym);
+		*exports += is_export(sym) && !sym->hidden;
+	}
+}
+
+static void interface_text(FILE *f, const objload_image *img)
+{
+	fprintf(f, "imports: %u\n", count_of(img, is_import));
+	for (uint32_t i = 0; i < img->nsymbols; i++) {
+		const objload_symbol *sym = &img->symbols[i];
+
+		if (!is_import(sym))
+			continue;
+		fputs("  import ", f);
+		tool_put_name(f, sym->name);
+		if (sym->cname) {
+			fputs(" cname=", f);
+			tool_put_name(f, sym->cname);
+		}
+		fputc('\n', f);
+	}
+	fprintf(f, "exports: %u\n", count_of(img, is_export));
+	for (uint32_t i = 0; i < img->nsymbols; i++) {
+		const objload_symbol *sym = &img->symbols[i];
+
+		if (!is_export(sym))
+			continue;
+		fputs("  export ", f);
+		tool_put_name(f, sym->name);
+		fprintf(f, " %s", type_name(sym->type));
+		if (sym->def == OBJLOAD_DEF_SECTION) {
+			fputc(' ', f);
+			tool_put_name(f, section_name(img, sym->section));
+			fprintf(f, "+0x%" PRIx64, sym->value);
+		} else if (sym->def == OBJLOAD_DEF_ALIAS) {
+			fputs(" forwarded-to=", f);
+			tool_put_name(f, sym->alternate);
+		}
+		if (sym->hidden)
+			fputs(" hidden", f);
+		if (strcmp(sym->cname, sym->name) != 0) {
+			fputs(" cname=", f);
+			tool_put_name(f, sym->cname);
+		}
+		fputc('\n', f);
+	}
+}
+
+static void interface_json(FILE *f, const objload_image *img)
+{
+	int first = 1;
+
+	fputs(",\n  \"imports\": [", f);
+	for (uint32_t i = 0; i < img->nsymbols; i++) {
+		if (!is_import(&img->symbols[i]))
+			continue;
+		fprintf(f, "%s\n    {\"symbol\": %u, \"name\": ", first ? "" : ",", i);
+		first = 0;
+		tool_put_json(f, img->symbols[i].name);
+		fputs(", \"cname\": ", f);
+		tool_put_json(f, img->symbols[i].cname);
+		fputc('}', f);
+	}
+	fputs("],\n  \"exports\": [", f);
+	first = 1;
+	for (uint32_t i = 0; i < img->nsymbols; i++) {
+		const objload_symbol *sym = &img->symbols[i];
+
+		if (!is_export(sym))
+			continue;
+		fprintf(f, "%s\n    {\"symbol\": %u, \"name\": ", first ? "" : ",", i);
+		first = 0;
+		tool_put_json(f, sym->name);
+		fputs(", \"cname\": ", f);
+		tool_put_json(f, sym->cname);
+		fputs(", \"forwarded_to\": ", f);
+		tool_put_json(f, sym->def == OBJLOAD_DEF_ALIAS ? sym->alternate : NULL);
+		fprintf(f, ", \"hidden\": %s}", sym->hidden ? "true" : "false");
+	}
+	fputc(']', f);
 }
 
 /* The plug-in's choice as `objload run` would ask for it: with its entry
@@ -418,6 +545,20 @@ void tool_info_text(FILE *f, const objload_session *s, objload_strategy forced)
 			fa.cross_section_direct, fa.cross_section_branches);
 	}
 
+	if (img->kind != OBJLOAD_IMAGE_RELOCATABLE) {
+		uint32_t exports, imports;
+
+		linked_counts(img, &exports, &imports);
+		fputs("soname: ", f);
+		tool_put_name(f, img->soname ? img->soname : "(none)");
+		fprintf(f, "\ndynamic-symbols: %u exported, %u imported\nneeded: %u\n", exports,
+			imports, img->nneeded);
+		for (uint32_t i = 0; i < img->nneeded; i++) {
+			fputs("  needed ", f);
+			tool_put_name(f, img->needed[i]);
+			fputc('\n', f);
+		}
+	}
 	fprintf(f, "sections: %u\n", img->nsections);
 	for (uint32_t i = 0; i < img->nsections; i++) {
 		const objload_section *sec = &img->sections[i];
@@ -430,6 +571,8 @@ void tool_info_text(FILE *f, const objload_session *s, objload_strategy forced)
 			" flags=0x%" PRIx64, role_name(sec->role),
 			sec->native_type ? sec->native_type : "-", sec->size, sec->align,
 			sec->native_flags);
+		if (img->kind != OBJLOAD_IMAGE_RELOCATABLE)
+			fprintf(f, " addr=0x%" PRIx64, sec->file_addr);
 		if (d.nnames || d.unknown) {
 			fprintf(f, " [%s%s", d.letters, d.letters[0] ? ":" : "");
 			for (size_t k = 0; k < d.nnames; k++)
@@ -499,11 +642,13 @@ void tool_info_text(FILE *f, const objload_session *s, objload_strategy forced)
 	for (uint32_t i = 0; i < img->ninits; i++) {
 		const objload_init_table *t = &img->inits[i];
 
-		fprintf(f, "  %s ", t->kind == OBJLOAD_INIT_CONSTRUCTOR ? "constructors" : "destructors");
+		fprintf(f, "  %s ", init_kind_name(t->kind));
 		tool_put_name(f, section_name(img, t->section));
 		fprintf(f, "+0x%" PRIx64 " count=%" PRIu64 " priority=%u%s\n", t->offset,
 			t->count, t->priority, t->reverse ? " reverse" : "");
 	}
+	if (img->kind != OBJLOAD_IMAGE_RELOCATABLE)
+		interface_text(f, img);
 	free(aux_owner);
 }
 
@@ -537,7 +682,21 @@ void tool_info_json(FILE *f, const objload_session *s, objload_strategy forced)
 	fprintf(f, "  \"strategy\": {\"name\": \"%s\", \"refused\": %s, \"reason\": ",
 		objload_strategy_name(st ? forced : choice.strategy), st ? "true" : "false");
 	tool_put_json(f, choice.reason);
-	fputs("},\n  \"sections\": [", f);
+	fputs("},\n", f);
+	if (img->kind != OBJLOAD_IMAGE_RELOCATABLE) {
+		uint32_t exports, imports;
+
+		linked_counts(img, &exports, &imports);
+		fputs("  \"linked\": {\"soname\": ", f);
+		tool_put_json(f, img->soname);
+		fprintf(f, ", \"exports\": %u, \"imports\": %u, \"needed\": [", exports, imports);
+		for (uint32_t i = 0; i < img->nneeded; i++) {
+			fputs(i ? ", " : "", f);
+			tool_put_json(f, img->needed[i]);
+		}
+		fputs("]},\n", f);
+	}
+	fputs("  \"sections\": [", f);
 	for (uint32_t i = 0; i < img->nsections; i++) {
 		const objload_section *sec = &img->sections[i];
 		struct decoded_flags d;
@@ -562,6 +721,10 @@ void tool_info_json(FILE *f, const objload_session *s, objload_strategy forced)
 		fputs("}, \"comdat\": ", f);
 		tool_put_json(f, sec->group != OBJLOAD_NO_INDEX && sec->group < img->ngroups ?
 			      img->groups[sec->group].key : NULL);
+		if (img->kind != OBJLOAD_IMAGE_RELOCATABLE) {
+			fputs(", \"address\": ", f);
+			json_hex(f, sec->file_addr);
+		}
 		fputc('}', f);
 	}
 	fputs("],\n  \"symbols\": [", f);
@@ -623,12 +786,14 @@ void tool_info_json(FILE *f, const objload_session *s, objload_strategy forced)
 		const objload_init_table *t = &img->inits[i];
 
 		fprintf(f, "%s\n    {\"kind\": \"%s\", \"section\": %u, \"offset\": ", i ? "," : "",
-			t->kind == OBJLOAD_INIT_CONSTRUCTOR ? "constructors" : "destructors",
-			t->section);
+			init_kind_name(t->kind), t->section);
 		json_hex(f, t->offset);
 		fprintf(f, ", \"count\": %" PRIu64 ", \"priority\": %u, \"reverse\": %s}",
 			t->count, t->priority, t->reverse ? "true" : "false");
 	}
-	fputs("]}", f);
+	fputc(']', f);
+	if (img->kind != OBJLOAD_IMAGE_RELOCATABLE)
+		interface_json(f, img);
+	fputc('}', f);
 	free(aux_owner);
 }

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Installs what objload needs to build and test on Debian or Ubuntu, and
+# Installs what objload needs to build and test on Debian or Ubuntu (lld-16:
+# ld64.lld with -fixup_chains and -init_offsets, for the dylib tests), and
 # what the cross builds need (docs/hosts.md):
 #   - Linux AArch64 host: gcc-aarch64-linux-gnu and the arm64 C library
 #     (libc6-dev-arm64-cross), CUnit for arm64 (libcunit1-dev:arm64, Debian
@@ -15,7 +16,9 @@
 set -e
 pkgs="build-essential autoconf automake libtool pkg-config binutils-dev
 libcunit1-dev zlib1g-dev clang llvm lld libsqlite3-dev gcc-mingw-w64-x86-64
-g++-mingw-w64-x86-64 python3 libclang-rt-14-dev qemu-user
+g++-mingw-w64-x86-64 python3 libclang-rt-14-dev qemu-user g++ gdb libc++-14-dev
+libc++abi-14-dev librsvg2-bin man-db libbz2-dev tcl-dev libgtest-dev python3-dev
+libxml2-dev libicu-dev liblzma-dev libexpat1-dev lld-16 time
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross libcunit1-dev:arm64 wine64"
 if [ "$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi
 # the :arm64 packages need the architecture known to dpkg

@@ -147,9 +147,11 @@ static const struct {
 		"what the target provides." },
 	[TOOL_COMPARE] = { "compare", "compare [OPTION]... INPUT... [-- ARGS...]",
 		"Load the INPUTs once per loading strategy (whole; section; section\n"
-		"with every segment 4 GiB from the others), each in a child process,\n"
-		"run them, and compare allocations, pages, GOT entries, stubs,\n"
-		"relocations and the time of each phase (docs/memory-managers.md).\n"
+		"with every segment 4 GiB from the others; auto: each plug-in\n"
+		"chooses), each in a child process, run them, and compare\n"
+		"allocations, pages, GOT entries, stubs, relocations, the time of\n"
+		"each phase, each image's strategy and why, and the sections left\n"
+		"out as dead (docs/memory-managers.md).\n"
 		"Exit status 1 when a strategy could not load the inputs." },
 };
 

@@ -23,7 +23,10 @@
  *     modf);
  *   - the pieces a Windows linker and CRT supply: __main, _fltused,
  *     __chkstk/___chkstk_ms, __security_cookie and
- *     __security_check_cookie, _setjmp/longjmp.
+ *     __security_check_cookie, _setjmp/longjmp;
+ *   - the C runtime's start-up entry points a DLL imports
+ *     (ms_x64_crt.c), and the Windows API layer (abi/win32), asked after
+ *     this file's table.
  *
  * docs/coff.md lists every name.
  */
@@ -40,6 +43,7 @@
 #include "abi/format.h"
 #include "abi/ms_x64/ms_x64.h"
 #include "abi/wincrt.h"
+#include "abi/win32/win32.h"
 
 /* ---- printf ----------------------------------------------------------- */
 
@@ -50,7 +54,8 @@ static int ms_vfprintf_impl(FILE *f, const char *fmt, __builtin_ms_va_list *ap)
 	abi_slots slots;
 
 	abi_slots_init(&slots, *ap);
-	return abi_vfprintf(f, fmt, &slots.args, &abi_dialect_llp64_ms);
+	return abi_vfprintf(ms_x64_stream(f), fmt, &slots.args,
+			    &abi_dialect_llp64_ms);
 }
 
 static int ms_vsnprintf_impl(char *buf, size_t cap, const char *fmt,
@@ -270,13 +275,31 @@ static MS_ABI void ms_security_check_cookie(uint64_t cookie)
 /* The Microsoft CRT's buffering modes: _IOFBF 0, _IOLBF 0x40, _IONBF 4. */
 static MS_ABI int ms_setvbuf(FILE *f, char *buf, int mode, size_t size)
 {
-	return wincrt_setvbuf(f, buf, mode, size);
+	return wincrt_setvbuf(ms_x64_stream(f), buf, mode, size);
 }
 
 /* Windows' SIGABRT is 22. */
 static MS_ABI int ms_raise(int sig)
 {
 	return raise(wincrt_signo(sig));
+}
+
+/* msvcrt's errno is (*_errno()), glibc's (*__errno_location()). */
+static MS_ABI int *ms__errno(void)
+{
+	return &errno;
+}
+
+/* MinGW's headers turn strtod/strtof into its own libmingwex versions
+ * (C99-conforming where old msvcrt was not): glibc's are. */
+static MS_ABI double ms_strtod(const char *s, char **end)
+{
+	return strtod(s, end);
+}
+
+static MS_ABI float ms_strtof(const char *s, char **end)
+{
+	return strtof(s, end);
 }
 
 static MS_ABI void ms_longjmp_checked(void *buf, int val)
@@ -286,10 +309,7 @@ static MS_ABI void ms_longjmp_checked(void *buf, int val)
 
 /* ---- The bridge ------------------------------------------------------- */
 
-static const struct {
-	const char *name;
-	void *addr;
-} ms_x64_symbols[] = {
+static const bridge_entry ms_x64_symbols[] = {
 	/* stdio */
 	{ "printf", (void *)ms_printf },
 	{ "fprintf", (void *)ms_fprintf },
@@ -320,6 +340,9 @@ static const struct {
 	{ "atol", (void *)ms_atol },
 	{ "labs", (void *)ms_labs },
 	{ "raise", (void *)ms_raise },
+	{ "_errno", (void *)ms__errno },
+	{ "__mingw_strtod", (void *)ms_strtod },
+	{ "__mingw_strtof", (void *)ms_strtof },
 	/* math */
 	{ "frexp", (void *)ms_frexp },
 	{ "ldexp", (void *)ms_ldexp },
@@ -339,10 +362,13 @@ static const struct {
 
 static void *ms_x64_host_symbol(const char *name)
 {
-	for (size_t i = 0; i < sizeof(ms_x64_symbols) / sizeof(ms_x64_symbols[0]); i++)
-		if (strcmp(ms_x64_symbols[i].name, name) == 0)
-			return ms_x64_symbols[i].addr;
-	return NULL;
+	void *p = bridge_table_lookup(ms_x64_symbols,
+				      sizeof(ms_x64_symbols) / sizeof(ms_x64_symbols[0]), name);
+
+	/* then the C runtime's start-up pieces, then the Windows API layer */
+	if (!p)
+		p = ms_x64_crt_symbol(name);
+	return p ? p : win32_symbol(name);
 }
 
 typedef MS_ABI int (*ms_main_fn)(int, char **);
@@ -358,11 +384,29 @@ static void ms_x64_call_init(uint64_t fn)
 	((ms_init_fn)(uintptr_t)fn)();
 }
 
+typedef MS_ABI int (*ms_attach_fn)(void *, uint32_t, void *);
+
+static int ms_x64_call_attach(objload_session *s, uint64_t fn, uint64_t module,
+			      uint32_t reason, uint64_t reserved)
+{
+	if (win32_thread_enter(s))
+		return -1;
+	return ((ms_attach_fn)(uintptr_t)fn)((void *)(uintptr_t)module, reason,
+					     (void *)(uintptr_t)reserved);
+}
+
+/* Session-bound wrappers: the C library's callbacks, the C runtime's
+ * locks, the Windows API layer. */
+static const bridge_bound *const ms_x64_bound_lists[] = {
+	ms_x64_bound, ms_x64_crt_bound, win32_bound, NULL,
+};
+
 const cc_bridge cc_bridge_ms_x64 = {
 	.name = "ms_x64",
 	.callconv = OBJLOAD_CC_MS_X64,
 	.host_symbol = ms_x64_host_symbol,
 	.call_main = ms_x64_call_main,
 	.call_init = ms_x64_call_init,
-	.bound = ms_x64_bound,
+	.call_attach = ms_x64_call_attach,
+	.bound = ms_x64_bound_lists,
 };

@@ -4,6 +4,8 @@
 #ifndef OBJLOAD_MS_X64_H
 #define OBJLOAD_MS_X64_H
 
+#include <stdio.h>
+
 #include "abi/bridge.h"
 
 #define MS_ABI __attribute__((ms_abi))
@@ -13,6 +15,13 @@ extern const cc_bridge cc_bridge_ms_x64;
 /* abi/ms_x64/ms_x64_callbacks.c: wrappers of host functions that take
  * callbacks, bound to the session. */
 extern const bridge_bound ms_x64_bound[];
+
+/* abi/ms_x64/ms_x64_crt.c: the C runtime's start-up entry points; the
+ * host's stream for one of msvcrt's __iob_func() records (f itself when
+ * it is not one). */
+void *ms_x64_crt_symbol(const char *name);
+extern const bridge_bound ms_x64_crt_bound[];
+FILE *ms_x64_stream(FILE *f);
 
 /* abi/ms_x64/ms_x64_asm.c */
 void ms_x64_chkstk(void);

@@ -126,6 +126,9 @@ static struct aarch64_form aarch64_form_of(enum objload_aarch64_kind kind)
 	switch (kind) {
 	case OBJLOAD_AARCH64_NONE:
 	case OBJLOAD_AARCH64_TLS:
+	case OBJLOAD_AARCH64_TLSDESC_CALL:
+	case OBJLOAD_AARCH64_TLSOFF64:
+	case OBJLOAD_AARCH64_TPOFF64:
 	case OBJLOAD_AARCH64_ABS64:
 	case OBJLOAD_AARCH64_ABS32:
 	case OBJLOAD_AARCH64_ABS16:
@@ -144,7 +147,20 @@ static struct aarch64_form aarch64_form_of(enum objload_aarch64_kind kind)
 		f = page21;
 		break;
 	case OBJLOAD_AARCH64_GOT_PAGE21:
+	case OBJLOAD_AARCH64_TLSIE_PAGE21:
+	case OBJLOAD_AARCH64_TLSDESC_PAGE21:
 		f = page21;
+		f.no_addend = 1;
+		break;
+	case OBJLOAD_AARCH64_TLSLE_HI12:
+		f = (struct aarch64_form){ .field = A64_IMM12, .lo = 12, .hi = 23 };
+		break;
+	case OBJLOAD_AARCH64_TLSLE_LO12:
+	case OBJLOAD_AARCH64_TLSLE_LO12_NC:
+		f = lo12;
+		break;
+	case OBJLOAD_AARCH64_TLSDESC_ADD_LO12:
+		f = lo12;
 		f.no_addend = 1;
 		break;
 	case OBJLOAD_AARCH64_ADR_LO21:
@@ -173,6 +189,8 @@ static struct aarch64_form aarch64_form_of(enum objload_aarch64_kind kind)
 					   .aligned = 1 };
 		break;
 	case OBJLOAD_AARCH64_GOT_LO12:
+	case OBJLOAD_AARCH64_TLSIE_LO12:
+	case OBJLOAD_AARCH64_TLSDESC_LD64_LO12:
 		f = (struct aarch64_form){ .field = A64_IMM12, .lo = 3, .hi = 11,
 					   .aligned = 1, .no_addend = 1 };
 		break;
@@ -319,7 +337,8 @@ static uint32_t aarch64_get32(const uint8_t *p)
 /*
  * The letters of a kind's formula: X = target + A - origin, or
  * Page(target + A) - Page(origin) for the ADRP kinds.
- *   target  G for kinds that need a GOT slot, S otherwise;
+ *   target  G for kinds that need a GOT slot or a TLS entry, TP or T for
+ *           the other thread-local kinds, S otherwise;
  *   origin  P for PC-relative kinds, else B for image- or
  *           section-relative ones, else SUB for deltas, else nothing.
  */
@@ -338,6 +357,9 @@ static struct aarch64_terms aarch64_terms_of(const arch_kind *k,
 	if (k->flags & OBJLOAD_KF_GOT) {
 		t.tname = "G";
 		t.target = fx->G;
+	} else if (k->flags & OBJLOAD_KF_TLS) {
+		t.tname = k->flags & OBJLOAD_KF_TPREL ? "TP" : "T";
+		t.target = k->flags & OBJLOAD_KF_TPREL ? fx->TP : fx->T;
 	}
 	if (k->flags & OBJLOAD_KF_PCREL) {
 		t.oname = "P";
@@ -399,9 +421,9 @@ static objload_status aarch64_apply(unsigned kind, uint8_t *field,
 		return OBJLOAD_ERR_ARGUMENT;
 	}
 	k = &aarch64_kinds[kind];
-	if (k->flags & OBJLOAD_KF_TLS) {
+	if (kind == OBJLOAD_AARCH64_TLS) {
 		arch_error(err, errlen,
-			    "thread-local storage is not supported yet");
+			    "thread-local storage in a form objload does not support");
 		return OBJLOAD_ERR_UNSUPPORTED;
 	}
 	if (k->width == 0)
@@ -709,6 +731,49 @@ static void aarch64_flush_icache(void *start, size_t len)
 	__builtin___clear_cache(p, p + len);
 }
 
+/*
+ * A descriptor resolver for the static TLS layout of an image linked for
+ * an address (glibc's _dl_tlsdesc_return): the descriptor's second word
+ * is the variable's offset from TPIDR_EL0.
+ *
+ *	f9400400	ldr x0, [x0, #8]
+ *	d65f03c0	ret
+ */
+enum { AARCH64_TLS_STATIC_DESC_SIZE = 8, AARCH64_PLT_SIZE = 24 };
+
+static void aarch64_tls_static_desc(uint8_t *work, arch_code *out)
+{
+	arch_put_le(work, UINT32_C(0xf9400400), 4);
+	arch_put_le(work + 4, UINT32_C(0xd65f03c0), 4);
+	out->size = AARCH64_TLS_STATIC_DESC_SIZE;
+	out->nslots = 0;
+}
+
+/*
+ * An IFUNC's canonical address: a jump through its slot, which may be
+ * anywhere (the slot is writable data, the stub code beside its callers),
+ * through x16 and x17 (IP0, IP1: the registers veneers may use).
+ *
+ *	58000090	ldr x16, 16 (the literal below)
+ *	f9400211	ldr x17, [x16]
+ *	d61f0220	br x17
+ *	d503201f	nop
+ *	<8 bytes>	.quad slot
+ */
+static void aarch64_plt(uint8_t *work, arch_plt *out)
+{
+	arch_put_le(work, UINT32_C(0x58000090), 4);
+	arch_put_le(work + 4, UINT32_C(0xf9400211), 4);
+	arch_put_le(work + 8, UINT32_C(0xd61f0220), 4);
+	arch_put_le(work + 12, UINT32_C(0xd503201f), 4);
+	arch_put_le(work + 16, 0, 8);
+	out->size = AARCH64_PLT_SIZE;
+	out->nfields = 1;
+	out->field[0].offset = 16;
+	out->field[0].kind = OBJLOAD_AARCH64_ABS64;
+	out->field[0].addend = 0;
+}
+
 const arch_ops arch_aarch64 = {
 	.name = "aarch64",
 	.id = OBJLOAD_ARCH_AARCH64,
@@ -729,4 +794,13 @@ const arch_ops arch_aarch64 = {
 	.bind_thunk = aarch64_bind_thunk,
 	.relax = aarch64_relax,
 	.flush_icache = aarch64_flush_icache,
+	.plt_size = AARCH64_PLT_SIZE,
+	.plt = aarch64_plt,
+	.tls_offset_kind = OBJLOAD_AARCH64_TLSOFF64,
+	.tls_tpoff_kind = OBJLOAD_AARCH64_TPOFF64,
+	.tls_below_tp = 0,
+	.tls_tcb_size = 16,
+	.tls_static_desc_size = AARCH64_TLS_STATIC_DESC_SIZE,
+	.tls_static_desc = aarch64_tls_static_desc,
+	/* in a running process: no resolvers yet (issue 14) */
 };

@@ -22,6 +22,12 @@
  * file writes them.  A plain `lea foo(%rip)` or PC32 data reference to
  * something out of reach cannot be rescued and is reported as an error.
  *
+ * Thread-local storage (arch/x86_64/tls.c): the general-dynamic, local-
+ * dynamic and descriptor models call objload's resolvers; initial-exec
+ * and local-exec accesses, which assume a fixed distance from %fs, are
+ * rewritten into jumps to trampolines that ask the resolver (TLSJUMP32
+ * writes the jump).
+ *
  * Relaxation: the assembler marks GOT loads it knows the shape of as
  * GOTPCRELX or REX_GOTPCRELX; when their target turns out to be in reach,
  * the core gives such an edge the kind GOTRELAXED32, whose apply rewrites
@@ -38,6 +44,7 @@
 #include <string.h>
 
 #include "arch/arch.h"
+#include "arch/x86_64/x86_64_tls.h"
 
 static const arch_kind x86_64_kinds[] = {
 #define OBJLOAD_X86_64_KIND(NAME, WIDTH, CHECK, FLAGS, FORMULA)		\
@@ -69,9 +76,10 @@ _Static_assert(sizeof(x86_64_kinds) / sizeof(x86_64_kinds[0]) ==
 
 /*
  * The letters of a kind's formula, `target + A - origin`:
- *   target  G for kinds that need a GOT slot (GOTPCREL, GOTSLOT), the GOT
- *           itself for PC-relative references to the GOT base (GOTPC),
- *           S otherwise;
+ *   target  G for kinds that need a GOT slot (GOTPCREL, GOTSLOT) or a
+ *           TLS entry, the GOT itself for PC-relative references to the
+ *           GOT base (GOTPC), T, TP or M for the other thread-local
+ *           kinds, S otherwise;
  *   origin  P for PC-relative kinds, else GOT for GOT-base kinds (GOTOFF,
  *           GOTSLOT), else B for image- or section-relative ones, else
  *           SUB for deltas, else nothing.
@@ -91,6 +99,12 @@ static struct x86_64_terms x86_64_terms_of(const arch_kind *k,
 	if (k->flags & OBJLOAD_KF_SIZE) {
 		t.tname = "Z";
 		t.target = fx->Z;
+	} else if ((k->flags & OBJLOAD_KF_TLS) && !(k->flags & OBJLOAD_KF_GOT)) {
+		/* a thread-local offset, or the module */
+		t.tname = k->flags & OBJLOAD_KF_TLSMODULE ? "M" :
+			k->flags & OBJLOAD_KF_TPREL ? "TP" : "T";
+		t.target = k->flags & OBJLOAD_KF_TLSMODULE ? fx->M :
+			k->flags & OBJLOAD_KF_TPREL ? fx->TP : fx->T;
 	} else if (k->flags & OBJLOAD_KF_GOT) {
 		t.tname = "G";
 		t.target = fx->G;
@@ -208,7 +222,7 @@ static objload_status x86_64_apply(unsigned kind, uint8_t *field,
 	const arch_kind *k;
 	struct x86_64_terms t;
 	uint64_t v, amag;
-	char origin[32] = "";
+	char origin[32];
 
 	if (kind >= OBJLOAD_X86_64_KIND_COUNT) {
 		arch_error(err, errlen, "unknown x86-64 relocation kind %u",
@@ -216,9 +230,9 @@ static objload_status x86_64_apply(unsigned kind, uint8_t *field,
 		return OBJLOAD_ERR_ARGUMENT;
 	}
 	k = &x86_64_kinds[kind];
-	if (k->flags & OBJLOAD_KF_TLS) {
+	if (kind == OBJLOAD_X86_64_TLS) {
 		arch_error(err, errlen,
-			   "thread-local storage is not supported yet");
+			   "thread-local storage in a form objload does not support");
 		return OBJLOAD_ERR_UNSUPPORTED;
 	}
 	if (k->width == 0)
@@ -234,12 +248,15 @@ static objload_status x86_64_apply(unsigned kind, uint8_t *field,
 	if (arch_fits(k, v)) {
 		if (kind == OBJLOAD_X86_64_GOTRELAXED32)
 			return x86_64_relax_rewrite(field, v, err, errlen);
+		if (kind == OBJLOAD_X86_64_TLSJUMP32)
+			field[-1] = 0xe9;   /* jmp rel32 to the trampoline */
 		arch_put_le(field, v, k->width);
 		return OBJLOAD_OK;
 	}
 
 	/* |A| without negating INT64_MIN. */
 	amag = fx->A < 0 ? UINT64_C(0) - (uint64_t)fx->A : (uint64_t)fx->A;
+	origin[0] = '\0';
 	if (t.oname)
 		snprintf(origin, sizeof(origin), " %s=0x%" PRIx64, t.oname,
 			 t.origin);
@@ -620,4 +637,19 @@ const arch_ops arch_x86_64 = {
 	.cc_thunk = x86_64_cc_thunk,
 	.relax = x86_64_relax,
 	.flush_icache = x86_64_flush_icache,
+	.plt_size = X86_64_PLT_SIZE,
+	.plt = x86_64_plt,
+	.tls_offset_kind = OBJLOAD_X86_64_TLSOFF64,
+	.tls_tpoff_kind = OBJLOAD_X86_64_TPOFF64,
+	.tls_below_tp = 1,
+	.tls_tcb_size = 0,
+	.tls_static_desc_size = X86_64_TLS_STATIC_DESC_SIZE,
+	.tls_static_desc = x86_64_tls_static_desc,
+	.tls_desc_resolver = X86_64_TLS_DESC_RESOLVER,
+	.tls_get_addr = X86_64_TLS_GET_ADDR,
+	.tls_save_size = X86_64_TLS_SAVE_SIZE,
+	.tls_tramp_size = X86_64_TLS_TRAMP_SIZE,
+	.tls_rewrite = x86_64_tls_rewrite,
+	.tlv_thunk_size = X86_64_TLV_THUNK_SIZE,
+	.tlv_thunk = x86_64_tlv_thunk,
 };

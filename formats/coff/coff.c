@@ -57,6 +57,7 @@
 #include <strings.h>
 
 #include "objload/plugin.h"
+#include "formats/coff/coff.h"
 #include "formats/formats.h"
 #include "formats/plan.h"
 #include "formats/reader.h"
@@ -361,7 +362,7 @@ static objload_status coff_check_header(struct coff_ctx *c)
 		rd_u16(&cur, &ch);
 		if (optsize != 0)
 			return objload_image_error(c->img, OBJLOAD_ERR_UNSUPPORTED,
-						   "file header: SizeOfOptionalHeader is %u: PE images are not supported, only COFF objects",
+						   "file header: SizeOfOptionalHeader is %u: a COFF object has no optional header, and a PE image starts with an MS-DOS header (MZ)",
 						   optsize);
 		c->nsecs = nsec16;
 		c->symsize = COFF_SYM_SIZE;
@@ -399,6 +400,19 @@ static objload_status coff_check_header(struct coff_ctx *c)
 		return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
 					   "string table: does not end with a NUL byte");
 	return OBJLOAD_OK;
+}
+
+int coff_decimal_name(const uint8_t raw[8], uint64_t *off)
+{
+	uint64_t o = 0;
+
+	for (int k = 1; k < 8 && raw[k]; k++) {
+		if (raw[k] < '0' || raw[k] > '9')
+			return -1;
+		o = o * 10 + (uint64_t)(raw[k] - '0');
+	}
+	*off = o;
+	return 0;
 }
 
 /* "//" followed by base-64 digits (bigobj long section names). */
@@ -454,13 +468,10 @@ static objload_status coff_check_section(struct coff_ctx *c, uint32_t i)
 	} else if (s->raw_name[0] == '/' && s->raw_name[1] >= '0' && s->raw_name[1] <= '9') {
 		uint64_t o = 0;
 
-		for (int k = 1; k < 8 && s->raw_name[k]; k++) {
-			if (s->raw_name[k] < '0' || s->raw_name[k] > '9')
-				return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
-							   "section %u: long name %.8s is not /NNN",
-							   i, (const char *)s->raw_name);
-			o = o * 10 + (uint64_t)(s->raw_name[k] - '0');
-		}
+		if (coff_decimal_name(s->raw_name, &o))
+			return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
+						   "section %u: long name %.8s is not /NNN",
+						   i, (const char *)s->raw_name);
 		if (!(s->name = coff_string(c, o)))
 			return objload_image_error(c->img, OBJLOAD_ERR_FORMAT,
 						   "section %u: long name offset %llu is outside the string table (%u bytes)",
@@ -722,7 +733,8 @@ static objload_status coff_check_relocations(struct coff_ctx *c)
  *   - IMAGE_FILE_HEADER inside the file, or, when Sig1 is 0 and Sig2
  *     0xffff, the whole ANON_OBJECT_HEADER_BIGOBJ with Version >= 2 and
  *     the bigobj ClassID (other anonymous objects: unsupported);
- *   - SizeOfOptionalHeader 0 (PE images: unsupported);
+ *   - SizeOfOptionalHeader 0 (a PE image, which starts with "MZ", is read by
+ *     formats/coff/pe.c);
  *   - Machine AMD64 or ARM64 (others unsupported);
  *   - the section table fits in the file (count <= (size - header) / 40)
  *     and the count is below OBJLOAD_NO_INDEX;
@@ -1545,6 +1557,8 @@ static int coff_probe(const uint8_t *b, size_t len)
 {
 	unsigned machine;
 
+	if (pe_probe(b, len))
+		return 1;   /* a PE image: formats/coff/pe.c */
 	if (!b || len < COFF_HDR_SIZE)
 		return 0;
 	if (b[0] == 0 && b[1] == 0 && b[2] == 0xff && b[3] == 0xff) {
@@ -1644,6 +1658,8 @@ static objload_status coff_parse(objload_image *img)
 	struct coff_ctx c;
 	objload_status st;
 
+	if (pe_probe(img->file, img->file ? img->file_size : 0))
+		return pe_parse(img);
 	memset(&c, 0, sizeof(c));
 	c.img = img;
 	c.file = img->file;
@@ -1673,10 +1689,12 @@ static objload_status coff_plan(const objload_image *img, const objload_plan_que
 	struct fmt_decision d = { .strategy = OBJLOAD_STRATEGY_WHOLE };
 	uint32_t comdats = 0;
 
+	if (img->kind != OBJLOAD_IMAGE_RELOCATABLE)
+		return pe_plan(img, q, choice);
 	objload_image_get_facts(img, &f);
 	for (uint32_t j = 0; j < img->nsections; j++)
 		comdats += img->sections[j].group != OBJLOAD_NO_INDEX;
-	if (f.cross_section_direct)
+	if (q->placement_scatters && f.cross_section_direct)
 		d.scatter_fails = fmt_image_printf(img,
 			"REL32 is COFF's relocation for calls and data alike, so none of the %llu "
 			"references between its sections (the first to '%s') can go through a "
@@ -1694,10 +1712,9 @@ static objload_status coff_plan(const objload_image *img, const objload_plan_que
 			f.isolated_code_sections, f.code_sections,
 			(unsigned long long)f.isolated_code_bytes, (unsigned long long)f.code_bytes);
 	} else {
-		d.why = fmt_image_printf(img,
-			"relocatable COFF: its %u loadable sections are packed with the other whole "
+		d.why = "relocatable COFF: its loadable sections are packed with the other whole "
 			"images into one reservation by protection, so REL32 and image-relative "
-			"(ADDR32NB) references stay in reach", f.sections);
+			"(ADDR32NB) references stay in reach";
 	}
 	if (!d.why)
 		d.why = "relocatable COFF: sections packed into one reservation by protection";
@@ -1706,6 +1723,8 @@ static objload_status coff_plan(const objload_image *img, const objload_plan_que
 
 static const char *coff_reloc_name(const objload_image *img, uint32_t native_type)
 {
+	if (img->kind != OBJLOAD_IMAGE_RELOCATABLE)
+		return pe_reloc_name(native_type);
 	if (img->arch == OBJLOAD_ARCH_AARCH64)
 		return native_type < COFF_NARM64_RELOCS ?
 		       coff_arm64_relocs[native_type].name : NULL;

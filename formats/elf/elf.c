@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The ELF format plug-in: 64-bit little-endian relocatable objects (ET_REL).
+ * The ELF format plug-in: 64-bit little-endian relocatable objects (ET_REL);
+ * shared objects and PIEs (ET_DYN) are formats/elf/elf_dyn.c's.
  *
  * What a loader needs from the ELF relocatable-object model
  * ---------------------------------------------------------
@@ -66,6 +67,8 @@
 #include <string.h>
 
 #include "objload/plugin.h"
+#include "formats/elf/elf_abi.h"
+#include "formats/elf/elf_dyn.h"
 #include "formats/formats.h"
 #include "formats/plan.h"
 #include "formats/reader.h"
@@ -98,15 +101,6 @@ enum {
 	ELF64_RELA_SIZE = 24,
 	ELF64_REL_SIZE = 16,
 	ELF64_ADDR_SIZE = 8,
-};
-
-enum {
-	SHN_UNDEF = 0,
-	SHN_LORESERVE = 0xff00,
-	SHN_ABS = 0xfff1,
-	SHN_COMMON = 0xfff2,
-	SHN_XINDEX = 0xffff,
-	SHN_X86_64_LCOMMON = 0xff02,
 };
 
 enum {
@@ -147,31 +141,6 @@ enum {
 #define GRP_COMDAT 0x1u
 #define GRP_MASKOS 0x0ff00000u
 #define GRP_MASKPROC 0xf0000000u
-
-enum {
-	STB_LOCAL = 0,
-	STB_GLOBAL = 1,
-	STB_WEAK = 2,
-	STB_LOOS = 10,
-	STB_GNU_UNIQUE = 10,
-	STB_HIPROC = 15,
-
-	STT_NOTYPE = 0,
-	STT_OBJECT = 1,
-	STT_FUNC = 2,
-	STT_SECTION = 3,
-	STT_FILE = 4,
-	STT_COMMON = 5,
-	STT_TLS = 6,
-	STT_LOOS = 10,
-	STT_GNU_IFUNC = 10,
-	STT_HIPROC = 15,
-
-	STV_DEFAULT = 0,
-	STV_INTERNAL = 1,
-	STV_HIDDEN = 2,
-	STV_PROTECTED = 3,
-};
 
 /* x86-64 psABI relocation types.  39 and 40 were the MPX variants of PC32
  * and PLT32; 43 and up are the APX forms of the GOT loads (binutils 2.43). */
@@ -404,6 +373,9 @@ struct elf_reloc_type {
  * plain branch that may go through a stub when S is out of reach.  The
  * relaxable GOT loads (GOTPCRELX, REX_GOTPCRELX and the APX CODE_n forms)
  * are GOTPCREL32: objload keeps the GOT load and does not relax it.
+ * The thread-local types map to the TLS kinds of their model (docs/
+ * tls.md); TLSDESC itself (a descriptor in data) and the APX CODE_n TLS
+ * forms have none: the catch-all TLS kind, refused by the core.
  */
 static const struct elf_reloc_type elf_x86_64_relocs[] = {
 	RT(NONE, NONE),
@@ -422,14 +394,14 @@ static const struct elf_reloc_type elf_x86_64_relocs[] = {
 	RT(PC16, PC16),
 	RT(8, ABS8),
 	RT(PC8, PC8),
-	RT(DTPMOD64, TLS),
-	RT(DTPOFF64, TLS),
-	RT(TPOFF64, TLS),
-	RT(TLSGD, TLS),
-	RT(TLSLD, TLS),
-	RT(DTPOFF32, TLS),
-	RT(GOTTPOFF, TLS),
-	RT(TPOFF32, TLS),
+	RT(DTPMOD64, TLSMOD64),
+	RT(DTPOFF64, TLSOFF64),
+	RT(TPOFF64, TPOFF64),
+	RT(TLSGD, TLSGD32),
+	RT(TLSLD, TLSLD32),
+	RT(DTPOFF32, TLSOFF32),
+	RT(GOTTPOFF, GOTTPOFF32),
+	RT(TPOFF32, TPOFF32),
 	RT_GOTSYM(PC64, PC64, GOTPC64),
 	RT(GOTOFF64, GOTOFF64),
 	RT_NOSYM(GOTPC32, GOTPC32),
@@ -440,8 +412,8 @@ static const struct elf_reloc_type elf_x86_64_relocs[] = {
 	RT(PLTOFF64, GOTOFF64),
 	RT(SIZE32, SIZE32),
 	RT(SIZE64, SIZE64),
-	RT(GOTPC32_TLSDESC, TLS),
-	RT(TLSDESC_CALL, TLS),
+	RT(GOTPC32_TLSDESC, TLSDESC32),
+	RT(TLSDESC_CALL, TLSDESCCALL),
 	RT(TLSDESC, TLS),
 	RT_NO(IRELATIVE),
 	RT_NO(RELATIVE64),
@@ -494,7 +466,11 @@ static const uint8_t elf_x86_64_kind_width[] = {
  * base-relative forms (GOTREL, MOVW_GOTOFF, LD64_GOTOFF_LO15,
  * LD64_GOTPAGE_LO15 of gcc -fpic), the LDR-literal types (tiny code
  * model) and the dynamic types, which a relocatable object has no use
- * for.
+ * for.  Thread-local types: local exec's ADD pair, initial exec's ADRP +
+ * LDR of a TP slot and the TLS descriptor sequence have kinds (an image
+ * linked for an address gets a static layout, docs/tls.md); the other
+ * models (GD, LD, the MOVW and LDST forms) map to the catch-all TLS kind,
+ * refused by the core.
  */
 static const struct elf_reloc_type elf_aarch64_relocs[] = {
 	RD(NONE, NONE),
@@ -581,17 +557,17 @@ static const struct elf_reloc_type elf_aarch64_relocs[] = {
 	RI(TLSLD_LDST64_DTPREL_LO12_NC, TLS),
 	RI(TLSIE_MOVW_GOTTPREL_G1, TLS),
 	RI(TLSIE_MOVW_GOTTPREL_G0_NC, TLS),
-	RI(TLSIE_ADR_GOTTPREL_PAGE21, TLS),
-	RI(TLSIE_LD64_GOTTPREL_LO12_NC, TLS),
+	RI(TLSIE_ADR_GOTTPREL_PAGE21, TLSIE_PAGE21),
+	RI(TLSIE_LD64_GOTTPREL_LO12_NC, TLSIE_LO12),
 	RI(TLSIE_LD_GOTTPREL_PREL19, TLS),
 	RI(TLSLE_MOVW_TPREL_G2, TLS),
 	RI(TLSLE_MOVW_TPREL_G1, TLS),
 	RI(TLSLE_MOVW_TPREL_G1_NC, TLS),
 	RI(TLSLE_MOVW_TPREL_G0, TLS),
 	RI(TLSLE_MOVW_TPREL_G0_NC, TLS),
-	RI(TLSLE_ADD_TPREL_HI12, TLS),
-	RI(TLSLE_ADD_TPREL_LO12, TLS),
-	RI(TLSLE_ADD_TPREL_LO12_NC, TLS),
+	RI(TLSLE_ADD_TPREL_HI12, TLSLE_HI12),
+	RI(TLSLE_ADD_TPREL_LO12, TLSLE_LO12),
+	RI(TLSLE_ADD_TPREL_LO12_NC, TLSLE_LO12_NC),
 	RI(TLSLE_LDST8_TPREL_LO12, TLS),
 	RI(TLSLE_LDST8_TPREL_LO12_NC, TLS),
 	RI(TLSLE_LDST16_TPREL_LO12, TLS),
@@ -602,14 +578,14 @@ static const struct elf_reloc_type elf_aarch64_relocs[] = {
 	RI(TLSLE_LDST64_TPREL_LO12_NC, TLS),
 	RI(TLSDESC_LD_PREL19, TLS),
 	RI(TLSDESC_ADR_PREL21, TLS),
-	RI(TLSDESC_ADR_PAGE21, TLS),
-	RI(TLSDESC_LD64_LO12, TLS),
-	RI(TLSDESC_ADD_LO12, TLS),
+	RI(TLSDESC_ADR_PAGE21, TLSDESC_PAGE21),
+	RI(TLSDESC_LD64_LO12, TLSDESC_LD64_LO12),
+	RI(TLSDESC_ADD_LO12, TLSDESC_ADD_LO12),
 	RI(TLSDESC_OFF_G1, TLS),
 	RI(TLSDESC_OFF_G0_NC, TLS),
 	RI(TLSDESC_LDR, TLS),
 	RI(TLSDESC_ADD, TLS),
-	RI(TLSDESC_CALL, TLS),
+	RI(TLSDESC_CALL, TLSDESC_CALL),
 	RI(TLSLE_LDST128_TPREL_LO12, TLS),
 	RI(TLSLE_LDST128_TPREL_LO12_NC, TLS),
 	RI(TLSLD_LDST128_DTPREL_LO12, TLS),
@@ -619,8 +595,8 @@ static const struct elf_reloc_type elf_aarch64_relocs[] = {
 	RN(JUMP_SLOT),
 	RN(RELATIVE),
 	RD(TLS_DTPMOD, TLS),
-	RD(TLS_DTPREL, TLS),
-	RD(TLS_TPREL, TLS),
+	RD(TLS_DTPREL, TLSOFF64),
+	RD(TLS_TPREL, TPOFF64),
 	RD(TLSDESC, TLS),
 	RN(IRELATIVE),
 };
@@ -753,6 +729,8 @@ struct elf_ctx {
 	uint32_t *owner;               /* group section holding each section */
 	uint32_t symtab, strtab, shndx_table;
 	uint32_t nsyms;
+	int linked;                    /* ET_DYN: formats/elf/elf_dyn.c */
+	struct elf_dyn_header dyn;
 };
 
 /* Is [off, off + len) inside the file?  Written so that it cannot
@@ -947,9 +925,14 @@ static void elf_classify_init(const char *name, uint32_t type,
 	if (name[0] != '.' || !strchr("pifcd", name[1]) || !name[1])
 		goto by_type;
 	for (size_t k = 0; k < ELF_NINIT_NAMES; k++) {
-		size_t len = strlen(elf_init_names[k].name);
+		size_t len;
 		uint64_t n;
 
+		/* ".data", ".comment", ".debug_*" pass the test above: their
+		 * second letter sends them past most names */
+		if (name[1] != elf_init_names[k].name[1])
+			continue;
+		len = strlen(elf_init_names[k].name);
 		if (strncmp(name, elf_init_names[k].name, len) != 0)
 			continue;
 		if (name[len] == '\0') {
@@ -1037,13 +1020,14 @@ static objload_status elf_check_header(struct elf_ctx *c)
 	switch (e_type) {
 	case ET_REL:
 		break;
-	case ET_EXEC:
 	case ET_DYN:
+		c->linked = 1;
+		break;
+	case ET_EXEC:
 	case ET_CORE:
 		return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
 					   "%s: only relocatable objects (ET_REL) are supported yet",
 					   e_type == ET_EXEC ? "executable (ET_EXEC)" :
-					   e_type == ET_DYN ? "shared object or PIE (ET_DYN)" :
 					   "core file (ET_CORE)");
 	default:
 		if (e_type >= 0xfe00)  /* ET_LOOS..ET_HIPROC */
@@ -1062,6 +1046,13 @@ static objload_status elf_check_header(struct elf_ctx *c)
 		return objload_image_error(img, OBJLOAD_ERR_UNSUPPORTED,
 					   "machine %u (e_machine) is not supported; objload knows x86-64 (62) and AArch64 (183)",
 					   e_machine);
+	if (c->linked) {
+		/* a linked image is read through its program headers */
+		c->dyn = (struct elf_dyn_header){ .e_machine = e_machine, .arch = c->mach->arch,
+						  .phoff = phoff, .phentsize = phentsize,
+						  .phnum = phnum };
+		return OBJLOAD_OK;
+	}
 
 	c->shnum = 0;
 	c->shstrndx = 0;
@@ -1510,8 +1501,10 @@ static objload_status elf_check_groups(struct elf_ctx *c)
  *   - EI_CLASS is ELFCLASS64 (ELFCLASS32: unsupported), EI_DATA is
  *     ELFDATA2LSB (ELFDATA2MSB: unsupported), EI_VERSION is EV_CURRENT;
  *   - the whole 64-byte header is inside the file; e_version is EV_CURRENT;
- *   - e_type is ET_REL (ET_EXEC, ET_DYN, ET_CORE and OS/processor types
- *     are unsupported, other values malformed);
+ *   - e_type is ET_REL, or ET_DYN (a shared object or PIE: checked and
+ *     built from its program headers by formats/elf/elf_dyn.c once the
+ *     machine is known); ET_EXEC, ET_CORE and OS/processor types are
+ *     unsupported, other values malformed;
  *   - e_machine is EM_X86_64 or EM_AARCH64 (others unsupported);
  *   - e_shoff 0 (no section header table) only with e_shnum 0;
  *   - when e_shoff is not 0: e_shentsize is 64; section 0's header is
@@ -1827,10 +1820,11 @@ static objload_status elf_build_symbols(struct elf_ctx *c)
 			o->type = OBJLOAD_SYM_OBJECT;
 			break;
 		case STT_FUNC:
-		case STT_GNU_IFUNC:
-			/* An IFUNC's value is its resolver; the core would have
-			 * to call it.  Reported as a plain function for now. */
 			o->type = OBJLOAD_SYM_FUNC;
+			break;
+		case STT_GNU_IFUNC:
+			/* its value is the resolver (core/ifunc.c) */
+			o->type = OBJLOAD_SYM_IFUNC;
 			break;
 		case STT_SECTION:
 			o->type = OBJLOAD_SYM_SECTION;
@@ -2026,8 +2020,10 @@ static int elf_probe(const uint8_t *bytes, size_t len)
 }
 
 /* A linked shared library (e_type ET_DYN), which objload_add_library
- * hands to the host's dynamic loader: EI_DATA says the byte order of
- * e_type (offset 16, the same in ELF32 and ELF64). */
+ * (-lNAME: a system library) hands to the host's dynamic loader; the same
+ * file given as an input (objload_add_file, objload_add_memory) objload
+ * loads itself (elf_dyn.c).  EI_DATA says the byte order of e_type
+ * (offset 16, the same in ELF32 and ELF64). */
 static int elf_shared_library(const uint8_t *bytes, size_t len)
 {
 	unsigned type;
@@ -2055,6 +2051,8 @@ static objload_status elf_parse_inner(struct elf_ctx *c)
 	st = elf_validate(c);
 	if (st)
 		return st;
+	if (c->linked)
+		return elf_dyn_parse(img, &c->dyn);
 
 	img->arch = c->mach->arch;
 	img->kind = OBJLOAD_IMAGE_RELOCATABLE;
@@ -2113,8 +2111,10 @@ static objload_status elf_plan(const objload_image *img, const objload_plan_quer
 	objload_image_facts f;
 	struct fmt_decision d = { .strategy = OBJLOAD_STRATEGY_WHOLE };
 
+	if (img->kind != OBJLOAD_IMAGE_RELOCATABLE)
+		return elf_dyn_plan(img, q, choice);
 	objload_image_get_facts(img, &f);
-	if (f.cross_section_direct)
+	if (q->placement_scatters && f.cross_section_direct)
 		d.scatter_fails = fmt_image_printf(img,
 			"%llu PC-relative or section-relative references between sections of this "
 			"file (the first to '%s') must reach directly, and a scattering memory "
@@ -2130,10 +2130,9 @@ static objload_status elf_plan(const objload_image *img, const objload_plan_quer
 			"is left out", f.isolated_code_sections, f.code_sections,
 			(unsigned long long)f.isolated_code_bytes, (unsigned long long)f.code_bytes);
 	} else {
-		d.why = fmt_image_printf(img,
-			"relocatable ELF: its %u loadable sections are packed with the other whole "
+		d.why = "relocatable ELF: its loadable sections are packed with the other whole "
 			"images into one reservation by protection, so references between them "
-			"stay in reach without stubs", f.sections);
+			"stay in reach without stubs";
 	}
 	if (!d.why)
 		d.why = "relocatable ELF: sections packed into one reservation by protection";

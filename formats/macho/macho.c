@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The Mach-O format plug-in: 64-bit little-endian relocatable objects
- * (MH_OBJECT) for x86-64 and arm64, thin or inside a universal (fat) file.
+ * (MH_OBJECT) for x86-64 and arm64, thin or inside a universal (fat) file;
+ * dylibs and bundles (MH_DYLIB, MH_BUNDLE) are formats/macho/macho_dylib.c's.
  *
  * What a loader needs from the Mach-O relocatable-object model
  * ------------------------------------------------------------
@@ -71,8 +72,10 @@
 #include "objload/plugin.h"
 #include "formats/formats.h"
 #include "formats/ehframe.h"
+#include "formats/macho/macho_dylib.h"
 #include "formats/plan.h"
 #include "formats/reader.h"
+#include "abi/darwin/names.h"
 
 /* ---- Mach-O constants (<mach-o/loader.h>, <mach-o/nlist.h>, ...) ------- */
 
@@ -243,7 +246,10 @@ struct macho_reloc_type {
  * (other uses, e.g. .long foo@GOTPCREL in __eh_frame) both read a GOT slot;
  * GOT_LOAD promises the movq, so the core may relax it into a leaq when
  * foo is in reach, as ld64 does.  SUBTRACTOR names the subtrahend of the
- * UNSIGNED that must follow it.
+ * UNSIGNED that must follow it.  TLV (movq _x@TLVP(%rip), %rdi) loads the
+ * address of a thread-local variable's descriptor in __thread_vars the
+ * same way; `call *(%rdi)` then calls its thunk, _tlv_bootstrap, which
+ * objload provides (core/tls.c).
  */
 static const struct macho_reloc_type macho_x86_64_relocs[] = {
 	RT(UNSIGNED, K(ABS32), K(ABS64), 0, 0),
@@ -255,7 +261,7 @@ static const struct macho_reloc_type macho_x86_64_relocs[] = {
 	RT(SIGNED_1, K(PC32), NO, 1, 0),
 	RT(SIGNED_2, K(PC32), NO, 1, 0),
 	RT(SIGNED_4, K(PC32), NO, 1, 0),
-	RT(TLV, K(TLS), NO, 1, 1),
+	RT(TLV, K(REXGOTPCRELX32), NO, 1, 1),
 };
 
 #undef RT
@@ -294,8 +300,8 @@ static const struct macho_reloc_type macho_arm64_relocs[] = {
 	RA(GOT_LOAD_PAGE21, K(GOT_PAGE21), NO, 1, 1),
 	RA(GOT_LOAD_PAGEOFF12, K(GOT_LO12), NO, 0, 1),
 	RA(POINTER_TO_GOT, K(GOT_PCREL32), NO, 1, 1),
-	RA(TLVP_LOAD_PAGE21, K(TLS), NO, 1, 1),
-	RA(TLVP_LOAD_PAGEOFF12, K(TLS), NO, 0, 1),
+	RA(TLVP_LOAD_PAGE21, K(GOT_PAGE21), NO, 1, 1),
+	RA(TLVP_LOAD_PAGEOFF12, K(GOT_LO12), NO, 0, 1),
 	RA(ADDEND, K(NONE), NO, 0, 0),
 	RA(AUTHENTICATED_POINTER, NO, K(ABS64), 0, 1),
 };
@@ -315,6 +321,10 @@ struct macho_cpu {
 	uint32_t subtractor, unsigned_type;  /* the pair's types */
 	uint32_t addend_type;           /* a type whose r_symbolnum is an
 					   addend, or UINT32_MAX */
+	/* __thread_vars: the kinds of a descriptor's offset field (the
+	 * variable's offset in the thread-local template) and of what
+	 * objload refuses (the catch-all TLS kind) */
+	uint16_t abs64_kind, tls_offset_kind, tls_refused_kind;
 };
 
 static const struct macho_cpu macho_cpus[] = {
@@ -327,6 +337,9 @@ static const struct macho_cpu macho_cpus[] = {
 		.subtractor = X86_64_RELOC_SUBTRACTOR,
 		.unsigned_type = X86_64_RELOC_UNSIGNED,
 		.addend_type = UINT32_MAX,
+		.abs64_kind = OBJLOAD_X86_64_ABS64,
+		.tls_offset_kind = OBJLOAD_X86_64_TLSOFF64,
+		.tls_refused_kind = OBJLOAD_X86_64_TLS,
 	},
 	{
 		.cputype = CPU_TYPE_ARM64,
@@ -337,6 +350,9 @@ static const struct macho_cpu macho_cpus[] = {
 		.subtractor = ARM64_RELOC_SUBTRACTOR,
 		.unsigned_type = ARM64_RELOC_UNSIGNED,
 		.addend_type = ARM64_RELOC_ADDEND,
+		.abs64_kind = OBJLOAD_AARCH64_ABS64,
+		.tls_offset_kind = OBJLOAD_AARCH64_TLSOFF64,
+		.tls_refused_kind = OBJLOAD_AARCH64_TLS,
 	},
 };
 
@@ -382,65 +398,6 @@ static const char *macho_reloc_type_name(const struct macho_cpu *cpu,
 #else
 #define MACHO_HOST_CPUTYPE 0u
 #endif
-
-/* ---- Host names ---------------------------------------------------------- */
-
-/*
- * macOS libSystem names whose C-level name (after the underscore rule)
- * is not the glibc name of the same object.  `cname` NULL means there is
- * no glibc counterpart: the symbol keeps its plain C-level name (so a
- * definition elsewhere in the session or --define can still provide it)
- * and `objload info` lists it in the strategy line's notes.
- */
-static const struct macho_alias {
-	const char *name;      /* as written in the Mach-O symbol table */
-	const char *cname;     /* glibc's name, or NULL: none */
-	const char *why;
-} macho_aliases[] = {
-	/* <stdio.h>: stdin/stdout/stderr are macros for these FILE *
-	 * variables; glibc's stdin/stdout/stderr are FILE * variables too. */
-	{ "___stdinp", "stdin", "FILE *stdin" },
-	{ "___stdoutp", "stdout", "FILE *stdout" },
-	{ "___stderrp", "stderr", "FILE *stderr" },
-	/* <errno.h>: errno is (*__error()); glibc's is
-	 * (*__errno_location()), the same int *(void). */
-	{ "___error", "__errno_location", "errno's address" },
-	/* pow(10, x) and exp10(x) become __exp10 on macOS; glibc's libm
-	 * exports exp10. */
-	{ "___exp10", "exp10", "10 to the power x" },
-	/* The function forms <ctype.h> inlines call for non-ASCII
-	 * characters; glibc's toupper/tolower take the same int. */
-	{ "___toupper", "toupper", "toupper of a rune" },
-	{ "___tolower", "tolower", "tolower of a rune" },
-	/* No glibc counterpart. */
-	{ "___sincos_stret", NULL,
-	  "returns sin and cos in xmm0:xmm1 (clang's sin+cos fusion); glibc has no such function" },
-	{ "_memset_pattern4", NULL, "macOS-only libSystem function (clang's loop-idiom pass)" },
-	{ "_memset_pattern8", NULL, "macOS-only libSystem function (clang's loop-idiom pass)" },
-	{ "_memset_pattern16", NULL, "macOS-only libSystem function (clang's loop-idiom pass)" },
-	{ "__DefaultRuneLocale", NULL,
-	  "macOS's inline <ctype.h> table; compile with -D_DONT_USE_CTYPE_INLINE_" },
-	{ "___maskrune", NULL,
-	  "macOS's inline <ctype.h> helper; compile with -D_DONT_USE_CTYPE_INLINE_" },
-	{ "___strlcpy_chk", NULL, "no __strlcpy_chk in glibc" },
-	{ "___strlcat_chk", NULL, "no __strlcat_chk in glibc" },
-};
-
-#define MACHO_NALIASES (sizeof(macho_aliases) / sizeof(macho_aliases[0]))
-
-/* Symbol variants the macOS headers select with an asm label
- * (fopen$DARWIN_EXTSN, opendir$INODE64): the host has one function. */
-static const char *const macho_variant_suffixes[] = {
-	"$DARWIN_EXTSN", "$INODE64", "$UNIX2003", "$NOCANCEL", "$1050",
-};
-
-static const struct macho_alias *macho_alias_lookup(const char *name)
-{
-	for (size_t i = 0; i < MACHO_NALIASES; i++)
-		if (strcmp(macho_aliases[i].name, name) == 0)
-			return &macho_aliases[i];
-	return NULL;
-}
 
 /* ---- Bounds-checked reading ------------------------------------------- */
 
@@ -530,6 +487,8 @@ struct macho_ctx {
 	} *eh;                      /* malloc */
 	size_t neh, eh_cap;
 	uint32_t eh_sect;
+
+	int linked;                 /* MH_DYLIB, MH_BUNDLE: macho_dylib.c */
 
 	/* facts for `objload info` */
 	char version[96];
@@ -658,10 +617,11 @@ static objload_section_role macho_section_role(const struct macho_sect *s)
 		return OBJLOAD_ROLE_DATA;
 	case S_THREAD_LOCAL_REGULAR:
 	case S_THREAD_LOCAL_ZEROFILL:
+		return OBJLOAD_ROLE_TLS;      /* the template */
 	case S_THREAD_LOCAL_VARIABLES:
 	case S_THREAD_LOCAL_VARIABLE_POINTERS:
 	case S_THREAD_LOCAL_INIT_FUNCTION_POINTERS:
-		return OBJLOAD_ROLE_TLS;
+		return OBJLOAD_ROLE_DATA;     /* descriptors, pointers */
 	case S_ZEROFILL:
 	case S_GB_ZEROFILL:
 		return OBJLOAD_ROLE_ZEROFILL;
@@ -817,7 +777,8 @@ static objload_status macho_check_header(struct macho_ctx *c)
 		return objload_image_error(img, OBJLOAD_ERR_FORMAT,
 					   "universal file: the slice listed for this host's CPU holds a %s object",
 					   c->cpu->name);
-	if (c->filetype != MH_OBJECT) {
+	c->linked = c->filetype == MH_DYLIB || c->filetype == MH_BUNDLE;
+	if (c->filetype != MH_OBJECT && !c->linked) {
 		static const char *const types[] = {
 			[MH_EXECUTE] = "executable (MH_EXECUTE)",
 			[MH_FVMLIB] = "fixed VM library (MH_FVMLIB)",
@@ -1500,7 +1461,8 @@ static objload_status macho_check_relocations(struct macho_ctx *c)
  *     32-bit files are unsupported, anything else malformed);
  *   - the whole 32-byte mach_header_64 is inside the file;
  *   - cputype is x86_64 or arm64 (others unsupported);
- *   - filetype is MH_OBJECT (others unsupported);
+ *   - filetype is MH_OBJECT, or MH_DYLIB or MH_BUNDLE (checked and built
+ *     by formats/macho/macho_dylib.c from here on); others unsupported;
  *   - sizeofcmds fits in the file after the header, and ncmds commands of
  *     at least 8 bytes fit in sizeofcmds.
  * Load commands (macho_check_commands), walked in order:
@@ -1667,8 +1629,9 @@ static objload_status macho_validate(struct macho_ctx *c)
 	objload_status st;
 
 	st = macho_check_header(c);
-	if (!st)
-		st = macho_check_commands(c);
+	if (st || c->linked)
+		return st;   /* a linked image is macho_dylib.c's to check */
+	st = macho_check_commands(c);
 	if (st)
 		return st;
 	for (uint32_t s = 0; s < c->nsects; s++) {
@@ -1741,14 +1704,15 @@ static objload_status macho_build_inits(struct macho_ctx *c)
 	return OBJLOAD_OK;
 }
 
-/* The C-level name of a symbol, after the underscore rule, the alias
- * table and the variant suffixes.  Sets *alias when the alias table
- * names the symbol. */
+/* The C-level name of a symbol, after the underscore rule and the macOS
+ * names that are not glibc's (abi/darwin/names.c).  Sets *alias when the
+ * symbol is one of those. */
 static objload_status macho_cname(struct macho_ctx *c, const char *name,
 				  int ext, int undefined, const char **out,
-				  const struct macho_alias **alias)
+				  const darwin_name **alias)
 {
 	const char *base;
+	size_t plain_len;
 
 	*alias = NULL;
 	if (name[0] == '_')
@@ -1758,29 +1722,33 @@ static objload_status macho_cname(struct macho_ctx *c, const char *name,
 	*out = base;
 	if (!ext || !base || !base[0])
 		return OBJLOAD_OK;
-	*alias = macho_alias_lookup(name);
-	if (*alias && (*alias)->cname) {
-		*out = (*alias)->cname;
+	*alias = darwin_name_lookup(name);
+	if (*alias && (*alias)->host) {
+		*out = (*alias)->host;
 		return OBJLOAD_OK;
 	}
-	if (undefined) {
-		const char *dollar = strchr(base, '$');
+	plain_len = undefined ? darwin_name_without_variant(base) : 0;
+	if (plain_len) {
+		char *plain = objload_image_alloc(c->img, plain_len + 1);
 
-		for (size_t i = 0; dollar && i < sizeof(macho_variant_suffixes) /
-			     sizeof(macho_variant_suffixes[0]); i++) {
-			char *plain;
-
-			if (strcmp(dollar, macho_variant_suffixes[i]) != 0)
-				continue;
-			plain = objload_image_alloc(c->img, (size_t)(dollar - base) + 1);
-			if (!plain)
-				return macho_nomem(c);
-			memcpy(plain, base, (size_t)(dollar - base));
-			*out = plain;
-			break;
-		}
+		if (!plain)
+			return macho_nomem(c);
+		memcpy(plain, base, plain_len);
+		plain[plain_len] = '\0';
+		*out = plain;
 	}
 	return OBJLOAD_OK;
+}
+
+const char *macho_c_level_name(objload_image *img, const char *name, int undefined,
+			       int *nomem)
+{
+	struct macho_ctx c = { .img = img };
+	const darwin_name *alias;
+	const char *out;
+
+	*nomem = macho_cname(&c, name, 1, undefined, &out, &alias) != OBJLOAD_OK;
+	return *nomem ? NULL : out;
 }
 
 /* Appends "name" to the list of references without a glibc counterpart. */
@@ -1819,7 +1787,7 @@ static objload_status macho_build_symbols(struct macho_ctx *c, char **unsupporte
 		return macho_nomem(c);
 	for (uint32_t i = 0; i < c->nsyms; i++) {
 		objload_symbol *o = &syms[i];
-		const struct macho_alias *alias;
+		const darwin_name *alias;
 		struct macho_nlist n;
 		unsigned kind;
 		int ext;
@@ -1879,7 +1847,7 @@ static objload_status macho_build_symbols(struct macho_ctx *c, char **unsupporte
 				 &o->cname, &alias);
 		if (st)
 			return st;
-		if (alias && !alias->cname && o->def == OBJLOAD_DEF_UNDEFINED) {
+		if (alias && !alias->host && o->def == OBJLOAD_DEF_UNDEFINED) {
 			st = macho_note_unsupported(c, unsupported, &ulen, o->name);
 			if (st)
 				return st;
@@ -2024,6 +1992,34 @@ static int64_t macho_arm64_addend(const struct macho_rel *r, int64_t field,
 	return a;
 }
 
+/*
+ * Thread-local variables.  A descriptor in __thread_vars is {thunk, key,
+ * offset}: an UNSIGNED to _tlv_bootstrap, a word dyld fills, and an
+ * UNSIGNED to the variable's initial value in __thread_data/__thread_bss,
+ * which stands for its offset in the image's thread-local template: that
+ * one becomes the TLS offset kind.  __thread_init lists functions dyld
+ * would run for C++ thread_local variables with dynamic initialisers:
+ * refused (the catch-all TLS kind).
+ */
+static void macho_tlv_kind(const struct macho_ctx *c, uint32_t s, objload_edge *e)
+{
+	const objload_image *img = c->img;
+	uint32_t type = c->sects[s].flags & SECTION_TYPE;
+	const objload_symbol *sym;
+
+	if (type == S_THREAD_LOCAL_INIT_FUNCTION_POINTERS) {
+		e->kind = c->cpu->tls_refused_kind;
+		return;
+	}
+	if (type != S_THREAD_LOCAL_VARIABLES || e->kind != c->cpu->abs64_kind ||
+	    e->symbol >= img->nsymbols)
+		return;
+	sym = &img->symbols[e->symbol];
+	if (sym->def == OBJLOAD_DEF_SECTION && sym->section < img->nsections &&
+	    img->sections[sym->section].role == OBJLOAD_ROLE_TLS)
+		e->kind = c->cpu->tls_offset_kind;
+}
+
 static objload_status macho_build_edges(struct macho_ctx *c, size_t *skipped)
 {
 	objload_image *img = c->img;
@@ -2074,6 +2070,7 @@ static objload_status macho_build_edges(struct macho_ctx *c, size_t *skipped)
 				e->addend = cpu->arch == OBJLOAD_ARCH_AARCH64 ?
 					macho_arm64_addend(&r, field, rebase, &pending) :
 					macho_edge_addend(c, s, &r, field, rebase);
+				macho_tlv_kind(c, s, e);
 				continue;
 			}
 			/* SUBTRACTOR B + UNSIGNED A: A - B + field; a
@@ -2164,6 +2161,14 @@ static objload_status macho_parse_inner(struct macho_ctx *c)
 	st = macho_validate(c);
 	if (st)
 		return st;
+	if (c->linked) {
+		struct macho_dylib_header h = {
+			.file = c->file, .size = c->size, .arch = c->cpu->arch,
+			.filetype = c->filetype, .ncmds = c->ncmds, .sizeofcmds = c->sizeofcmds,
+		};
+
+		return macho_dylib_parse(img, &h);
+	}
 
 	img->arch = c->cpu->arch;
 	img->kind = OBJLOAD_IMAGE_RELOCATABLE;
@@ -2221,8 +2226,10 @@ static objload_status macho_plan(const objload_image *img, const objload_plan_qu
 	objload_image_facts f;
 	struct fmt_decision d = { .strategy = OBJLOAD_STRATEGY_WHOLE };
 
+	if (img->kind != OBJLOAD_IMAGE_RELOCATABLE)
+		return macho_dylib_plan(img, q, choice);
 	objload_image_get_facts(img, &f);
-	if (f.cross_section_direct)
+	if (q->placement_scatters && f.cross_section_direct)
 		d.scatter_fails = fmt_image_printf(img,
 			"%llu PC-relative references between its sections (the first to '%s') "
 			"must reach directly, and a scattering memory manager places sections "
@@ -2236,12 +2243,14 @@ static objload_status macho_plan(const objload_image *img, const objload_plan_qu
 			"other section of this file: loaded section by section, what the program "
 			"never reaches is left out", f.isolated_code_sections, f.code_sections,
 			(unsigned long long)f.isolated_code_bytes, (unsigned long long)f.code_bytes);
+	} else if (info && info->eh_frame) {
+		d.why = "a Mach-O object is one segment whose loadable sections share one "
+			"layout, and __eh_frame reaches __text through pc-relative pointers: "
+			"packed with the other whole images into one reservation by protection";
 	} else {
-		d.why = fmt_image_printf(img,
-			"a Mach-O object is one segment whose %u loadable sections share one layout%s: "
-			"packed with the other whole images into one reservation by protection",
-			f.sections, info && info->eh_frame ?
-			", and __eh_frame reaches __text through pc-relative pointers" : "");
+		d.why = "a Mach-O object is one segment whose loadable sections share one "
+			"layout: packed with the other whole images into one reservation by "
+			"protection";
 	}
 	if (!d.why)
 		d.why = "Mach-O object: sections packed into one reservation by protection";
@@ -2253,6 +2262,8 @@ static const char *macho_reloc_name(const objload_image *img,
 {
 	const struct macho_cpu *cpu = macho_cpu_by_arch(img->arch);
 
+	if (img->kind != OBJLOAD_IMAGE_RELOCATABLE)
+		return macho_dylib_fixup_name(native_type);
 	return cpu ? macho_reloc_type_name(cpu, native_type) : NULL;
 }
 

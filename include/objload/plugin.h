@@ -38,10 +38,22 @@ enum {
 	OBJLOAD_KF_IMAGEBASE = 1 << 4,
 	OBJLOAD_KF_SECTIONBASE = 1 << 5,
 	OBJLOAD_KF_SUB = 1 << 6,
-	OBJLOAD_KF_TLS = 1 << 7,
+	OBJLOAD_KF_TLS = 1 << 7,      /* thread-local: the core's TLS pass
+					 serves it (docs/tls.md) */
 	OBJLOAD_KF_SIZE = 1 << 8,     /* the symbol's size (Z), not its address */
 	OBJLOAD_KF_REWRITES = 1 << 9, /* also rewrites the instruction around
 					 its field (a relaxed GOT access) */
+	/* Thread-local kinds (with OBJLOAD_KF_TLS), by access model: */
+	OBJLOAD_KF_TPREL = 1 << 10,   /* relative to the thread pointer in a
+					 static layout (local-exec; with GOT:
+					 initial-exec's slot of that offset) */
+	OBJLOAD_KF_TLSINDEX = 1 << 11,/* G is a {module, offset} pair for
+					 __tls_get_addr (general-dynamic) */
+	OBJLOAD_KF_TLSMODULE = 1 << 12,/* the module itself: its pair with
+					 offset 0 (local-dynamic), or with no
+					 GOT the module's id (DTPMOD) */
+	OBJLOAD_KF_TLSDESC = 1 << 13, /* G is a TLS descriptor; width 0: the
+					 call through it */
 };
 
 enum objload_x86_64_kind {
@@ -119,6 +131,11 @@ typedef enum objload_symdef {
 	OBJLOAD_DEF_ABSOLUTE,  /* value */
 	OBJLOAD_DEF_UNDEFINED,
 	OBJLOAD_DEF_COMMON,    /* size bytes aligned to value */
+	OBJLOAD_DEF_ALIAS,     /* defines cname as whatever the C-level name
+				  `alternate` resolves to, for the images
+				  that bind to cname (a PE DLL's forwarded
+				  export: KERNEL32's HeapAlloc is NTDLL's
+				  RtlAllocateHeap) */
 } objload_symdef;
 
 typedef enum objload_symtype {
@@ -128,6 +145,8 @@ typedef enum objload_symtype {
 	OBJLOAD_SYM_SECTION,
 	OBJLOAD_SYM_FILE,
 	OBJLOAD_SYM_TLS,
+	OBJLOAD_SYM_IFUNC,   /* a function chosen at load time: the symbol is
+				its resolver (ELF STT_GNU_IFUNC) */
 } objload_symtype;
 
 typedef struct objload_symbol {
@@ -166,6 +185,21 @@ typedef struct objload_edge {
 typedef enum objload_init_kind {
 	OBJLOAD_INIT_CONSTRUCTOR,
 	OBJLOAD_INIT_DESTRUCTOR,
+	/* Windows DLL start-up.  Functions called as
+	 * BOOL fn(void *module, uint32_t reason, void *reserved) in the
+	 * image's convention, `module` being the address where the image's
+	 * file address 0 was placed: with reason 1 (DLL_PROCESS_ATTACH)
+	 * once the link is relocated, image after image in the order of
+	 * their references (an image after those it imports from), before
+	 * any constructor table; with reason 0 (DLL_PROCESS_DETACH) after
+	 * every destructor, images in the opposite order.
+	 * ATTACH_TABLE: count pointers at section+offset, each such a
+	 * function (PE TLS callbacks), their results ignored.
+	 * ATTACH_ENTRY: the function at section+offset itself (count 1,
+	 * the image's entry point, DllMain); when it returns 0 the load
+	 * fails. */
+	OBJLOAD_INIT_ATTACH_TABLE,
+	OBJLOAD_INIT_ATTACH_ENTRY,
 } objload_init_kind;
 
 /* A table of function pointers that runs at load or unload.  Entries are
@@ -231,6 +265,18 @@ struct objload_image {
 
 	void *format_data;          /* plug-in private; freed by its release */
 	void *core;                 /* core private */
+
+	/* Linked images (kind SHARED or EXECUTABLE): the libraries the image
+	 * was linked against, as the file names them (ELF DT_NEEDED, Mach-O
+	 * LC_LOAD_DYLIB), and the name other images' lists know it by (ELF
+	 * DT_SONAME, Mach-O LC_ID_DYLIB), or NULL.  The core finds each
+	 * needed library among the session's images, or opens it from the
+	 * host for symbol lookups (core/libsearch.c).  Strings live as long
+	 * as the image.  Appended: a plug-in that does not know them leaves
+	 * them empty. */
+	const char **needed;
+	uint32_t nneeded;
+	const char *soname;
 };
 
 /* Append n zeroed records and return the first.  The array may move: keep

@@ -81,14 +81,14 @@ static const struct bfdp_reloc bfdp_elf_x86_64[] = {
 	R(13, "R_X86_64_PC16", PC16),
 	R(14, "R_X86_64_8", ABS8),
 	R(15, "R_X86_64_PC8", PC8),
-	R(16, "R_X86_64_DTPMOD64", TLS),
-	R(17, "R_X86_64_DTPOFF64", TLS),
-	R(18, "R_X86_64_TPOFF64", TLS),
-	R(19, "R_X86_64_TLSGD", TLS),
-	R(20, "R_X86_64_TLSLD", TLS),
-	R(21, "R_X86_64_DTPOFF32", TLS),
-	R(22, "R_X86_64_GOTTPOFF", TLS),
-	R(23, "R_X86_64_TPOFF32", TLS),
+	R(16, "R_X86_64_DTPMOD64", TLSMOD64),
+	R(17, "R_X86_64_DTPOFF64", TLSOFF64),
+	R(18, "R_X86_64_TPOFF64", TPOFF64),
+	R(19, "R_X86_64_TLSGD", TLSGD32),
+	R(20, "R_X86_64_TLSLD", TLSLD32),
+	R(21, "R_X86_64_DTPOFF32", TLSOFF32),
+	R(22, "R_X86_64_GOTTPOFF", GOTTPOFF32),
+	R(23, "R_X86_64_TPOFF32", TPOFF32),
 	R_GOT(24, "R_X86_64_PC64", PC64, GOTPC64),
 	R(25, "R_X86_64_GOTOFF64", GOTOFF64),
 	R_NOSYM(26, "R_X86_64_GOTPC32", GOTPC32),
@@ -98,8 +98,8 @@ static const struct bfdp_reloc bfdp_elf_x86_64[] = {
 	R(31, "R_X86_64_PLTOFF64", GOTOFF64),
 	R(32, "R_X86_64_SIZE32", SIZE32),
 	R(33, "R_X86_64_SIZE64", SIZE64),
-	R(34, "R_X86_64_GOTPC32_TLSDESC", TLS),
-	R(35, "R_X86_64_TLSDESC_CALL", TLS),
+	R(34, "R_X86_64_GOTPC32_TLSDESC", TLSDESC32),
+	R(35, "R_X86_64_TLSDESC_CALL", TLSDESCCALL),
 	R(36, "R_X86_64_TLSDESC", TLS),
 	R(41, "R_X86_64_GOTPCRELX", GOTPCRELX32),
 	R(42, "R_X86_64_REX_GOTPCRELX", REXGOTPCRELX32),
@@ -478,8 +478,10 @@ static void bfdp_fill_symbol(objload_image *img, const struct bfdp_target *t,
 		o->type = OBJLOAD_SYM_FILE;
 	else if (f & BSF_THREAD_LOCAL)
 		o->type = OBJLOAD_SYM_TLS;
-	else if (f & (BSF_FUNCTION | BSF_GNU_INDIRECT_FUNCTION))
-		o->type = OBJLOAD_SYM_FUNC;   /* an IFUNC as a plain function, as elf.c */
+	else if (f & BSF_GNU_INDIRECT_FUNCTION)
+		o->type = OBJLOAD_SYM_IFUNC;  /* its value is the resolver */
+	else if (f & BSF_FUNCTION)
+		o->type = OBJLOAD_SYM_FUNC;
 	else if (f & BSF_OBJECT)
 		o->type = OBJLOAD_SYM_OBJECT;
 	else

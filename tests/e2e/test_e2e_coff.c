@@ -59,6 +59,7 @@ static const struct {
 	{ "weak", "mingw-gcc" },    /* gcc/PE has no weak undefined data */
 	{ "exit", NULL },
 	{ "common", "msvc" },       /* MSVC target: no over-aligned commons */
+	{ "crt", "msvc" },          /* MinGW's time.h does not parse for MSVC */
 };
 
 static void coff_run_program(const char *prog, const struct coff_cc *cc, const char *opt)

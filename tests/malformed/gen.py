@@ -5,9 +5,10 @@
     gen.py [--seed N] [--max-per-seed N] [--only FMT] [--seeds-only] OUTDIR
 
 Compiles small valid objects at run time (gcc and clang; ELF x86-64, and
-with clang also Mach-O x86-64, COFF x86-64 and ELF AArch64), builds an ar
-archive and a Mach-O fat file around them, then writes mutants of each into
-OUTDIR and lists every file written in OUTDIR/manifest.txt, one name a line.
+with clang also Mach-O x86-64, COFF x86-64 and ELF AArch64) and two PE DLLs
+(MinGW gcc; clang with lld-link), builds an ar archive and a Mach-O fat
+file around them, then writes mutants of each into OUTDIR and lists every
+file written in OUTDIR/manifest.txt, one name a line.
 
 Mutations are format-aware:
   - truncation at every header boundary (file header, each section or load
@@ -20,11 +21,26 @@ Mutations are format-aware:
     itself, a group listing itself, a Mach-O load command of size 0, a fat
     file whose slice is the fat header, a COFF weak external aliasing
     itself and sections associative to each other, an archive symbol table
-    pointing at itself and an archive inside an archive.
+    pointing at itself and an archive inside an archive;
+  - PE images: the MS-DOS and PE headers, data directories, sections, the
+    import, delay-import and export tables, base relocation blocks (one of
+    size 0) and the TLS directory, a lookup table without its zero entry,
+    an export forwarded to a string that is no DLL.name.
+
+Linked images are seeds too (formats/elf/elf_dyn.c, formats/macho/
+macho_dylib.c): ELF shared objects (gcc -shared: GNU hash, versions, RELA
+and JMPREL; and with a SysV hash table and RELR), and dylibs linked by
+ld64.lld (-14: dyld opcode streams; -16 -fixup_chains: chained fixups).
+Their mutants corrupt program headers, dynamic entries, hash tables,
+version records, dynamic symbols and relocations, load commands, opcode
+streams, chained fixup starts and imports and the exports trie, and make
+cycles: a hash chain that loops, a version record whose next is itself,
+an exports trie whose child is its root.
 
 Everything is deterministic for a given --seed.  --seeds-only writes the
 valid objects alone (the fuzzers' seed corpus); --only keeps the inputs of
-one format (elf, macho, coff, archive).  Compilers that are missing are
+one format (elf, macho, coff -- PE DLLs included, which the COFF plug-in
+reads --, pe, archive).  Compilers that are missing are
 skipped with a note on stderr.
 """
 
@@ -256,13 +272,14 @@ def elf_fields(m):
 
 # ---- Mach-O -----------------------------------------------------------------
 
-def macho_fields(m):
+def macho_commands(m, header_fields):
+    """The header's fields, then (number, offset, cmd) of each load
+    command, its cmd and cmdsize fields and boundary recorded."""
     d = m.data
     if len(d) < 32 or struct.unpack_from("<I", d, 0)[0] != 0xfeedfacf:
         return
-    for o, w, l in ((4, U32, "cputype"), (12, U32, "filetype"), (16, U32, "ncmds"),
-                    (20, U32, "sizeofcmds"), (24, U32, "flags")):
-        m.field(o, w, l)
+    for o, l in header_fields:
+        m.field(o, U32, l)
     m.bound(4)
     m.bound(32)
     ncmds, = struct.unpack_from("<I", d, 16)
@@ -274,6 +291,16 @@ def macho_fields(m):
         m.field(p, U32, "lc%d.cmd" % c)
         m.field(p + 4, U32, "lc%d.cmdsize" % c)
         m.bound(p + 8)
+        yield c, p, cmd
+        if size < 8:
+            break
+        p += size
+
+
+def macho_fields(m):
+    d = m.data
+    for c, p, cmd in macho_commands(m, ((4, "cputype"), (12, "filetype"), (16, "ncmds"),
+                                        (20, "sizeofcmds"), (24, "flags"))):
         buf = bytearray(d)
         m.put(buf, p + 4, 4, 0)     # a command of size 0: a loop if unchecked
         m.special("lc%d-cmdsize0" % c, buf)
@@ -331,9 +358,6 @@ def macho_fields(m):
         elif cmd == 0xb:            # LC_DYSYMTAB
             for k in range(18):
                 m.field(p + 8 + 4 * k, U32, "dysymtab.%d" % k)
-        if size < 8:
-            break
-        p += size
 
 
 def fat_wrap(obj, cputype=0x01000007, offset=None, size=None, nfat=1):
@@ -439,6 +463,197 @@ def coff_fields(m):
         m.field(st, U32, "strtab.size")
 
 
+# ---- PE images (DLLs) --------------------------------------------------------
+
+def pe_rva_map(d, sections):
+    """A function from an RVA to its file offset (None when not in the file)."""
+    def off(rva):
+        for va, vsize, rawsize, rawptr in sections:
+            if va <= rva < va + min(vsize or rawsize, rawsize):
+                return rawptr + rva - va
+        return None
+    return off
+
+
+def pe_fields(m):
+    d = m.data
+    if len(d) < 64 or d[:2] != b"MZ":
+        return
+    pe, = struct.unpack_from("<I", d, 0x3c)
+    if pe + 24 > len(d) or d[pe:pe + 4] != b"PE\0\0":
+        return
+    m.field(0x3c, U32, "e_lfanew")
+    m.bound(0x40)
+    m.bound(pe + 24)
+    fh = pe + 4
+    nsec, _, symptr, nsym, optsize, _ = struct.unpack_from("<HIIIHH", d, fh + 2)
+    for o, w, l in ((0, U16, "machine"), (2, U16, "nsections"), (8, U32, "symptr"),
+                    (12, U32, "nsyms"), (16, U16, "optsize"), (18, U16, "characteristics")):
+        m.field(fh + o, w, l)
+    opt = fh + 20
+    if opt + 112 > len(d):
+        return
+    for o, w, l in ((0, U16, "magic"), (16, U32, "entry"), (24, U64, "imagebase"),
+                    (32, U32, "sectionalign"), (56, U32, "sizeofimage"),
+                    (60, U32, "sizeofheaders"), (108, U32, "ndirs")):
+        m.field(opt + o, w, l)
+    image_base, = struct.unpack_from("<Q", d, opt + 24)
+    ndirs, = struct.unpack_from("<I", d, opt + 108)
+    dirs = []
+    for k in range(min(ndirs, 16)):
+        e = opt + 112 + 8 * k
+        if e + 8 > len(d):
+            break
+        dirs.append(struct.unpack_from("<II", d, e))
+        m.field(e, U32, "dir%d.rva" % k)
+        m.field(e + 4, U32, "dir%d.size" % k)
+    m.bound(opt + optsize)
+    secs = []
+    for i in range(nsec):
+        h = opt + optsize + 40 * i
+        if h + 40 > len(d):
+            break
+        m.bound(h + 40)
+        vsize, va, rawsize, rawptr = struct.unpack_from("<IIII", d, h + 8)
+        secs.append((va, vsize, rawsize, rawptr))
+        for o, w, l in ((8, U32, "vsize"), (12, U32, "va"), (16, U32, "rawsize"),
+                        (20, U32, "rawptr"), (36, U32, "chars")):
+            m.field(h + o, w, "sec%d.%s" % (i, l))
+        m.bound(rawptr)
+        m.bound(rawptr + rawsize)
+    off = pe_rva_map(d, secs)
+
+    def dir_at(k):
+        return dirs[k] if k < len(dirs) and dirs[k][1] else (0, 0)
+
+    # exports: the directory, a few addresses, names and ordinals
+    rva, size = dir_at(0)
+    e = off(rva)
+    if e is not None and e + 40 <= len(d):
+        for o, w, l in ((12, U32, "name"), (16, U32, "base"), (20, U32, "nfuncs"),
+                        (24, U32, "nnames"), (28, U32, "funcs"), (32, U32, "names"),
+                        (36, U32, "ords")):
+            m.field(e + o, w, "export.%s" % l)
+        nfuncs, nnames, funcs, names, ords = struct.unpack_from("<IIIII", d, e + 20)
+        for k, (tab, w) in enumerate(((funcs, U32), (names, U32), (ords, U16))):
+            t = off(tab)
+            for j in range(min(nnames if k else nfuncs, 3)):
+                if t is not None:
+                    m.field(t + w * j, w, "export.tab%d.%d" % (k, j))
+        # an export forwarded to the module's name string ("foo.dll": DLL.name)
+        f = off(funcs)
+        if f is not None and nfuncs:
+            buf = bytearray(d)
+            m.put(buf, f, 4, struct.unpack_from("<I", d, e + 12)[0])
+            m.special("export-forwarded-to-module-name", buf)
+    # imports: the descriptors and their first lookup entries
+    for k, (dirk, dsize, label) in enumerate(((1, 20, "import"), (13, 32, "delay"))):
+        rva, size = dir_at(dirk)
+        e = off(rva)
+        for j in range(3):
+            if e is None or e + dsize * (j + 1) > len(d):
+                break
+            desc = e + dsize * j
+            fields = ((0, "lookup"), (12, "name"), (16, "iat")) if dirk == 1 else \
+                ((0, "attributes"), (4, "name"), (12, "iat"), (16, "lookup"))
+            for o, l in fields:
+                m.field(desc + o, U32, "%s%d.%s" % (label, j, l))
+            lookup, = struct.unpack_from("<I", d, desc + (0 if dirk == 1 else 16))
+            t = off(lookup)
+            for q in range(2):
+                if t is not None:
+                    m.field(t + 8 * q, U64, "%s%d.entry%d" % (label, j, q))
+        if e is not None and e + dsize <= len(d):
+            # a lookup table with no zero entry: it points at the headers' end
+            buf = bytearray(d)
+            m.put(buf, e + (0 if dirk == 1 else 16), 4, 0x40)
+            m.special("%s-lookup-in-headers" % label, buf)
+    # base relocations: blocks, a few entries, a block of size 0
+    rva, size = dir_at(5)
+    e = off(rva)
+    pos, n = 0, 0
+    while e is not None and pos + 8 <= size and e + pos + 8 <= len(d) and n < 4:
+        page, bsize = struct.unpack_from("<II", d, e + pos)
+        m.field(e + pos, U32, "reloc%d.page" % n)
+        m.field(e + pos + 4, U32, "reloc%d.size" % n)
+        for q in range(min((bsize - 8) // 2, 3) if bsize >= 8 else 0):
+            m.field(e + pos + 8 + 2 * q, U16, "reloc%d.entry%d" % (n, q))
+        if n == 0:
+            buf = bytearray(d)
+            m.put(buf, e + 4, 4, 0)
+            m.special("reloc-block-size-0", buf)
+        if bsize < 8:
+            break
+        pos += bsize
+        n += 1
+    # TLS: the template and the callbacks
+    rva, size = dir_at(9)
+    e = off(rva)
+    if e is not None and e + 40 <= len(d):
+        for o, l in ((0, "start"), (8, "end"), (24, "callbacks")):
+            m.field(e + o, U64, "tls.%s" % l)
+        m.field(e + 32, U32, "tls.zerofill")
+        cb = off(struct.unpack_from("<Q", d, e + 24)[0] - image_base)
+        if cb is not None and cb + 8 <= len(d):
+            m.field(cb, U64, "tls.callback0")
+
+
+PE_SOURCE = r"""
+extern int printf(const char *, ...);
+extern int remote_value(void);
+__declspec(dllexport) int counter = 5;
+__declspec(dllexport) int *counter_ptr = &counter;
+__declspec(dllexport) int add(int a, int b) { return a + b + remote_value(); }
+__declspec(dllexport) int say(void) { return printf("%d\n", counter); }
+int __stdcall DllMain(void *h, unsigned long r, void *p) { return 1; }
+void *__delayLoadHelper2(const void *d, void **slot) { return 0; }
+"""
+
+
+def compile_pe_seeds(work):
+    """A MinGW gcc DLL (its C runtime, TLS callbacks, imports, base
+    relocations) and an lld-link DLL (a delay import by ordinal, a
+    forwarder, an import of the C library)."""
+    seeds = []
+    src = os.path.join(work, "pedll.c")
+    with open(src, "w") as f:
+        f.write(PE_SOURCE.replace("remote_value()", "0"))
+    if have("x86_64-w64-mingw32-gcc"):
+        out = os.path.join(work, "mingw.dll")
+        r = subprocess.run(["x86_64-w64-mingw32-gcc", "-O2", "-shared", "-s", "-o", out, src],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if r.returncode == 0:
+            with open(out, "rb") as f:
+                seeds.append(("mingw-dll", "pe", f.read()))
+    else:
+        sys.stderr.write("gen.py: x86_64-w64-mingw32-gcc not found: mingw-dll skipped\n")
+    if all(have(t) for t in ("clang", "lld-link", "llvm-dlltool")):
+        with open(src, "w") as f:
+            f.write(PE_SOURCE)
+        for name, text in (("remote.def", "LIBRARY remote.dll\nEXPORTS\nremote_value @3 NONAME\n"),
+                           ("msvcrt.def", "LIBRARY msvcrt.dll\nEXPORTS\nprintf\n"),
+                           ("lld.def", "LIBRARY lld.dll\nEXPORTS\nforwarded = remote.remote_value\n")):
+            with open(os.path.join(work, name), "w") as f:
+                f.write(text)
+        steps = [["llvm-dlltool", "-m", "i386:x86-64", "-d", "remote.def", "-l", "remote.lib"],
+                 ["llvm-dlltool", "-m", "i386:x86-64", "-d", "msvcrt.def", "-l", "msvcrt.lib"],
+                 ["clang", "--target=x86_64-pc-windows-msvc", "-O1", "-c", "pedll.c",
+                  "-o", "pedll.obj"],
+                 ["lld-link", "-dll", "-nodefaultlib", "-entry:DllMain", "pedll.obj",
+                  "remote.lib", "msvcrt.lib", "-delayload:remote.dll", "-def:lld.def",
+                  "-out:lld.dll"]]
+        for step in steps:
+            r = subprocess.run(step, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            if r.returncode != 0:
+                sys.stderr.write("gen.py: %s failed:\n%s" % (" ".join(step),
+                                                             r.stdout.decode(errors="replace")))
+                break
+        else:
+            with open(os.path.join(work, "lld.dll"), "rb") as f:
+                seeds.append(("lld-dll", "pe", f.read()))
+    return seeds
+
+
 # ---- ar archives --------------------------------------------------------------
 
 def ar_member(name, data, size_field=None):
@@ -526,6 +741,309 @@ def ar_fields(m, objs):
 
 # ---- driver -------------------------------------------------------------------
 
+# ---- linked images -----------------------------------------------------------
+
+def elf_vaddr_to_off(loads, vaddr):
+    for off, va, filesz in loads:
+        if va <= vaddr < va + filesz:
+            return off + vaddr - va
+    return None
+
+
+def elfdyn_fields(m):
+    """An ELF shared object: what elf_dyn.c reads."""
+    d = m.data
+    if len(d) < 64 or d[:4] != b"\x7fELF":
+        return
+    for o, w, l in ((16, U16, "e_type"), (18, U16, "e_machine"), (32, U64, "e_phoff"),
+                    (54, U16, "e_phentsize"), (56, U16, "e_phnum")):
+        m.field(o, w, l)
+    phoff, = struct.unpack_from("<Q", d, 32)
+    phnum, = struct.unpack_from("<H", d, 56)
+    m.bound(phoff)
+    loads, dyn = [], None
+    for i in range(phnum):
+        h = phoff + 56 * i
+        if h + 56 > len(d):
+            break
+        m.bound(h + 56)
+        typ, flags, off, va, pa, filesz, memsz, align = struct.unpack_from("<IIQQQQQQ", d, h)
+        for o, w, l in ((0, U32, "type"), (4, U32, "flags"), (8, U64, "offset"),
+                        (16, U64, "vaddr"), (32, U64, "filesz"), (40, U64, "memsz"),
+                        (48, U64, "align")):
+            m.field(h + o, w, "ph%d.%s" % (i, l))
+        if typ == 1:
+            loads.append((off, va, filesz))
+            m.bound(off + filesz)
+        elif typ == 2:
+            dyn = (off, filesz)
+    if not dyn:
+        return
+    tags = {}
+    off, size = dyn
+    for k in range(size // 16):
+        e = off + 16 * k
+        if e + 16 > len(d):
+            break
+        tag, val = struct.unpack_from("<QQ", d, e)
+        m.field(e, U64, "dyn%d.tag" % k)
+        m.field(e + 8, U64, "dyn%d.val" % k)
+        if tag == 0:
+            # no DT_NULL: the table runs to the end of PT_DYNAMIC
+            buf = bytearray(d)
+            for j in range(k, size // 16):
+                m.put(buf, off + 16 * j, 8, 21)     # DT_DEBUG
+            m.special("dyn-no-null", buf)
+            break
+        tags.setdefault(tag, val)
+
+    def at(tag):
+        v = tags.get(tag)
+        return None if v is None else elf_vaddr_to_off(loads, v)
+
+    gnu = at(0x6ffffef5)
+    if gnu is not None and gnu + 16 <= len(d):
+        nb, symoff, bsize, shift = struct.unpack_from("<IIII", d, gnu)
+        for o, l in ((0, "nbuckets"), (4, "symoffset"), (8, "bloom_size"), (12, "bloom_shift")):
+            m.field(gnu + o, U32, "gnuhash.%s" % l)
+        buckets = gnu + 16 + 8 * bsize
+        for b in range(min(nb, 4)):
+            m.field(buckets + 4 * b, U32, "gnuhash.bucket%d" % b)
+        chains = buckets + 4 * nb
+        for k in range(4):
+            m.field(chains + 4 * k, U32, "gnuhash.chain%d" % k)
+        if nb and buckets + 4 <= len(d):
+            # every bucket starts at symoffset: chains overlap
+            buf = bytearray(d)
+            for b in range(nb):
+                if buckets + 4 * b + 4 <= len(d):
+                    m.put(buf, buckets + 4 * b, 4, symoff)
+            m.special("gnuhash-buckets-overlap", buf)
+            # a chain that never ends: every last-bit cleared
+            buf = bytearray(d)
+            for k in range(64):
+                q = chains + 4 * k
+                if q + 4 <= len(d):
+                    buf[q] &= 0xfe
+            m.special("gnuhash-chain-endless", buf)
+    sysv = at(4)
+    if sysv is not None and sysv + 8 <= len(d):
+        nbucket, nchain = struct.unpack_from("<II", d, sysv)
+        m.field(sysv, U32, "hash.nbucket")
+        m.field(sysv + 4, U32, "hash.nchain")
+        for b in range(min(nbucket, 4)):
+            m.field(sysv + 8 + 4 * b, U32, "hash.bucket%d" % b)
+        chain = sysv + 8 + 4 * nbucket
+        if nchain > 2 and chain + 4 * nchain <= len(d):
+            buf = bytearray(d)
+            for k in range(1, nchain):
+                m.put(buf, chain + 4 * k, 4, k)     # each chain loops on itself
+            m.special("hash-chain-loop", buf)
+    sym = at(6)
+    if sym is not None:
+        for k in range(1, 6):
+            e = sym + 24 * k
+            for o, w, l in ((0, U32, "name"), (4, U8, "info"), (5, U8, "other"),
+                            (6, U16, "shndx"), (8, U64, "value")):
+                m.field(e + o, w, "dynsym%d.%s" % (k, l))
+    versym = at(0x6ffffff0)
+    if versym is not None:
+        for k in range(1, 6):
+            m.field(versym + 2 * k, U16, "versym%d" % k)
+    vd = at(0x6ffffffc)
+    if vd is not None and vd + 20 <= len(d):
+        for o, w, l in ((0, U16, "version"), (4, U16, "ndx"), (6, U16, "cnt"),
+                        (12, U32, "aux"), (16, U32, "next")):
+            m.field(vd + o, w, "verdef.%s" % l)
+        buf = bytearray(d)
+        m.put(buf, vd + 16, 4, 0)
+        m.special("verdef-ends-early", buf)
+    vn = at(0x6ffffffe)
+    if vn is not None and vn + 16 <= len(d):
+        for o, w, l in ((0, U16, "version"), (2, U16, "cnt"), (8, U32, "aux"),
+                        (12, U32, "next")):
+            m.field(vn + o, w, "verneed.%s" % l)
+        aux, = struct.unpack_from("<I", d, vn + 8)
+        for o, w, l in ((6, U16, "other"), (8, U32, "name"), (12, U32, "next")):
+            m.field(vn + aux + o, w, "vernaux.%s" % l)
+        buf = bytearray(d)
+        m.put(buf, vn + 2, 2, 0xffff)       # 65535 entries in a loop
+        m.put(buf, vn + aux + 12, 4, 0)
+        m.special("vernaux-count-huge", buf)
+    for tag, ent, name in ((7, 24, "rela"), (23, 24, "jmprel"), (36, 8, "relr")):
+        r = at(tag)
+        if r is None:
+            continue
+        for k in range(4):
+            e = r + ent * k
+            m.field(e, U64, "%s%d.offset" % (name, k))
+            if ent == 24:
+                m.field(e + 8, U32, "%s%d.type" % (name, k))
+                m.field(e + 12, U32, "%s%d.sym" % (name, k))
+                m.field(e + 16, U64, "%s%d.addend" % (name, k))
+
+
+def uleb(v):
+    out = bytearray()
+    while True:
+        b = v & 0x7f
+        v >>= 7
+        out.append(b | (0x80 if v else 0))
+        if not v:
+            return bytes(out)
+
+
+def dylib_fields(m):
+    """A dylib: what macho_dylib.c reads."""
+    d = m.data
+    for c, p, cmd in macho_commands(m, ((12, "filetype"), (16, "ncmds"), (20, "sizeofcmds"))):
+        if cmd == 0x19:
+            for o, w, l in ((24, U64, "vmaddr"), (32, U64, "vmsize"), (40, U64, "fileoff"),
+                            (48, U64, "filesize"), (60, U32, "initprot"), (64, U32, "nsects")):
+                m.field(p + o, w, "seg%d.%s" % (c, l))
+            nsects, = struct.unpack_from("<I", d, p + 64)
+            for s in range(min(nsects, 8)):
+                q = p + 72 + 80 * s
+                for o, w, l in ((32, U64, "addr"), (40, U64, "size"), (64, U32, "flags")):
+                    m.field(q + o, w, "seg%d.sect%d.%s" % (c, s, l))
+        elif cmd in (0xc, 0xd):
+            m.field(p + 8, U32, "dylib%d.name" % c)
+        elif cmd in (0x22, 0x80000022):
+            vals = struct.unpack_from("<10I", d, p + 8)
+            for k, l in enumerate(("rebase_off", "rebase_size", "bind_off", "bind_size",
+                                   "weak_off", "weak_size", "lazy_off", "lazy_size",
+                                   "export_off", "export_size")):
+                m.field(p + 8 + 4 * k, U32, "dyldinfo.%s" % l)
+            for name, off, sz in (("rebase", vals[0], vals[1]), ("bind", vals[2], vals[3]),
+                                  ("lazy", vals[6], vals[7])):
+                for k in range(0, min(sz, 24), 3):
+                    m.field(off + k, U8, "%s.byte%d" % (name, k))
+                m.bound(off + sz)
+                if sz > 2:
+                    # a repeat count of 2^62 (DO_*_ULEB_TIMES)
+                    op = 0x60 if name == "rebase" else 0xc0
+                    body = bytes([0x11 if name == "rebase" else 0x11, 0x20 if name == "rebase" else 0x72]) + \
+                        uleb(0) + bytes([op]) + uleb(1 << 62) + (b"" if name == "rebase" else uleb(0))
+                    if len(body) <= sz:
+                        buf = bytearray(d)
+                        buf[off:off + len(body)] = body
+                        m.special("%s-count-huge" % name, buf)
+            eo, es = vals[8], vals[9]
+            trie_fields(m, eo, es)
+        elif cmd == 0x80000033:
+            eo, es = struct.unpack_from("<II", d, p + 8)
+            m.field(p + 8, U32, "exports.off")
+            m.field(p + 12, U32, "exports.size")
+            trie_fields(m, eo, es)
+        elif cmd == 0x80000034:
+            co, cs = struct.unpack_from("<II", d, p + 8)
+            m.field(p + 8, U32, "chained.off")
+            m.field(p + 12, U32, "chained.size")
+            if co + 28 <= len(d):
+                for k, l in enumerate(("version", "starts", "imports", "symbols", "count",
+                                       "imports_format", "symbols_format")):
+                    m.field(co + 4 * k, U32, "chained.%s" % l)
+                starts, imports = struct.unpack_from("<II", d, co + 4)
+                s0 = co + starts
+                if s0 + 4 <= len(d):
+                    segc, = struct.unpack_from("<I", d, s0)
+                    m.field(s0, U32, "chained.seg_count")
+                    for k in range(min(segc, 6)):
+                        q = s0 + 4 + 4 * k
+                        if q + 4 > len(d):
+                            break
+                        info, = struct.unpack_from("<I", d, q)
+                        m.field(q, U32, "chained.seg%d.info" % k)
+                        if info and s0 + info + 22 <= len(d):
+                            b = s0 + info
+                            for o, w, l in ((0, U32, "size"), (4, U16, "page_size"),
+                                            (6, U16, "format"), (8, U64, "segment_offset"),
+                                            (20, U16, "page_count"), (22, U16, "page0")):
+                                m.field(b + o, w, "chained.seg%d.%s" % (k, l))
+                for k in range(3):
+                    m.field(co + imports + 4 * k, U32, "chained.import%d" % k)
+    if len(d) < 32:
+        return
+    # the fixed-up words themselves: chain links and targets
+    for k in range(8):
+        q = m.rng.randrange(len(d) - 8)
+        m.field(q, U64, "word%x" % q)
+
+
+def trie_fields(m, off, size):
+    if not size or off + size > len(m.data):
+        return
+    m.bound(off + size)
+    for k in range(0, min(size, 32), 2):
+        m.field(off + k, U8, "trie.byte%d" % k)
+    # the root's first child leads back to the root
+    d = m.data
+    q = off
+    term = d[q]
+    q += 1 + term
+    if q < off + size and d[q] > 0:
+        q += 1
+        while q < off + size and d[q]:
+            q += 1
+        q += 1
+        if q < off + size:
+            buf = bytearray(d)
+            buf[q] = 0      # child offset 0: the root again
+            m.special("trie-child-root", buf)
+
+
+LINKED_TBD = """--- !tapi-tbd
+tbd-version:     4
+targets:         [ x86_64-macos ]
+install-name:    '/usr/lib/libSystem.B.dylib'
+current-version: 1311
+exports:
+  - targets:         [ x86_64-macos ]
+    symbols:         [ _printf, _puts, dyld_stub_binder ]
+...
+"""
+
+
+def compile_linked(work, only):
+    """Linked images of basic.c: (name, format, bytes)."""
+    out = []
+    src = os.path.join(work, "basic.c")
+    jobs = []
+    if only in (None, "elf"):
+        jobs.append(("gcc-so-basic", "elfdyn", ["gcc", "-O1", "-shared", "-fPIC", src]))
+        jobs.append(("gcc-so-sysv-relr-basic", "elfdyn",
+                     ["gcc", "-O1", "-shared", "-fPIC", "-Wl,--hash-style=sysv",
+                      "-Wl,-z,pack-relative-relocs", src]))
+    if only in (None, "macho") and have("clang"):
+        obj = os.path.join(work, "basic-macho-dylib.o")
+        tbd = os.path.join(work, "libSystem.tbd")
+        with open(tbd, "w") as f:
+            f.write(LINKED_TBD)
+        r = subprocess.run(["clang", "-c", "-O1", "--target=x86_64-apple-macos11", "-o", obj,
+                            src], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if r.returncode == 0:
+            common = ["-arch", "x86_64", "-dylib", "-undefined", "dynamic_lookup",
+                      "-install_name", "@rpath/libbasic.dylib", obj, tbd]
+            jobs.append(("lld14-dylib-basic", "dylib",
+                         ["ld64.lld-14", "-platform_version", "macos", "11.0", "11.0"] + common))
+            jobs.append(("lld16-chained-basic", "dylib",
+                         ["ld64.lld-16", "-platform_version", "macos", "13.0", "13.0",
+                          "-fixup_chains", "-init_offsets"] + common))
+    for name, fmt, argv in jobs:
+        if not have(argv[0]):
+            sys.stderr.write("gen.py: %s not found: %s skipped\n" % (argv[0], name))
+            continue
+        outp = os.path.join(work, name)
+        r = subprocess.run(argv + ["-o", outp], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if r.returncode != 0:
+            sys.stderr.write("gen.py: %s failed:\n%s" % (" ".join(argv),
+                                                          r.stdout.decode(errors="replace")))
+            continue
+        with open(outp, "rb") as f:
+            out.append((name, fmt, f.read()))
+    return out
+
+
 def have(tool):
     return shutil.which(tool) is not None
 
@@ -551,6 +1069,8 @@ def compile_seeds(work, only):
                 continue
             with open(obj, "rb") as f:
                 seeds.append(("%s-%s" % (vname, fn[:-2]), fmt, f.read()))
+    if only in (None, "elf", "macho"):
+        seeds += compile_linked(work, only)
     return seeds
 
 
@@ -559,7 +1079,7 @@ def main():
     ap.add_argument("outdir")
     ap.add_argument("--seed", type=int, default=20240601)
     ap.add_argument("--max-per-seed", type=int, default=400)
-    ap.add_argument("--only", choices=("elf", "macho", "coff", "archive"))
+    ap.add_argument("--only", choices=("elf", "macho", "coff", "pe", "archive"))
     ap.add_argument("--seeds-only", action="store_true")
     a = ap.parse_args()
     os.makedirs(a.outdir, exist_ok=True)
@@ -567,6 +1087,8 @@ def main():
     work = tempfile.mkdtemp(prefix="objload-gen-")
     try:
         seeds = compile_seeds(work, a.only)
+        if a.only in (None, "coff", "pe"):   # the COFF plug-in reads PE images
+            seeds += compile_pe_seeds(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if not seeds:
@@ -584,7 +1106,9 @@ def main():
                       ar_archive([(n + ".o", d) for n, d in elf], syms)))
     seeds += extra
     if a.only:
-        want = {"macho": ("macho", "fat")}.get(a.only, (a.only,))
+        want = {"macho": ("macho", "fat", "dylib"),
+                "elf": ("elf", "elfdyn"),
+                "coff": ("coff", "pe")}.get(a.only, (a.only,))
         seeds = [s for s in seeds if s[1] in want]
     manifest = []
 
@@ -604,8 +1128,14 @@ def main():
             macho_fields(m)
         elif fmt == "fat":
             fat_fields(m)
+        elif fmt == "elfdyn":
+            elfdyn_fields(m)
+        elif fmt == "dylib":
+            dylib_fields(m)
         elif fmt == "coff":
             coff_fields(m)
+        elif fmt == "pe":
+            pe_fields(m)
         elif fmt == "archive":
             ar_fields(m, elf)
         for k, (label, mdata) in enumerate(m.mutants(a.max_per_seed)):

@@ -143,6 +143,25 @@ static const struct spec specs[] = {
 	{ OBJLOAD_AARCH64_DELTA32, C_DATA, 0, 31, 0, 1, 0, ".word" },
 	{ OBJLOAD_AARCH64_DELTA64, C_DATA, 0, 63, 0, 1, 0, ".xword" },
 	{ OBJLOAD_AARCH64_TLS, C_NONE, 0, 0, 0, 1, 0, "" },
+	{ OBJLOAD_AARCH64_TLSOFF64, C_DATA, 0, 63, 0, 1, 0, ".xword" },
+	{ OBJLOAD_AARCH64_TPOFF64, C_DATA, 0, 63, 0, 1, 0, ".xword" },
+	{ OBJLOAD_AARCH64_TLSLE_HI12, C_IMM12, 12, 23, 0, 4096, 0x91400020,
+	  "add x0, x1, #0, lsl #12" },
+	{ OBJLOAD_AARCH64_TLSLE_LO12, C_IMM12, 0, 11, 0, 1, 0x91000020,
+	  "add x0, x1, #0" },
+	{ OBJLOAD_AARCH64_TLSLE_LO12_NC, C_IMM12, 0, 11, 0, 1, 0x91000020,
+	  "add x0, x1, #0" },
+	{ OBJLOAD_AARCH64_TLSIE_PAGE21, C_ADR, 12, 32, 0, 4096, 0x90000003,
+	  "adrp x3, 0" },
+	{ OBJLOAD_AARCH64_TLSIE_LO12, C_IMM12, 3, 11, 1, 8, 0xf9400022,
+	  "ldr x2, [x1]" },
+	{ OBJLOAD_AARCH64_TLSDESC_PAGE21, C_ADR, 12, 32, 0, 4096, 0x90000003,
+	  "adrp x3, 0" },
+	{ OBJLOAD_AARCH64_TLSDESC_LD64_LO12, C_IMM12, 3, 11, 1, 8, 0xf9400022,
+	  "ldr x2, [x1]" },
+	{ OBJLOAD_AARCH64_TLSDESC_ADD_LO12, C_IMM12, 0, 11, 0, 1, 0x91000020,
+	  "add x0, x1, #0" },
+	{ OBJLOAD_AARCH64_TLSDESC_CALL, C_NONE, 0, 0, 0, 1, 0, "" },
 };
 
 static const struct spec *spec_of(unsigned kind)
@@ -333,7 +352,7 @@ static int formula_letter(const char *p, size_t n, const arch_fixup *fx,
 	} letters[] = {
 		{ "S", fx->S }, { "A", (uint64_t)fx->A }, { "P", fx->P },
 		{ "GOT", fx->GOT }, { "G", fx->G }, { "B", fx->B },
-		{ "SUB", fx->SUB },
+		{ "SUB", fx->SUB }, { "T", fx->T }, { "TP", fx->TP },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(letters); i++) {
@@ -559,6 +578,36 @@ static const struct kind_case kind_cases[] = {
 	  OBJLOAD_OK, 0xfffffffffffff008 },
 	{ OBJLOAD_AARCH64_TLS, { .S = 0x1000, .P = 0x2000 },
 	  OBJLOAD_ERR_UNSUPPORTED, 0 },
+	/* thread-local: T and TP are what the core computed, S (the template
+	 * copy's address) unused */
+	{ OBJLOAD_AARCH64_TLSOFF64, { .S = 0x7000, .T = 0x120, .A = 4 },
+	  OBJLOAD_OK, 0x124 },
+	{ OBJLOAD_AARCH64_TPOFF64, { .S = 0x7000, .TP = 0x130, .A = 8 },
+	  OBJLOAD_OK, 0x138 },
+	/* add x0, x1, #0x12, lsl #12 */
+	{ OBJLOAD_AARCH64_TLSLE_HI12, { .S = 0x7000, .TP = 0x12345 },
+	  OBJLOAD_OK, 0x91404820 },
+	/* add x0, x1, #0x345 */
+	{ OBJLOAD_AARCH64_TLSLE_LO12, { .S = 0x7000, .TP = 0x345 },
+	  OBJLOAD_OK, 0x910d1420 },
+	{ OBJLOAD_AARCH64_TLSLE_LO12_NC, { .S = 0x7000, .TP = 0x12345 },
+	  OBJLOAD_OK, 0x910d1420 },
+	/* adrp x3 of the slot's page; ldr x2, [x1, #8] */
+	{ OBJLOAD_AARCH64_TLSIE_PAGE21,
+	  { .S = 0x7000, .G = 0x7f0000201008, .P = 0x7f0000100000 },
+	  OBJLOAD_OK, 0xb0000803 },
+	{ OBJLOAD_AARCH64_TLSIE_LO12, { .S = 0x7000, .G = 0x7f0000201008 },
+	  OBJLOAD_OK, 0xf9400422 },
+	{ OBJLOAD_AARCH64_TLSDESC_PAGE21,
+	  { .S = 0x7000, .G = 0x7f0000201008, .P = 0x7f0000100000 },
+	  OBJLOAD_OK, 0xb0000803 },
+	{ OBJLOAD_AARCH64_TLSDESC_LD64_LO12, { .S = 0x7000, .G = 0x7f0000201008 },
+	  OBJLOAD_OK, 0xf9400422 },
+	/* add x0, x1, #8 */
+	{ OBJLOAD_AARCH64_TLSDESC_ADD_LO12, { .S = 0x7000, .G = 0x7f0000201008 },
+	  OBJLOAD_OK, 0x91002020 },
+	{ OBJLOAD_AARCH64_TLSDESC_CALL, { .S = 0x7000, .P = 0x2000 },
+	  OBJLOAD_OK, 0 },
 };
 
 static void test_every_kind_has_a_case(void)
@@ -619,9 +668,9 @@ static void test_formula_text_agrees(void)
 {
 	static const arch_fixup sets[] = {
 		{ .S = 0x8340, .A = 0x30, .P = 0x4000, .GOT = 0x5000,
-		  .G = 0x6000, .B = 0x2000, .SUB = 0x1000 },
+		  .G = 0x6000, .B = 0x2000, .SUB = 0x1000, .T = 0x120, .TP = 0x230 },
 		{ .S = 0x5000, .A = -0x10, .P = 0x7000, .GOT = 0x2000,
-		  .G = 0x3008, .B = 0x1000, .SUB = 0x9000 },
+		  .G = 0x3008, .B = 0x1000, .SUB = 0x9000, .T = 0x460, .TP = 0x370 },
 	};
 
 	for (unsigned kind = 0; kind < a64->nkinds; kind++) {
@@ -950,7 +999,7 @@ static void test_bad_kinds_and_buffers(void)
 	r = run_apply(OBJLOAD_AARCH64_TLS, &fx);
 	CU_ASSERT_EQUAL(r.status, OBJLOAD_ERR_UNSUPPORTED);
 	CU_ASSERT_STRING_EQUAL(r.err,
-			       "thread-local storage is not supported yet");
+			       "thread-local storage in a form objload does not support");
 	CU_ASSERT(memcmp(r.buf, r.before, BUF_SIZE) == 0);
 
 	/* NONE writes nothing, whatever the arguments. */
@@ -1307,6 +1356,15 @@ static const struct {
 	{ "R_AARCH64_MOVW_UABS_G3", OBJLOAD_AARCH64_MOVW_UABS_G3 },
 	{ "R_AARCH64_ADR_GOT_PAGE", OBJLOAD_AARCH64_GOT_PAGE21 },
 	{ "R_AARCH64_LD64_GOT_LO12_NC", OBJLOAD_AARCH64_GOT_LO12 },
+	{ "R_AARCH64_TLSLE_ADD_TPREL_HI12", OBJLOAD_AARCH64_TLSLE_HI12 },
+	{ "R_AARCH64_TLSLE_ADD_TPREL_LO12", OBJLOAD_AARCH64_TLSLE_LO12 },
+	{ "R_AARCH64_TLSLE_ADD_TPREL_LO12_NC", OBJLOAD_AARCH64_TLSLE_LO12_NC },
+	{ "R_AARCH64_TLSIE_ADR_GOTTPREL_PAGE21", OBJLOAD_AARCH64_TLSIE_PAGE21 },
+	{ "R_AARCH64_TLSIE_LD64_GOTTPREL_LO12_NC", OBJLOAD_AARCH64_TLSIE_LO12 },
+	{ "R_AARCH64_TLSDESC_ADR_PAGE21", OBJLOAD_AARCH64_TLSDESC_PAGE21 },
+	{ "R_AARCH64_TLSDESC_LD64_LO12", OBJLOAD_AARCH64_TLSDESC_LD64_LO12 },
+	{ "R_AARCH64_TLSDESC_ADD_LO12", OBJLOAD_AARCH64_TLSDESC_ADD_LO12 },
+	{ "R_AARCH64_TLSDESC_CALL", OBJLOAD_AARCH64_TLSDESC_CALL },
 };
 
 static int expected_kind(const char *type, unsigned *kind)
@@ -1316,7 +1374,7 @@ static int expected_kind(const char *type, unsigned *kind)
 			*kind = expected_kinds[i].kind;
 			return 1;
 		}
-	/* Every TLS model's types: TLSGD, TLSLD, TLSIE, TLSLE, TLSDESC. */
+	/* The other TLS types (GD, LD, MOVW and LDST forms): the catch-all. */
 	if (strncmp(type, "R_AARCH64_TLS", 13) == 0) {
 		*kind = OBJLOAD_AARCH64_TLS;
 		return 1;
@@ -1707,11 +1765,13 @@ static void test_lld_agreement(void)
 	}
 	CU_ASSERT(compared >= 40);
 
-	/* Every kind an ELF file can carry was exercised, except TLS. */
+	/* Every kind an ELF file can carry was exercised, except TLS (the
+	 * tls suite checks those values in a link: lld's static layout
+	 * relaxes them) */
 	for (size_t i = 0; i < ARRAY_SIZE(expected_kinds); i++) {
 		unsigned kind = expected_kinds[i].kind;
 
-		if (kind == OBJLOAD_AARCH64_NONE)
+		if (kind == OBJLOAD_AARCH64_NONE || (kind_of(kind)->flags & OBJLOAD_KF_TLS))
 			continue;
 		CHECK_MSG(seen[kind] > 0, "golden.s exercises %s (%s)",
 			  kind_of(kind)->name, expected_kinds[i].type);
@@ -1819,7 +1879,10 @@ static void test_clang_cross_check(void)
 			OBJLOAD_AARCH64_GOT_LO12, OBJLOAD_AARCH64_MOVW_UABS_G0_NC,
 			OBJLOAD_AARCH64_MOVW_UABS_G1_NC,
 			OBJLOAD_AARCH64_MOVW_UABS_G2_NC,
-			OBJLOAD_AARCH64_MOVW_UABS_G3, OBJLOAD_AARCH64_TLS,
+			OBJLOAD_AARCH64_MOVW_UABS_G3, OBJLOAD_AARCH64_TLSLE_HI12,
+			OBJLOAD_AARCH64_TLSLE_LO12_NC, OBJLOAD_AARCH64_TLSDESC_PAGE21,
+			OBJLOAD_AARCH64_TLSDESC_LD64_LO12, OBJLOAD_AARCH64_TLSDESC_ADD_LO12,
+			OBJLOAD_AARCH64_TLSDESC_CALL,
 		};
 
 		for (size_t i = 0; i < ARRAY_SIZE(must); i++)

@@ -117,6 +117,7 @@ static int formula_letter(const char *p, size_t n, const arch_fixup *fx,
 		{ "S", fx->S }, { "A", (uint64_t)fx->A }, { "P", fx->P },
 		{ "GOT", fx->GOT }, { "G", fx->G }, { "B", fx->B },
 		{ "SUB", fx->SUB }, { "Z", fx->Z },
+		{ "T", fx->T }, { "TP", fx->TP }, { "M", fx->M },
 	};
 	size_t i;
 
@@ -249,6 +250,31 @@ static const struct kind_case kind_cases[] = {
 	  OBJLOAD_OK, BYTES(0xf0, 0x1f, 0x00, 0x00) },
 	{ OBJLOAD_X86_64_TLS, { .S = 0x1000, .P = 0x2000 },
 	  OBJLOAD_ERR_UNSUPPORTED, .n = 0 },
+	/* thread-local: T, TP and M are what the core computed; S is the
+	 * template copy's address, which none of them uses */
+	{ OBJLOAD_X86_64_TLSOFF32, { .S = 0x7000, .T = 0x120, .A = 4 },
+	  OBJLOAD_OK, BYTES(0x24, 0x01, 0x00, 0x00) },
+	{ OBJLOAD_X86_64_TLSOFF64, { .S = 0x7000, .T = 0x120, .A = -0x20 },
+	  OBJLOAD_OK, BYTES(0x00, 0x01, 0, 0, 0, 0, 0, 0) },
+	{ OBJLOAD_X86_64_TLSMOD64, { .S = 0x7000, .M = 0x7f0011223344 },
+	  OBJLOAD_OK, BYTES(0x44, 0x33, 0x22, 0x11, 0x00, 0x7f, 0x00, 0x00) },
+	{ OBJLOAD_X86_64_TPOFF32, { .S = 0x7000, .TP = 0xfffffffffffffef0, .A = 8 },
+	  OBJLOAD_OK, BYTES(0xf8, 0xfe, 0xff, 0xff) },
+	{ OBJLOAD_X86_64_TPOFF64, { .S = 0x7000, .TP = 0xfffffffffffffef0 },
+	  OBJLOAD_OK, BYTES(0xf0, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff) },
+	{ OBJLOAD_X86_64_GOTTPOFF32, { .S = 0x7000, .G = 0x402010, .A = -4, .P = 0x401000 },
+	  OBJLOAD_OK, BYTES(0x0c, 0x10, 0x00, 0x00) },
+	{ OBJLOAD_X86_64_TLSGD32, { .S = 0x7000, .G = 0x402010, .A = -4, .P = 0x401000 },
+	  OBJLOAD_OK, BYTES(0x0c, 0x10, 0x00, 0x00) },
+	{ OBJLOAD_X86_64_TLSLD32, { .S = 0x7000, .G = 0x400ff0, .A = -4, .P = 0x401000 },
+	  OBJLOAD_OK, BYTES(0xec, 0xff, 0xff, 0xff) },
+	{ OBJLOAD_X86_64_TLSDESC32, { .S = 0x7000, .G = 0x402010, .A = -4, .P = 0x401000 },
+	  OBJLOAD_OK, BYTES(0x0c, 0x10, 0x00, 0x00) },
+	{ OBJLOAD_X86_64_TLSDESCCALL, { .S = 0x7000, .P = 0x401000 },
+	  OBJLOAD_OK, .n = 0 },
+	/* writes the jmp opcode before its field: test_tls_jump */
+	{ OBJLOAD_X86_64_TLSJUMP32, { .S = 0x7000, .G = 0x402010, .A = -4, .P = 0x401000 },
+	  OBJLOAD_OK, BYTES(0x0c, 0x10, 0x00, 0x00) },
 };
 
 static void test_every_kind_has_a_case(void)
@@ -284,6 +310,13 @@ static void test_every_kind_bytes(void)
 			  k->name, c->n, k->width);
 		CHECK_MSG(memcmp(r.buf + FIELD_OFF, c->bytes, c->n) == 0,
 			  "%s: exact bytes written", k->name);
+		if (c->kind == OBJLOAD_X86_64_TLSJUMP32) {
+			CHECK_MSG(r.buf[FIELD_OFF - 1] == 0xe9 &&
+				  untouched(r.buf, 0, FIELD_OFF - 1) &&
+				  untouched(r.buf, FIELD_OFF + c->n, BUF_SIZE),
+				  "%s: jmp rel32, nothing else written", k->name);
+			continue;
+		}
 		CHECK_MSG(untouched(r.buf, 0, FIELD_OFF) &&
 			  untouched(r.buf, FIELD_OFF + c->n, BUF_SIZE),
 			  "%s: bytes outside the field untouched", k->name);
@@ -299,9 +332,11 @@ static void test_formula_text_agrees(void)
 {
 	static const arch_fixup sets[] = {
 		{ .S = 0x61, .A = 5, .P = 0x23, .GOT = 0x17, .G = 0x4d,
-		  .B = 0x0b, .SUB = 0x3b, .Z = 0x71 },
+		  .B = 0x0b, .SUB = 0x3b, .Z = 0x71, .T = 0x2f, .TP = 0x83,
+		  .M = 0x95 },
 		{ .S = 0x35, .A = -3, .P = 0x52, .GOT = 0x0e, .G = 0x27,
-		  .B = 0x30, .SUB = 0x18, .Z = 0x09 },
+		  .B = 0x30, .SUB = 0x18, .Z = 0x09, .T = 0x44, .TP = 0x13,
+		  .M = 0x3d },
 	};
 	const arch_kind *k;
 	struct applied r;
@@ -356,8 +391,7 @@ static void test_range_edges_every_kind(void)
 
 	for (kind = 0; kind < arch_x86_64.nkinds; kind++) {
 		k = kind_of(kind);
-		if (k->width == 0 || k->width == 8 ||
-		    (k->flags & (OBJLOAD_KF_TLS | OBJLOAD_KF_REWRITES)))
+		if (k->width == 0 || k->width == 8 || (k->flags & OBJLOAD_KF_REWRITES))
 			continue;
 		bits = 8u * k->width;
 		CHECK_MSG(k->check != ARCH_CHECK_ANY,
@@ -583,7 +617,7 @@ static void test_bad_kinds_and_buffers(void)
 	r = run_apply(OBJLOAD_X86_64_TLS, &fx);
 	CU_ASSERT_EQUAL(r.status, OBJLOAD_ERR_UNSUPPORTED);
 	CU_ASSERT_STRING_EQUAL(r.err,
-			       "thread-local storage is not supported yet");
+			       "thread-local storage in a form objload does not support");
 	CU_ASSERT(untouched(r.buf, 0, BUF_SIZE));
 
 	/* NONE writes nothing, whatever the arguments. */

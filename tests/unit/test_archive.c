@@ -468,6 +468,25 @@ static void test_libc_atexit(void)
 	tu_result_free(&r);
 }
 
+/* main in an archive, as libgtest_main.a has it: the entry point is
+ * wanted from the archives as ld's -u and --entry make it. */
+static void test_main_in_archive(void)
+{
+	struct tu_result r;
+
+	if (!AR_CHECK(sh_ok("printf 'int helper(void);\\nint main(void) { return helper() + 2; }\\n' > am.c && "
+			    "printf 'int helper(void) { return 40; }\\n' > ah.c && "
+			    "gcc -O2 -c am.c && gcc -O2 -c ah.c && rm -f libam.a && ar rcs libam.a am.o ah.o"),
+		      "building libam.a"))
+		return;
+	r = objload("run libam.a");
+	AR_CHECK(r.code == 42, "main found in libam.a: %d %s", r.code, r.err);
+	tu_result_free(&r);
+	r = objload("run --entry=helper libam.a");
+	AR_CHECK(r.code == 40, "--entry=helper found in libam.a: %d %s", r.code, r.err);
+	tu_result_free(&r);
+}
+
 static void test_other_arch(void)
 {
 	struct tu_result r;
@@ -767,6 +786,7 @@ int objload_test_register_archive(void)
 	    !CU_add_test(s, "archives needing each other, API", test_group_and_api) ||
 	    !CU_add_test(s, "-L, -l, ld scripts", test_libs) ||
 	    !CU_add_test(s, "-lc and atexit", test_libc_atexit) ||
+	    !CU_add_test(s, "main defined in an archive member", test_main_in_archive) ||
 	    !CU_add_test(s, "member of another arch", test_other_arch) ||
 	    !CU_add_test(s, "Microsoft import library", test_import_library) ||
 	    !CU_add_test(s, "malformed archives", test_malformed) ||

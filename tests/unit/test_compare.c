@@ -5,8 +5,11 @@
  *   - `objload compare --json` on a gcc -O2 -ffunction-sections object
  *     with thousands of functions (generated here): fewer allocations for
  *     whole than per-section, more stubs taken when scattered, one exit
- *     status for all three; the JSON validates against
+ *     status for all four rows; the JSON validates against
  *     docs/objload-compare.schema.json;
+ *   - each row names how each image was loaded and why; unused functions
+ *     are dropped by the per-section rows and counted, and the `auto` row
+ *     shows the ELF plug-in choosing per-section for such a file;
  *   - `--svg` at 10,000 sections: well-formed, one group per strategy, one
  *     shared address axis, phase bars, thousands of segments binned so the file stays under 500 KB, and
  *     rendered to PNG by rsvg-convert (librsvg) into a picture that is not
@@ -67,7 +70,9 @@ static char *cm_path(const char *name)
 
 typedef struct cm_row {
 	char strategy[32];
+	char image_strategy[16], image_reason[256];   /* its first image's */
 	long long allocations, stubs, out_of_range, exit_status;
+	long long dead_sections, dead_bytes, images_section;
 	int ran, have_exit;
 	char error[1024];
 } cm_row;
@@ -108,6 +113,16 @@ static int cm_parse_json(char *json, cm_row *rows, int max)
 		r->allocations = cm_num(p, "allocations", &f);
 		r->stubs = cm_num(p, "stubs", &f);
 		r->out_of_range = cm_num(p, "out_of_range", &f);
+		r->dead_sections = cm_num(p, "dead_sections", &f);
+		r->dead_bytes = cm_num(p, "dead_bytes", &f);
+		r->images_section = cm_num(p, "images_section", &f);
+		e = strstr(p, "\"images\": [\n     {\"file\": ");
+		if (e && (e = strstr(e, "\"strategy\": \"")) != NULL) {
+			sscanf(e + 13, "%15[^\"]", r->image_strategy);
+			e = strstr(e, "\"reason\": \"");
+			if (e)
+				sscanf(e + 11, "%255[^\"]", r->image_reason);
+		}
 		r->exit_status = cm_num(p, "exit_status", &r->have_exit);
 		r->ran = strstr(p, "\"ran\": true") != NULL;
 		e = strstr(p, "\"error\": \"");
@@ -165,8 +180,12 @@ static void cm_gen_many(const char *name, int n)
 		else
 			fprintf(f, "__attribute__((noinline)) int f%d(int x) { return (x + %d) * 3 + 1; }\n", i, i);
 	}
-	fprintf(f, "int main(void) { unsigned s = 0; for (int i = 0; i < %d; i += 10)"
-		" s += (unsigned)f0(i) + (unsigned)f5(i); return (int)(s & 0x3f) + 1; }\n", n);
+	/* every chain head called: nothing is dead, so per-section loading
+	 * allocates once per function */
+	fprintf(f, "int main(void) { unsigned s = 0; for (int i = 0; i < 8; i++) {");
+	for (int i = 0; i < n; i += 10)
+		fprintf(f, " s += (unsigned)f%d(i);", i);
+	fprintf(f, " } return (int)(s & 0x3f) + 1; }\n");
 	fclose(f);
 }
 
@@ -186,7 +205,7 @@ static int cm_build_many(void)
 
 static void cm_test_json(void)
 {
-	cm_row rows[4];
+	cm_row rows[5];
 	char *json;
 	int n;
 
@@ -195,14 +214,15 @@ static void cm_test_json(void)
 	json = cm_compare_json("", "many.o");
 	if (!CM_CHECK(json != NULL, "objload compare --json succeeds"))
 		return;
-	n = cm_parse_json(json, rows, 4);
+	n = cm_parse_json(json, rows, 5);
 	CM_CHECK(json[0] == '[' && strstr(json, "]") != NULL, "a JSON array");
-	if (!CM_CHECK(n == 3, "three rows, got %d", n)) {
+	if (!CM_CHECK(n == 4, "four rows, got %d", n)) {
 		free(json);
 		return;
 	}
 	CM_CHECK(strcmp(rows[0].strategy, "whole") == 0 && strcmp(rows[1].strategy, "section") == 0 &&
-		 strcmp(rows[2].strategy, "scatter") == 0, "rows whole, section, scatter");
+		 strcmp(rows[2].strategy, "scatter") == 0 && strcmp(rows[3].strategy, "auto") == 0,
+		 "rows whole, section, scatter, auto");
 	CM_CHECK(rows[0].allocations < rows[1].allocations,
 		 "whole allocates less (%lld) than per-section (%lld)",
 		 rows[0].allocations, rows[1].allocations);
@@ -210,7 +230,7 @@ static void cm_test_json(void)
 		 rows[1].allocations);
 	CM_CHECK(rows[2].stubs > rows[1].stubs, "scattered takes more stubs (%lld) than per-section (%lld)",
 		 rows[2].stubs, rows[1].stubs);
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4; i++) {
 		CM_CHECK(rows[i].ran && rows[i].have_exit, "%s ran", rows[i].strategy);
 		CM_CHECK(rows[i].exit_status == rows[0].exit_status && rows[i].exit_status != 0,
 			 "%s exits %lld like whole (%lld)", rows[i].strategy,
@@ -318,7 +338,7 @@ static int cm_png_size(const char *path, unsigned *w, unsigned *h, size_t *bytes
 static void cm_test_svg(void)
 {
 	char err[256] = "", *svg, *json;
-	cm_row rows[4];
+	cm_row rows[5];
 	size_t svglen = 0, pnglen = 0, blanklen = 0;
 	unsigned w = 0, h = 0, bw = 0, bh = 0;
 	int n;
@@ -341,12 +361,12 @@ static void cm_test_svg(void)
 	n = cm_xml_check(svg, err, sizeof(err));
 	CM_CHECK(n > 0, "well-formed, <svg> root: %s", err);
 	CM_CHECK(svglen < 500 * 1024, "10,000 sections: %zu bytes (< 500 KB)", svglen);
-	CM_CHECK(cm_count(svg, "<g class=\"strategy\"", NULL) == 3, "one group per strategy");
+	CM_CHECK(cm_count(svg, "<g class=\"strategy\"", NULL) == 4, "one group per strategy");
 	CM_CHECK(cm_count(svg, "<g class=\"axis\"", NULL) == 1, "one address axis for all rows");
-	n = cm_parse_json(json, rows, 4);
-	CM_CHECK(n == 3 && rows[1].allocations >= 10000, "section: 10,000 allocations (%lld)",
-		 n == 3 ? rows[1].allocations : -1);
-	for (int i = 0; i < 3 && i < n; i++) {
+	n = cm_parse_json(json, rows, 5);
+	CM_CHECK(n == 4 && rows[1].allocations >= 10000, "section: 10,000 allocations (%lld)",
+		 n == 4 ? rows[1].allocations : -1);
+	for (int i = 0; i < 4 && i < n; i++) {
 		char id[64];
 		const char *g, *next;
 		int rects;
@@ -365,11 +385,11 @@ static void cm_test_svg(void)
 	CM_CHECK(strstr(svg, "class=\"segments\"") != NULL, "thousands of segments binned");
 	/* the scattered plan is either run (its long jumps drawn) or refused
 	 * by the plug-in before anything is mapped (its reason drawn) */
-	CM_CHECK(n == 3 && (rows[2].ran ? cm_count(svg, "class=\"jump\"", NULL) > 0 &&
-					  cm_count(svg, "class=\"jump\"", NULL) <= 3 * 48 :
+	CM_CHECK(n == 4 && (rows[2].ran ? cm_count(svg, "class=\"jump\"", NULL) > 0 &&
+					  cm_count(svg, "class=\"jump\"", NULL) <= 4 * 48 :
 			    strstr(svg, "refuses the section strategy") != NULL),
 		 "a sample of the long jumps drawn, or the refusal shown");
-	CM_CHECK(n == 3 && (!rows[2].ran || cm_count(svg, "class=\"gap\"", NULL) > 0),
+	CM_CHECK(n == 4 && (!rows[2].ran || cm_count(svg, "class=\"gap\"", NULL) > 0),
 		 "far placements cut out of the axis");
 	CM_CHECK(cm_count(svg, "class=\"stubs\"", NULL) > 0, "stubs drawn");
 	CM_CHECK(strstr(svg, "does not fit") != NULL ||
@@ -543,7 +563,7 @@ static void cm_test_pc32_out_of_range(void)
 	static const char src[] =
 		"int counter = 3;\n"
 		"int main(void) { return counter++ + 4; }\n";
-	cm_row rows[4];
+	cm_row rows[5];
 	char *json;
 	int n;
 
@@ -554,8 +574,8 @@ static void cm_test_pc32_out_of_range(void)
 	if (!CM_CHECK(json != NULL, "compare --json prints the results and exits 1 "
 		      "(a strategy could not load)"))
 		return;
-	n = cm_parse_json(json, rows, 4);
-	if (CM_CHECK(n == 3, "three rows")) {
+	n = cm_parse_json(json, rows, 5);
+	if (CM_CHECK(n == 4, "four rows")) {
 		CM_CHECK(rows[0].ran && rows[0].exit_status == 7, "whole runs: %lld", rows[0].exit_status);
 		CM_CHECK(rows[1].ran && rows[1].exit_status == 7, "section runs: %lld", rows[1].exit_status);
 		/* the plug-in knows main reaches counter by a PC32 that no
@@ -571,6 +591,56 @@ static void cm_test_pc32_out_of_range(void)
 	free(json);
 }
 
+
+/* Functions nothing calls, one section each: per-section rows leave them
+ * out and say so; `auto` lets the ELF plug-in choose, and it chooses
+ * per-section for this file, with its reason. */
+static void cm_test_auto_and_dead(void)
+{
+	cm_row rows[5];
+	char *json;
+	int n;
+	FILE *f = fopen(cm_path("dead.c"), "w");
+
+	if (!CM_CHECK(f != NULL, "dead.c"))
+		return;
+	fputs("#include <stdio.h>\n", f);
+	for (int i = 0; i < 16; i++)
+		fprintf(f, "int unused%d(const char *s) { int n = 0; while (*s) n = n * %d + *s++; "
+			"printf(\"%%d\\n\", n); return n; }\n", i, i + 3);
+	fputs("int used(int x) { return x * 7; }\n"
+	      "int main(void) { printf(\"%d\\n\", used(6)); return 5; }\n", f);
+	fclose(f);
+	if (!CM_CHECK(tu_sh("gcc -O1 -ffunction-sections -fno-asynchronous-unwind-tables "
+			    "-c -o '%s' '%s'", cm_path("dead.o"), cm_path("dead.c")) == 0,
+		      "gcc compiles dead.c"))
+		return;
+	/* main reaches its string by a PC32 no stub can serve: the scattering
+	 * row is refused (tested below), so compare exits 1 */
+	json = cm_compare_json_rc("", "dead.o", 1);
+	if (!CM_CHECK(json != NULL, "compare --json dead.o exits 1"))
+		return;
+	n = cm_parse_json(json, rows, 5);
+	if (CM_CHECK(n == 4, "four rows (%d)", n)) {
+		for (int i = 0; i < 4; i++)
+			CM_CHECK(i == 2 ? !rows[i].ran : rows[i].ran && rows[i].exit_status == 5,
+				 "%s runs and exits 5 (%lld)", rows[i].strategy, rows[i].exit_status);
+		CM_CHECK(rows[0].dead_sections == 0 && rows[0].dead_bytes == 0 &&
+			 strcmp(rows[0].image_strategy, "whole") == 0,
+			 "whole drops nothing: %lld sections, image %s", rows[0].dead_sections,
+			 rows[0].image_strategy);
+		CM_CHECK(rows[1].dead_sections >= 16 && rows[1].dead_bytes > 16 * 8 &&
+			 strcmp(rows[1].image_strategy, "section") == 0,
+			 "section drops the 16 unused functions: %lld sections, %lld bytes",
+			 rows[1].dead_sections, rows[1].dead_bytes);
+		CM_CHECK(strcmp(rows[3].image_strategy, "section") == 0 && rows[3].image_reason[0] &&
+			 rows[3].images_section == 1 && rows[3].dead_sections >= 16,
+			 "auto: the ELF plug-in chooses section (%s: %s), %lld sections dropped",
+			 rows[3].image_strategy, rows[3].image_reason, rows[3].dead_sections);
+	}
+	CM_CHECK(cm_schema_ok("dead.o.json"), "the JSON validates against the schema");
+	free(json);
+}
 
 /* ---- what the loaded program cannot forge (issue 18, finding 7) ---------- */
 
@@ -596,9 +666,9 @@ static int cm_compare_src(const char *name, const char *src, const char *extra, 
 	*json_out = tu_read_text(cm_path(j), NULL);
 	if (!CM_CHECK(*json_out != NULL, "%s: JSON written", name))
 		return 0;
-	n = cm_parse_json(*json_out, rows, 4);
+	n = cm_parse_json(*json_out, rows, 5);
 	CM_CHECK(cm_schema_ok(j), "%s: the JSON validates against the schema", name);
-	return CM_CHECK(n == 3, "%s: three rows (%d)", name, n);
+	return CM_CHECK(n == 4, "%s: four rows (%d)", name, n);
 }
 
 static void cm_test_forged_report(void)
@@ -613,7 +683,7 @@ static void cm_test_forged_report(void)
 		"}\n"
 		"__attribute__((constructor)) static void early(void) { forge(); }\n"
 		"int main(void) { forge(); *(volatile int *)8 = 1; return 0; }\n";
-	cm_row rows[4];
+	cm_row rows[5];
 	char *json = NULL;
 	int rc = -1;
 
@@ -645,7 +715,7 @@ static void cm_test_constructor_crash(void)
 	static const char src_exit[] =
 		"#include <stdlib.h>\n"
 		"int main(void) { exit(9); }\n";
-	cm_row rows[4];
+	cm_row rows[5];
 	char *json = NULL;
 	int rc = -1;
 
@@ -674,7 +744,7 @@ static void cm_test_inputs_like_run(void)
 {
 	static const char lib[] = "int cmpx_half(void) { return 21; }\n";
 	static const char src[] = "int cmpx_half(void);\nint main(void) { return 2 * cmpx_half(); }\n";
-	cm_row rows[4];
+	cm_row rows[5];
 	char *json = NULL, extra[1200];
 	int rc = -1;
 
@@ -815,7 +885,8 @@ static void cm_test_doc_example(void)
 int objload_test_register_compare(void)
 {
 	static const struct tu_test tests[] = {
-		{ "compare --json: whole, section, scatter", cm_test_json },
+		{ "compare --json: whole, section, scatter, auto", cm_test_json },
+		{ "compare --json: per-image strategies and reasons, dead sections", cm_test_auto_and_dead },
 		{ "compare --svg: 10,000 sections, one axis, < 500 KB, rendered", cm_test_svg },
 		{ "a program cannot forge its results", cm_test_forged_report },
 		{ "a crash in a constructor is the program's; exit() is a status",

@@ -445,6 +445,32 @@ static void gr_test_size_relocs(void)
 	GR_CHECK(rc == 7, "SIZE32 holds 38 and SIZE64 41: exit %d", rc);
 }
 
+/* PIE code names host data directly (R_X86_64_PC32 against stdin and
+ * stdout).  gcc's objload executable keeps its own copies of stdout and
+ * stderr (copy relocations) while stdin stays in libc, terabytes away:
+ * no placement reaches both, so the link takes copies, as a linked
+ * executable does, instead of failing with a range error. */
+static void gr_test_pie_host_data(void)
+{
+	int rc;
+
+	if (!GR_CHECK(tu_write_text(gr_path("stdio3.c"),
+				    "#include <stdio.h>\n"
+				    "int main(void) { return (stdin != 0) + (stdout != 0) * 2 +\n"
+				    "  (fileno(stdin) == 0) * 4 + (fileno(stderr) == 2) * 8; }\n") == 0 &&
+		      GR_SH("gcc -O2 -fPIE -c stdio3.c && "
+			    "test $(readelf -rW stdio3.o | grep -c 'R_X86_64_PC32.*std') -ge 3",
+			    gr_dir) == 0,
+		      "gcc writes R_X86_64_PC32 against stdin, stdout and stderr"))
+		return;
+	for (int i = 0; i < 2; i++) {
+		rc = GR_SH("%s run --strategy=%s stdio3.o", gr_dir, OBJLOAD_BIN,
+			   i ? "section" : "whole");
+		GR_CHECK(rc == 15, "%s: stdin, stdout and stderr reached: exit %d (15 wanted)",
+			 i ? "section" : "whole", rc);
+	}
+}
+
 /* Read `n` little-endian bytes at target address `at` of a flat image
  * linked at `base`. */
 static int gr_read(const char *bin, uint64_t base, uint64_t at, unsigned n, uint64_t *v)
@@ -689,6 +715,7 @@ int objload_test_register_graph(void)
 		{ "a plan that cannot work is refused before mapping", gr_test_refused_before_mapping },
 		{ "x86-64 relaxation, byte for byte", gr_test_relax_x86_64 },
 		{ "R_X86_64_SIZE32 and SIZE64", gr_test_size_relocs },
+		{ "PIE code naming host data far apart", gr_test_pie_host_data },
 		{ "COFF ADDR32NB with a negative addend", gr_test_addr32nb_negative },
 		{ "Mach-O arm64 POINTER_TO_GOT", gr_test_pointer_to_got },
 		{ "every range error of a link is reported", gr_test_all_range_errors },

@@ -4,7 +4,8 @@
  * a hang or a leak.
  *
  * At suite start tests/malformed/gen.py compiles small valid objects (gcc,
- * clang; ELF x86-64 and AArch64, Mach-O, COFF, an ar archive, a fat file)
+ * clang; ELF x86-64 and AArch64, Mach-O, COFF, an ar archive, a fat file;
+ * ELF shared objects and Mach-O dylibs linked by ld and ld64.lld)
  * into a temporary directory and writes a few thousand mutants of them
  * there (truncations at every header boundary, corrupted counts, offsets,
  * sizes and indices, cycles).  Then:
@@ -639,6 +640,10 @@ static void test_malformed_valid(void)
 	static const char *const must_link[] = {
 		"gcc-O2-basic.valid", "gcc-O0-nopic-basic.valid", "clang-O2-pic-basic.valid",
 		"gcc-O2-switch.valid", "clang-O0-large-switch.valid", "gcc-O2-archive.valid",
+		/* linked images: shared objects and dylibs (their mutants reach
+		 * fixups and layout too) */
+		"gcc-so-basic.valid", "gcc-so-sysv-relr-basic.valid", "lld14-dylib-basic.valid",
+		"lld16-chained-basic.valid",
 	};
 	FILE *devnull = fopen("/dev/null", "w");
 
