@@ -31,6 +31,7 @@
 
 #include <CUnit/Basic.h>
 
+#include "core/hashmap.h"
 #include "objload.h"
 #include "objload/plugin.h"
 #include "tests/tests.h"
@@ -1580,6 +1581,72 @@ static void ct_test_formats(void)
 
 /* ---- registration ------------------------------------------------------------ */
 
+/* ---- the core's hash map ------------------------------------------------ */
+
+/* Names in, names out, through growth: interning finds the first value,
+ * put overwrites, lookups of absent names fail; pairs of integers (a
+ * device and an inode) are keys of their own, both halves compared. */
+static void ct_test_hashmap(void)
+{
+	enum { N = 20000 };
+	static char names[N][16];
+	hashmap m = { 0 }, pairs = { 0 };
+	uint32_t v = 0;
+	int ok = 1;
+
+	for (uint32_t i = 0; i < N; i++) {
+		snprintf(names[i], sizeof(names[i]), "f%u", i);
+		ok &= hashmap_intern_str(&m, names[i], i, &v) == 0 && v == i;
+	}
+	CT_CHECK(ok, "interning %d new names", N);
+	ok = 1;
+	for (uint32_t i = 0; i < N; i++) {
+		char copy[16];
+
+		memcpy(copy, names[i], sizeof(copy));   /* equal, not the same pointer */
+		ok &= hashmap_intern_str(&m, copy, 7, &v) == 1 && v == i;
+		ok &= hashmap_get_str(&m, copy, &v) && v == i;
+	}
+	CT_CHECK(ok, "every name found with its first value");
+	CT_CHECK(!hashmap_get_str(&m, "f20000", &v) && !hashmap_get_str(&m, "", &v),
+		 "absent names are not found");
+	CT_CHECK(hashmap_put_str(&m, names[5], 99) == 0 && hashmap_get_str(&m, "f5", &v) &&
+		 v == 99 && m.count == N, "put overwrites without a new entry");
+	ok = 1;
+	for (uint64_t i = 0; i < 1000; i++)
+		ok &= hashmap_put_int(&pairs, 64769, i, (uint32_t)i + 1) == 0 &&
+		      hashmap_put_int(&pairs, i, 64769, (uint32_t)i + 5000) == 0;
+	for (uint64_t i = 0; i < 1000; i++) {
+		ok &= hashmap_get_int(&pairs, 64769, i, &v) && v == i + 1;
+		ok &= hashmap_get_int(&pairs, i, 64769, &v) && v == i + 5000;
+	}
+	CT_CHECK(ok && !hashmap_get_int(&pairs, 64769, 1000, &v) &&
+		 !hashmap_get_int(&pairs, 1, 1, &v), "integer pairs: both halves are the key");
+	hashmap_free(&m);
+	hashmap_free(&pairs);
+	CT_CHECK(!hashmap_get_str(&m, "f1", &v) && m.cap == 0, "a freed map is empty");
+}
+
+/* docs/hosts.md: the code every host compiles reaches the operating
+ * system through os/os.h only; host-specific layers are chosen by
+ * configure (abi/ms_x64, abi/win32, abi/sysv_win, abi/arm64, plug-ins). */
+static void ct_test_host_headers(void)
+{
+	int status;
+	char *out = tu_capture("cd '" OBJLOAD_TEST_TOP_SRCDIR "' && grep -rnE "
+			       "'^[[:space:]]*#[[:space:]]*include[[:space:]]*<(sys/[a-z0-9_]+|"
+			       "asm/[a-z0-9_]+|linux/[a-z0-9_]+|dlfcn|unistd|pthread|windows|link|"
+			       "fcntl|dirent|poll|execinfo|ucontext|sched|libgen|glob|ftw|search|"
+			       "psapi|io|shellapi)\\.h>' "
+			       "core formats arch tools include abi/bridge.c abi/bridge.h "
+			       "abi/format.c abi/format.h abi/wincrt.c abi/wincrt.h abi/darwin",
+			       &status);
+
+	CT_CHECK(out && out[0] == '\0' && status == 1,
+		 "a host OS header outside os/ (grep status %d):\n%s", status, out ? out : "");
+	free(out);
+}
+
 int objload_test_register_core(void)
 {
 	static const struct tu_test tests[] = {
@@ -1604,6 +1671,8 @@ int objload_test_register_core(void)
 		{ "API: lookup and run_main after a failed link", ct_test_after_failed_link },
 		{ "API: missing file", ct_test_missing_file },
 		{ "API: out-of-tree formats", ct_test_formats },
+		{ "hash map: names and integer pairs through growth", ct_test_hashmap },
+		{ "hosts: no host OS header outside os/", ct_test_host_headers },
 	};
 	return tu_add_suite("core", ct_suite_init, ct_suite_cleanup, tests, TU_COUNT(tests));
 }
