@@ -201,6 +201,54 @@ for config in "${configs[@]}"; do
 	done
 done
 
+# Thread-local storage in a running process needs objload's resolvers,
+# x86-64 System V code (docs/hosts.md): on these hosts an ELF object that
+# uses it (tests/programs-tls) is refused with a clear error, never run.
+case $host in
+aarch64) tls_cc="aarch64-linux-gnu-gcc -O2" ;;
+*) tls_cc="gcc -O2" ;;
+esac
+dir=$work/tls-refused
+mkdir -p "$dir"
+runs=$((runs + 1))
+# shellcheck disable=SC2086
+if ! (cd "$dir" && $tls_cc -w -c "$tests/programs-tls/tlsdef.c" \
+	"$tests/programs-tls/tlsuse.c") >"$dir/build.log" 2>&1; then
+	failures=$((failures + 1))
+	echo "FAIL tls-refused: does not compile (see $dir/build.log)"
+else
+	(cd "$dir" && timeout 120 "${runner[@]}" "$objload" run tlsdef.o tlsuse.o >out 2>err \
+		</dev/null; echo $? >rc)
+	if [ "$(cat "$dir/rc")" != 1 ] || ! grep -q "thread-local storage in a running process is not supported on this host" "$dir/err"; then
+		failures=$((failures + 1))
+		echo "FAIL tls-refused: not refused clearly (exit $(cat "$dir/rc")); see $dir"
+	fi
+fi
+
+# AArch64 only: an IFUNC (tests/hosts/ifunc_aarch64.c), its resolver
+# given AT_HWCAP as glibc gives it, against the native program.
+if [ "$host" = aarch64 ]; then
+	dir=$work/ifunc
+	mkdir -p "$dir"
+	if ! (cd "$dir" && aarch64-linux-gnu-gcc -O2 -c "$tests/hosts/ifunc_aarch64.c" -o ifunc.o &&
+	      aarch64-linux-gnu-gcc -O2 "$tests/hosts/ifunc_aarch64.c" -o native) >"$dir/build.log" 2>&1; then
+		failures=$((failures + 1))
+		echo "FAIL ifunc: does not build (see $dir/build.log)"
+	else
+		(cd "$dir" && timeout 120 "${runner[@]}" ./native >ref.out 2>&1 </dev/null)
+		for st in whole section; do
+			runs=$((runs + 1))
+			(cd "$dir" && timeout 120 "${runner[@]}" "$objload" run --strategy=$st ifunc.o \
+				>$st.out 2>&1 </dev/null; echo $? >$st.rc)
+			if ! cmp -s "$dir/ref.out" "$dir/$st.out" || [ "$(cat "$dir/$st.rc")" != 0 ] ||
+			   ! grep -q "AT_HWCAP passed" "$dir/$st.out"; then
+				failures=$((failures + 1))
+				echo "FAIL ifunc --strategy=$st: exit $(cat "$dir/$st.rc"); see $dir"
+			fi
+		done
+	fi
+fi
+
 # Windows only: W^X as Windows reports it (tests/programs-win/wxorx: a
 # COFF program asking VirtualQuery about its own pages), and `compare`,
 # which needs fork, refused clearly.
