@@ -20,7 +20,10 @@
 #       and x86_64-w64-mingw32, x86_64-w64-mingw32-gcc; -O0, -O2), ELF
 #       (gcc and clang -O0, -O2, -O2 -fPIC, -O2 -fno-pic), Mach-O (clang
 #       --target=x86_64-apple-macos11).  The reference is the Linux native
-#       build (gcc -O2) run here.  RUNNER is wine.
+#       build (gcc -O2) run here.  RUNNER is wine.  Also: W^X as
+#       VirtualQuery sees it, a PE DLL called from COFF and ELF objects,
+#       compare refused.
+#   Both: ELF thread-local storage refused; AArch64: an IFUNC.
 #
 # Programs left out, and why:
 #   zlib         everywhere: its archive holds the x86-64 Linux libz.a's
@@ -279,6 +282,37 @@ if [ "$host" = windows ]; then
 			done
 		done
 	done
+	# A PE DLL (tests/programs-dll/basic, MinGW gcc) loaded by objload and
+	# called from a COFF object, from an ELF object, and from an object
+	# placed per section; DllMain runs at attach and detach.  The
+	# reference is the Linux native build with a shared object.
+	src=$tests/programs-dll/basic
+	dir=$work/dll-basic
+	mkdir -p "$dir"
+	if ! (cd "$dir" && gcc -O2 -w -shared -fPIC "$src/foo.c" -o libfoo.so &&
+	      gcc -O2 -w "$src/main.c" -L. -lfoo -Wl,-rpath,"$dir" -o native &&
+	      x86_64-w64-mingw32-gcc -O2 -w -shared "$src/foo.c" -o foo.dll &&
+	      x86_64-w64-mingw32-gcc -O2 -w -c "$src/main.c" -o main.obj &&
+	      gcc -O2 -w -c "$src/main.c" -o main.o) >"$dir/build.log" 2>&1; then
+		failures=$((failures + 1))
+		echo "FAIL dll-basic: does not build (see $dir/build.log)"
+	else
+		(cd "$dir" && ./native >ref.out 2>ref.err </dev/null; echo $? >ref.rc)
+		n=0
+		for inputs in "main.obj foo.dll" "main.o foo.dll" \
+			"--strategy=section main.obj --strategy=auto foo.dll"; do
+			n=$((n + 1))
+			runs=$((runs + 1))
+			# shellcheck disable=SC2086
+			(cd "$dir" && timeout 120 "${runner[@]}" "$objload" run $inputs >$n.out 2>$n.err \
+				</dev/null; echo $? >$n.rc)
+			if ! cmp -s "$dir/ref.out" "$dir/$n.out" || ! cmp -s "$dir/ref.err" "$dir/$n.err" ||
+			   ! cmp -s "$dir/ref.rc" "$dir/$n.rc"; then
+				failures=$((failures + 1))
+				echo "FAIL dll-basic run $inputs: exit $(cat "$dir/$n.rc") (reference $(cat "$dir/ref.rc")); see $dir"
+			fi
+		done
+	fi
 	runs=$((runs + 1))
 	dir=$work/wxorx-coff-mingw-gcc-O2
 	(cd "$dir" && timeout 120 "${runner[@]}" "$objload" compare main.o >compare.out 2>compare.err
