@@ -214,8 +214,9 @@ static objload_status build_image_edges(objload_session *s, uint32_t i, int any_
 	count = calloc(img->nsections ? img->nsections : 1, sizeof(uint32_t));
 	if (!count)
 		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-	blocks = s->g.blocks + ci->block_base;
-	nodes = s->g.nodes + ci->node_base;
+	/* (an image without sections or symbols may leave an array NULL) */
+	blocks = s->g.blocks ? s->g.blocks + ci->block_base : NULL;
+	nodes = s->g.nodes ? s->g.nodes + ci->node_base : NULL;
 	/* which edges stay, and how many per section */
 	for (size_t e = 0; e < img->nedges && !st; e++) {
 		const objload_edge *ed = &img->edges[e];

@@ -127,8 +127,25 @@ static objload_status ifunc_of(objload_session *s, uint32_t i, uint32_t j, uint3
 	return OBJLOAD_OK;
 }
 
+/* Does any image define an IFUNC?  Most links have none, and this look at
+ * each symbol's type is cheaper than binding every symbol below. */
+static int any_ifunc_definition(const objload_session *s)
+{
+	for (size_t i = 0; i < s->nimages; i++) {
+		const objload_image *img = s->images[i];
+
+		for (uint32_t j = 0; j < img->nsymbols; j++)
+			if (img->symbols[j].type == OBJLOAD_SYM_IFUNC &&
+			    img->symbols[j].def == OBJLOAD_DEF_SECTION)
+				return 1;
+	}
+	return 0;
+}
+
 objload_status core_ifunc_plan(objload_session *s)
 {
+	if (!any_ifunc_definition(s))
+		return OBJLOAD_OK;
 	for (size_t i = 0; i < s->nimages; i++) {
 		const objload_image *img = s->images[i];
 

@@ -45,6 +45,23 @@ static const char forced_section[] =
 	"per-section forced by the caller: each loadable section allocated separately, far "
 	"branches through stubs and far address loads through GOT slots";
 
+void fmt_plan_facts(const objload_image *img, const objload_plan_query *q,
+		    objload_image_facts *f)
+{
+	uint32_t code = 0;
+
+	if (!q->placement_scatters) {
+		for (uint32_t j = 0; j < img->nsections; j++)
+			code += img->sections[j].role == OBJLOAD_ROLE_CODE;
+		if (!q->dead_strip || code < FMT_MIN_ISOLATED_CODE) {
+			memset(f, 0, sizeof(*f));
+			f->code_sections = code;
+			return;
+		}
+	}
+	objload_image_get_facts(img, f);
+}
+
 objload_status fmt_plan_answer(const objload_image *img, const objload_plan_query *q,
 			       const struct fmt_decision *d, const char *notes,
 			       objload_plan_choice *choice)

@@ -23,6 +23,18 @@ struct fmt_decision {
 	const char *scatter_fails;
 };
 
+/* Fewer code sections that stand alone than this, and per-section loading
+ * is not worth it for what dead-stripping would leave out. */
+#define FMT_MIN_ISOLATED_CODE 4
+
+/* The facts a plan needs for query q: all of objload_image_get_facts when
+ * the answer can depend on the image's edges (the manager scatters, or
+ * dead-stripping asks and the image has FMT_MIN_ISOLATED_CODE code
+ * sections or more); otherwise only the code-section count, without the
+ * walk over every relocation, which most links never need. */
+void fmt_plan_facts(const objload_image *img, const objload_plan_query *q,
+		    objload_image_facts *f);
+
 /* Answer query q from decision d; `notes` (may be NULL) follow every
  * reason.  Reasons are allocated in the image's memory. */
 objload_status fmt_plan_answer(const objload_image *img, const objload_plan_query *q,

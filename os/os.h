@@ -261,9 +261,14 @@ typedef struct os_fatal {
 	int has_addr;             /* addr is the faulting address */
 	uint64_t addr;
 	uint64_t pc;              /* the interrupted instruction */
-	void *const *frames;      /* a backtrace through the fault, innermost first */
-	int nframes;
+	/* Walk the stack through the fault: up to max return addresses,
+	 * innermost first (the interrupted pc among them when the walk
+	 * reaches it); their count.  Bounded in time (OS_FATAL_WALK_SECONDS):
+	 * a walk that does not return says "backtrace abandoned" on standard
+	 * error and the process dies of the fault. */
+	int (*walk)(void **frames, int max);
 } os_fatal;
+#define OS_FATAL_WALK_SECONDS 3
 
 /* Call `report` when the process dies of a fault (SIGSEGV, SIGBUS, SIGILL,
  * SIGFPE, SIGABRT, SIGTRAP, SIGSYS; Windows' unhandled exceptions), on
@@ -274,9 +279,6 @@ void os_fatal_handler(void (*report)(const os_fatal *f));
  * whatever handler is in place (a sanitizer's): a crash then ends the
  * process by its signal. */
 void os_fatal_signals_default(void);
-/* Is a handler in place for a fault (os_fatal_handler's, a sanitizer's,
- * an embedder's)?  A crash report may then walk the stack from inside it. */
-int os_fatal_handler_installed(void);
 /* write(2) to standard error, async-signal-safe. */
 void os_write_stderr(const char *buf, size_t len);
 

@@ -769,7 +769,6 @@ void os_signals_reset(int (*is_ours)(void *ctx, void *handler), void *ctx)
 }
 
 #define FATAL_STACK_SIZE (128 * 1024)
-#define FATAL_MAX_FRAMES 64
 
 /* The crash reporter of the process: a signal handler has nowhere else
  * to find it.  Set once by os_fatal_handler, read only by the handler. */
@@ -798,17 +797,67 @@ static uint64_t interrupted_pc(const void *uctx)
 #endif
 }
 
+/* The signal being reported, for the walk's alarm. */
+static volatile sig_atomic_t fatal_signal_now;
+
+/* Dies of `sig` with its default action, from inside a handler of it
+ * (where it is blocked). */
+static void die_of(int sig)
+{
+	struct sigaction dfl;
+	sigset_t set;
+
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(sig, &dfl, NULL);
+	raise(sig);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	_exit(128 + sig);   /* not reached for the signals reported */
+}
+
+/* The walk did not return in OS_FATAL_WALK_SECONDS. */
+static void walk_alarm(int sig)
+{
+	static const char msg[] = "objload: backtrace abandoned: the stack walk did not return "
+				  "(the crash interrupted the memory allocator or the unwinder)\n";
+
+	(void)sig;
+	os_write_stderr(msg, sizeof(msg) - 1);
+	die_of(fatal_signal_now);
+}
+
 /* glibc's backtrace() walks the frames with libgcc's unwinder through the
- * signal frame and the .eh_frame tables objload registered.  The handler
- * is reset to the default action when it runs (SA_RESETHAND): a fault in
- * it, or the faulting instruction executed again on return, ends the
- * process with the original signal; a signal that was sent rather than
- * caused (kill, raise, abort) is raised again. */
+ * signal frame and the .eh_frame tables objload registered.  Its first
+ * search sorts the tables, and the sort allocates: a crash inside the
+ * allocator would make it wait forever for the lock, so an alarm bounds
+ * it. */
+static int fatal_walk(void **frames, int max)
+{
+	struct sigaction alarm_action;
+	int n;
+
+	memset(&alarm_action, 0, sizeof(alarm_action));
+	alarm_action.sa_handler = walk_alarm;
+	sigemptyset(&alarm_action.sa_mask);
+	sigaction(SIGALRM, &alarm_action, NULL);
+	alarm(OS_FATAL_WALK_SECONDS);
+	n = backtrace(frames, max);
+	alarm(0);
+	return n;
+}
+
+/* The handler is reset to the default action when it runs
+ * (SA_RESETHAND): a fault in it, or the faulting instruction executed
+ * again on return, ends the process with the original signal; a signal
+ * that was sent rather than caused (kill, raise, abort) is raised again. */
 static void fatal_handler(int sig, siginfo_t *si, void *uctx)
 {
-	void *frames[FATAL_MAX_FRAMES];
-	os_fatal f = { .sig = sig, .name = NULL, .pc = interrupted_pc(uctx), .frames = frames };
+	os_fatal f = { .sig = sig, .name = NULL, .pc = interrupted_pc(uctx), .walk = fatal_walk };
 
+	fatal_signal_now = sig;
 	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
 		if (fatal_signals[i].sig == sig)
 			f.name = fatal_signals[i].name;
@@ -816,7 +865,6 @@ static void fatal_handler(int sig, siginfo_t *si, void *uctx)
 		f.has_addr = 1;
 		f.addr = (uint64_t)(uintptr_t)si->si_addr;
 	}
-	f.nframes = backtrace(frames, FATAL_MAX_FRAMES);
 	if (fatal_report)
 		fatal_report(&f);
 	if (si->si_code <= 0)
@@ -991,19 +1039,6 @@ void os_fatal_signals_default(void)
 {
 	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
 		signal(fatal_signals[i].sig, SIG_DFL);
-}
-
-int os_fatal_handler_installed(void)
-{
-	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++) {
-		struct sigaction sa;
-
-		if (sigaction(fatal_signals[i].sig, NULL, &sa) == 0 &&
-		    ((sa.sa_flags & SA_SIGINFO) ||
-		     (sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN)))
-			return 1;
-	}
-	return 0;
 }
 
 void os_silence_stdio(void)

@@ -803,11 +803,20 @@ static const char *exception_name(DWORD code)
 	}
 }
 
+/* No walk: the filter runs on the faulting thread's stack, but a walk
+ * from here would need the unwind tables objload does not register on
+ * this host (.pdata); the report names the faulting frame only. */
+static int no_walk(void **frames, int max)
+{
+	(void)frames;
+	(void)max;
+	return 0;
+}
+
 static LONG WINAPI fatal_filter(EXCEPTION_POINTERS *ep)
 {
 	const EXCEPTION_RECORD *er = ep->ExceptionRecord;
-	void *frames[64];
-	os_fatal f = { .name = exception_name(er->ExceptionCode), .frames = frames };
+	os_fatal f = { .name = exception_name(er->ExceptionCode), .walk = no_walk };
 
 	f.sig = er->ExceptionCode == EXCEPTION_ACCESS_VIOLATION ? SIGSEGV :
 		er->ExceptionCode == EXCEPTION_ILLEGAL_INSTRUCTION ? SIGILL :
@@ -817,8 +826,6 @@ static LONG WINAPI fatal_filter(EXCEPTION_POINTERS *ep)
 		f.has_addr = 1;
 		f.addr = (uint64_t)er->ExceptionInformation[1];
 	}
-	frames[0] = er->ExceptionAddress;
-	f.nframes = 1;
 	if (fatal_report)
 		fatal_report(&f);
 	return EXCEPTION_CONTINUE_SEARCH;   /* and the process ends of it */
@@ -907,11 +914,6 @@ void os_fatal_signals_default(void)
 
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		signal(sigs[i], SIG_DFL);
-}
-
-int os_fatal_handler_installed(void)
-{
-	return fatal_report != NULL;
 }
 
 void os_silence_stdio(void)

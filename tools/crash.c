@@ -9,12 +9,19 @@
  * stays 128+N.
  *
  * The host layer (os_fatal_handler) catches the fault on a stack of its
- * own (a stack overflow is reported too), walks the frames (glibc's
- * backtrace(), through the signal frame and the .eh_frame tables objload
- * registered; frames without unwind tables, COFF code, end the walk) and
- * calls the report below, which only calls what is async-signal-safe:
- * os_write_stderr and objload_symbolize (which reads the session and
- * never allocates).
+ * own (a stack overflow is reported too) and calls the report below,
+ * which only calls what is async-signal-safe: os_write_stderr,
+ * objload_symbolize (which reads the session and never allocates) and
+ * the host's stack walk (os_fatal.walk: glibc's backtrace(), through the
+ * signal frame and the .eh_frame tables objload registered; frames
+ * without unwind tables, COFF code, end the walk).  The interrupted frame
+ * is printed before the walk, which needs none.  The unwinder sorts the
+ * registered tables at its first search, and that sort allocates: if the
+ * crash interrupted the allocator holding its lock (glibc aborting on a
+ * corrupted heap in a threaded program), the walk would wait forever, so
+ * the host layer bounds it (OS_FATAL_WALK_SECONDS): when the time is up
+ * it says the backtrace was abandoned and the process dies of the
+ * original signal.
  *
  * One session per process, so the tool keeps it in a static variable.
  */
@@ -25,6 +32,8 @@
 #include "objload.h"
 #include "os/os.h"
 #include "tools/crash.h"
+
+#define CRASH_MAX_FRAMES 64
 
 static const objload_session *crash_session;
 
@@ -113,6 +122,8 @@ static void print_frame(int n, uint64_t addr, uint64_t lookup)
 
 static void crash_report(const os_fatal *f)
 {
+	void *frames[CRASH_MAX_FRAMES];
+	int n;
 	struct line l = { .len = 0 };
 	int first = -1;
 
@@ -130,19 +141,18 @@ static void crash_report(const os_fatal *f)
 	flush_line(&l);
 	put_str(&l, "objload: backtrace:");
 	flush_line(&l);
-	for (int i = 0; i < f->nframes && first < 0; i++)
-		if ((uint64_t)(uintptr_t)f->frames[i] == f->pc)
+	/* the interrupted frame first: naming it needs no walk */
+	print_frame(0, f->pc, f->pc);
+	n = f->walk(frames, CRASH_MAX_FRAMES);
+	for (int i = 0; i < n && first < 0; i++)
+		if ((uint64_t)(uintptr_t)frames[i] == f->pc)
 			first = i;
-	if (first < 0) {
-		/* the walk did not reach the interrupted frame */
-		print_frame(0, f->pc, f->pc);
-	} else {
-		for (int i = first; i < f->nframes; i++) {
-			uint64_t a = (uint64_t)(uintptr_t)f->frames[i];
+	/* the callers, when the walk reached the interrupted frame; a
+	 * return address: the call is the byte before */
+	for (int i = first + 1; first >= 0 && i < n; i++) {
+		uint64_t a = (uint64_t)(uintptr_t)frames[i];
 
-			/* a return address: the call is the byte before */
-			print_frame(i - first, a, i == first ? a : a - 1);
-		}
+		print_frame(i - first, a, a - 1);
 	}
 }
 

@@ -1691,7 +1691,7 @@ static objload_status coff_plan(const objload_image *img, const objload_plan_que
 
 	if (img->kind != OBJLOAD_IMAGE_RELOCATABLE)
 		return pe_plan(img, q, choice);
-	objload_image_get_facts(img, &f);
+	fmt_plan_facts(img, q, &f);
 	for (uint32_t j = 0; j < img->nsections; j++)
 		comdats += img->sections[j].group != OBJLOAD_NO_INDEX;
 	if (q->placement_scatters && f.cross_section_direct)
@@ -1701,7 +1701,8 @@ static objload_status coff_plan(const objload_image *img, const objload_plan_que
 			"stub; they must stay within +-2 GiB, and a scattering memory manager "
 			"places sections beyond that", (unsigned long long)f.cross_section_direct,
 			f.cross_example ? f.cross_example : "?");
-	if (q->dead_strip && comdats >= 4 && f.isolated_code_sections >= 4 &&
+	if (q->dead_strip && comdats >= 4 &&
+	    f.isolated_code_sections >= FMT_MIN_ISOLATED_CODE &&
 	    f.isolated_code_bytes * 4 >= f.code_bytes) {
 		d.strategy = OBJLOAD_STRATEGY_SECTION;
 		d.why = fmt_image_printf(img,

@@ -2113,7 +2113,7 @@ static objload_status elf_plan(const objload_image *img, const objload_plan_quer
 
 	if (img->kind != OBJLOAD_IMAGE_RELOCATABLE)
 		return elf_dyn_plan(img, q, choice);
-	objload_image_get_facts(img, &f);
+	fmt_plan_facts(img, q, &f);
 	if (q->placement_scatters && f.cross_section_direct)
 		d.scatter_fails = fmt_image_printf(img,
 			"%llu PC-relative or section-relative references between sections of this "
@@ -2121,7 +2121,7 @@ static objload_status elf_plan(const objload_image *img, const objload_plan_quer
 			"manager places sections beyond their reach",
 			(unsigned long long)f.cross_section_direct,
 			f.cross_example ? f.cross_example : "?");
-	if (q->dead_strip && f.isolated_code_sections >= 4 &&
+	if (q->dead_strip && f.isolated_code_sections >= FMT_MIN_ISOLATED_CODE &&
 	    f.isolated_code_bytes * 4 >= f.code_bytes) {
 		d.strategy = OBJLOAD_STRATEGY_SECTION;
 		d.why = fmt_image_printf(img,

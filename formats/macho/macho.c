@@ -2228,14 +2228,14 @@ static objload_status macho_plan(const objload_image *img, const objload_plan_qu
 
 	if (img->kind != OBJLOAD_IMAGE_RELOCATABLE)
 		return macho_dylib_plan(img, q, choice);
-	objload_image_get_facts(img, &f);
+	fmt_plan_facts(img, q, &f);
 	if (q->placement_scatters && f.cross_section_direct)
 		d.scatter_fails = fmt_image_printf(img,
 			"%llu PC-relative references between its sections (the first to '%s') "
 			"must reach directly, and a scattering memory manager places sections "
 			"beyond their reach", (unsigned long long)f.cross_section_direct,
 			f.cross_example ? f.cross_example : "?");
-	if (q->dead_strip && f.isolated_code_sections >= 4 &&
+	if (q->dead_strip && f.isolated_code_sections >= FMT_MIN_ISOLATED_CODE &&
 	    f.isolated_code_bytes * 4 >= f.code_bytes) {
 		d.strategy = OBJLOAD_STRATEGY_SECTION;
 		d.why = fmt_image_printf(img,

@@ -434,6 +434,25 @@ static void test_crash_report(void)
 			tu_objload_bin()) == 0);
 }
 
+/* A crash inside the allocator, holding its lock (heapcrash.c): the
+ * unwinder's first search allocates, so the report's stack walk would wait
+ * for that lock forever; objload run abandons the walk after its alarm and
+ * still dies of SIGABRT (134 from the shell), with the signal reported. */
+static void test_crash_in_allocator(void)
+{
+	int r = RT_SH("mkdir -p heapcrash && cd heapcrash && "
+		      "gcc -O1 -c " RT_SRC "/heapcrash/heapcrash.c -o heapcrash.o && "
+		      "{ timeout 60 %s run heapcrash.o >out 2>err; test $? = 134; } && "
+		      "grep -q 'about to corrupt the heap' out && "
+		      "grep -q 'fatal signal 6 (SIGABRT)' err && "
+		      "grep -q 'backtrace abandoned: the stack walk did not return\\| main+0x' err",
+		      OBJLOAD_BIN);
+
+	if (r != 0)
+		RT_SH("cat heapcrash/err >&2");
+	CU_ASSERT(r == 0);
+}
+
 /* gdb names the loaded frames (and, with -g, their lines) through the
  * GDB JIT interface; for Mach-O it has the function names. */
 static void test_gdb(void)
@@ -677,7 +696,8 @@ int objload_test_register_runtime(void)
 		{ "COFF callbacks: threads, signals, trees, ftw", test_coff_callbacks },
 		{ "crash report", test_crash_report },
 		{ "gdb sees loaded functions", test_gdb },
-		{ "perf map", test_perf_map },
+		{ "crash inside the allocator: the report ends", test_crash_in_allocator },
+	{ "perf map", test_perf_map },
 		{ "zero-fill: 1.5 GiB used two pages at a time", test_zerofill_rss },
 		{ "objload_symbolize", test_symbolize },
 		{ "objload_symbolize agrees with the perf map's table", test_symbolize_vs_table },
