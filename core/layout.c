@@ -548,8 +548,12 @@ objload_status core_layout(objload_session *s)
 	if (!st)
 		st = layout_sections(s, &L, page);
 	if (!st && !L.ngroups)
-		st = core_error(s, OBJLOAD_ERR_FORMAT,
-				"nothing to load: the inputs have no loadable sections");
+		st = s->nimages == 1 ?
+		     core_error(s, OBJLOAD_ERR_FORMAT, "%s: nothing to load: the file has no "
+				"loadable sections", s->images[0]->path) :
+		     core_error(s, OBJLOAD_ERR_FORMAT, "nothing to load: none of the %zu inputs "
+				"(the first: %s) has loadable sections", s->nimages,
+				s->nimages ? s->images[0]->path : "none");
 	if (!st)
 		st = plan_windows(s, &L);
 	free(L.area_next);
