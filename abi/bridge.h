@@ -64,14 +64,25 @@ typedef struct cc_bridge {
 	 * (the C runtime's, the Windows API layer's), each ending with a
 	 * NULL name; NULL ends the array. */
 	const bridge_bound *const *bound;
+	/* Optional: a host data object this convention's images reach by
+	 * the address of a pointer variable the host does not have as such
+	 * (glibc's `FILE *stdout` on a Windows host): 1 and *value, what
+	 * the variable holds.  The core keeps the variable in the session. */
+	int (*host_data)(const char *name, void **value);
+	/* Optional: the host's name of a function the host has under
+	 * another name (glibc's __errno_location is msvcrt's _errno): looked
+	 * up as that host symbol, and called through a convention thunk like
+	 * any host function.  NULL when there is none. */
+	const char *(*host_name)(const char *name);
 } cc_bridge;
 
 /* The bridge for a convention, or NULL when none is compiled in. */
 const cc_bridge *bridge_lookup(objload_callconv callconv);
 
 /* What the core gives bound wrappers (core/callbacks.c). */
-/* A System V function pointer that calls `fn`, a function of convention
- * `cc` taking up to six integer or pointer arguments: one thunk per
+/* A function pointer of the host's convention that calls `fn`, a function
+ * of convention `cc` taking up to six integer or pointer arguments (four
+ * from a Microsoft x64 host): one thunk per
  * target, made on first use and kept until the session is freed.  NULL
  * when fn is NULL or memory runs out. */
 void *bridge_callback(objload_session *s, const void *fn, objload_callconv cc);

@@ -73,14 +73,12 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/archive.h"
 #include "core/log.h"
@@ -715,22 +713,22 @@ objload_status core_archive_add(objload_session *s, const char *path,
 static int open_thin_member(const core_archive *a, const ar_member *m, core_input *in)
 {
 	const char *slash = strrchr(a->path, '/');
+	os_dir *d = NULL;
 	char *dir;
-	int dirfd, rc;
+	int rc;
 
 	if (m->name[0] == '/') {
 		if (a->thin_policy != OBJLOAD_THIN_ANY)
-			return CORE_INPUT_ESCAPES;
-		return core_input_open(AT_FDCWD, m->name, 0, in);
+			return OS_FILE_ESCAPES;
+		return core_input_open(NULL, m->name, 0, in);
 	}
 	dir = slash ? strndup(a->path, (size_t)(slash - a->path) + 1) : strdup(".");
 	if (!dir)
 		return ENOMEM;
-	dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	rc = dirfd < 0 ? errno : core_input_open(dirfd, m->name,
-						 a->thin_policy == OBJLOAD_THIN_CONFINED, in);
-	if (dirfd >= 0)
-		close(dirfd);
+	rc = os_dir_open(dir, &d);
+	if (!rc)
+		rc = core_input_open(d, m->name, a->thin_policy == OBJLOAD_THIN_CONFINED, in);
+	os_dir_close(d);
 	free(dir);
 	return rc;
 }
@@ -746,12 +744,12 @@ static objload_status member_bytes(objload_session *s, core_archive *a,
 	if (m->data || m->size == 0)
 		return OBJLOAD_OK;
 	rc = open_thin_member(a, m, &in);
-	if (rc == CORE_INPUT_ESCAPES && m->name[0] == '/')
+	if (rc == OS_FILE_ESCAPES && m->name[0] == '/')
 		return ar_error(s, a, OBJLOAD_ERR_IO,
 				"thin archive member %s: an absolute path, which the session does not "
 				"follow (objload_set_thin_archive_policy, --thin-paths=any allows it)",
 				m->name);
-	if (rc == CORE_INPUT_ESCAPES)
+	if (rc == OS_FILE_ESCAPES)
 		return ar_error(s, a, OBJLOAD_ERR_IO,
 				"thin archive member %s leaves the archive's directory, to which the "
 				"session confines members (objload_set_thin_archive_policy, "
@@ -760,14 +758,14 @@ static objload_status member_bytes(objload_session *s, core_archive *a,
 		return ar_error(s, a, OBJLOAD_ERR_IO, "thin archive member %s: %s", m->name,
 				core_input_strerror(rc));
 	if (in.size != m->size) {
-		close(in.fd);
+		core_input_close(&in);
 		return ar_error(s, a, OBJLOAD_ERR_FORMAT,
 				"thin archive member %s has %" PRIu64 " bytes, the archive records %" PRIu64,
 				m->name, in.size, m->size);
 	}
 	st = core_input_bytes(s, m->display, &in, 1, &m->thin_bytes, &m->thin_len,
 			      &m->thin_mapped);
-	close(in.fd);
+	core_input_close(&in);
 	if (st)
 		return st;
 	if (m->thin_len != m->size)

@@ -26,15 +26,12 @@
  * Unloading restores the default action of every signal whose handler is
  * one of the session's thunks, before the thunks go.
  */
-#define _GNU_SOURCE
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "core/rt.h"
+#include "os/os.h"
 
 struct rt_callback {
 	uint64_t target;
@@ -87,16 +84,13 @@ static void *map_near(uintptr_t anchor, size_t len)
 
 			if (side == 0 && anchor < d)
 				continue;
-			hint &= ~(uintptr_t)0xfff;
-			p = mmap((void *)hint, len, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-			if (p == (void *)hint)
+			hint &= ~(uintptr_t)(os_map_granularity() - 1);
+			p = os_map_at(hint, len, 0);
+			if (p)
 				return p;
-			if (p != MAP_FAILED)
-				munmap(p, len);   /* an old kernel took it as a hint */
 		}
 	}
-	return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return os_map(len, 1, 0);
 }
 
 /* Write the bound wrappers of bridge b onto a fresh page. */
@@ -104,7 +98,7 @@ static int make_bound_page(objload_session *s, core_runtime *rt, const cc_bridge
 {
 	const arch_ops *arch = arch_lookup(core_host_arch());
 	uint64_t cc_size, entry, total;
-	size_t page = (size_t)sysconf(_SC_PAGESIZE), len;
+	size_t page = (size_t)os_page_size(), len;
 	uint8_t *p;
 
 	if (!arch || !arch->cc_thunk || !arch->bind_thunk)
@@ -114,7 +108,7 @@ static int make_bound_page(objload_session *s, core_runtime *rt, const cc_bridge
 	total = entry * bound_count(b);
 	len = (size_t)((total + page - 1) / page * page);
 	p = map_near((uintptr_t)b->bound[0][0].fn, len);
-	if (p == MAP_FAILED)
+	if (!p)
 		return -1;
 	for (size_t l = 0, k = 0; b->bound[l]; l++) {
 		for (const bridge_bound *w = b->bound[l]; w->name; w++, k++) {
@@ -128,13 +122,13 @@ static int make_bound_page(objload_session *s, core_runtime *rt, const cc_bridge
 			    arch_fill_slots(arch, bind, &hc, helper) ||
 			    arch->cc_thunk(cc, b->callconv, OBJLOAD_CC_SYSV, &tc) ||
 			    arch_fill_slots(arch, cc, &tc, &dest)) {
-				munmap(p, len);
+				os_unmap(p, len);
 				return -1;
 			}
 		}
 	}
-	if (mprotect(p, len, PROT_READ | PROT_EXEC)) {
-		munmap(p, len);
+	if (os_protect(p, len, OBJLOAD_PROT_READ | OBJLOAD_PROT_EXEC)) {
+		os_unmap(p, len);
 		return -1;
 	}
 	arch->flush_icache(p, len);
@@ -166,10 +160,27 @@ void *core_bound_bridge_symbol(objload_session *s, const cc_bridge *b,
 		k * (align16(arch->cc_thunk_size) + align16(arch->bind_thunk_size));
 }
 
+void *core_bridge_data(objload_session *s, const cc_bridge *b, const char *name)
+{
+	core_runtime *rt;
+	void *value;
+
+	if (!b->host_data(name, &value) || !(rt = core_rt(s)))
+		return NULL;
+	for (size_t i = 0; i < rt->nbridge_data; i++)
+		if (strcmp(rt->bridge_data[i].name, name) == 0)
+			return &rt->bridge_data[i].value;
+	if (rt->nbridge_data == CORE_BRIDGE_DATA_MAX)
+		return NULL;
+	rt->bridge_data[rt->nbridge_data].name = name;
+	rt->bridge_data[rt->nbridge_data].value = value;
+	return &rt->bridge_data[rt->nbridge_data++].value;
+}
+
 void *bridge_callback(objload_session *s, const void *fn, objload_callconv cc)
 {
 	const arch_ops *arch = arch_lookup(core_host_arch());
-	size_t page = (size_t)sysconf(_SC_PAGESIZE), len;
+	size_t page = (size_t)os_page_size(), len;
 	core_runtime *rt = s->rt;
 	const uint64_t dest = (uint64_t)(uintptr_t)fn;
 	struct rt_callback *c;
@@ -179,9 +190,9 @@ void *bridge_callback(objload_session *s, const void *fn, objload_callconv cc)
 
 	if (!fn || !rt || !arch || !arch->cc_thunk)
 		return NULL;
-	if (cc == OBJLOAD_CC_SYSV)
+	if (core_callconv_compatible(cc, core_host_callconv()))
 		return (void *)(uintptr_t)fn;
-	pthread_mutex_lock(&rt->lock);
+	os_mutex_lock(&rt->lock);
 	for (size_t i = 0; i < rt->ncallbacks; i++)
 		if (rt->callbacks[i].target == (uint64_t)(uintptr_t)fn) {
 			thunk = rt->callbacks[i].thunk;
@@ -197,13 +208,13 @@ void *bridge_callback(objload_session *s, const void *fn, objload_callconv cc)
 		rt->callbacks_cap = ncap;
 	}
 	len = (arch->cc_thunk_size + page - 1) / page * page;
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
+	p = os_map(len, 1, 0);
+	if (!p)
 		goto out;
-	if (arch->cc_thunk(p, OBJLOAD_CC_SYSV, cc, &tc) ||
+	if (arch->cc_thunk(p, core_host_callconv(), cc, &tc) ||
 	    arch_fill_slots(arch, p, &tc, &dest) ||
-	    mprotect(p, len, PROT_READ | PROT_EXEC)) {
-		munmap(p, len);
+	    os_protect(p, len, OBJLOAD_PROT_READ | OBJLOAD_PROT_EXEC)) {
+		os_unmap(p, len);
 		goto out;
 	}
 	arch->flush_icache(p, len);
@@ -213,7 +224,7 @@ void *bridge_callback(objload_session *s, const void *fn, objload_callconv cc)
 	c->maplen = len;
 	thunk = p;
 out:
-	pthread_mutex_unlock(&rt->lock);
+	os_mutex_unlock(&rt->lock);
 	if (!thunk)
 		errno = ENOMEM;
 	return thunk;
@@ -226,16 +237,18 @@ void *bridge_callback_original(objload_session *s, void *host_fn)
 
 	if (!rt || !host_fn)
 		return host_fn;
-	pthread_mutex_lock(&rt->lock);
+	os_mutex_lock(&rt->lock);
 	for (size_t i = 0; i < rt->ncallbacks; i++)
 		if (rt->callbacks[i].thunk == host_fn)
 			orig = (void *)(uintptr_t)rt->callbacks[i].target;
-	pthread_mutex_unlock(&rt->lock);
+	os_mutex_unlock(&rt->lock);
 	return orig;
 }
 
-static int is_callback_thunk(const core_runtime *rt, const void *fn)
+static int is_callback_thunk(void *ctx, void *fn)
 {
+	const core_runtime *rt = ctx;
+
 	for (size_t i = 0; i < rt->ncallbacks; i++)
 		if (rt->callbacks[i].thunk == fn)
 			return 1;
@@ -248,24 +261,14 @@ void core_callbacks_free(objload_session *s)
 
 	if (!rt)
 		return;
-	if (rt->ncallbacks) {
-		for (int sig = 1; sig < NSIG; sig++) {
-			struct sigaction sa;
-
-			if (sigaction(sig, NULL, &sa) == 0 &&
-			    is_callback_thunk(rt, (void *)(uintptr_t)sa.sa_handler)) {
-				sa.sa_handler = SIG_DFL;
-				sa.sa_flags = 0;
-				sigaction(sig, &sa, NULL);
-			}
-		}
-	}
+	if (rt->ncallbacks)
+		os_signals_reset(is_callback_thunk, rt);
 	for (size_t i = 0; i < rt->ncallbacks; i++)
-		munmap(rt->callbacks[i].thunk, rt->callbacks[i].maplen);
+		os_unmap(rt->callbacks[i].thunk, rt->callbacks[i].maplen);
 	free(rt->callbacks);
 	rt->callbacks = NULL;
 	rt->ncallbacks = rt->callbacks_cap = 0;
 	if (rt->bound_page)
-		munmap(rt->bound_page, rt->bound_len);
+		os_unmap(rt->bound_page, rt->bound_len);
 	rt->bound_page = NULL;
 }

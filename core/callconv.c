@@ -24,9 +24,6 @@
  * LG_IMPORT, one pointer edge), found again by the exact identity of
  * what they serve: (target, from, to) and (target).
  */
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <link.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,110 +31,55 @@
 #include "core/core.h"
 #include "core/log.h"
 #include "core/rt.h"
-
-struct code_query {
-	uint64_t addr;
-	int is_code;
-};
-
-static int find_code_segment(struct dl_phdr_info *info, size_t size, void *arg)
-{
-	struct code_query *q = arg;
-
-	(void)size;
-	for (int i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		uint64_t start = info->dlpi_addr + ph->p_vaddr;
-
-		if (ph->p_type == PT_LOAD && q->addr >= start &&
-		    q->addr - start < ph->p_memsz) {
-			q->is_code = (ph->p_flags & PF_X) != 0;
-			return 1;
-		}
-	}
-	return 0;
-}
+#include "os/os.h"
 
 /* Is a host address inside an executable segment of a loaded object?
  * (A function's address may be an IFUNC's implementation, which has no
  * exported symbol of its own.) */
 int core_host_address_is_code(uint64_t addr)
 {
-	struct code_query q = { .addr = addr, .is_code = 0 };
-
-	dl_iterate_phdr(find_code_segment, &q);
-	return q.is_code;
+	return os_host_address_is_code(addr);
 }
 
-/* The number of entries of a dynamic symbol table, from DT_HASH or, when
- * only DT_GNU_HASH is there, from the highest symbol its chains reach. */
-static size_t dynsym_count(const ElfW(Word) *hash, const uint32_t *gnu)
-{
-	uint32_t nbuckets, symoffset, bloom, last = 0;
-	const uint32_t *buckets, *chain;
-
-	if (hash)
-		return hash[1];
-	if (!gnu)
-		return 0;
-	nbuckets = gnu[0];
-	symoffset = gnu[1];
-	bloom = gnu[2];
-	buckets = gnu + 4 + bloom * (sizeof(ElfW(Addr)) / 4);
-	chain = buckets + nbuckets;
-	for (uint32_t b = 0; b < nbuckets; b++)
-		if (buckets[b] > last)
-			last = buckets[b];
-	if (last < symoffset)
-		return symoffset;
-	while (!(chain[last - symoffset] & 1))
-		last++;
-	return (size_t)last + 1;
-}
-
-/* The size of the host's data object `name` at `addr`, from the dynamic
- * symbol table of the object holding it.  (dladdr1 may name another
- * symbol at the same address, such as a size-0 __bss_start.) */
+/* The size of the host's data object `name` at `addr`, from the module
+ * holding it. */
 int core_host_object_size(uint64_t addr, const char *name, uint64_t *size)
 {
-	struct link_map *lm = NULL;
-	const ElfW(Sym) *symtab = NULL;
-	const ElfW(Word) *hash = NULL;
-	const uint32_t *gnu = NULL;
-	const char *strtab = NULL;
-	Dl_info info;
-	size_t n;
+	return os_host_object_size(addr, name, size);
+}
 
-	if (!dladdr1((void *)(uintptr_t)addr, &info, (void **)&lm, RTLD_DL_LINKMAP) || !lm)
-		return 0;
-	for (const ElfW(Dyn) *d = lm->l_ld; d && d->d_tag != DT_NULL; d++) {
-		ElfW(Addr) p = d->d_un.d_ptr;
+objload_callconv core_host_callconv(void)
+{
+#if defined(_WIN32) && defined(__x86_64__)
+	return OBJLOAD_CC_MS_X64;
+#else
+	return OBJLOAD_CC_SYSV;
+#endif
+}
 
-		/* glibc relocates these in place; be safe if it did not */
-		if (p < lm->l_addr)
-			p += lm->l_addr;
-		switch (d->d_tag) {
-		case DT_SYMTAB: symtab = (const ElfW(Sym) *)p; break;
-		case DT_STRTAB: strtab = (const char *)p; break;
-		case DT_HASH: hash = (const ElfW(Word) *)p; break;
-		case DT_GNU_HASH: gnu = (const uint32_t *)p; break;
-		default: break;
-		}
+static int is_arm64_callconv(objload_callconv cc)
+{
+	return cc == OBJLOAD_CC_DARWIN_ARM64 || cc == OBJLOAD_CC_MS_ARM64;
+}
+
+int core_callconv_compatible(objload_callconv a, objload_callconv b)
+{
+	/* the arm64 conventions differ from AAPCS64 (SYSV) and each other
+	 * in variadic calls only */
+	return a == b ||
+	       (is_arm64_callconv(a) && (b == OBJLOAD_CC_SYSV || is_arm64_callconv(b))) ||
+	       (is_arm64_callconv(b) && a == OBJLOAD_CC_SYSV);
+}
+
+const char *core_callconv_name(objload_callconv cc)
+{
+	switch (cc) {
+	case OBJLOAD_CC_SYSV: return "System V";
+	case OBJLOAD_CC_MS_X64: return "Microsoft x64";
+	case OBJLOAD_CC_DARWIN_ARM64: return "Apple arm64";
+	case OBJLOAD_CC_MS_ARM64: return "Windows arm64";
 	}
-	if (!symtab || !strtab)
-		return 0;
-	n = dynsym_count(hash, gnu);
-	for (size_t i = 0; i < n; i++) {
-		const ElfW(Sym) *sym = &symtab[i];
-
-		if (sym->st_shndx == SHN_UNDEF || !sym->st_size ||
-		    lm->l_addr + sym->st_value != addr ||
-		    strcmp(strtab + sym->st_name, name) != 0)
-			continue;
-		*size = sym->st_size;
-		return 1;
-	}
-	return 0;
+	return "unknown";
 }
 
 void *core_bridged_host_symbol(objload_session *s, objload_callconv cc,
@@ -146,12 +88,23 @@ void *core_bridged_host_symbol(objload_session *s, objload_callconv cc,
 	const cc_bridge *b;
 	void *bound;
 
-	if (cc == OBJLOAD_CC_SYSV)
+	if (cc == core_host_callconv())
 		return NULL;
 	b = bridge_lookup(cc);
 	if (b && (bound = core_bound_bridge_symbol(s, b, name)))   /* core/callbacks.c */
 		return bound;
+	if (b && b->host_data && (bound = core_bridge_data(s, b, name)))   /* the same */
+		return bound;
 	return b && b->host_symbol ? b->host_symbol(name) : NULL;
+}
+
+const char *core_bridged_host_name(objload_callconv cc, const char *name)
+{
+	const cc_bridge *b;
+
+	if (cc == core_host_callconv() || !(b = bridge_lookup(cc)) || !b->host_name)
+		return NULL;
+	return b->host_name(name);
 }
 
 objload_status core_check_bridges(objload_session *s)
@@ -159,10 +112,11 @@ objload_status core_check_bridges(objload_session *s)
 	for (size_t i = 0; i < s->nimages; i++) {
 		const objload_image *img = s->images[i];
 
-		if (img->callconv != OBJLOAD_CC_SYSV && !bridge_lookup(img->callconv))
+		if (!s->link_only && img->callconv != core_host_callconv() &&
+		    !bridge_lookup(img->callconv))
 			return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
-					  "%s: objload has no bridge for this image's calling convention yet",
-					  img->path);
+					  "%s: objload has no bridge for this image's calling convention (%s) on this host yet",
+					  img->path, core_callconv_name(img->callconv));
 	}
 	return OBJLOAD_OK;
 }
@@ -217,8 +171,7 @@ static objload_status need_ccthunk(objload_session *s, lg_target *t,
 		st = s->arch->cc_thunk(lg_block_bytes(s, b), from, to, &code);
 		if (st)
 			return core_error(s, st, "arch %s cannot write a thunk from the %s to the %s convention",
-					  s->arch->name, from == OBJLOAD_CC_SYSV ? "System V" : "Microsoft x64",
-					  to == OBJLOAD_CC_SYSV ? "System V" : "Microsoft x64");
+					  s->arch->name, core_callconv_name(from), core_callconv_name(to));
 		st = lg_add_pointer_edge(s, b, code.slot[0], s->arch->pointer_kind, t, 0);
 		if (!st)
 			st = lg_put_entry(s, &key, b);
@@ -261,7 +214,7 @@ objload_status core_adapt_reference(objload_session *s, uint32_t ii,
 {
 	const objload_image *img = s->images[ii];
 	const objload_symbol *sym = &img->symbols[j];
-	objload_callconv from = img->callconv, to = OBJLOAD_CC_SYSV;
+	objload_callconv from = img->callconv, to = core_host_callconv();
 	lg_target t = n->t;
 	const lg_block *b;
 	objload_status st;
@@ -274,14 +227,15 @@ objload_status core_adapt_reference(objload_session *s, uint32_t ii,
 		} else if (b->kind == LG_BINDTHUNK) {
 			/* a handler registered by an image runs in its
 			 * convention: the atexit helper has a twin for it */
-			if (from == OBJLOAD_CC_MS_X64 &&
+			if (!core_callconv_compatible(from, core_host_callconv()) &&
 			    s->builtin[BUILTIN_ATEXIT].where == LG_IN_BLOCK &&
 			    s->builtin[BUILTIN_ATEXIT].block == t.block) {
 				st = core_builtin_target(s, BUILTIN_ATEXIT_MS, &t);
 				if (st)
 					return st;
 			}
-			/* the helper itself is System V code */
+			/* the helper itself is System V code (CORE_HELPER_ABI) */
+			to = OBJLOAD_CC_SYSV;
 		} else {
 			to = from;   /* data, or code the core made for the image */
 		}
@@ -298,7 +252,7 @@ objload_status core_adapt_reference(objload_session *s, uint32_t ii,
 		to = from;
 		break;
 	}
-	if (from != to && is_code_target(s, &t, sym)) {
+	if (!core_callconv_compatible(from, to) && is_code_target(s, &t, sym)) {
 		st = need_ccthunk(s, &t, from, to);
 		if (st)
 			return st;

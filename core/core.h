@@ -203,10 +203,28 @@ const objload_format *core_probe(objload_session *s, const uint8_t *bytes,
 objload_status core_check_mapped_limit(objload_session *s, const char *file);
 
 /* calling conventions and imports (core/callconv.c) */
+/* The convention of the host's own code: System V, Microsoft x64 on
+ * Windows x86-64. */
+objload_callconv core_host_callconv(void);
+/* Can code of conventions a and b call each other directly?  (The arm64
+ * conventions differ only in variadic calls, which bridges handle.) */
+int core_callconv_compatible(objload_callconv a, objload_callconv b);
+const char *core_callconv_name(objload_callconv cc);
+/* Helpers loaded code reaches through the arch's bind thunks (core/
+ * runtime.c's atexit and on_exit, bridges' bound wrappers) are System V
+ * functions on every host: the thunks pass the arguments that way. */
+#if defined(_WIN32) && defined(__x86_64__)
+#define CORE_HELPER_ABI __attribute__((sysv_abi))
+#else
+#define CORE_HELPER_ABI
+#endif
 objload_status core_adapt_reference(objload_session *s, uint32_t image,
 				    uint32_t symbol, lg_node *n);
 void *core_bridged_host_symbol(objload_session *s, objload_callconv cc,
 			       const char *name);
+/* The host's own name of C-level `name` for images of convention cc,
+ * when their bridge renames it; NULL when not. */
+const char *core_bridged_host_name(objload_callconv cc, const char *name);
 int core_host_address_is_code(uint64_t addr);
 int core_host_object_size(uint64_t addr, const char *name, uint64_t *size);
 objload_status core_check_bridges(objload_session *s);

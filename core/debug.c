@@ -37,18 +37,15 @@
  * file on disk describes.  The lines stay after the session is freed
  * (perf reads the file after the run), as for any JIT.
  */
-#define _GNU_SOURCE
-#include <fcntl.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/rt.h"
 #include "formats/dwarfline.h"
 #include "formats/elf/symfile.h"
+#include "os/os.h"
 #include "formats/formats.h"
 
 /* ---- the function table -------------------------------------------------- */
@@ -174,7 +171,7 @@ void __jit_debug_register_code(void)
 __attribute__((used, visibility("default")))
 struct jit_descriptor __jit_debug_descriptor = { 1, JIT_NOACTION, NULL, NULL };
 
-static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;
+static os_mutex jit_lock = OS_MUTEX_INIT;
 
 struct rt_jit_entry {
 	struct jit_code_entry entry;
@@ -183,7 +180,7 @@ struct rt_jit_entry {
 
 static void jit_add(struct rt_jit_entry *e)
 {
-	pthread_mutex_lock(&jit_lock);
+	os_mutex_lock(&jit_lock);
 	e->entry.prev_entry = NULL;
 	e->entry.next_entry = __jit_debug_descriptor.first_entry;
 	if (e->entry.next_entry)
@@ -192,12 +189,12 @@ static void jit_add(struct rt_jit_entry *e)
 	__jit_debug_descriptor.relevant_entry = &e->entry;
 	__jit_debug_descriptor.action_flag = JIT_REGISTER_FN;
 	__jit_debug_register_code();
-	pthread_mutex_unlock(&jit_lock);
+	os_mutex_unlock(&jit_lock);
 }
 
 static void jit_remove(struct rt_jit_entry *e)
 {
-	pthread_mutex_lock(&jit_lock);
+	os_mutex_lock(&jit_lock);
 	if (e->entry.prev_entry)
 		e->entry.prev_entry->next_entry = e->entry.next_entry;
 	else
@@ -207,7 +204,7 @@ static void jit_remove(struct rt_jit_entry *e)
 	__jit_debug_descriptor.relevant_entry = &e->entry;
 	__jit_debug_descriptor.action_flag = JIT_UNREGISTER_FN;
 	__jit_debug_register_code();
-	pthread_mutex_unlock(&jit_lock);
+	os_mutex_unlock(&jit_lock);
 }
 
 /* Where each section of ELF image i was loaded, by ELF section number
@@ -398,26 +395,6 @@ static int perf_map_wanted(const core_runtime *rt)
 	return env && strcmp(env, "1") == 0;
 }
 
-/* Whether a debugger traces this process now (gdb --args, gdb -p):
- * "TracerPid:" in /proc/self/status is not 0. */
-static int traced_now(void)
-{
-	char buf[2048];
-	const char *p;
-	ssize_t n;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strstr(buf, "TracerPid:");
-	return p && strtol(p + 10, NULL, 10) != 0;
-}
-
 /* The symbol files cost a copy of each ELF input: they are made when a
  * debugger is there to read them (gdb --args objload run ...), when the
  * caller asked, or with OBJLOAD_GDB_JIT=1 (for a debugger attached
@@ -431,15 +408,16 @@ static int debugger_wanted(const core_runtime *rt)
 	env = getenv("OBJLOAD_GDB_JIT");
 	if (env && (strcmp(env, "0") == 0 || strcmp(env, "1") == 0))
 		return env[0] == '1';
-	return traced_now();
+	return os_debugger_attached();
 }
 
 static void write_perf_map(objload_session *s, const core_runtime *rt)
 {
-	char path[64];
+	char path[256];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
+	if (os_perf_map_path(path, sizeof(path)))
+		return;   /* no perf on this host */
 	f = fopen(path, "a");
 	if (!f)
 		return;

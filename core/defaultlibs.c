@@ -34,16 +34,21 @@
  * opened for the purpose); without one they stay mangled.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
-#include <dlfcn.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "core/archive.h"
 #include "core/rt.h"
+#include "os/os.h"
+
+#ifndef PATH_MAX
+#define PATH_MAX 4096
+#endif
+#ifndef NAME_MAX
+#define NAME_MAX 255
+#endif
 
 #if defined(__x86_64__)
 #define DEFAULTLIBS_ARCH "x86_64-"
@@ -85,47 +90,59 @@ static int version_less(const char *a, const char *b)
 static int has_libgcc(const char *dir)
 {
 	char path[PATH_MAX];
-	struct stat st;
 
 	if (snprintf(path, sizeof(path), "%s/libgcc.a", dir) >= (int)sizeof(path))
 		return 0;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	return os_path_kind_of(path) == OS_PATH_FILE;
+}
+
+/* The walk of scan_gcc_root: the newest compiler directory so far (best,
+ * empty when none, and its version). */
+struct gcc_scan {
+	const char *dir;
+	char *best, *best_ver;
+	size_t len;
+};
+
+/* An entry root/TRIPLE/VERSION: is it a newer compiler directory? */
+static int gcc_scan_version(void *ctx, const char *name)
+{
+	struct gcc_scan *g = ctx;
+	char vdir[PATH_MAX];
+
+	if (name[0] < '0' || name[0] > '9' || strlen(name) >= NAME_MAX ||
+	    snprintf(vdir, sizeof(vdir), "%s/%s", g->dir, name) >= (int)sizeof(vdir) ||
+	    !has_libgcc(vdir) || strlen(vdir) >= g->len)
+		return 0;
+	if (!g->best[0] || version_less(g->best_ver, name)) {
+		strcpy(g->best, vdir);
+		strcpy(g->best_ver, name);
+	}
+	return 0;
+}
+
+/* An entry root/TRIPLE: a triple of the host's CPU and Linux. */
+static int gcc_scan_triple(void *ctx, const char *name)
+{
+	struct gcc_scan *g = ctx, v = *g;
+	char tdir[PATH_MAX];
+
+	if (strncmp(name, DEFAULTLIBS_ARCH, strlen(DEFAULTLIBS_ARCH)) != 0 ||
+	    !strstr(name, "linux") ||
+	    snprintf(tdir, sizeof(tdir), "%s/%s", g->dir, name) >= (int)sizeof(tdir))
+		return 0;
+	v.dir = tdir;
+	(void)os_dir_each(tdir, gcc_scan_version, &v);
+	return 0;
 }
 
 /* The newest compiler directory under root/TRIPLE/VERSION; best holds
  * the winner so far (empty when none). */
 static void scan_gcc_root(const char *root, char *best, size_t len, char *best_ver)
 {
-	DIR *d = opendir(root), *v;
-	struct dirent *t, *e;
+	struct gcc_scan g = { .dir = root, .best = best, .best_ver = best_ver, .len = len };
 
-	if (!d)
-		return;
-	while ((t = readdir(d))) {
-		char tdir[PATH_MAX];
-
-		if (strncmp(t->d_name, DEFAULTLIBS_ARCH, strlen(DEFAULTLIBS_ARCH)) != 0 ||
-		    !strstr(t->d_name, "linux"))
-			continue;
-		if (snprintf(tdir, sizeof(tdir), "%s/%s", root, t->d_name) >= (int)sizeof(tdir) ||
-		    !(v = opendir(tdir)))
-			continue;
-		while ((e = readdir(v))) {
-			char vdir[PATH_MAX];
-
-			if (e->d_name[0] < '0' || e->d_name[0] > '9' ||
-			    strlen(e->d_name) >= NAME_MAX ||
-			    snprintf(vdir, sizeof(vdir), "%s/%s", tdir, e->d_name) >= (int)sizeof(vdir) ||
-			    !has_libgcc(vdir) || strlen(vdir) >= len)
-				continue;
-			if (!best[0] || version_less(best_ver, e->d_name)) {
-				strcpy(best, vdir);
-				strcpy(best_ver, e->d_name);
-			}
-		}
-		closedir(v);
-	}
-	closedir(d);
+	(void)os_dir_each(root, gcc_scan_triple, &g);
 }
 
 /* The compiler's library directory, or NULL. */
@@ -194,7 +211,7 @@ static void classify(objload_session *s, const char *name, struct wants *w)
 	if (w->libgcc || !starts_with(name, "__") || core_builtin_lookup(name, &bid))
 		return;
 	/* a compiler-runtime name: libgcc.a when nothing else has it */
-	if (!dlsym(RTLD_DEFAULT, name) && !defined_by_images(s, name))
+	if (!os_host_symbol(name) && !defined_by_images(s, name))
 		w->libgcc = 1;
 }
 
@@ -265,7 +282,8 @@ objload_status core_default_libs(objload_session *s)
 
 	if (!rt)
 		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-	if (rt->no_default_libs || s->link_only || !s->host_lookup)
+	/* the default libraries are those of the host's Linux tool chain */
+	if (rt->no_default_libs || s->link_only || !s->host_lookup || strcmp(os_name(), "linux") != 0)
 		return OBJLOAD_OK;
 	scan_images(s, &w);
 	if (!w.libstdcxx && !w.libcxx && !w.libgcc)
@@ -311,21 +329,20 @@ const char *core_demangle(const char *name, char *buf, size_t len)
 
 	if (!name || !starts_with(name, "_Z") || !len)
 		return NULL;
-	demangle = (demangle_fn)dlsym(RTLD_DEFAULT, "__cxa_demangle");
+	demangle = (demangle_fn)os_host_symbol("__cxa_demangle");
 	if (!demangle) {
 		static const char *const runtimes[] = { "libstdc++.so.6", "libc++abi.so.1" };
 
 		for (size_t i = 0; i < 2 && !demangle; i++) {
-			h = dlopen(runtimes[i], RTLD_LAZY | RTLD_LOCAL);
-			if (h && !(demangle = (demangle_fn)dlsym(h, "__cxa_demangle"))) {
-				dlclose(h);
+			h = os_lib_open(runtimes[i], OS_LIB_LAZY, NULL, 0);
+			if (h && !(demangle = (demangle_fn)os_lib_symbol(h, "__cxa_demangle"))) {
+				os_lib_close(h);
 				h = NULL;
 			}
 		}
 	}
 	d = demangle ? demangle(name, NULL, NULL, &status) : NULL;
-	if (h)
-		dlclose(h);
+	os_lib_close(h);
 	if (!d || status != 0) {
 		free(d);
 		return NULL;

@@ -34,10 +34,10 @@
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 
 #include "core/core.h"
 #include "core/log.h"
+#include "os/os.h"
 
 struct core_ifunc {
 	lg_target resolver;      /* the symbol's own value */
@@ -180,11 +180,13 @@ objload_status core_ifunc_plan(objload_session *s)
 	return OBJLOAD_OK;
 }
 
-typedef void *(*ifunc_resolver)(unsigned long hwcap, void *arg);
+/* A resolver is ELF code: System V on x86-64 (CORE_HELPER_ABI names that
+ * convention for a Windows host's compiler too), AAPCS64 on arm64. */
+typedef CORE_HELPER_ABI void *(*ifunc_resolver)(uint64_t hwcap, void *arg);
 
 objload_status core_ifunc_resolve(objload_session *s)
 {
-	unsigned long hwcap = getauxval(AT_HWCAP);
+	uint64_t hwcap = os_hwcap();
 
 	if (!s->ifuncs || s->link_only)
 		return OBJLOAD_OK;

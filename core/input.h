@@ -16,27 +16,19 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include "core/core.h"
+#include "os/os.h"
 
-/* An opened regular file. */
-typedef struct core_input {
-	int fd;
-	uint64_t size;
-	dev_t dev;
-	ino_t ino;
-} core_input;
+/* An opened regular file (size, and dev/ino: its identity). */
+typedef os_file core_input;
 
-/* What core_input_open refuses besides errno values. */
-#define CORE_INPUT_NOT_REGULAR (-1)   /* a FIFO, device, directory, ... */
-#define CORE_INPUT_ESCAPES (-2)       /* leaves the directory it must stay in */
-
-/* Open `path` (relative to `dirfd` when not AT_FDCWD; with `beneath`,
- * resolved strictly inside that directory: no absolute path, no "..",
- * no symbolic link that leaves it).  0, or an errno value or one of the
- * codes above; on success in->fd is open and the caller closes it. */
-int core_input_open(int dirfd, const char *path, int beneath, core_input *in);
+/* Open `path` (relative to `dir` when not NULL; with `beneath`, resolved
+ * strictly inside that directory: no absolute path, no "..", no symbolic
+ * link that leaves it).  0, or an errno value or OS_FILE_NOT_REGULAR or
+ * OS_FILE_ESCAPES; on success the caller closes it (core_input_close). */
+int core_input_open(const os_dir *dir, const char *path, int beneath, core_input *in);
+void core_input_close(core_input *in);
 
 /* The text for a code of core_input_open. */
 const char *core_input_strerror(int code);
@@ -50,7 +42,7 @@ objload_status core_input_bytes(objload_session *s, const char *path,
 				void **bytes, size_t *len, int *mapped);
 
 /* Read an opened input and add it to the session as an archive or an
- * object (core/session.c).  Closes in->fd; the session owns the bytes. */
+ * object (core/session.c).  Closes the input; the session owns the bytes. */
 objload_status core_add_input(objload_session *s, const char *path, core_input *in);
 
 /* Release what core_input_bytes returned. */

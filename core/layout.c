@@ -39,20 +39,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/core.h"
+#include "os/os.h"
 
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
 	return (v + a - 1) & ~(a - 1);
-}
-
-static uint64_t page_size(void)
-{
-	long p = sysconf(_SC_PAGESIZE);
-
-	return p > 0 ? (uint64_t)p : 4096u;
 }
 
 /* The largest block of the link, for messages. */
@@ -548,7 +541,7 @@ static objload_status plan_windows(objload_session *s, struct layout *L)
 objload_status core_layout(objload_session *s)
 {
 	struct layout L = { 0 };
-	uint64_t page = page_size();
+	uint64_t page = os_page_size();
 	objload_status st;
 
 	st = layout_shared(s, &L, page);

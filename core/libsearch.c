@@ -36,15 +36,11 @@
  * exponentially with its depth.  Scripts nest at most LIB_MAX_DEPTH deep.
  */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/archive.h"
 #include "core/input.h"
@@ -80,7 +76,7 @@ void core_libs_free(objload_session *s)
 		free(L->dirs[i]);
 	free(L->dirs);
 	for (size_t i = 0; i < L->nlibs; i++) {
-		dlclose(L->libs[i].handle);
+		os_lib_close(L->libs[i].handle);
 		free(L->libs[i].path);
 	}
 	free(L->libs);
@@ -96,7 +92,7 @@ void *core_libs_lookup(objload_session *s, const char *name)
 	if (!L)
 		return NULL;
 	for (size_t i = 0; i < L->nlibs; i++) {
-		void *p = dlsym(L->libs[i].handle, name);
+		void *p = os_lib_symbol(L->libs[i].handle, name);
 
 		if (p)
 			return p;
@@ -131,9 +127,7 @@ objload_status objload_add_search_dir(objload_session *s, const char *dir)
 
 static int is_file(const char *path)
 {
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	return os_path_kind_of(path) == OS_PATH_FILE;
 }
 
 static const char *search_dir(const struct core_libs *L, size_t i)
@@ -183,6 +177,7 @@ static objload_status open_shared(objload_session *s, const char *path)
 {
 	struct core_libs *L = s->libs;
 	struct lib_handle *n;
+	char why[512];
 	void *h;
 
 	for (size_t i = 0; i < L->nlibs; i++)
@@ -190,24 +185,20 @@ static objload_status open_shared(objload_session *s, const char *path)
 			return OBJLOAD_OK;
 	if (s->link_only)
 		return OBJLOAD_OK;
-	dlerror();
-	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		const char *e = dlerror();
-
+	h = os_lib_open(path, 0, why, sizeof(why));
+	if (!h)
 		return core_error(s, OBJLOAD_ERR_IO, "%s: cannot open the shared library: %s",
-				  path, e ? e : "unknown error");
-	}
+				  path, why);
 	n = realloc(L->libs, (L->nlibs + 1) * sizeof(*n));
 	if (!n) {
-		dlclose(h);
+		os_lib_close(h);
 		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
 	}
 	L->libs = n;
 	n[L->nlibs].handle = h;
 	n[L->nlibs].path = strdup(path);
 	if (!n[L->nlibs].path) {
-		dlclose(h);
+		os_lib_close(h);
 		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
 	}
 	L->nlibs++;
@@ -508,17 +499,17 @@ static objload_status add_library_path(objload_session *s, const char *path,
 	if (depth > LIB_MAX_DEPTH)
 		return core_error(s, OBJLOAD_ERR_FORMAT,
 				  "%s: linker scripts nested more than %d deep", path, LIB_MAX_DEPTH);
-	rc = core_input_open(AT_FDCWD, path, 0, &in);
+	rc = core_input_open(NULL, path, 0, &in);
 	if (rc)
 		return core_error(s, OBJLOAD_ERR_IO, "%s: %s", path, core_input_strerror(rc));
 	seen = hashmap_get_int(&L->visited, (uint64_t)in.dev, (uint64_t)in.ino, &dummy);
 	if (seen || hashmap_put_int(&L->visited, (uint64_t)in.dev, (uint64_t)in.ino, 1)) {
-		close(in.fd);
+		core_input_close(&in);
 		return seen ? OBJLOAD_OK : core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
 	}
 	core_log(s, OBJLOAD_LOG_FILES, "input %s", path);
 	st = core_input_bytes(s, path, &in, 0, &bytes, &len, &mapped);
-	close(in.fd);
+	core_input_close(&in);
 	if (st)
 		return st;
 	/* from here the bytes go to the session, or are released below */

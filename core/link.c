@@ -37,12 +37,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/archive.h"
 #include "core/core.h"
 #include "core/log.h"
 #include "core/tls.h"
+#include "os/os.h"
 
 int core_role_loaded(objload_section_role role)
 {
@@ -124,17 +124,10 @@ void core_edge_where(const objload_session *s, const lg_edge *e, char *buf,
 
 /* ---- the passes that are only a call ------------------------------------- */
 
-static uint64_t page_size(void)
-{
-	long p = sysconf(_SC_PAGESIZE);
-
-	return p > 0 ? (uint64_t)p : 4096u;
-}
-
 static objload_status pass_allocate(objload_session *s, void *ctx)
 {
 	objload_metrics *m = &s->metrics;
-	uint64_t page = page_size();
+	uint64_t page = os_page_size();
 	size_t mappings = 0;
 	char err[512];
 	objload_status st;

@@ -20,7 +20,6 @@
  * made afterwards can say why the session cannot be used any more.
  */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +27,7 @@
 
 #include "core/core.h"
 #include "core/log.h"
+#include "os/os.h"
 
 struct core_log {
 	unsigned mask;
@@ -149,19 +149,18 @@ void core_log_member(objload_session *s, const char *member, const char *symbol)
 }
 
 /* The file that holds host address `p`: a shared library, or the program. */
-static const char *host_file(const void *p)
+static const char *host_file(const void *p, char *buf, size_t len)
 {
-	Dl_info info;
+	const char *f = os_host_file_of(p, buf, len);
 
-	if (dladdr(p, &info) && info.dli_fname && info.dli_fname[0])
-		return info.dli_fname;
-	return "the host process";
+	return f ? f : "the host process";
 }
 
 void core_log_binding(objload_session *s, uint32_t image, const char *name,
 		      const global_sym *g)
 {
 	const char *from = s->images[image]->path;
+	char file[512];
 	const lg_block *b;
 
 	if (!core_log_on(s, OBJLOAD_LOG_BINDINGS))
@@ -188,7 +187,8 @@ void core_log_binding(objload_session *s, uint32_t image, const char *name,
 	case LG_ABSOLUTE:
 		if (g->from_host)
 			core_log(s, OBJLOAD_LOG_BINDINGS, "binding file %s to %s: symbol '%s'",
-				 from, host_file((const void *)(uintptr_t)g->res.value), name);
+				 from, host_file((const void *)(uintptr_t)g->res.value, file,
+						 sizeof(file)), name);
 		else if (g->strength)
 			core_log(s, OBJLOAD_LOG_BINDINGS,
 				 "binding file %s to %s: absolute symbol '%s' = 0x%llx", from,
@@ -227,14 +227,15 @@ static void describe_target(const objload_session *s, const lg_target *t, char *
 		}
 		return;
 	case LG_ABSOLUTE: {
-		Dl_info di;
 		const void *p = (const void *)(uintptr_t)t->value;
+		const char *sym = os_host_symbol_at(p);
+		char file[512];
 
-		if (dladdr(p, &di) && di.dli_sname && di.dli_saddr == p)
-			snprintf(buf, len, "'%s' in %s", di.dli_sname, host_file(p));
+		if (sym)
+			snprintf(buf, len, "'%s' in %s", sym, host_file(p, file, sizeof(file)));
 		else
 			snprintf(buf, len, "0x%llx (%s)", (unsigned long long)t->value,
-				 host_file(p));
+				 host_file(p, file, sizeof(file)));
 		return;
 	}
 	case LG_WEAK_ZERO:
@@ -271,11 +272,13 @@ void core_log_synthesized(objload_session *s, uint32_t block, const lg_target *t
 void core_log_bridged(objload_session *s, uint32_t image, const char *name,
 		      const void *address)
 {
+	char file[512];
+
 	if (!core_log_on(s, OBJLOAD_LOG_BINDINGS))
 		return;
 	core_log(s, OBJLOAD_LOG_BINDINGS,
 		 "binding file %s to objload's calling-convention bridge for %s: symbol '%s'",
-		 s->images[image]->path, host_file(address), name);
+		 s->images[image]->path, host_file(address, file, sizeof(file)), name);
 }
 
 void core_log_link_failed(objload_session *s)

@@ -41,19 +41,12 @@
  * Windows.  A segment with a constrained window goes into a chunk that
  * lies inside it; a new chunk is mapped inside the window when needed.
  */
-#define _GNU_SOURCE
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "core/core.h"
-
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE 0x100000
-#endif
+#include "os/os.h"
 
 enum { POOL_RW, POOL_R, POOL_RX, POOL_CONTIG, POOL_COUNT };
 
@@ -86,13 +79,6 @@ static int arena_pool_of(int prot)
 	return prot & OBJLOAD_PROT_EXEC ? POOL_RX : POOL_R;
 }
 
-static int arena_prot_bits(int prot)
-{
-	return (prot & OBJLOAD_PROT_READ ? PROT_READ : 0) |
-	       (prot & OBJLOAD_PROT_WRITE ? PROT_WRITE : 0) |
-	       (prot & OBJLOAD_PROT_EXEC ? PROT_EXEC : 0);
-}
-
 static int arena_fits(uint64_t a, uint64_t len, uint64_t lo, uint64_t hi)
 {
 	return a >= lo && a <= hi && hi - a >= len;
@@ -107,8 +93,8 @@ objload_status objload_arena_new(size_t chunk_size, objload_arena **out)
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return OBJLOAD_ERR_NOMEM;
-	a->page = (uint64_t)sysconf(_SC_PAGESIZE);
-	a->chunk_size = arena_round(chunk_size ? chunk_size : 1u << 20, a->page);
+	a->page = os_page_size();
+	a->chunk_size = arena_round(chunk_size ? chunk_size : 1u << 20, os_map_granularity());
 	for (int p = 0; p < POOL_COUNT; p++)
 		a->current[p] = ARENA_NONE;
 	*out = a;
@@ -121,7 +107,7 @@ void objload_arena_free(objload_arena *a)
 		return;
 	for (size_t i = 0; i < a->nchunks; i++)
 		if (a->chunks[i].base)
-			munmap(a->chunks[i].base, a->chunks[i].size);
+			os_unmap(a->chunks[i].base, a->chunks[i].size);
 	free(a->chunks);
 	free(a);
 }
@@ -145,14 +131,13 @@ void objload_arena_get_stats(const objload_arena *a, objload_arena_stats *out)
  * then probes from the middle of the window outwards. */
 static uint8_t *arena_map(uint64_t len, uint64_t lo, uint64_t hi)
 {
-	uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *p = os_map(len, 1, 0);
 	uint64_t step = 64ull << 20, mid;
 
-	if (p != MAP_FAILED) {
+	if (p) {
 		if (arena_fits((uint64_t)(uintptr_t)p, len, lo, hi))
 			return p;
-		munmap(p, len);
+		os_unmap(p, len);
 	}
 	if (hi > (1ull << 47))
 		hi = 1ull << 47;
@@ -173,13 +158,9 @@ static uint8_t *arena_map(uint64_t len, uint64_t lo, uint64_t hi)
 		}
 		if (!arena_fits(a, len, lo, hi))
 			continue;
-		p = mmap((void *)(uintptr_t)a, len, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-		if (p == MAP_FAILED)
-			continue;
-		if ((uint64_t)(uintptr_t)p == a)
+		p = os_map_at(a, len, 0);
+		if (p)
 			return p;
-		munmap(p, len);
 	}
 	return NULL;
 }
@@ -233,7 +214,8 @@ static uint8_t *arena_carve(objload_arena *a, int pool, uint64_t size,
 			goto found;
 	}
 	{
-		uint64_t need = arena_round(size + (align > a->page ? align : 0), a->page);
+		uint64_t need = arena_round(size + (align > a->page ? align : 0),
+					    os_map_granularity());
 		int dedicated = need > a->chunk_size;
 
 		ci = arena_new_chunk(a, pool, dedicated ? need : a->chunk_size, lo, hi);
@@ -282,7 +264,7 @@ static void arena_put(objload_arena *a, void *addr, uint64_t size)
 			continue;
 		a->bytes_allocated -= size;
 		if (--c->live == 0) {
-			munmap(c->base, c->size);
+			os_unmap(c->base, c->size);
 			if (a->current[c->pool] == i)
 				a->current[c->pool] = ARENA_NONE;
 			c->base = NULL;
@@ -391,11 +373,13 @@ static objload_status arena_finalize(void *ctx, objload_alloc_request *req,
 				}
 			}
 			if (open) {
-				if (mprotect((void *)(uintptr_t)run_lo, run_hi - run_lo,
-					     arena_prot_bits(prot)) < 0) {
+				if (os_protect((void *)(uintptr_t)run_lo, run_hi - run_lo,
+					       prot) < 0) {
+					char why[128];
+
 					snprintf(err, errlen, "mprotect of [0x%llx, 0x%llx): %s",
 						 (unsigned long long)run_lo,
-						 (unsigned long long)run_hi, strerror(errno));
+						 (unsigned long long)run_hi, os_error(why, sizeof(why)));
 					return OBJLOAD_ERR_NOMEM;
 				}
 				(*changes)++;

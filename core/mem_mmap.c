@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The default memory manager: anonymous mmap, read-write while objload
- * writes, then mprotect to each segment's final protection.  No page is
+ * The default memory manager: fresh pages from the host (os_map: anonymous
+ * mmap, VirtualAlloc on Windows), read-write while objload writes, then
+ * each segment's final protection (os_protect).  No page is
  * ever writable and executable at once.
  *
  * Windows.  When a segment must lie in [lo, hi) — below 2 GiB for non-PIC
@@ -21,21 +22,11 @@
  * page costs one page.  Fresh anonymous pages are zero, which the manager
  * reports with req->zeroed so that objload does not clear them again.
  */
-#define _GNU_SOURCE
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "core/core.h"
-
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE 0x100000
-#endif
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23   /* Linux 5.14 */
-#endif
+#include "os/os.h"
 
 /* A segment objload writes whole: worth committing at once. */
 static int written_whole(int prot)
@@ -43,73 +34,40 @@ static int written_whole(int prot)
 	return !(prot & OBJLOAD_PROT_WRITE);
 }
 
-static int prot_bits(int prot)
-{
-	return (prot & OBJLOAD_PROT_READ ? PROT_READ : 0) |
-	       (prot & OBJLOAD_PROT_WRITE ? PROT_WRITE : 0) |
-	       (prot & OBJLOAD_PROT_EXEC ? PROT_EXEC : 0);
-}
-
 static int inside(uint64_t addr, uint64_t len, uint64_t lo, uint64_t hi)
 {
 	return addr >= lo && addr <= hi && hi - addr >= len;
 }
 
-/* Map len bytes aligned to `align` inside [lo, hi); NULL on failure.
- * The returned mapping is exactly len bytes (the slack is unmapped). */
-static void *map_fixed(uint64_t a, uint64_t len, int populate)
-{
-	void *p = mmap((void *)(uintptr_t)a, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE |
-		       (populate ? MAP_POPULATE : 0), -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	if ((uint64_t)(uintptr_t)p != a) {
-		munmap(p, len);   /* an old kernel ignored the flag */
-		return NULL;
-	}
-	return p;
-}
-
+/* Map len bytes aligned to `align` inside [lo, hi); NULL on failure. */
 static void *map_in_window(uint64_t len, uint64_t align, uint64_t lo,
 			   uint64_t hi, uint64_t hint, int populate, size_t *mappings)
 {
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	uint64_t want = len + (align > page ? align : 0);
-	int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+	unsigned flags = 0;
 	uint8_t *p;
 	uint64_t a, step, mid;
 
 	/* right after the previous segment, when that is in the window */
 	if (hint) {
 		hint = (hint + align - 1) & ~(align - 1);
-		if (inside(hint, len, lo, hi) && (p = map_fixed(hint, len, populate)) != NULL) {
+		if (inside(hint, len, lo, hi) &&
+		    (p = os_map_at(hint, len, populate ? OS_MAP_POPULATE : 0)) != NULL) {
 			(*mappings)++;
 			return p;
 		}
 	}
 	if (hi <= (1ull << 31) && lo == 0)
-		flags |= MAP_32BIT;
-	/* populate only what is kept for sure: an unconstrained mapping
-	 * without alignment slack */
-	if (populate && lo == 0 && hi == UINT64_MAX && want == len)
-		flags |= MAP_POPULATE;
-	p = mmap(NULL, want, PROT_READ | PROT_WRITE, flags, -1, 0);
-	if (p != MAP_FAILED) {
-		uint64_t start = ((uint64_t)(uintptr_t)p + align - 1) & ~(align - 1);
-
-		if (inside(start, len, lo, hi)) {
-			uint8_t *s = (uint8_t *)(uintptr_t)start;
-
-			if (s > p)
-				munmap(p, (size_t)(s - p));
-			if ((uint64_t)(uintptr_t)(p + want) > start + len)
-				munmap(s + len, (size_t)((uint64_t)(uintptr_t)(p + want) - start - len));
+		flags |= OS_MAP_LOW;
+	/* populate only what is kept for sure: an unconstrained mapping */
+	if (populate && lo == 0 && hi == UINT64_MAX)
+		flags |= OS_MAP_POPULATE;
+	p = os_map(len, align, flags);
+	if (p) {
+		if (inside((uint64_t)(uintptr_t)p, len, lo, hi)) {
 			(*mappings)++;
-			return s;
+			return p;
 		}
-		munmap(p, want);
+		os_unmap(p, len);
 	}
 	if (hi - lo < len)
 		return NULL;
@@ -133,7 +91,7 @@ static void *map_in_window(uint64_t len, uint64_t align, uint64_t lo,
 		}
 		if (!a || !inside(a, len, lo, hi) || a >= (1ull << 47))
 			continue;
-		p = map_fixed(a, len, populate);
+		p = os_map_at(a, len, populate ? OS_MAP_POPULATE : 0);
 		if (p) {
 			(*mappings)++;
 			return p;
@@ -145,7 +103,7 @@ static void *map_in_window(uint64_t len, uint64_t align, uint64_t lo,
 static objload_status mmap_allocate(void *ctx, objload_alloc_request *req,
 				    size_t *mappings, char *err, size_t errlen)
 {
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t page = os_page_size(), grain = os_map_granularity();
 	uint64_t hint = 0;
 
 	(void)ctx;
@@ -157,17 +115,19 @@ static objload_status mmap_allocate(void *ctx, objload_alloc_request *req,
 
 		for (size_t i = grp->first; i < grp->first + grp->count; i++)
 			all_written &= written_whole(req->segments[i].prot);
-		p = map_in_window(len, grp->align > page ? grp->align : page,
+		p = map_in_window(len, grp->align > grain ? grp->align : grain,
 				  grp->window_lo, grp->window_hi, hint, all_written, mappings);
 
 		if (!p) {
+			char why[128];
+
 			snprintf(err, errlen, "cannot map %llu bytes (%s) in [0x%llx, 0x%llx): %s",
 				 (unsigned long long)grp->span,
 				 req->segments[grp->first].name,
 				 (unsigned long long)grp->window_lo,
-				 (unsigned long long)grp->window_hi, strerror(errno));
+				 (unsigned long long)grp->window_hi, os_error(why, sizeof(why)));
 			for (size_t j = 0; j < g; j++) {
-				munmap(req->groups[j].work,
+				os_unmap(req->groups[j].work,
 				       (req->groups[j].span + page - 1) & ~(page - 1));
 				objload_place_group(req, j, NULL, 0);
 			}
@@ -179,11 +139,10 @@ static objload_status mmap_allocate(void *ctx, objload_alloc_request *req,
 		 * effort (an older kernel faults them in) */
 		for (size_t i = grp->first; i < grp->first + grp->count && !all_written; i++)
 			if (written_whole(req->segments[i].prot))
-				(void)madvise(req->segments[i].work, req->segments[i].size,
-					      MADV_POPULATE_WRITE);
+				os_populate(req->segments[i].work, req->segments[i].size);
 		/* constrained groups are packed one after another */
 		if (grp->window_lo || grp->window_hi != UINT64_MAX)
-			hint = grp->target + len;
+			hint = grp->target + ((len + grain - 1) & ~(grain - 1));
 	}
 	req->zeroed = 1;   /* fresh anonymous pages */
 	return OBJLOAD_OK;
@@ -192,7 +151,7 @@ static objload_status mmap_allocate(void *ctx, objload_alloc_request *req,
 static objload_status mmap_finalize(void *ctx, objload_alloc_request *req,
 				    size_t *changes, char *err, size_t errlen)
 {
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t page = os_page_size();
 
 	(void)ctx;
 	for (size_t i = 0; i < req->nsegments; i++) {
@@ -201,9 +160,11 @@ static objload_status mmap_finalize(void *ctx, objload_alloc_request *req,
 
 		if (sg->prot == (OBJLOAD_PROT_READ | OBJLOAD_PROT_WRITE))
 			continue;   /* already so */
-		if (mprotect(sg->work, len, prot_bits(sg->prot)) < 0) {
+		if (os_protect(sg->work, len, sg->prot) < 0) {
+			char why[128];
+
 			snprintf(err, errlen, "mprotect of segment %s: %s",
-				 sg->name, strerror(errno));
+				 sg->name, os_error(why, sizeof(why)));
 			return OBJLOAD_ERR_NOMEM;
 		}
 		(*changes)++;
@@ -213,12 +174,12 @@ static objload_status mmap_finalize(void *ctx, objload_alloc_request *req,
 
 static void mmap_release(void *ctx, objload_alloc_request *req)
 {
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t page = os_page_size();
 
 	(void)ctx;
 	for (size_t g = 0; g < req->ngroups; g++)
 		if (req->groups[g].work)
-			munmap(req->groups[g].work,
+			os_unmap(req->groups[g].work,
 			       (req->groups[g].span + page - 1) & ~(page - 1));
 }
 

@@ -10,60 +10,32 @@
  * what a client that places sections itself (RuntimeDyld's shape) may do,
  * and what `objload compare` shows against the other strategies.
  *
- * Placement probes with MAP_FIXED_NOREPLACE, which never replaces an
- * existing mapping; an occupied candidate moves on by another stride.  A
+ * Placement probes with os_map_at (MAP_FIXED_NOREPLACE), which never
+ * replaces an existing mapping; an occupied candidate moves on by another stride.  A
  * segment whose window is constrained (non-PIC code, PC-relative data
  * references to the host) is placed inside its window instead, scattered
  * only as far as the window allows.  State (the next address) lives in the
  * caller's objload_scatter_ctx; nothing is global.
  */
-#define _GNU_SOURCE
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "core/core.h"
-
-#ifndef MAP_FIXED_NOREPLACE
-#define MAP_FIXED_NOREPLACE 0x100000
-#endif
+#include "os/os.h"
 
 #define SCATTER_MIN_STRIDE (4ull << 30)
 #define SCATTER_DEFAULT_HINT (1ull << 44)
 #define SCATTER_TOP (1ull << 47)      /* user address space on x86-64 */
 #define SCATTER_TRIES 4096
 
-static int scatter_prot_bits(int prot)
-{
-	return (prot & OBJLOAD_PROT_READ ? PROT_READ : 0) |
-	       (prot & OBJLOAD_PROT_WRITE ? PROT_WRITE : 0) |
-	       (prot & OBJLOAD_PROT_EXEC ? PROT_EXEC : 0);
-}
-
 static uint64_t scatter_page(void)
 {
-	return (uint64_t)sysconf(_SC_PAGESIZE);
+	return os_page_size();
 }
 
 static uint64_t round_up(uint64_t v, uint64_t a)
 {
 	return (v + a - 1) & ~(a - 1);
-}
-
-static void *scatter_try(uint64_t a, uint64_t len)
-{
-	void *p = mmap((void *)(uintptr_t)a, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	if ((uint64_t)(uintptr_t)p != a) {
-		munmap(p, len);   /* a kernel without MAP_FIXED_NOREPLACE */
-		return NULL;
-	}
-	return p;
 }
 
 static void scatter_defaults(objload_scatter_ctx *c)
@@ -80,11 +52,11 @@ static void scatter_defaults(objload_scatter_ctx *c)
 static void *scatter_place(objload_scatter_ctx *c, uint64_t len, uint64_t align,
 			   uint64_t lo, uint64_t hi)
 {
-	uint64_t page = scatter_page();
+	uint64_t grain = os_map_granularity();
 	uint64_t a, step;
 
-	if (align < page)
-		align = page;
+	if (align < grain)
+		align = grain;
 	if (hi > SCATTER_TOP)
 		hi = SCATTER_TOP;
 	if (lo < (1ull << 16))
@@ -110,7 +82,7 @@ static void *scatter_place(objload_scatter_ctx *c, uint64_t len, uint64_t align,
 			step = 64ull << 10;
 			continue;
 		}
-		p = scatter_try(a, len);
+		p = os_map_at(a, len, 0);
 		if (p) {
 			uint64_t end = a + len;
 
@@ -141,12 +113,14 @@ static objload_status scatter_allocate(void *ctx, objload_alloc_request *req,
 					grp->window_lo, grp->window_hi);
 
 		if (!p) {
+			char why[128];
+
 			snprintf(err, errlen, "cannot place %llu bytes (%s) in [0x%llx, 0x%llx): %s",
 				 (unsigned long long)grp->span, req->segments[grp->first].name,
 				 (unsigned long long)grp->window_lo,
-				 (unsigned long long)grp->window_hi, strerror(errno));
+				 (unsigned long long)grp->window_hi, os_error(why, sizeof(why)));
 			for (size_t j = 0; j < g; j++) {
-				munmap(req->groups[j].work, round_up(req->groups[j].span, page));
+				os_unmap(req->groups[j].work, round_up(req->groups[j].span, page));
 				objload_place_group(req, j, NULL, 0);
 			}
 			return OBJLOAD_ERR_NOMEM;
@@ -169,10 +143,11 @@ static objload_status scatter_finalize(void *ctx, objload_alloc_request *req,
 
 		if (sg->prot == (OBJLOAD_PROT_READ | OBJLOAD_PROT_WRITE))
 			continue;
-		if (mprotect(sg->work, round_up(sg->size, page),
-			     scatter_prot_bits(sg->prot)) < 0) {
+		if (os_protect(sg->work, round_up(sg->size, page), sg->prot) < 0) {
+			char why[128];
+
 			snprintf(err, errlen, "mprotect of segment %s: %s",
-				 sg->name, strerror(errno));
+				 sg->name, os_error(why, sizeof(why)));
 			return OBJLOAD_ERR_NOMEM;
 		}
 		(*changes)++;
@@ -187,7 +162,7 @@ static void scatter_release(void *ctx, objload_alloc_request *req)
 	(void)ctx;
 	for (size_t g = 0; g < req->ngroups; g++)
 		if (req->groups[g].work)
-			munmap(req->groups[g].work, round_up(req->groups[g].span, page));
+			os_unmap(req->groups[g].work, round_up(req->groups[g].span, page));
 }
 
 static const objload_memory_manager scatter_manager = {

@@ -192,13 +192,14 @@ out:
 static int call_attach(objload_session *s, const objload_image *img, uint64_t fn,
 		       uint64_t module, uint32_t reason)
 {
-	typedef int (*sysv_attach_fn)(void *, uint32_t, void *);
+	typedef int (*host_attach_fn)(void *, uint32_t, void *);
 	const cc_bridge *b;
 
 	if (!fn)
 		return 1;
-	if (img->callconv == OBJLOAD_CC_SYSV)
-		return ((sysv_attach_fn)(uintptr_t)fn)((void *)(uintptr_t)module, reason, NULL);
+	/* the host's own convention (a DLL on a Windows host): a plain call */
+	if (core_callconv_compatible(img->callconv, core_host_callconv()))
+		return ((host_attach_fn)(uintptr_t)fn)((void *)(uintptr_t)module, reason, NULL);
 	b = bridge_lookup(img->callconv);
 	return b && b->call_attach ? b->call_attach(s, fn, module, reason, 0) : -1;
 }
@@ -382,9 +383,9 @@ void *bridge_module_symbol(objload_session *s, uint64_t base, const char *name)
 	if (i == OBJLOAD_NO_INDEX || !s->rt)
 		return NULL;
 	/* a forwarder may resolve its target now: one caller at a time */
-	pthread_mutex_lock(&s->rt->lock);
+	os_mutex_lock(&s->rt->lock);
 	addr = module_symbol(s, i, name);
-	pthread_mutex_unlock(&s->rt->lock);
+	os_mutex_unlock(&s->rt->lock);
 	return addr;
 }
 void *bridge_symbol(objload_session *s, objload_callconv cc, const char *name)
@@ -407,7 +408,7 @@ void *bridge_session_state(objload_session *s, const void *key, size_t size,
 
 	if (!rt)
 		return NULL;
-	pthread_mutex_lock(&rt->lock);
+	os_mutex_lock(&rt->lock);
 	for (size_t i = 0; i < rt->nabi_state; i++)
 		if (rt->abi_state[i].key == key) {
 			state = rt->abi_state[i].state;
@@ -426,7 +427,7 @@ void *bridge_session_state(objload_session *s, const void *key, size_t size,
 		goto out;
 	n[rt->nabi_state++] = (struct rt_abi_state){ key, state, release };
 out:
-	pthread_mutex_unlock(&rt->lock);
+	os_mutex_unlock(&rt->lock);
 	return state;
 }
 

@@ -42,24 +42,23 @@
  * registered by then are dropped.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
-#include <dlfcn.h>
-#include <libgen.h>
 #include <limits.h>
-#include <link.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/core.h"
 #include "core/plugins.h"
 #include "formats/formats.h"
 #include "objload-paths.h"
+#include "os/os.h"
+
+#ifndef PATH_MAX
+#define PATH_MAX 4096
+#endif
 
 #define PLUGIN_PREFIX "objload-"
-#define PLUGIN_SUFFIX ".so"
+#define PLUGIN_SUFFIX OS_LIB_SUFFIX
 #define PLUGIN_ENTRY "objload_plugin_init"
 
 struct core_plugins {
@@ -77,7 +76,7 @@ void core_plugins_free(objload_session *s)
 	if (!p)
 		return;
 	for (size_t i = p->n; i-- > 0;)
-		dlclose(p->handles[i]);
+		os_lib_close(p->handles[i]);
 	free(p->handles);
 	free(p);
 	s->plugins = NULL;
@@ -126,18 +125,19 @@ static objload_status plugin_open(objload_session *s, const char *path)
 	size_t before = s->nextra_formats;
 	plugin_init_fn init;
 	objload_status st;
+	char why[512];
 	void *h, *sym;
 
-	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	h = os_lib_open(path, 0, why, sizeof(why));
 	if (!h)
-		return core_error(s, OBJLOAD_ERR_IO, "plug-in %s: %s", path, dlerror());
+		return core_error(s, OBJLOAD_ERR_IO, "plug-in %s: %s", path, why);
 	if (plugin_loaded(s, h)) {
-		dlclose(h);   /* drops the extra reference dlopen took */
+		os_lib_close(h);   /* drops the extra reference the open took */
 		return OBJLOAD_OK;
 	}
-	sym = dlsym(h, PLUGIN_ENTRY);
+	sym = os_lib_symbol(h, PLUGIN_ENTRY);
 	if (!sym) {
-		dlclose(h);
+		os_lib_close(h);
 		return core_error(s, OBJLOAD_ERR_FORMAT,
 				  "plug-in %s: no entry point %s", path, PLUGIN_ENTRY);
 	}
@@ -150,7 +150,7 @@ static objload_status plugin_open(objload_session *s, const char *path)
 
 		snprintf(msg, sizeof(msg), "%s", s->errmsg);
 		s->nextra_formats = before;
-		dlclose(h);
+		os_lib_close(h);
 		return core_error(s, st, "plug-in %s: %s failed: %s", path,
 				  PLUGIN_ENTRY, msg[0] ? msg : objload_status_name(st));
 	}
@@ -163,31 +163,25 @@ static objload_status plugin_open(objload_session *s, const char *path)
  * libobjload is linked into it.  "" when it cannot be found. */
 static void relocated_dir(char *out, size_t len)
 {
-	struct link_map *map = NULL;
 	char file[PATH_MAX];
 	const char *rel;
-	Dl_info info;
-	ssize_t n;
-	void *self;
+	size_t dl;
+	int is_library;
 
 	out[0] = '\0';
-	/* a data pointer to one of our functions, as dladdr wants */
-	self = (void *)(uintptr_t)&objload_load_plugin;
-	if (!dladdr1(self, &info, (void **)&map, RTLD_DL_LINKMAP) || !map)
+	if (os_self_file(file, sizeof(file), &is_library))
 		return;
-	if (map->l_name && map->l_name[0]) {
-		/* a shared library: its path as loaded */
-		if (!realpath(map->l_name, file))
-			return;
-		rel = OBJLOAD_PLUGIN_DIR_FROM_LIBDIR;
-	} else {
-		n = readlink("/proc/self/exe", file, sizeof(file) - 1);
-		if (n <= 0)
-			return;
-		file[n] = '\0';
-		rel = OBJLOAD_PLUGIN_DIR_FROM_BINDIR;
-	}
-	if (rel[0] == '/' || snprintf(out, len, "%s/%s", dirname(file), rel) >= (int)len)
+	rel = is_library ? OBJLOAD_PLUGIN_DIR_FROM_LIBDIR : OBJLOAD_PLUGIN_DIR_FROM_BINDIR;
+	/* the file's directory */
+	dl = strlen(file);
+	while (dl > 0 && !os_is_dir_sep(file[dl - 1]))
+		dl--;
+	while (dl > 1 && os_is_dir_sep(file[dl - 1]))
+		dl--;
+	if (!dl)
+		return;
+	file[dl] = '\0';
+	if (rel[0] == '/' || snprintf(out, len, "%s/%s", file, rel) >= (int)len)
 		out[0] = '\0';
 }
 
@@ -202,37 +196,27 @@ static char *plugin_dirs(void)
 	relocated_dir(reloc, sizeof(reloc));
 	/* the configured directory once, when the installation is where it
 	 * was configured for */
-	if (reloc[0] && realpath(reloc, a) && realpath(OBJLOAD_PLUGIN_DIR, b) &&
-	    strcmp(a, b) == 0)
+	if (reloc[0] && !os_realpath(reloc, a, sizeof(a)) &&
+	    !os_realpath(OBJLOAD_PLUGIN_DIR, b, sizeof(b)) && strcmp(a, b) == 0)
 		reloc[0] = '\0';
-	if (asprintf(&out, "%s%s%s%s%s", env && *env ? env : "", env && *env ? ":" : "",
-		     reloc, reloc[0] ? ":" : "", OBJLOAD_PLUGIN_DIR) < 0)
+	if (asprintf(&out, "%s%s%s%s%s", env && *env ? env : "",
+		     env && *env ? OS_PATH_LIST_SEP_STR : "", reloc,
+		     reloc[0] ? OS_PATH_LIST_SEP_STR : "", OBJLOAD_PLUGIN_DIR) < 0)
 		return NULL;
 	return out;
-}
-
-/* A directory or plug-in file of the search path that someone else may
- * have put there: writable by any user, or owned by neither root nor us.
- * NULL when it is safe, else why not. */
-static const char *plugin_unsafe(const struct stat *st)
-{
-	if (st->st_mode & S_IWOTH)
-		return "any user may write to it";
-	if (st->st_uid != 0 && st->st_uid != geteuid())
-		return "it belongs to neither root nor the user running objload";
-	return NULL;
 }
 
 /* 1 when `path`, a directory (want_dir) or a plug-in file of the search
  * path, may be used; a warning when it is skipped. */
 static int plugin_path_usable(objload_session *s, const char *path, int want_dir)
 {
-	struct stat st;
 	const char *why;
 
-	if (stat(path, &st) != 0 || !(want_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)))
+	if (os_path_kind_of(path) != (want_dir ? OS_PATH_DIR : OS_PATH_FILE))
 		return 0;
-	why = plugin_unsafe(&st);
+	/* someone else may have put it there: writable by any user, or owned
+	 * by neither root nor us */
+	why = os_path_unsafe(path);
 	if (why) {
 		core_log(s, OBJLOAD_LOG_WARNING, "plug-in%s %s skipped: %s",
 			 want_dir ? " directory" : "", path, why);
@@ -249,55 +233,65 @@ static int plugin_file_name(const char *name)
 	       strcmp(name + n - sl, PLUGIN_SUFFIX) == 0;
 }
 
+/* The walk of plugin_load_all: the directory being read and the file
+ * names seen so far. */
+struct plugin_walk {
+	objload_session *s;
+	const char *dir;
+	char **seen;
+	size_t nseen;
+	objload_status first;
+};
+
+/* One entry of a search directory: 1 stops the walk (out of memory). */
+static int plugin_walk_entry(void *ctx, const char *name)
+{
+	struct plugin_walk *w = ctx;
+	char *path, **n;
+	objload_status st;
+
+	if (!plugin_file_name(name))
+		return 0;
+	for (size_t i = 0; i < w->nseen; i++)
+		if (strcmp(w->seen[i], name) == 0)
+			return 0;
+	n = realloc(w->seen, (w->nseen + 1) * sizeof(*n));
+	if (!n)
+		return 1;
+	w->seen = n;
+	w->seen[w->nseen] = strdup(name);
+	if (!w->seen[w->nseen])
+		return 1;
+	w->nseen++;
+	if (asprintf(&path, "%s/%s", w->dir, name) < 0)
+		return 1;
+	st = plugin_path_usable(w->s, path, 0) ? plugin_open(w->s, path) : OBJLOAD_OK;
+	if (st)
+		core_log(w->s, OBJLOAD_LOG_WARNING, "%s", w->s->errmsg);
+	free(path);
+	if (st && !w->first)
+		w->first = st;
+	return 0;
+}
+
 /* Load every objload-*.so of the search path; a file name found in an
  * earlier directory hides the same name in later ones. */
 static objload_status plugin_load_all(objload_session *s, char *dirs)
 {
-	objload_status first = OBJLOAD_OK;
-	char **seen = NULL;
-	size_t nseen = 0;
+	struct plugin_walk w = { .s = s };
 	char *save = NULL;
 
-	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-		DIR *dir = plugin_path_usable(s, d, 1) ? opendir(d) : NULL;
-		struct dirent *de;
-
-		if (!dir)
+	for (char *d = strtok_r(dirs, OS_PATH_LIST_SEP_STR, &save); d;
+	     d = strtok_r(NULL, OS_PATH_LIST_SEP_STR, &save)) {
+		if (!plugin_path_usable(s, d, 1))
 			continue;
-		while ((de = readdir(dir)) != NULL) {
-			char *path, **n;
-			int dup = 0;
-			objload_status st;
-
-			if (!plugin_file_name(de->d_name))
-				continue;
-			for (size_t i = 0; i < nseen && !dup; i++)
-				dup = strcmp(seen[i], de->d_name) == 0;
-			if (dup)
-				continue;
-			n = realloc(seen, (nseen + 1) * sizeof(*n));
-			if (!n)
-				break;
-			seen = n;
-			seen[nseen] = strdup(de->d_name);
-			if (!seen[nseen])
-				break;
-			nseen++;
-			if (asprintf(&path, "%s/%s", d, de->d_name) < 0)
-				break;
-			st = plugin_path_usable(s, path, 0) ? plugin_open(s, path) : OBJLOAD_OK;
-			if (st)
-				core_log(s, OBJLOAD_LOG_WARNING, "%s", s->errmsg);
-			free(path);
-			if (st && !first)
-				first = st;
-		}
-		closedir(dir);
+		w.dir = d;
+		(void)os_dir_each(d, plugin_walk_entry, &w);
 	}
-	for (size_t i = 0; i < nseen; i++)
-		free(seen[i]);
-	free(seen);
-	return first;
+	for (size_t i = 0; i < w.nseen; i++)
+		free(w.seen[i]);
+	free(w.seen);
+	return w.first;
 }
 
 objload_status objload_load_plugin(objload_session *s, const char *path)
@@ -328,15 +322,15 @@ objload_status objload_load_plugin(objload_session *s, const char *path)
 			free(dirs);
 			return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
 		}
-		for (char *d = strtok_r(copy, ":", &save); d;
-		     d = strtok_r(NULL, ":", &save)) {
+		for (char *d = strtok_r(copy, OS_PATH_LIST_SEP_STR, &save); d;
+		     d = strtok_r(NULL, OS_PATH_LIST_SEP_STR, &save)) {
 			char *file;
 
 			if (!plugin_path_usable(s, d, 1))
 				continue;
 			if (asprintf(&file, "%s/" PLUGIN_PREFIX "%s" PLUGIN_SUFFIX, d, path) < 0)
 				break;
-			if (access(file, R_OK) == 0 && plugin_path_usable(s, file, 0)) {
+			if (os_path_readable(file) && plugin_path_usable(s, file, 0)) {
 				st = plugin_open(s, file);
 				free(file);
 				free(copy);

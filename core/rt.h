@@ -25,12 +25,14 @@
 #ifndef OBJLOAD_RT_H
 #define OBJLOAD_RT_H
 
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "abi/bridge.h"
 #include "core/core.h"
+#include "os/os.h"
+
+#define CORE_BRIDGE_DATA_MAX 16
 
 struct rt_jit_entry;
 struct rt_callback;
@@ -71,13 +73,19 @@ typedef struct core_runtime {
 
 	/* core/callbacks.c: one lock for the thunk tables, which loaded
 	 * code may grow from several threads */
-	pthread_mutex_t lock;
-	int lock_ready;
+	os_mutex lock;
 	void *bound_page;          /* session-bound bridge wrappers */
 	size_t bound_len;
 	const cc_bridge *bound_bridge;
 	struct rt_callback *callbacks;
 	size_t ncallbacks, callbacks_cap;
+	/* host data a bridge hands out as pointer variables (cc_bridge
+	 * host_data): the variables live here, as long as the session */
+	struct {
+		const char *name;
+		void *value;
+	} bridge_data[CORE_BRIDGE_DATA_MAX];
+	size_t nbridge_data;
 
 	/* core/modules.c: the images whose start-up functions ran, in
 	 * order; OS personality layers' per-session state */
@@ -105,6 +113,9 @@ objload_status core_unwind_prepare_image(objload_session *s, objload_image *img)
 /* core_bridged_host_symbol: a session-bound wrapper of `name`, or NULL. */
 void *core_bound_bridge_symbol(objload_session *s, const cc_bridge *b,
 			       const char *name);
+/* core_bridged_host_symbol: the session's variable holding the bridge's
+ * host data `name` (cc_bridge.host_data), or NULL. */
+void *core_bridge_data(objload_session *s, const cc_bridge *b, const char *name);
 
 /* core/unwind.c */
 objload_status core_unwind_register(objload_session *s);

@@ -4,24 +4,25 @@
  * runtime helpers a C program expects from its static link.
  *
  * Order, as a static link and glibc's start-up code would do it:
- *   1. a destructor runner is registered with __cxa_atexit under this
+ *   1. a destructor runner is registered with os_atexit (__cxa_atexit) under this
  *      session's __dso_handle, before any constructor, so that handlers
  *      registered later (by constructors or main) run before it;
  *   2. Windows DLLs' start-up functions (DllMain, TLS callbacks: see
  *      core/modules.c), then constructors by ascending priority, then in
  *      input order;
  *   3. the entry point;
- *   4. at unload, __cxa_finalize(&dso_handle) runs the atexit handlers
- *      the images registered, then the destructors, then the DLLs'
- *      DLL_PROCESS_DETACH.  If the program calls exit() instead, the
+ *   4. at unload, os_finalize(&dso_handle) (__cxa_finalize) runs the atexit
+ *      handlers the images registered, then the destructors, then the
+ *      DLLs' DLL_PROCESS_DETACH.  If the program calls exit() instead, the
  *      host's exit runs the same handlers.
  *
  * Helpers objload provides (glibc keeps them in libc_nonshared.a, which
  * the host's dynamic loader does not export):
  *   __dso_handle  a per-session address identifying its registrations;
- *   atexit(fn)    a thunk that calls __cxa_atexit(fn, 0, &dso_handle);
- *   pthread_atfork, at_quick_exit  the same with __register_atfork and
- *                 __cxa_at_quick_exit;
+ *   atexit(fn)    a thunk that calls os_atexit(fn, 0, &dso_handle);
+ *   pthread_atfork, at_quick_exit  the same with os_atfork and
+ *                 os_at_quick_exit (glibc's __register_atfork and
+ *                 __cxa_at_quick_exit);
  *   __stack_chk_guard  a random canary, for code that reads it from a
  *                 global (clang for macOS does at -O0); glibc keeps its
  *                 canary in thread-local storage and exports no such
@@ -36,12 +37,7 @@
 #include "core/core.h"
 #include "core/rt.h"
 #include "core/tls.h"
-
-extern int __cxa_atexit(void (*fn)(void *), void *arg, void *dso);
-extern void __cxa_finalize(void *dso);
-extern int __cxa_at_quick_exit(void (*fn)(void *), void *dso);
-extern int __register_atfork(void (*prepare)(void), void (*parent)(void),
-			     void (*child)(void), void *dso);
+#include "os/os.h"
 
 static const char *const builtin_names[BUILTIN_COUNT] = {
 	[BUILTIN_DSO_HANDLE] = "__dso_handle",
@@ -74,11 +70,7 @@ core_runtime *core_rt(objload_session *s)
 
 		if (!rt)
 			return NULL;
-		if (pthread_mutex_init(&rt->lock, NULL)) {
-			free(rt);
-			return NULL;
-		}
-		rt->lock_ready = 1;
+		os_mutex_init(&rt->lock);
 		rt->perf_map = -1;
 		rt->debugger = -1;
 		s->rt = rt;
@@ -98,24 +90,28 @@ objload_status core_rt_option(objload_session *s, core_runtime **rt)
 
 /* The target of the atexit thunk: fn comes from the image, the session
  * is bound by the thunk. */
-static int session_atexit(void (*fn)(void), objload_session *s)
+static CORE_HELPER_ABI int session_atexit(void (*fn)(void), objload_session *s)
 {
-	return __cxa_atexit((void (*)(void *))(void (*)(void))fn, NULL, s->dso_key);
+	return os_atexit((void (*)(void *))(void (*)(void))fn, NULL, s->dso_key);
 }
 
-/* An atexit handler of a Microsoft x64 image, called by the host's exit
- * machinery with System V: the bridge makes the call. */
-static void run_ms_handler(void *fn)
+/* An atexit handler of an image of the other x86-64 convention than the
+ * host's (Microsoft x64 on Linux, System V on Windows), called by the
+ * host's exit machinery in the host's: the image's bridge makes the call.
+ * (On arm64 every convention calls a handler alike: no twin is used.) */
+static void run_bridged_handler(void *fn)
 {
-	const cc_bridge *b = bridge_lookup(OBJLOAD_CC_MS_X64);
+	objload_callconv cc = core_host_callconv() == OBJLOAD_CC_SYSV ?
+		OBJLOAD_CC_MS_X64 : OBJLOAD_CC_SYSV;
+	const cc_bridge *b = bridge_lookup(cc);
 
 	if (b && b->call_init)
 		b->call_init((uint64_t)(uintptr_t)fn);
 }
 
-static int session_atexit_ms(void (*fn)(void), objload_session *s)
+static CORE_HELPER_ABI int session_atexit_ms(void (*fn)(void), objload_session *s)
 {
-	return __cxa_atexit(run_ms_handler, (void *)(uintptr_t)fn, s->dso_key);
+	return os_atexit(run_bridged_handler, (void *)(uintptr_t)fn, s->dso_key);
 }
 
 /*
@@ -151,7 +147,7 @@ int bridge_on_exit(objload_session *s, void (*fn)(int, void *), void *arg)
 		return -1;
 	r->fn = fn;
 	r->arg = arg;
-	if (__cxa_atexit((void (*)(void *))(void (*)(void))run_on_exit, r, s->dso_key)) {
+	if (os_atexit((void (*)(void *))(void (*)(void))run_on_exit, r, s->dso_key)) {
 		free(r);
 		return -1;
 	}
@@ -163,20 +159,22 @@ int bridge_on_exit(objload_session *s, void (*fn)(int, void *), void *arg)
  * gets them from libc_nonshared.a, where each passes the caller's
  * __dso_handle to glibc's __register_atfork and __cxa_at_quick_exit, so
  * that unloading the object (__cxa_finalize) drops its fork handlers.
- * The session's handle plays that part here.
+ * The session's handle plays that part here (os_atfork,
+ * os_at_quick_exit).
  */
-static int session_pthread_atfork(void (*prepare)(void), void (*parent)(void),
-				  void (*child)(void), objload_session *s)
+static CORE_HELPER_ABI int session_pthread_atfork(void (*prepare)(void), void (*parent)(void),
+						  void (*child)(void), objload_session *s)
 {
-	return __register_atfork(prepare, parent, child, s->dso_key);
+	return os_atfork(prepare, parent, child, s->dso_key);
 }
 
-static int session_at_quick_exit(void (*fn)(void), objload_session *s)
+static CORE_HELPER_ABI int session_at_quick_exit(void (*fn)(void), objload_session *s)
 {
-	return __cxa_at_quick_exit((void (*)(void *))(void (*)(void))fn, s->dso_key);
+	return os_at_quick_exit(fn, s->dso_key);
 }
 
-static int session_on_exit(void (*fn)(int, void *), void *arg, objload_session *s)
+static CORE_HELPER_ABI int session_on_exit(void (*fn)(int, void *), void *arg,
+					   objload_session *s)
 {
 	return bridge_on_exit(s, fn, arg);
 }
@@ -365,7 +363,7 @@ static void run_table(objload_session *s, const struct table_ref *r, int backwar
 
 		if (!fn)
 			continue;
-		if (r->img->callconv == OBJLOAD_CC_SYSV)
+		if (core_callconv_compatible(r->img->callconv, core_host_callconv()))
 			fn();
 		else if ((b = bridge_lookup(r->img->callconv)) && b->call_init)
 			b->call_init((uint64_t)(uintptr_t)fn);
@@ -405,7 +403,7 @@ objload_status core_run_constructors(objload_session *s)
 	if (st)
 		return st;
 	core_debug_register(s);
-	if (__cxa_atexit(run_destructors, s, s->dso_key))
+	if (os_atexit(run_destructors, s, s->dso_key))
 		return core_error(s, OBJLOAD_ERR_NOMEM, "cannot register the destructors");
 	s->initialized = 1;
 	/* DLLs first: they are initialized before the program using them */
@@ -433,6 +431,7 @@ objload_status core_runtime_prepare(objload_session *s)
 	return st;
 }
 
+#ifdef __GLIBC__
 /* Is p inside memory the session is about to release? */
 static int in_session_memory(const objload_session *s, const void *p)
 {
@@ -447,6 +446,7 @@ static int in_session_memory(const objload_session *s, const void *p)
 	}
 	return 0;
 }
+#endif
 
 /* A program may give a standard stream a buffer in its own data
  * (setvbuf(stdout, buf, _IOFBF, ...)).  exit() flushes it while the
@@ -475,7 +475,7 @@ void core_unload(objload_session *s)
 	if (s->initialized) {
 		/* on_exit and atexit handlers of the images, then
 		 * run_destructors, all while the code is mapped */
-		__cxa_finalize(s->dso_key);
+		os_finalize(s->dso_key);
 		s->initialized = 0;
 	}
 	if (s->allocated) {
@@ -493,8 +493,6 @@ void core_unload(objload_session *s)
 	}
 	if (s->rt) {
 		core_unwind_deregister(s);   /* the handles, when nothing was allocated */
-		if (s->rt->lock_ready)
-			pthread_mutex_destroy(&s->rt->lock);
 		free(s->rt);
 		s->rt = NULL;
 	}
@@ -530,7 +528,7 @@ objload_status objload_run_main(objload_session *s, const char *entry,
 				  g->strength ? s->images[g->image]->path :
 				  s->nimages ? s->images[0]->path : "objload", entry,
 				  g->strength ? "" : " of the inputs");
-	if (s->images[g->image]->callconv != OBJLOAD_CC_SYSV) {
+	if (!core_callconv_compatible(s->images[g->image]->callconv, core_host_callconv())) {
 		const cc_bridge *b = bridge_lookup(s->images[g->image]->callconv);
 
 		if (!b || !b->call_main)

@@ -4,19 +4,11 @@
  * registry and reading inputs.  All state hangs off the session; there is
  * no global mutable state anywhere in objload.
  */
-#define _GNU_SOURCE
-#include <dlfcn.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/random.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "core/archive.h"
 #include "core/core.h"
@@ -24,6 +16,7 @@
 #include "core/log.h"
 #include "core/plugins.h"
 #include "formats/formats.h"
+#include "os/os.h"
 
 
 /* The compiled-in formats, probed in this order. */
@@ -193,10 +186,7 @@ objload_arch_id core_host_arch(void)
 
 uint64_t core_now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return os_now_ns();
 }
 
 objload_status objload_session_new(objload_session **out)
@@ -212,8 +202,7 @@ objload_status objload_session_new(objload_session **out)
 	s->host_lookup = 1;
 	s->relax = 1;
 	lg_free(&s->g);   /* an empty graph */
-	if (getrandom(&s->stack_chk_guard, sizeof(s->stack_chk_guard), 0) !=
-	    (ssize_t)sizeof(s->stack_chk_guard))
+	if (os_random(&s->stack_chk_guard, sizeof(s->stack_chk_guard)))
 		s->stack_chk_guard = (uintptr_t)core_now_ns() * 0x9e3779b97f4a7c15ull;
 	s->stack_chk_guard &= ~(uintptr_t)0xff;   /* a NUL stops string overruns */
 	s->dso_key = &s->dso_handle;
@@ -231,10 +220,7 @@ void objload_session_free(objload_session *s)
 		objload_image *img = s->images[i];
 		core_image *ci = core_of(img);
 
-		if (ci->mapped)
-			munmap(ci->mapping, ci->mapping_len);
-		else
-			free(ci->mapping);
+		core_input_release(ci->mapping, ci->mapping_len, ci->mapped);
 		core_image_free(img);
 	}
 	free(s->images);
@@ -251,8 +237,7 @@ void objload_session_free(objload_session *s)
 	free(s->globals);
 	hashmap_free(&s->global_index);
 	lg_free(&s->g);
-	if (s->libm)
-		dlclose(s->libm);
+	os_lib_close(s->libm);
 	free(s);
 }
 
@@ -478,7 +463,7 @@ static objload_status check_image_limits(objload_session *s, const objload_image
 objload_status core_check_mapped_limit(objload_session *s, const char *file)
 {
 	const objload_alloc_request *req = &s->request;
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), total = 0;
+	uint64_t page = os_page_size(), total = 0;
 
 	for (size_t i = 0; i < req->ngroups; i++)
 		total = add_saturated(total, add_saturated(req->groups[i].span, page - 1) &
@@ -504,10 +489,7 @@ objload_status core_add_image(objload_session *s, const char *name,
 
 	img = core_image_new(s, name);
 	if (!img) {
-		if (mapped)
-			munmap(mapping, mapping_len);
-		else
-			free(mapping);   /* a read buffer, or NULL */
+		core_input_release(mapping, mapping_len, mapped);   /* or NULL */
 		return core_error(s, OBJLOAD_ERR_NOMEM, "%s: out of memory", name);
 	}
 	ci = core_of(img);
@@ -522,10 +504,7 @@ objload_status core_add_image(objload_session *s, const char *name,
 		objload_image **n = realloc(s->images, ncap * sizeof(*n));
 
 		if (!n) {
-			if (mapped)
-				munmap(mapping, mapping_len);
-			else
-				free(mapping);   /* a read buffer, or NULL */
+			core_input_release(mapping, mapping_len, mapped);   /* or NULL */
 			core_image_free(img);
 			return core_error(s, OBJLOAD_ERR_NOMEM, "%s: out of memory", name);
 		}
@@ -575,8 +554,7 @@ objload_status core_add_input(objload_session *s, const char *path, core_input *
 	int mapped;
 	objload_status st = core_input_bytes(s, path, in, 1, &bytes, &len, &mapped);
 
-	close(in->fd);
-	in->fd = -1;
+	core_input_close(in);
 	if (st)
 		return st;
 	/* the session owns the bytes from here, also on error */
@@ -597,7 +575,7 @@ objload_status objload_add_file(objload_session *s, const char *path)
 	if (s->linked)
 		return core_error(s, OBJLOAD_ERR_STATE, "the session is already linked");
 	core_log(s, OBJLOAD_LOG_FILES, "input %s", path);
-	rc = core_input_open(AT_FDCWD, path, 0, &in);
+	rc = core_input_open(NULL, path, 0, &in);
 	if (rc)
 		return core_error(s, OBJLOAD_ERR_IO, "%s: %s", path, core_input_strerror(rc));
 	return core_add_input(s, path, &in);

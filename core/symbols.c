@@ -24,7 +24,6 @@
  * left unresolved is reported in one error listing every name.
  */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +34,7 @@
 #include "core/log.h"
 #include "core/rt.h"
 #include "core/tls.h"
+#include "os/os.h"
 
 /* A linked image's definitions (a shared library's exports) count as
  * weak: an object's definition interposes them, as an executable's does
@@ -226,17 +226,16 @@ static void *host_lookup(objload_session *s, const char *name)
 {
 	void *p;
 
-	dlerror();
-	p = dlsym(RTLD_DEFAULT, name);
+	p = os_host_symbol(name);
 	if (p)
 		return p;
 	p = core_libs_lookup(s, name);
 	if (p)
 		return p;
-	if (!s->libm)
-		s->libm = dlopen("libm.so.6", RTLD_LAZY | RTLD_LOCAL);
+	if (!s->libm && os_libm_name())
+		s->libm = os_lib_open(os_libm_name(), OS_LIB_LAZY, NULL, 0);
 	if (s->libm) {
-		p = dlsym(s->libm, name);
+		p = os_lib_symbol(s->libm, name);
 		if (p)
 			return p;
 	}
@@ -458,6 +457,17 @@ static objload_status resolve_reference(objload_session *s, uint32_t ii,
 					    .value = (uint64_t)(uintptr_t)bridged };
 			core_log_bridged(s, ii, sym->cname, bridged);
 			return core_adapt_reference(s, ii, j, n);
+		}
+		/* or names a host function the host has under another name */
+		if (!g->strength && !s->link_only && !is_user_defined(s, sym->cname)) {
+			const char *host_name = core_bridged_host_name(img->callconv, sym->cname);
+
+			if (host_name) {
+				st = global_entry(s, host_name, &gi);
+				if (st)
+					return st;
+				n = core_node(s, ii, j);
+			}
 		}
 		st = resolve_global(s, gi, sym->binding == OBJLOAD_BIND_WEAK &&
 					   sym->def == OBJLOAD_DEF_UNDEFINED);

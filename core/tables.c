@@ -26,7 +26,8 @@
  * stdout and stderr pointers, the usual case, never change).  PIE code
  * (narrow PC-relative fixups aimed at host data) keeps the host's own
  * objects when one placement reaches them all, and takes copies too when
- * none does.
+ * none does; a narrow PC-relative reference to host code (COFF's REL32
+ * calls) then gets a stub.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -77,7 +78,7 @@ static objload_status make_canonical(objload_session *s, global_sym *gs)
 	st = lg_add_pointer_edge(s, b, code.slot[0], s->arch->pointer_kind, &host, 0);
 	if (st)
 		return st;
-	core_log_synthesized(s, b, &host, "non-PIC code needs the host function's address below 2 GiB");
+	core_log_synthesized(s, b, &host, "a narrow reference needs the host function's address within reach");
 	s->globals[gi].res = (lg_target){ .where = LG_IN_BLOCK, .block = b };
 	return OBJLOAD_OK;
 }
@@ -151,6 +152,9 @@ objload_status core_plan_host_copies(objload_session *s)
 			break;
 		}
 	}
+	/* one placement reaches every host object and function named
+	 * narrowly: nothing to copy (on a Windows host the C runtime's DLLs
+	 * and the program lie gigabytes apart, and never are) */
 	if (!low && host_data_reachable(s))
 		return OBJLOAD_OK;
 	LG_FOR_EACH_LIVE_EDGE_OF(g, b, e, direct) {
@@ -166,6 +170,8 @@ objload_status core_plan_host_copies(objload_session *s)
 		gs = &s->globals[n->global];
 		if (!gs->from_host || gs->host_copy || gs->host_canonical)
 			continue;
+		/* a narrow reference to host code gets a stub in the link
+		 * (COFF's REL32 calls to the C runtime on a Windows host) */
 		if (core_host_address_is_code(n->t.value))
 			gs->host_canonical = 1;
 		else if (core_host_object_size(n->t.value, gs->name, &gs->host_size))

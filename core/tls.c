@@ -18,7 +18,7 @@
  *             after the fixups the relocated bytes become the template.
  *   blocks    each thread that touches the session's thread-local data
  *             gets its own block on first use (the template's bytes, then
- *             zeros), found again through a pthread key of the session;
+ *             zeros), found again through a thread key of the session (os_thread_key);
  *             the key's destructor frees it at thread exit, and
  *             objload_session_free frees every block.
  *   access    general-dynamic code calls __tls_get_addr with a {module,
@@ -47,7 +47,6 @@
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +55,7 @@
 #include "core/core.h"
 #include "core/log.h"
 #include "core/tls.h"
+#include "os/os.h"
 
 _Static_assert(offsetof(core_tls_module, save_size) == 0,
 	       "the arch resolvers read save_size at offset 0");
@@ -73,8 +73,8 @@ struct tls_handle {
 /* What threads share with the session; outlives it while a thread that
  * touched the session's TLS has not exited. */
 struct core_tls {
-	pthread_mutex_t lock;
-	pthread_key_t key;
+	os_mutex lock;
+	os_thread_key key;
 	int key_made;
 	int dead;                /* the session was freed */
 	unsigned refs;           /* the session, and every handle */
@@ -101,8 +101,7 @@ struct core_tls_link {
 static void tls_destroy(struct core_tls *t)
 {
 	if (t->key_made)
-		pthread_key_delete(t->key);
-	pthread_mutex_destroy(&t->lock);
+		os_thread_key_delete(t->key);
 	free(t->init);
 	free(t);
 }
@@ -110,10 +109,10 @@ static void tls_destroy(struct core_tls *t)
 /* A thread's memory for the session: its block and emulated objects. */
 static void tls_handle_release(struct tls_handle *h)
 {
-	free(h->block);
+	os_aligned_free(h->block);
 	h->block = NULL;
 	for (size_t i = 0; i < h->nemu; i++)
-		free(h->emu[i]);
+		os_aligned_free(h->emu[i]);
 	free(h->emu);
 	h->emu = NULL;
 	h->nemu = 0;
@@ -136,11 +135,11 @@ static void tls_thread_exit(void *p)
 	struct core_tls *t = h->tls;
 	int last;
 
-	pthread_mutex_lock(&t->lock);
+	os_mutex_lock(&t->lock);
 	tls_unlink(t, h);
 	tls_handle_release(h);
 	last = --t->refs == 0;
-	pthread_mutex_unlock(&t->lock);
+	os_mutex_unlock(&t->lock);
 	free(h);
 	if (last)
 		tls_destroy(t);
@@ -155,12 +154,12 @@ static uint64_t align_up(uint64_t v, uint64_t a)
  * when out of memory or when the session is gone. */
 static struct tls_handle *tls_handle_locked(struct core_tls *t)
 {
-	struct tls_handle *h = pthread_getspecific(t->key);
+	struct tls_handle *h = os_thread_key_get(t->key);
 
 	if (h || t->dead)
 		return h;
 	h = calloc(1, sizeof(*h));
-	if (!h || pthread_setspecific(t->key, h)) {
+	if (!h || os_thread_key_set(t->key, h)) {
 		free(h);
 		return NULL;
 	}
@@ -182,7 +181,7 @@ static void *tls_object(uint64_t size, uint64_t align, const void *init, uint64_
 	if (align < sizeof(void *))
 		align = sizeof(void *);
 	if ((align & (align - 1)) || size > SIZE_MAX - align ||
-	    posix_memalign(&mem, align, size ? align_up(size, align) : 1))
+	    !(mem = os_aligned_alloc(size ? align_up(size, align) : 1, align)))
 		return NULL;
 	if (init_size)
 		memcpy(mem, init, init_size);
@@ -194,18 +193,18 @@ static void *tls_object(uint64_t size, uint64_t align, const void *init, uint64_
  * or when the session is gone. */
 static uint8_t *tls_thread_block(struct core_tls *t)
 {
-	struct tls_handle *h = pthread_getspecific(t->key);
+	struct tls_handle *h = os_thread_key_get(t->key);
 	uint8_t *block = NULL;
 
 	if (h && h->block)
 		return h->block;
-	pthread_mutex_lock(&t->lock);
+	os_mutex_lock(&t->lock);
 	h = tls_handle_locked(t);
 	if (h && !t->dead) {
 		h->block = tls_object(t->size, t->align, t->init, t->init_size);
 		block = h->block;
 	}
-	pthread_mutex_unlock(&t->lock);
+	os_mutex_unlock(&t->lock);
 	return block;
 }
 
@@ -223,7 +222,7 @@ struct emutls_object {
 	const void *templ;       /* NULL: zeros */
 };
 
-void *core_tls_emutls_address(void *control, objload_session *s)
+CORE_HELPER_ABI void *core_tls_emutls_address(void *control, objload_session *s)
 {
 	struct emutls_object *obj = control;
 	struct core_tls *t = s->tls ? s->tls->rt : NULL;
@@ -233,11 +232,11 @@ void *core_tls_emutls_address(void *control, objload_session *s)
 
 	if (!t)
 		return NULL;
-	h = pthread_getspecific(t->key);
+	h = os_thread_key_get(t->key);
 	index = __atomic_load_n(&obj->index, __ATOMIC_ACQUIRE);
 	if (h && index && index <= h->nemu && h->emu[index - 1])
 		return h->emu[index - 1];
-	pthread_mutex_lock(&t->lock);
+	os_mutex_lock(&t->lock);
 	h = tls_handle_locked(t);
 	if (!h || t->dead)
 		goto out;
@@ -261,7 +260,7 @@ void *core_tls_emutls_address(void *control, objload_session *s)
 					       obj->templ ? obj->size : 0);
 	p = h->emu[index - 1];
 out:
-	pthread_mutex_unlock(&t->lock);
+	os_mutex_unlock(&t->lock);
 	return p;
 }
 
@@ -280,7 +279,7 @@ void *core_tls_index_address(const uint64_t pair[2])
 void *core_tls_desc_fast(const uint64_t desc[3])
 {
 	const core_tls_module *m = (const core_tls_module *)(uintptr_t)desc[1];
-	const struct tls_handle *h = pthread_getspecific(m->tls->key);
+	const struct tls_handle *h = os_thread_key_get(m->tls->key);
 
 	return h && h->block ? h->block + m->base + desc[2] : NULL;
 }
@@ -303,10 +302,10 @@ void core_tls_free(objload_session *s)
 	if (t) {
 		/* every thread's memory goes; the calling thread's handle
 		 * too, the other threads' handles when they exit */
-		mine = pthread_getspecific(t->key);
+		mine = os_thread_key_get(t->key);
 		if (mine)
-			pthread_setspecific(t->key, NULL);
-		pthread_mutex_lock(&t->lock);
+			os_thread_key_set(t->key, NULL);
+		os_mutex_lock(&t->lock);
 		t->dead = 1;
 		for (struct tls_handle *h = t->handles; h; h = h->next)
 			tls_handle_release(h);
@@ -315,7 +314,7 @@ void core_tls_free(objload_session *s)
 			t->refs--;
 		}
 		last = --t->refs == 0;
-		pthread_mutex_unlock(&t->lock);
+		os_mutex_unlock(&t->lock);
 		free(mine);
 		if (last)
 			tls_destroy(t);
@@ -364,15 +363,11 @@ static objload_status tls_runtime(objload_session *s, struct core_tls_link *tl)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return core_error(s, OBJLOAD_ERR_NOMEM, "out of memory");
-	if (pthread_mutex_init(&t->lock, NULL)) {
-		free(t);
-		return core_error(s, OBJLOAD_ERR_NOMEM, "cannot make the thread-local storage lock");
-	}
-	if (pthread_key_create(&t->key, tls_thread_exit)) {
-		pthread_mutex_destroy(&t->lock);
+	os_mutex_init(&t->lock);
+	if (os_thread_key_create(&t->key, tls_thread_exit)) {
 		free(t);
 		return core_error(s, OBJLOAD_ERR_NOMEM,
-				  "no pthread key is left for the session's thread-local storage");
+				  "no thread key is left for the session's thread-local storage");
 	}
 	t->key_made = 1;
 	t->refs = 1;
@@ -442,9 +437,12 @@ objload_status core_tls_check(objload_session *s)
 			if (!s->link_only && !s->arch->tls_desc_resolver)
 				return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
 						  "%s: section %s offset 0x%" PRIx64 ": %s: thread-local storage "
-						  "in a running process is not supported on %s yet",
+						  "in a running process is not supported on this host (%s %s) "
+						  "yet: objload's resolvers are x86-64 System V code "
+						  "(docs/hosts.md)",
 						  img->path, img->sections[img->edges[e].section].name,
-						  img->edges[e].offset, edge_reloc(img, e), s->arch->name);
+						  img->edges[e].offset, edge_reloc(img, e), os_name(),
+						  s->arch->name);
 			if (s->link_only && edge_is(s, img, e, OBJLOAD_KF_TLS | OBJLOAD_KF_TLSINDEX))
 				return core_error(s, OBJLOAD_ERR_UNSUPPORTED,
 						  "%s: section %s offset 0x%" PRIx64 ": %s: a general- or "

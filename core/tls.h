@@ -61,7 +61,7 @@ void *core_tls_address(const core_tls_module *module, uint64_t offset);
 
 /* __emutls_get_address(control) for the session's images (a helper with
  * the session bound to it, core/runtime.c): the calling thread's object. */
-void *core_tls_emutls_address(void *control, objload_session *s);
+CORE_HELPER_ABI void *core_tls_emutls_address(void *control, objload_session *s);
 
 /* Resolution of the linker-defined _TLS_MODULE_BASE_: 1 and *out when
  * `name` is it and the link has thread-local sections. */

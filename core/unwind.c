@@ -35,12 +35,11 @@
  * resolution with a message saying so.
  */
 #define _GNU_SOURCE
-#include <dlfcn.h>
-#include <link.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/rt.h"
+#include "os/os.h"
 
 #define EH_TERMINATOR 4
 
@@ -77,21 +76,6 @@ objload_status core_unwind_prepare_image(objload_session *s, objload_image *img)
 
 typedef void (*frame_fn)(void *);
 
-/* dl_iterate_phdr: is a module whose file name is `name` loaded? */
-static int module_named(struct dl_phdr_info *info, size_t size, void *name)
-{
-	const char *slash = info->dlpi_name ? strrchr(info->dlpi_name, '/') : NULL;
-	const char *base = slash ? slash + 1 : info->dlpi_name;
-
-	(void)size;
-	return base && strcmp(base, name) == 0;
-}
-
-static int process_has_module(const char *name)
-{
-	return dl_iterate_phdr(module_named, (void *)(uintptr_t)name) != 0;
-}
-
 objload_status core_unwind_register(objload_session *s)
 {
 	core_runtime *rt = core_rt(s);
@@ -106,16 +90,14 @@ objload_status core_unwind_register(objload_session *s)
 	if (!n)
 		return OBJLOAD_OK;
 	if (!rt->libgcc_s)
-		rt->libgcc_s = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_LOCAL);
+		rt->libgcc_s = os_lib_open("libgcc_s.so.1", 0, NULL, 0);
 	if (rt->libgcc_s)
-		gcc_register = (frame_fn)dlsym(rt->libgcc_s, "__register_frame_table");
-	/* only when something loaded it: libc++abi throws through it (the
-	 * process's list of modules first: RTLD_NOLOAD alone still looks
-	 * for the file) */
-	if (!rt->libunwind && process_has_module("libunwind.so.1"))
-		rt->libunwind = dlopen("libunwind.so.1", RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
+		gcc_register = (frame_fn)os_lib_symbol(rt->libgcc_s, "__register_frame_table");
+	/* only when something loaded it: libc++abi throws through it */
+	if (!rt->libunwind)
+		rt->libunwind = os_lib_open("libunwind.so.1", OS_LIB_NOLOAD, NULL, 0);
 	if (rt->libunwind)
-		llvm_register = (frame_fn)dlsym(rt->libunwind,
+		llvm_register = (frame_fn)os_lib_symbol(rt->libunwind,
 						"__unw_add_dynamic_eh_frame_section");
 	if (!gcc_register && !llvm_register)
 		return OBJLOAD_OK;   /* no unwinder in reach: nothing can throw */
@@ -145,8 +127,8 @@ objload_status core_unwind_register(objload_session *s)
 	 * sorts it once, at the first search (an exception or a backtrace),
 	 * where an object per table costs a search of the list of objects for
 	 * each (quadratic in the images).  That first search allocates: a
-	 * crash handler that walks the stack must expect it (objload run's
-	 * bounds its walk, tools/crash.c).  Sorting here instead would cost
+	 * crash handler that walks the stack must expect it (the walk of
+	 * objload run's crash report is bounded: os_fatal.walk).  Sorting here instead would cost
 	 * every link the time of a sort that most programs never need. */
 	gcc_register(rt->unwind);
 	rt->unwind_gcc = 1;
@@ -161,9 +143,9 @@ void core_unwind_deregister(objload_session *s)
 	if (!rt)
 		return;
 	if (rt->libgcc_s)
-		gcc_deregister = (frame_fn)dlsym(rt->libgcc_s, "__deregister_frame");
+		gcc_deregister = (frame_fn)os_lib_symbol(rt->libgcc_s, "__deregister_frame");
 	if (rt->libunwind)
-		llvm_deregister = (frame_fn)dlsym(rt->libunwind,
+		llvm_deregister = (frame_fn)os_lib_symbol(rt->libunwind,
 						  "__unw_remove_dynamic_eh_frame_section");
 	/* libgcc frees the object __register_frame_table made */
 	if (rt->unwind_gcc && gcc_deregister)
@@ -174,10 +156,8 @@ void core_unwind_deregister(objload_session *s)
 	rt->unwind = NULL;
 	rt->nunwind = 0;
 	rt->unwind_gcc = rt->unwind_llvm = 0;
-	if (rt->libunwind)
-		dlclose(rt->libunwind);
-	if (rt->libgcc_s)
-		dlclose(rt->libgcc_s);
+	os_lib_close(rt->libunwind);
+	os_lib_close(rt->libgcc_s);
 	rt->libunwind = rt->libgcc_s = NULL;
 }
 

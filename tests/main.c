@@ -43,7 +43,9 @@ static const struct {
 	{ "libraries", objload_test_register_libraries },
 	{ "linked", objload_test_register_linked },
 	{ "tls", objload_test_register_tls },
+#ifdef OBJLOAD_BRIDGE_MS_X64
 	{ "win32", objload_test_register_win32 },
+#endif
 	{ "e2e_pe", objload_test_register_e2e_pe },
 };
 
@@ -67,6 +69,10 @@ int main(int argc, char **argv)
 #endif
 #ifndef OBJLOAD_TEST_HAVE_BFD
 	fprintf(stderr, "suite bfd: not built (configure found no libbfd, or --without-bfd)\n");
+#endif
+#ifndef OBJLOAD_BRIDGE_MS_X64
+	fprintf(stderr, "suite win32: not built (the Windows API layer is part of an x86-64 "
+		"Linux host's library only)\n");
 #endif
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;

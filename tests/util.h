@@ -35,6 +35,15 @@
 
 #define TU_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* A Microsoft x64 function (pointer) type.  The suites that call COFF
+ * x86-64 code in process mean an x86-64 host; elsewhere they compile
+ * and are not run (`make check-qemu` names the suites it runs). */
+#if defined(__x86_64__)
+#define TU_MS_ABI __attribute__((ms_abi))
+#else
+#define TU_MS_ABI
+#endif
+
 /* ---- memory and strings -------------------------------------------------- */
 
 /* Reports "out of memory" and aborts the test program. */

@@ -19,7 +19,8 @@
  * images drop the sections nothing reaches; each row lists how each
  * image was loaded and why.
  *
- * Each strategy runs in its own session in a forked child, so that a
+ * Each strategy runs in its own session in a forked child (os_child_start;
+ * a host without fork, Windows, says so and compares nothing), so that a
  * crash or an exit() of the loaded program ends only the child.  What the
  * child reports must not be forgeable by the program: it sends the link's
  * results (metrics, placement, long jumps, the first error) through a pipe
@@ -39,19 +40,14 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "objload.h"
 #include "objload/plugin.h"
+#include "os/os.h"
 #include "tools/compare.h"
 #include "tools/tool.h"
 
@@ -204,8 +200,6 @@ static int cmp_entry_defined(const objload_session *s, const char *entry)
 	return 0;
 }
 
-static const int cmp_fatal_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
-
 /* The last moment before loaded code runs: send everything, close the
  * channel, silence the program's output. */
 static void cmp_hand_over(struct cmp_child *ch)
@@ -230,18 +224,9 @@ static void cmp_hand_over(struct cmp_child *ch)
 	fflush(stderr);
 	/* the program's crash ends the child by its signal, whatever handler
 	 * objload's own build installed (a sanitizer's exits 1) */
-	for (size_t i = 0; i < sizeof(cmp_fatal_signals) / sizeof(cmp_fatal_signals[0]); i++)
-		signal(cmp_fatal_signals[i], SIG_DFL);
-	if (!ch->o->show_output) {
-		int null = open("/dev/null", O_RDWR);
-
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-			close(null);
-		}
-	}
+	os_fatal_signals_default();
+	if (!ch->o->show_output)
+		os_silence_stdio();
 }
 
 static void cmp_child_log(void *ctx, objload_log_category c, const char *message)
@@ -263,13 +248,13 @@ static void cmp_child(const struct tool_options *o, const cmp_strategy *st, int 
 	int cross = 0, bad, status = 0;
 	char **argv;
 
-	ch.out = fdopen(fd, "w");
+	ch.out = os_fdopen_write(fd);
 	if (!ch.out)
-		_exit(120);
+		_Exit(120);
 	if (objload_session_new(&ch.s)) {
 		cmp_put_text(ch.out, "e", "out of memory");
 		fclose(ch.out);
-		_exit(0);
+		_Exit(0);
 	}
 	if (tool_setup_session(ch.s, o, &bad) ||
 	    objload_set_log(ch.s, (o->trace ? OBJLOAD_LOG_ALL : OBJLOAD_LOG_WARNING) |
@@ -305,33 +290,33 @@ static void cmp_child(const struct tool_options *o, const cmp_strategy *st, int 
 			fclose(ch.out);
 			ch.out = NULL;
 			objload_session_free(ch.s);
-			_exit(0);
+			_Exit(0);
 		}
 	}
 	/* handed over: from here only the exit status speaks */
 	if (rc) {
 		fprintf(stderr, "objload compare: %s\n", objload_errmsg(ch.s));
-		_exit(CMP_EXIT_LINK_AFTER_START);
+		_Exit(CMP_EXIT_LINK_AFTER_START);
 	}
 	if (ch.entry_missing) {
 		objload_session_free(ch.s);
-		_exit(0);
+		_Exit(0);
 	}
 	argv = calloc((size_t)o->nargs + 2, sizeof(*argv));
 	if (!argv)
-		_exit(CMP_EXIT_CANNOT_CALL);
+		_Exit(CMP_EXIT_CANNOT_CALL);
 	argv[0] = (char *)o->files[0];
 	for (int i = 0; i < o->nargs; i++)
 		argv[i + 1] = o->args[i];
 	if (objload_run_main(ch.s, o->entry, o->nargs + 1, argv, &status)) {
 		fprintf(stderr, "objload compare: %s\n", objload_errmsg(ch.s));
-		_exit(CMP_EXIT_CANNOT_CALL);
+		_Exit(CMP_EXIT_CANNOT_CALL);
 	}
 	fflush(stdout);
 	fflush(stderr);
 	objload_session_free(ch.s);
 	fflush(stdout);
-	_exit(status & 0xff);
+	_Exit(status & 0xff);
 }
 
 /* ---- the parent: collecting ---------------------------------------------- */
@@ -460,128 +445,54 @@ static void cmp_parse_line(cmp_result *r, char *line, struct cmp_caps *caps)
 	}
 }
 
-static double cmp_now(void)
+static void cmp_describe(char *buf, size_t len, const os_child_status *cs)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Reads the child's report until it closes the channel or the deadline
- * (0: none) passes; the bytes, NUL-terminated. */
-static char *cmp_read_report(int fd, double deadline, int *timed_out)
-{
-	size_t len = 0, cap = 65536;
-	char *buf = malloc(cap + 1);
-
-	*timed_out = 0;
-	while (buf) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		int wait_ms = -1, pr;
-		ssize_t n;
-
-		if (deadline > 0) {
-			double left = deadline - cmp_now();
-
-			if (left <= 0) {
-				*timed_out = 1;
-				break;
-			}
-			wait_ms = (int)(left * 1000) + 1;
-		}
-		pr = poll(&pfd, 1, wait_ms);
-		if (pr < 0 && errno == EINTR)
-			continue;
-		if (pr <= 0)
-			continue;   /* the deadline test above ends it */
-		if (len == cap) {
-			char *nb = realloc(buf, cap * 2 + 1);
-
-			if (!nb)
-				break;
-			buf = nb;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	if (buf)
-		buf[len] = '\0';
-	return buf;
-}
-
-static void cmp_describe(char *buf, size_t len, int wstatus)
-{
-	if (WIFEXITED(wstatus))
-		snprintf(buf, len, "exit status %d", WEXITSTATUS(wstatus));
-	else if (WIFSIGNALED(wstatus))
-		snprintf(buf, len, "signal %d (%s)", WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
+	if (cs->exited)
+		snprintf(buf, len, "exit status %d", cs->code);
+	else if (cs->signaled)
+		snprintf(buf, len, "signal %d (%s)", cs->sig, os_signal_text(cs->sig));
 	else
-		snprintf(buf, len, "wait status 0x%x", wstatus);
+		snprintf(buf, len, "an unknown wait status");
+}
+
+/* The child's entry: one strategy (os_child_start). */
+struct cmp_child_args {
+	const struct tool_options *o;
+	const cmp_strategy *st;
+};
+
+static void cmp_child_main(void *ctx, int fd)
+{
+	const struct cmp_child_args *a = ctx;
+
+	cmp_child(a->o, a->st, fd);
 }
 
 static int cmp_run_one(const struct tool_options *o, const cmp_strategy *st, cmp_result *r)
 {
-	int fds[2], wstatus = 0, timed_out = 0;
-	double deadline = o->timeout ? cmp_now() + o->timeout : 0;
+	int timed_out = 0;
+	uint64_t deadline = o->timeout ? os_now_ns() + (uint64_t)o->timeout * 1000000000ull : 0;
 	struct cmp_caps caps = { 0 };
+	struct cmp_child_args args = { .o = o, .st = st };
 	char *report, *line, *save = NULL, how[96], msg[256];
-	pid_t pid;
+	os_child child;
+	os_child_status cs;
 
 	memset(r, 0, sizeof(*r));
 	r->strategy = st->name;
-	if (pipe2(fds, O_CLOEXEC) < 0)
+	if (os_child_start(&child, cmp_child_main, &args))
 		return -1;
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		setpgid(0, 0);   /* the parent kills the whole group on a timeout */
-		cmp_child(o, st, fds[1]);
-	}
-	setpgid(pid, pid);
-	close(fds[1]);
-	report = cmp_read_report(fds[0], deadline, &timed_out);
-	close(fds[0]);
+	report = os_child_read_report(&child, deadline, &timed_out);
 	for (line = report ? strtok_r(report, "\n", &save) : NULL; line;
 	     line = strtok_r(NULL, "\n", &save))
 		cmp_parse_line(r, line, &caps);
 	free(report);
-	for (;;) {
-		pid_t w = waitpid(pid, &wstatus, timed_out ? 0 : WNOHANG);
-
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR)
-			return -1;
-		if (!timed_out && deadline > 0 && cmp_now() >= deadline) {
-			timed_out = 1;
-			kill(-pid, SIGKILL);
-			kill(pid, SIGKILL);
-			continue;
-		}
-		if (w == 0) {
-			struct timespec nap = { 0, 2000000 };
-
-			nanosleep(&nap, NULL);
-		}
-	}
-	if (timed_out) {
-		kill(-pid, SIGKILL);
+	if (os_child_wait(&child, deadline, timed_out, &cs))
+		return -1;
+	timed_out = cs.timed_out;
+	if (timed_out)
 		r->timed_out = 1;
-	}
-	cmp_describe(how, sizeof(how), wstatus);
+	cmp_describe(how, sizeof(how), &cs);
 	if (!r->linked) {
 		if (!r->error) {
 			if (timed_out)
@@ -606,12 +517,12 @@ static int cmp_run_one(const struct tool_options *o, const cmp_strategy *st, cmp
 		snprintf(msg, sizeof(msg), "the program did not finish within %u s and was killed",
 			 o->timeout);
 		r->error = strdup(msg);
-	} else if (WIFEXITED(wstatus)) {
+	} else if (cs.exited) {
 		r->ran = 1;
 		r->have_status = 1;
-		r->status = WEXITSTATUS(wstatus);
-	} else if (WIFSIGNALED(wstatus)) {
-		r->signal = WTERMSIG(wstatus);
+		r->status = cs.code;
+	} else if (cs.signaled) {
+		r->signal = cs.sig;
 		snprintf(msg, sizeof(msg),
 			 "the program (its constructors or entry point) was killed by %s", how);
 		r->error = strdup(msg);
@@ -856,7 +767,13 @@ int tool_compare(const struct tool_options *o)
 
 	for (size_t i = 0; i < CMP_NSTRATEGIES; i++) {
 		if (cmp_run_one(o, &cmp_strategies[i], &rs[i])) {
-			fprintf(stderr, "objload compare: cannot run a child: %s\n", strerror(errno));
+			if (errno == ENOSYS)
+				fprintf(stderr, "objload compare: unsupported on this host (%s): each "
+					"strategy runs in a forked child process, and there is no fork "
+					"(docs/hosts.md)\n", os_name());
+			else
+				fprintf(stderr, "objload compare: cannot run a child: %s\n",
+					strerror(errno));
 			for (size_t j = 0; j < i; j++)
 				cmp_free_result(&rs[j]);
 			return 1;

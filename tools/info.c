@@ -337,6 +337,17 @@ static const char *kind_name(objload_image_kind k)
 	       k == OBJLOAD_IMAGE_SHARED ? "shared" : "executable";
 }
 
+static const char *callconv_name(objload_callconv cc)
+{
+	switch (cc) {
+	case OBJLOAD_CC_SYSV: return "sysv";
+	case OBJLOAD_CC_MS_X64: return "ms-x64";
+	case OBJLOAD_CC_DARWIN_ARM64: return "darwin-arm64";
+	case OBJLOAD_CC_MS_ARM64: return "ms-arm64";
+	}
+	return "?";
+}
+
 static const char *native_reloc_name(const objload_image *img, const objload_edge *e,
 				     char *buf, size_t len)
 {
@@ -515,7 +526,7 @@ void tool_info_text(FILE *f, const objload_session *s, objload_strategy forced)
 	fprintf(f, "\nformat: %s\n", img->format->name);
 	fprintf(f, "arch: %s\n", objload_arch_name(img->arch));
 	fprintf(f, "kind: %s\n", kind_name(img->kind));
-	fprintf(f, "calling-convention: %s\n", img->callconv == OBJLOAD_CC_SYSV ? "sysv" : "ms-x64");
+	fprintf(f, "calling-convention: %s\n", callconv_name(img->callconv));
 	st = plan_choice(img, forced, &choice);
 	fprintf(f, "strategy: %s%s (", st ? "refused " : "",
 		objload_strategy_name(st ? forced : choice.strategy));
@@ -666,7 +677,7 @@ void tool_info_json(FILE *f, const objload_session *s, objload_strategy forced)
 	tool_put_json(f, img->format->name);
 	fprintf(f, ", \"arch\": \"%s\", \"kind\": \"%s\", \"calling_convention\": \"%s\",\n",
 		objload_arch_name(img->arch), kind_name(img->kind),
-		img->callconv == OBJLOAD_CC_SYSV ? "sysv" : "ms-x64");
+		callconv_name(img->callconv));
 	st = plan_choice(img, forced, &choice);
 	fprintf(f, "  \"strategy\": {\"name\": \"%s\", \"refused\": %s, \"reason\": ",
 		objload_strategy_name(st ? forced : choice.strategy), st ? "true" : "false");

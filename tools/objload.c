@@ -22,10 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "objload.h"
 #include "objload/plugin.h"
+#include "os/os.h"
 #include "tools/crash.h"
 #include "tools/tool.h"
 
@@ -50,13 +50,14 @@ void tool_print_error(const objload_session *s)
  * format reads or that does not exist, for run's "--" hint. */
 static int looks_like_program_argument(const struct tool_options *o, int i)
 {
-	struct stat st;
-
 	if (o->inputs[i].kind != TOOL_IN_FILE)
 		return 0;
 	for (int k = 0; k < i; k++)
-		if (o->inputs[k].kind == TOOL_IN_FILE)
-			return stat(o->inputs[i].arg, &st) != 0 || S_ISREG(st.st_mode);
+		if (o->inputs[k].kind == TOOL_IN_FILE) {
+			os_path_kind kind = os_path_kind_of(o->inputs[i].arg);
+
+			return kind == OS_PATH_NONE || kind == OS_PATH_FILE;
+		}
 	return 0;
 }
 
@@ -400,6 +401,8 @@ int main(int argc, char **argv)
 {
 	enum tool_command cmd;
 
+	os_stdio_binary();   /* the program's output, byte for byte */
+	os_args_utf8(&argc, &argv);
 	if (argc < 2) {
 		fprintf(stderr, "objload: no command given\nTry 'objload --help'.\n");
 		return 2;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "os/os.h"
 #include "tools/tool.h"
 
 #define RUN (1u << TOOL_RUN)

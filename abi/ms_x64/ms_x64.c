@@ -13,9 +13,9 @@
  * here with gcc's __attribute__((ms_abi)):
  *
  *   - the printf family, as the MSVC (UCRT) and MinGW headers reach it:
- *     the format is parsed here, each argument pulled with the Microsoft
- *     va_arg (LLP64: %ld is 32 bits; %lld, %I64d, %zd and %p 64) and
- *     each conversion formatted by the host's snprintf;
+ *     the format is parsed by abi/format.c, each argument pulled from the
+ *     Microsoft argument slots (LLP64: %ld is 32 bits; %lld, %I64d, %zd
+ *     and %p 64) and each conversion formatted by the host's snprintf;
  *   - __acrt_iob_func: the host's stdin/stdout/stderr, which the host's
  *     fwrite/fputs/fflush then take through generic thunks;
  *   - functions with `long` (strtol, strtoul, atol, labs), callbacks
@@ -40,232 +40,31 @@
 #include <errno.h>
 #include <signal.h>
 
+#include "abi/format.h"
 #include "abi/ms_x64/ms_x64.h"
+#include "abi/wincrt.h"
 #include "abi/win32/win32.h"
 
 /* ---- printf ----------------------------------------------------------- */
 
-/* Where formatted text goes: a stream, or a buffer with snprintf rules. */
-struct ms_out {
-	FILE *f;
-	char *buf;
-	size_t cap;
-	size_t len;     /* characters produced (all of them, for snprintf) */
-	int err;
-};
-
-static void ms_emit(struct ms_out *o, const char *s, size_t n)
-{
-	if (o->f) {
-		if (n && fwrite(s, 1, n, o->f) != n)
-			o->err = 1;
-	} else if (o->buf && o->len < o->cap) {
-		size_t room = o->cap - 1 - o->len;
-
-		memcpy(o->buf + o->len, s, n < room ? n : room);
-	}
-	o->len += n;
-}
-
-/* Format one host conversion `spec` (a complete printf format with one
- * conversion) of an argument of type T. */
-#define MS_FORMAT_ONE(o, spec, value)						\
-	do {									\
-		char small_[256];						\
-		int n_ = snprintf(small_, sizeof(small_), spec, value);	\
-		if (n_ < 0) {							\
-			(o)->err = 1;						\
-		} else if ((size_t)n_ < sizeof(small_)) {			\
-			ms_emit(o, small_, (size_t)n_);			\
-		} else {							\
-			char *big_ = malloc((size_t)n_ + 1);			\
-			if (!big_) {						\
-				(o)->err = 1;					\
-			} else {						\
-				snprintf(big_, (size_t)n_ + 1, spec, value);	\
-				ms_emit(o, big_, (size_t)n_);			\
-				free(big_);					\
-			}							\
-		}								\
-	} while (0)
-
-/*
- * The Microsoft x64 format engine.  Length modifiers: hh, h, l (32 bits:
- * LLP64), ll, L (a double: MSVC's long double is a double; MinGW's 80-bit
- * long double is not supported), z, t, j, I (64), I32, I64, q, w (wide:
- * %ls/%lc/%S/%C are not supported and print "(wide)").
- */
-static void ms_vformat(struct ms_out *o, const char *fmt, __builtin_ms_va_list *ap)
-{
-	const char *p = fmt;
-
-	while (*p) {
-		char spec[64];
-		size_t sl = 0;
-		int longness = 0, wide = 0;   /* 0 int, 1 64-bit */
-		const char *start;
-
-		if (*p != '%') {
-			const char *q = strchr(p, '%');
-			size_t n = q ? (size_t)(q - p) : strlen(p);
-
-			ms_emit(o, p, n);
-			p += n;
-			continue;
-		}
-		start = p++;
-		spec[sl++] = '%';
-		while (*p && strchr("-+ #0'", *p) && sl < 20)
-			spec[sl++] = *p++;
-		if (*p == '*') {
-			sl += (size_t)snprintf(spec + sl, sizeof(spec) - sl, "%d",
-					       __builtin_va_arg(*ap, int));
-			p++;
-		} else {
-			while (*p >= '0' && *p <= '9' && sl < 40)
-				spec[sl++] = *p++;
-		}
-		if (*p == '.') {
-			spec[sl++] = *p++;
-			if (*p == '*') {
-				sl += (size_t)snprintf(spec + sl, sizeof(spec) - sl, "%d",
-						       __builtin_va_arg(*ap, int));
-				p++;
-			} else {
-				while (*p >= '0' && *p <= '9' && sl < 56)
-					spec[sl++] = *p++;
-			}
-		}
-		/* length */
-		if (p[0] == 'h') {
-			p += p[1] == 'h' ? 2 : 1;
-		} else if (p[0] == 'l' && p[1] == 'l') {
-			longness = 1;
-			p += 2;
-		} else if (p[0] == 'l') {
-			wide = 1;   /* for c/s; 32 bits for integers */
-			p++;
-		} else if (p[0] == 'I' && p[1] == '6' && p[2] == '4') {
-			longness = 1;
-			p += 3;
-		} else if (p[0] == 'I' && p[1] == '3' && p[2] == '2') {
-			p += 3;
-		} else if (strchr("zjtIq", p[0]) && p[0]) {
-			longness = 1;
-			p++;
-		} else if (p[0] == 'L') {
-			p++;
-		} else if (p[0] == 'w') {
-			wide = 1;
-			p++;
-		}
-		switch (*p) {
-		case 'd':
-		case 'i':
-			spec[sl++] = 'l';
-			spec[sl++] = 'l';
-			spec[sl++] = *p;
-			spec[sl] = '\0';
-			if (longness)
-				MS_FORMAT_ONE(o, spec, (long long)__builtin_va_arg(*ap, long long));
-			else
-				MS_FORMAT_ONE(o, spec, (long long)__builtin_va_arg(*ap, int));
-			break;
-		case 'u':
-		case 'o':
-		case 'x':
-		case 'X':
-			spec[sl++] = 'l';
-			spec[sl++] = 'l';
-			spec[sl++] = *p;
-			spec[sl] = '\0';
-			if (longness)
-				MS_FORMAT_ONE(o, spec, __builtin_va_arg(*ap, unsigned long long));
-			else
-				MS_FORMAT_ONE(o, spec,
-					      (unsigned long long)__builtin_va_arg(*ap, unsigned));
-			break;
-		case 'c':
-		case 'C':
-			spec[sl++] = 'c';
-			spec[sl] = '\0';
-			if (wide || *p == 'C')
-				MS_FORMAT_ONE(o, spec, (int)(__builtin_va_arg(*ap, int) & 0x7f));
-			else
-				MS_FORMAT_ONE(o, spec, __builtin_va_arg(*ap, int));
-			break;
-		case 's':
-		case 'S':
-			spec[sl++] = 's';
-			spec[sl] = '\0';
-			if (wide || *p == 'S') {
-				(void)__builtin_va_arg(*ap, void *);
-				MS_FORMAT_ONE(o, spec, "(wide)");
-			} else {
-				const char *s = __builtin_va_arg(*ap, const char *);
-
-				MS_FORMAT_ONE(o, spec, s ? s : "(null)");
-			}
-			break;
-		case 'f':
-		case 'F':
-		case 'e':
-		case 'E':
-		case 'g':
-		case 'G':
-		case 'a':
-		case 'A':
-			spec[sl++] = *p;
-			spec[sl] = '\0';
-			MS_FORMAT_ONE(o, spec, __builtin_va_arg(*ap, double));
-			break;
-		case 'p':
-			/* as the Microsoft CRT prints it: 16 upper-case digits */
-			MS_FORMAT_ONE(o, "%016llX",
-				      (unsigned long long)(uintptr_t)__builtin_va_arg(*ap, void *));
-			break;
-		case 'n': {
-			int *np = __builtin_va_arg(*ap, int *);
-
-			if (np)
-				*np = (int)o->len;
-			break;
-		}
-		case '%':
-			ms_emit(o, "%", 1);
-			break;
-		default:
-			/* unknown or truncated: print it as written */
-			ms_emit(o, start, (size_t)(p - start) + (*p != '\0'));
-			break;
-		}
-		if (*p)
-			p++;
-	}
-}
-
+/* A Microsoft va_list is a pointer into the argument area: 8-byte slots,
+ * a double as its bits (abi/format.c parses the format). */
 static int ms_vfprintf_impl(FILE *f, const char *fmt, __builtin_ms_va_list *ap)
 {
-	struct ms_out o = { .f = ms_x64_stream(f) };
+	abi_slots slots;
 
-	if (!f || !fmt)
-		return -1;
-	ms_vformat(&o, fmt, ap);
-	return o.err || o.len > INT_MAX ? -1 : (int)o.len;
+	abi_slots_init(&slots, *ap);
+	return abi_vfprintf(ms_x64_stream(f), fmt, &slots.args,
+			    &abi_dialect_llp64_ms);
 }
 
-/* C99 snprintf rules: NUL-terminated when cap > 0, returns the full length. */
 static int ms_vsnprintf_impl(char *buf, size_t cap, const char *fmt,
 			     __builtin_ms_va_list *ap)
 {
-	struct ms_out o = { .buf = buf, .cap = cap };
+	abi_slots slots;
 
-	if (!fmt)
-		return -1;
-	ms_vformat(&o, fmt, ap);
-	if (buf && cap)
-		buf[o.len < cap ? o.len : cap - 1] = '\0';
-	return o.err || o.len > INT_MAX ? -1 : (int)o.len;
+	abi_slots_init(&slots, *ap);
+	return abi_vsnprintf(buf, cap, fmt, &slots.args, &abi_dialect_llp64_ms);
 }
 
 /* A Microsoft va_list is a pointer into the argument area. */
@@ -305,15 +104,10 @@ static MS_ABI int ms_vsprintf(char *buf, const char *fmt, void *ap)
 /* MSVC's legacy _vsnprintf: -1 and no NUL when the text does not fit. */
 static MS_ABI int ms__vsnprintf(char *buf, size_t cap, const char *fmt, void *ap)
 {
-	__builtin_ms_va_list va = ms_va(ap);
-	struct ms_out o = { .buf = buf, .cap = cap + 1 };
+	abi_slots slots;
 
-	ms_vformat(&o, fmt, &va);
-	if (o.len > cap)
-		return -1;
-	if (o.len < cap)
-		buf[o.len] = '\0';
-	return (int)o.len;
+	abi_slots_init(&slots, ap);
+	return wincrt_vsnprintf_legacy(buf, cap, fmt, &slots.args);
 }
 
 static MS_ABI int ms__snprintf(char *buf, size_t cap, const char *fmt, ...)
@@ -498,8 +292,6 @@ static MS_ABI int ms_sprintf(char *buf, const char *fmt, ...)
 }
 
 /* UCRT: the printf family of <stdio.h> is inline over these two. */
-#define UCRT_STANDARD_SNPRINTF_BEHAVIOR 2ull
-
 static MS_ABI int ms_stdio_common_vfprintf(uint64_t options, FILE *f, const char *fmt,
 					   void *locale, void *ap)
 {
@@ -513,29 +305,16 @@ static MS_ABI int ms_stdio_common_vfprintf(uint64_t options, FILE *f, const char
 static MS_ABI int ms_stdio_common_vsprintf(uint64_t options, char *buf, size_t cap,
 					   const char *fmt, void *locale, void *ap)
 {
-	__builtin_ms_va_list va = ms_va(ap);
-	int r;
+	abi_slots slots;
 
 	(void)locale;
-	r = ms_vsnprintf_impl(buf, cap, fmt, &va);
-	if (r >= 0 && (size_t)r >= cap && buf &&
-	    !(options & UCRT_STANDARD_SNPRINTF_BEHAVIOR))
-		return -1;
-	return r;
+	abi_slots_init(&slots, ap);
+	return wincrt_stdio_common_vsprintf(options, buf, cap, fmt, &slots.args);
 }
 
-/* UCRT's stream table: 0 stdin, 1 stdout, 2 stderr. */
 static MS_ABI FILE *ms_acrt_iob_func(unsigned i)
 {
-	switch (i) {
-	case 0:
-		return stdin;
-	case 1:
-		return stdout;
-	case 2:
-		return stderr;
-	}
-	return NULL;
+	return wincrt_iob(i);
 }
 
 /* ---- stdlib: LLP64 long, callbacks ------------------------------------ */
@@ -572,44 +351,25 @@ static MS_ABI void *ms_bsearch(const void *key, const void *base, size_t n, size
 	return NULL;
 }
 
-/* long is 32 bits: clamp as the Microsoft CRT does, with ERANGE. */
+/* long is 32 bits (abi/wincrt.c) */
 static MS_ABI int32_t ms_strtol(const char *s, char **end, int base)
 {
-	long v = strtol(s, end, base);
-
-	if (v > INT32_MAX) {
-		errno = ERANGE;
-		return INT32_MAX;
-	}
-	if (v < INT32_MIN) {
-		errno = ERANGE;
-		return INT32_MIN;
-	}
-	return (int32_t)v;
+	return wincrt_strtol(s, end, base);
 }
 
 static MS_ABI uint32_t ms_strtoul(const char *s, char **end, int base)
 {
-	unsigned long v = strtoul(s, end, base);
-
-	/* glibc negates in unsigned long: "-1" is ULONG_MAX, and MS's 32-bit
-	 * result is then 0xffffffff; anything else above 32 bits is out of
-	 * range */
-	if (v > UINT32_MAX && v < (unsigned long)-(long)UINT32_MAX) {
-		errno = ERANGE;
-		return UINT32_MAX;
-	}
-	return (uint32_t)v;
+	return wincrt_strtoul(s, end, base);
 }
 
 static MS_ABI int32_t ms_atol(const char *s)
 {
-	return (int32_t)strtol(s, NULL, 10);
+	return wincrt_atol(s);
 }
 
 static MS_ABI int32_t ms_labs(int32_t v)
 {
-	return v < 0 ? (int32_t)(0u - (uint32_t)v) : v;
+	return wincrt_labs(v);
 }
 
 /* ---- math: mixed integer and double arguments ------------------------- */
@@ -652,15 +412,13 @@ static MS_ABI void ms_security_check_cookie(uint64_t cookie)
 /* The Microsoft CRT's buffering modes: _IOFBF 0, _IOLBF 0x40, _IONBF 4. */
 static MS_ABI int ms_setvbuf(FILE *f, char *buf, int mode, size_t size)
 {
-	int host = mode == 0x40 ? _IOLBF : mode == 4 ? _IONBF : mode == 0 ? _IOFBF : -1;
-
-	return host < 0 ? -1 : setvbuf(ms_x64_stream(f), buf, host, size);
+	return wincrt_setvbuf(ms_x64_stream(f), buf, mode, size);
 }
 
 /* Windows' SIGABRT is 22. */
 static MS_ABI int ms_raise(int sig)
 {
-	return raise(ms_x64_signo(sig));
+	return raise(wincrt_signo(sig));
 }
 
 /* msvcrt's errno is (*_errno()), glibc's (*__errno_location()). */

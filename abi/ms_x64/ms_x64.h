@@ -13,9 +13,8 @@
 extern const cc_bridge cc_bridge_ms_x64;
 
 /* abi/ms_x64/ms_x64_callbacks.c: wrappers of host functions that take
- * callbacks, bound to the session; a Windows signal number as Linux's. */
+ * callbacks, bound to the session. */
 extern const bridge_bound ms_x64_bound[];
-int ms_x64_signo(int sig);
 
 /* abi/ms_x64/ms_x64_crt.c: the C runtime's start-up entry points; the
  * host's stream for one of msvcrt's __iob_func() records (f itself when

@@ -37,18 +37,11 @@
 #include <stdlib.h>
 
 #include "abi/ms_x64/ms_x64.h"
-
-/* Windows' SIGABRT; every other number a Windows program uses agrees. */
-#define MS_SIGABRT 22
+#include "abi/wincrt.h"
 
 static void *ms_cb(objload_session *s, const void *fn)
 {
 	return bridge_callback(s, fn, OBJLOAD_CC_MS_X64);
-}
-
-int ms_x64_signo(int sig)
-{
-	return sig == MS_SIGABRT ? SIGABRT : sig;
 }
 
 static int ms_special_handler(const void *h)
@@ -103,7 +96,7 @@ static void *msb_signal(int sig, void *handler, objload_session *s)
 		errno = ENOMEM;
 		return (void *)SIG_ERR;
 	}
-	old = (void *)signal(ms_x64_signo(sig), (sighandler_t)h);
+	old = (void *)signal(wincrt_signo(sig), (sighandler_t)h);
 	if (old == (void *)SIG_ERR)
 		return old;
 	return bridge_callback_original(s, old);
@@ -125,7 +118,7 @@ static int msb_sigaction(int sig, const struct sigaction *act, struct sigaction 
 			return -1;
 		}
 	}
-	r = sigaction(ms_x64_signo(sig), act ? &a : NULL, oldact ? &o : NULL);
+	r = sigaction(wincrt_signo(sig), act ? &a : NULL, oldact ? &o : NULL);
 	if (r == 0 && oldact) {
 		o.sa_handler = (sighandler_t)bridge_callback_original(s, (void *)o.sa_handler);
 		*oldact = o;

@@ -1626,8 +1626,8 @@ static objload_status coff_parse_inner(struct coff_ctx *c)
 		    OBJLOAD_ARCH_AARCH64;
 	img->kind = OBJLOAD_IMAGE_RELOCATABLE;
 	/* Windows on arm64 follows AAPCS64 except for variadic calls (see
-	 * docs/aarch64.md): objload treats its images as AAPCS64 */
-	img->callconv = c->machine == COFF_MACHINE_ARM64 ? OBJLOAD_CC_SYSV :
+	 * docs/aarch64.md) */
+	img->callconv = c->machine == COFF_MACHINE_ARM64 ? OBJLOAD_CC_MS_ARM64 :
 			OBJLOAD_CC_MS_X64;
 	img->layout_meaningful = 0;
 	c->info = objload_image_alloc(img, sizeof(*c->info));

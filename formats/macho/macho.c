@@ -2191,7 +2191,10 @@ static objload_status macho_parse_inner(struct macho_ctx *c)
 
 	img->arch = c->cpu->arch;
 	img->kind = OBJLOAD_IMAGE_RELOCATABLE;
-	img->callconv = OBJLOAD_CC_SYSV;
+	/* x86-64: System V; arm64: AAPCS64 but variadic arguments on the
+	 * stack (docs/aarch64.md) */
+	img->callconv = c->cpu->arch == OBJLOAD_ARCH_AARCH64 ? OBJLOAD_CC_DARWIN_ARM64 :
+			OBJLOAD_CC_SYSV;
 	img->layout_meaningful = 1;
 
 	st = macho_build_sections(c);

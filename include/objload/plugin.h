@@ -82,9 +82,16 @@ typedef enum objload_image_kind {
 	OBJLOAD_IMAGE_EXECUTABLE,
 } objload_image_kind;
 
+/* How an image's code calls and is called.  The three arm64 conventions
+ * agree on every call that is not variadic (arguments in x0-x7 and
+ * v0-v7): Apple's passes variadic arguments on the stack, Windows' passes
+ * them in x0-x7 (a double as its bits) then on the stack, and only a
+ * bridge for the variadic functions of the C library sits between them. */
 typedef enum objload_callconv {
 	OBJLOAD_CC_SYSV,  /* System V AMD64 / AAPCS64 */
 	OBJLOAD_CC_MS_X64,
+	OBJLOAD_CC_DARWIN_ARM64,   /* Apple arm64 (Mach-O) */
+	OBJLOAD_CC_MS_ARM64,       /* Windows arm64 (COFF) */
 } objload_callconv;
 
 typedef enum objload_section_role {

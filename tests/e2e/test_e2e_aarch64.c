@@ -193,7 +193,7 @@ int objload_test_aarch64_build(const char *dir, const char *target, const char *
 	}
 	if (!tu_sh_ok("%s link --base=0x%" PRIx64 " --strategy=%s --define=far_inc=0x%" PRIx64
 		      " --define=marker=0x%" PRIx64 " --map=%s/map -o %s/img %s",
-		      OBJLOAD_BIN, A64_TEST_BASE, strategy, A64_TEST_FAR, A64_TEST_MARKER,
+		      tu_objload_bin(), A64_TEST_BASE, strategy, A64_TEST_FAR, A64_TEST_MARKER,
 		      dir, dir, objs)) {
 		fprintf(stderr, "\n%s: objload link failed\n", ctx);
 		return -1;

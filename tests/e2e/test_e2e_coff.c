@@ -103,7 +103,7 @@ static void coff_run_program(const char *prog, const struct coff_cc *cc, const c
 				   "$(cat %s/%s/args 2>/dev/null) >%s.out 2>%s.err; echo $? >%s.rc; } && "
 				   "cmp -s native.out %s.out && cmp -s native.err %s.err && "
 				   "cmp -s native.rc %s.rc",
-				   dir, OBJLOAD_BIN, strategies[s], src, prog, strategies[s],
+				   dir, tu_objload_bin(), strategies[s], src, prog, strategies[s],
 				   strategies[s], strategies[s], strategies[s], strategies[s],
 				   strategies[s]);
 
@@ -152,7 +152,7 @@ static void test_clear_errors(void)
 	CU_ASSERT(tu_sh("cd %s && mkdir -p weakgcc && cd weakgcc && for f in %s/*.c; do "
 			  "x86_64-w64-mingw32-gcc -O2 -w -I%s -c $f -o $(basename $f .c).o; done && "
 			  "%s run *.o 2>err; grep -q \"undefined symbols: 'objload_test_optional_table'\" err",
-			  coff_tmp, src, src, OBJLOAD_BIN) == 0);
+			  coff_tmp, src, src, tu_objload_bin()) == 0);
 }
 
 /* ELF and COFF objects in one session, main on either side. */
@@ -171,11 +171,11 @@ static void test_mixed(void)
 				  "%s -O2 -c %s/ms_side.c -o ms.o && %s run sv.o ms.o >out && "
 				  "grep -q 'ms side: called by sysv main, sysv_sum6=654321 sysv_scale=150.25 twice=42' out && "
 				  "grep -q 'sysv side: called by sysv main, ms_sum6=654321 ms_scale=150.25' out",
-				  coff_tmp, src, ms[i], src, OBJLOAD_BIN) == 0);
+				  coff_tmp, src, ms[i], src, tu_objload_bin()) == 0);
 		CU_ASSERT(tu_sh("cd %s && clang -O2 -c %s/sysv_side.c -o sv.o && "
 				  "%s -O2 -DMAIN_IN_MS -c %s/ms_side.c -o ms.o && %s run ms.o sv.o >out && "
 				  "grep -q 'main in ms: 5' out && grep -q 'sysv side: called by ms main, ms_sum6=654321' out",
-				  coff_tmp, src, ms[i], src, OBJLOAD_BIN) == 0);
+				  coff_tmp, src, ms[i], src, tu_objload_bin()) == 0);
 	}
 }
 
@@ -208,7 +208,7 @@ static void test_thunk_identity(void)
 		return;
 	}
 	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
-		int rc = tu_sh("cd %s && %s run %s", coff_tmp, OBJLOAD_BIN, runs[i]);
+		int rc = tu_sh("cd %s && %s run %s", coff_tmp, tu_objload_bin(), runs[i]);
 
 		if (rc != 12)
 			fprintf(stderr, "\nobjload run %s: exit %d, want 12\n", runs[i], rc);
@@ -239,7 +239,7 @@ static void test_info_vs_readobj(void)
 		/* symbols: names of non-aux records, in order */
 		"llvm-readobj --symbols p.o | sed -n 's/^ *Name: \\(.*\\)$/\\1/p' >rsy && "
 		"awk '/^  symbol /{print $3}' info | grep -v '^(null)$' >isy && cmp -s rsy isy",
-		coff_tmp, src, OBJLOAD_BIN) == 0);
+		coff_tmp, src, tu_objload_bin()) == 0);
 }
 
 /*

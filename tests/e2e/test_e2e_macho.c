@@ -156,7 +156,7 @@ static void em_program(const char *src_dir, const char *name)
 
 			snprintf(ctx, sizeof(ctx), "%s, --strategy=%s", context, em_strategies[s]);
 			snprintf(cmd, sizeof(cmd), "'%s' run --strategy=%s m-*.o%s%s",
-				 OBJLOAD_BIN, em_strategies[s], args[0] ? " --" : "", args);
+				 tu_objload_bin(), em_strategies[s], args[0] ? " --" : "", args);
 			em_run(dir, em_strategies[s], cmd, &loaded);
 			em_compare(ctx, &native, &loaded);
 			tu_result_free(&loaded);
@@ -177,7 +177,7 @@ static void em_program(const char *src_dir, const char *name)
 					snprintf(ctx, sizeof(ctx), "%s, mixed (%s), --strategy=%s",
 						 context, mixes[m][1], em_strategies[s]);
 					snprintf(cmd, sizeof(cmd), "'%s' run --strategy=%s %s%s%s",
-						 OBJLOAD_BIN, em_strategies[s], mixes[m][0],
+						 tu_objload_bin(), em_strategies[s], mixes[m][0],
 						 args[0] ? " --" : "", args);
 					em_run(dir, "mixed", cmd, &loaded);
 					em_compare(ctx, &native, &loaded);

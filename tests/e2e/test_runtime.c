@@ -80,7 +80,7 @@ static void rt_compare(const char *dir, const char *cc, const char *srcs,
 		int same = RT_SH("cd %s && { timeout 60 %s run --strategy=%s %s *.o -- %s "
 				 ">%s.out 2>%s.err; echo $? >%s.rc; } && cmp -s native.out %s.out && "
 				 "cmp -s native.rc %s.rc",
-				 dir, OBJLOAD_BIN, strategies[s], opts, args, strategies[s],
+				 dir, tu_objload_bin(), strategies[s], opts, args, strategies[s],
 				 strategies[s], strategies[s], strategies[s], strategies[s]);
 
 		if (same != 0) {
@@ -259,7 +259,7 @@ static void test_no_default_libs(void)
 	CU_ASSERT(RT_SH("cd cxx-gxx1 && %s run --no-default-libs inventory.cc.o >/dev/null "
 			"2>ndl.err; test $? = 1 && grep -q \"undefined symbols\" ndl.err && "
 			"grep -q \"'std::cout' (_ZSt4cout, referenced by inventory.cc.o)\" ndl.err",
-			OBJLOAD_BIN) == 0);
+			tu_objload_bin()) == 0);
 }
 
 /* C++ exceptions in COFF objects: refused, saying why. */
@@ -273,7 +273,7 @@ static void test_coff_exceptions(void)
 				">seh.cc && clang++ --target=%s -c seh.cc -o seh.o && "
 				"%s run seh.o >/dev/null 2>seh.err; test $? = 1 && "
 				"grep -q 'exceptions in COFF code are not supported on this host' seh.err",
-				targets[i], OBJLOAD_BIN) == 0);
+				targets[i], tu_objload_bin()) == 0);
 }
 
 /* ---- exit ------------------------------------------------------------------ */
@@ -417,7 +417,7 @@ static void test_crash_report(void)
 				      "{ test %d = 0 || { grep -q 'descend+0x' err && "
 				      "grep -q ' main+0x[0-9a-f]* (crash.o' err; }; }",
 				      compilers[c].tag, compilers[c].tag, compilers[c].cc,
-				      OBJLOAD_BIN, strategies[s], compilers[c].lines,
+				      tu_objload_bin(), strategies[s], compilers[c].lines,
 				      compilers[c].frames);
 
 			if (r != 0) {
@@ -431,7 +431,7 @@ static void test_crash_report(void)
 	/* (the shell itself may say "Segmentation fault" on that stream) */
 	CU_ASSERT(RT_SH("cd crash-elf && { %s run --no-crash-report crash.o >out 2>err; "
 			"test $? = 139; } && ! grep -q 'fatal signal\\|backtrace' err",
-			OBJLOAD_BIN) == 0);
+			tu_objload_bin()) == 0);
 }
 
 /* A crash inside the allocator, holding its lock (heapcrash.c): the
@@ -465,14 +465,14 @@ static void test_gdb(void)
 		  "--no-crash-report crash.o >gdb.out 2>&1; "
 		  "grep -q 'in descend (' gdb.out && grep -q 'in main (' gdb.out && "
 		  "grep -q '^#0  store_through (' gdb.out && grep -q 'crash.c:[0-9]' gdb.out",
-		  OBJLOAD_BIN);
+		  tu_objload_bin());
 	if (r != 0)
 		RT_SH("cat crash-elf/gdb.out >&2");
 	CU_ASSERT(r == 0);
 	r = RT_SH("cd crash-macho && timeout 120 gdb -nx -batch -ex run -ex bt --args %s run "
 		  "--no-crash-report crash.o >gdb.out 2>&1; "
 		  "grep -q ' in store_through ()' gdb.out && grep -q ' in descend ()' gdb.out",
-		  OBJLOAD_BIN);
+		  tu_objload_bin());
 	if (r != 0)
 		RT_SH("cat crash-macho/gdb.out >&2");
 	CU_ASSERT(r == 0);
@@ -489,13 +489,13 @@ static void test_perf_map(void)
 			      "grep -Eq '^[0-9a-f]+ [0-9a-f]+ perf_map_probe$' /tmp/perf-$pid.map && "
 			      "grep -Eq '^[0-9a-f]+ [0-9a-f]+ main$' /tmp/perf-$pid.map; "
 			      "r=$?; rm -f /tmp/perf-$pid.map; exit $r",
-			      env ? "OBJLOAD_PERF_MAP=1" : "", OBJLOAD_BIN, env ? "" : "--perf-map");
+			      env ? "OBJLOAD_PERF_MAP=1" : "", tu_objload_bin(), env ? "" : "--perf-map");
 
 		CU_ASSERT(r == 0);
 	}
 	/* off by default */
 	CU_ASSERT(RT_SH("cd perf && %s run pid.o >out && pid=$(cut -d' ' -f1 out) && "
-			"test ! -e /tmp/perf-$pid.map", OBJLOAD_BIN) == 0);
+			"test ! -e /tmp/perf-$pid.map", tu_objload_bin()) == 0);
 }
 
 /* Zero-fill is committed when the program touches it, never before: a

@@ -383,7 +383,7 @@ static void al_link(const char *target, const char *opts, const char *strategy,
 
 		p = strstr(p, src) + strlen(src);
 		snprintf(path, sizeof(path), "%s/%s.o", dir, src);
-		if (asprintf(&cmd, "%s info %s", OBJLOAD_BIN, path) < 0)
+		if (asprintf(&cmd, "%s info %s", tu_objload_bin(), path) < 0)
 			break;
 		in = popen(cmd, "r");
 		free(cmd);
@@ -527,7 +527,7 @@ static void al_test_info(void)
 				"llvm-readobj --relocations p.o | awk '/Section.*%s/ {on=1; next} /^  }/ {on=0} "
 				"on && $0 !~ /RELOC_ADDEND/ {for (k=2;k<=NF;k++) if ($k ~ /^(R_AARCH64|ARM64_RELOC|IMAGE_REL)/) {print tolower($1), $k; break}}' | sort >b && "
 				"test -s a && cmp -s a b",
-				dir, f[i].target, o ? "-O2" : "-O0", AL_CFLAGS, AL_SRC, OBJLOAD_BIN,
+				dir, f[i].target, o ? "-O2" : "-O0", AL_CFLAGS, AL_SRC, tu_objload_bin(),
 				f[i].text, f[i].readobj_sec);
 
 			if (rc) {

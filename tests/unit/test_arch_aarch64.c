@@ -1972,7 +1972,7 @@ static void test_qemu_runs_linked_image(void)
 	unsigned ran = 0;
 
 	if (!bin)
-		bin = OBJLOAD_BIN;
+		bin = tu_objload_bin();
 	if (!tu_have_tool("qemu-aarch64") || !tu_have_tool("clang") ||
 	    !tu_have_tool("ld.lld") || !tu_have_tool("llvm-objcopy") ||
 	    !tu_have_tool("llvm-mc") || access(bin, X_OK) != 0) {

@@ -454,8 +454,8 @@ static void bfdt_run_same(const char *tag, const char *cc, const char *prog)
 				 "%s run --strategy=%s %s > native.out 2>&1; echo \"exit $?\" >> native.out; "
 				 "%s run --format=bfd --strategy=%s %s > bfd.out 2>&1; echo \"exit $?\" >> bfd.out; "
 				 "cmp -s native.out bfd.out",
-				 bfdt_tmp, tag, prog, OBJLOAD_BIN, strategies[i], objs,
-				 OBJLOAD_BIN, strategies[i], objs);
+				 bfdt_tmp, tag, prog, tu_objload_bin(), strategies[i], objs,
+				 tu_objload_bin(), strategies[i], objs);
 
 		if (rc != 0) {
 			fprintf(stderr, "\n  %s %s --strategy=%s: output differs through bfd (%s/run-%s/%s)\n",
@@ -517,9 +517,9 @@ static void test_api(void)
 static void test_cli_errors(void)
 {
 	CU_ASSERT(tu_sh("%s info --plugin=/nonexistent.so /dev/null >/dev/null 2>&1",
-			  OBJLOAD_BIN) == 1);
+			  tu_objload_bin()) == 1);
 	CU_ASSERT(tu_sh("%s info --format=nope /dev/null 2>&1 | grep -q \"no format named 'nope'\"",
-			  OBJLOAD_BIN) == 0);
+			  tu_objload_bin()) == 0);
 }
 
 int objload_test_register_bfd(void)

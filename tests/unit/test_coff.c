@@ -132,7 +132,7 @@ static void test_link_and_call(void)
 	CU_ASSERT_FATAL(objload_define(s, "ext", (uint64_t)(uintptr_t)&ext) == OBJLOAD_OK);
 	CU_ASSERT_FATAL(objload_link(s) == OBJLOAD_OK);
 	CU_ASSERT_FATAL(objload_lookup(s, "get_ext_value", &fn) == OBJLOAD_OK);
-	CU_ASSERT_EQUAL(((__attribute__((ms_abi)) int (*)(void))fn)(), 4242);
+	CU_ASSERT_EQUAL(((TU_MS_ABI int (*)(void))fn)(), 4242);
 	objload_session_free(s);
 }
 

@@ -18,7 +18,7 @@
 
 static char *cd_dir;
 
-typedef int (__attribute__((ms_abi)) *cd_fn)(void);
+typedef int (TU_MS_ABI *cd_fn)(void);
 
 /* Assembles an object whose COMDAT `pick` (selection `sel`) returns
  * `value`, padded with `pad` bytes so sizes can differ. */
@@ -165,7 +165,7 @@ static void test_addr32nb_scattered(void)
 	objload_session_free(s);
 }
 
-typedef int (__attribute__((ms_abi)) *cd_int_fn)(int);
+typedef int (TU_MS_ABI *cd_int_fn)(int);
 
 static int cd_compile(const char *name, const char *src)
 {

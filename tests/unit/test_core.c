@@ -1627,6 +1627,26 @@ static void ct_test_hashmap(void)
 	CT_CHECK(!hashmap_get_str(&m, "f1", &v) && m.cap == 0, "a freed map is empty");
 }
 
+/* docs/hosts.md: the code every host compiles reaches the operating
+ * system through os/os.h only; host-specific layers are chosen by
+ * configure (abi/ms_x64, abi/win32, abi/sysv_win, abi/arm64, plug-ins). */
+static void ct_test_host_headers(void)
+{
+	int status;
+	char *out = tu_capture("cd '" OBJLOAD_TEST_TOP_SRCDIR "' && grep -rnE "
+			       "'^[[:space:]]*#[[:space:]]*include[[:space:]]*<(sys/[a-z0-9_]+|"
+			       "asm/[a-z0-9_]+|linux/[a-z0-9_]+|dlfcn|unistd|pthread|windows|link|"
+			       "fcntl|dirent|poll|execinfo|ucontext|sched|libgen|glob|ftw|search|"
+			       "psapi|io|shellapi)\\.h>' "
+			       "core formats arch tools include abi/bridge.c abi/bridge.h "
+			       "abi/format.c abi/format.h abi/wincrt.c abi/wincrt.h abi/darwin",
+			       &status);
+
+	CT_CHECK(out && out[0] == '\0' && status == 1,
+		 "a host OS header outside os/ (grep status %d):\n%s", status, out ? out : "");
+	free(out);
+}
+
 int objload_test_register_core(void)
 {
 	static const struct tu_test tests[] = {
@@ -1652,6 +1672,7 @@ int objload_test_register_core(void)
 		{ "API: missing file", ct_test_missing_file },
 		{ "API: out-of-tree formats", ct_test_formats },
 		{ "hash map: names and integer pairs through growth", ct_test_hashmap },
+		{ "hosts: no host OS header outside os/", ct_test_host_headers },
 	};
 	return tu_add_suite("core", ct_suite_init, ct_suite_cleanup, tests, TU_COUNT(tests));
 }

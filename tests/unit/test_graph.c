@@ -70,7 +70,7 @@ static void gr_test_align_link_base(void)
 		/* printf is only an address here: nothing runs */
 		if (!GR_CHECK(GR_SH("%s link --base=0x10000000 --strategy=%s --define=printf=0x5000 "
 				    "--map=al.map -o al.bin al-main.o al-data.o",
-				    gr_dir, OBJLOAD_BIN, strategies[i]) == 0,
+				    gr_dir, tu_objload_bin(), strategies[i]) == 0,
 			      "objload link --strategy=%s", strategies[i]))
 			continue;
 		for (size_t w = 0; w < TU_COUNT(want); w++) {
@@ -179,14 +179,14 @@ static void gr_test_strategy_from_facts(void)
 	if (!GR_CHECK(gr_build_calc(), "gcc builds calc with -ffunction-sections"))
 		return;
 	/* ELF: most of eval.o's sections stand alone */
-	info = tu_capture(tu_fmt("%s info %s", OBJLOAD_BIN, gr_path("fs-eval.o")), &status);
+	info = tu_capture(tu_fmt("%s info %s", tu_objload_bin(), gr_path("fs-eval.o")), &status);
 	GR_CHECK(info && status == 0 && strstr(info, "strategy: section (") &&
 		 strstr(info, "called by no other section of this file") &&
 		 strstr(info, "facts: "), "info fs-eval.o: %.600s", info ? info : "");
 	free(info);
 	/* without -ffunction-sections: one .text, whole */
 	info = tu_capture(tu_fmt("cd '%s' && gcc -O2 -I%s -c %s/eval.c -o plain-eval.o && "
-				 "%s info plain-eval.o", gr_dir, dir, dir, OBJLOAD_BIN), &status);
+				 "%s info plain-eval.o", gr_dir, dir, dir, tu_objload_bin()), &status);
 	GR_CHECK(info && status == 0 && strstr(info, "strategy: whole (relocatable ELF"),
 		 "info plain-eval.o: %.400s", info ? info : "");
 	free(info);
@@ -194,7 +194,7 @@ static void gr_test_strategy_from_facts(void)
 	info = tu_capture(tu_fmt("cd '%s' && clang --target=x86_64-pc-windows-msvc -fgnuc-version=4.2.1 "
 				 "-isystem /usr/x86_64-w64-mingw32/include -O2 -ffunction-sections "
 				 "-I%s -c %s/eval.c -o fs-eval.obj && %s info fs-eval.obj",
-				 gr_dir, dir, dir, OBJLOAD_BIN), &status);
+				 gr_dir, dir, dir, tu_objload_bin()), &status);
 	GR_CHECK(info && status == 0 && strstr(info, "strategy: section (") &&
 		 strstr(info, "are COMDATs"), "info fs-eval.obj: %.600s", info ? info : "");
 	free(info);
@@ -216,7 +216,7 @@ static void gr_test_mixed_and_dead_strip(void)
 	/* the CLI: positional strategies, output as native */
 	GR_CHECK(GR_SH("%s run --strategy=whole fs-main.o fs-lexer.o --strategy=section fs-parser.o "
 		       "--strategy=auto fs-eval.o >mixed.out 2>mixed.err && cmp -s mixed.out calc-native.out "
-		       "&& cmp -s mixed.err calc-native.err", gr_dir, OBJLOAD_BIN) == 0,
+		       "&& cmp -s mixed.err calc-native.err", gr_dir, tu_objload_bin()) == 0,
 		 "calc runs with whole and per-section images");
 	/* the API: what each image got, and dead-stripping */
 	if (!GR_CHECK(objload_session_new(&s) == OBJLOAD_OK, "session"))
@@ -382,7 +382,7 @@ static void gr_test_relax_x86_64(void)
 		return;
 	/* relaxed: lea and direct call/jmp, each to the right address */
 	if (!GR_CHECK(GR_SH("%s link --base=0x%" PRIx64 " --map=rx.map -o rx.bin rx-use.o rx-lib.o",
-			    gr_dir, OBJLOAD_BIN, base) == 0, "objload link"))
+			    gr_dir, tu_objload_bin(), base) == 0, "objload link"))
 		return;
 	fn = objload_test_aarch64_map_symbol(map, "bump");
 	counter = objload_test_aarch64_map_symbol(map, "shared_counter");
@@ -409,7 +409,7 @@ static void gr_test_relax_x86_64(void)
 	free(dis);
 	/* --no-relax: the GOT loads as compiled */
 	if (GR_CHECK(GR_SH("%s link --no-relax --base=0x%" PRIx64 " -o rxn.bin rx-use.o rx-lib.o",
-			   gr_dir, OBJLOAD_BIN, base) == 0, "objload link --no-relax")) {
+			   gr_dir, tu_objload_bin(), base) == 0, "objload link --no-relax")) {
 		dis = gr_disassemble(gr_path("rxn.bin"), base);
 		GR_CHECK(dis && gr_insn_at(dis, addr_fn, (const char *const[]){ "mov", "(%rip)" }, 2) &&
 			 strstr(dis, "call") && strstr(dis, "*"),
@@ -418,7 +418,7 @@ static void gr_test_relax_x86_64(void)
 	}
 	/* and the program runs the same both ways */
 	GR_CHECK(GR_SH("%s run rx-use.o rx-lib.o; test $? = 3 && %s run --no-relax rx-use.o rx-lib.o; "
-		       "test $? = 3", gr_dir, OBJLOAD_BIN, OBJLOAD_BIN) == 0,
+		       "test $? = 3", gr_dir, tu_objload_bin(), tu_objload_bin()) == 0,
 		 "relaxed and not, the program returns 3");
 }
 
@@ -441,7 +441,7 @@ static void gr_test_size_relocs(void)
 			    "readelf -rW size.o | grep -q R_X86_64_SIZE64", gr_dir) == 0,
 		      "gas writes R_X86_64_SIZE32 and SIZE64"))
 		return;
-	rc = GR_SH("%s run size-main.o size.o", gr_dir, OBJLOAD_BIN);
+	rc = GR_SH("%s run size-main.o size.o", gr_dir, tu_objload_bin());
 	GR_CHECK(rc == 7, "SIZE32 holds 38 and SIZE64 41: exit %d", rc);
 }
 
@@ -498,7 +498,7 @@ static void gr_test_addr32nb_negative(void)
 			    gr_dir) == 0, "llvm-mc assembles nb.s"))
 		return;
 	if (!GR_CHECK(GR_SH("%s link --base=0x%" PRIx64 " --map=nb.map -o nb.bin nb.obj",
-			    gr_dir, OBJLOAD_BIN, base) == 0, "ADDR32NB of foo - 4 links"))
+			    gr_dir, tu_objload_bin(), base) == 0, "ADDR32NB of foo - 4 links"))
 		return;
 	foo = objload_test_aarch64_map_symbol(map, "foo");
 	table = objload_test_aarch64_map_symbol(map, "table");
@@ -524,7 +524,7 @@ static void gr_test_pointer_to_got(void)
 		      "llvm-mc writes ARM64_RELOC_POINTER_TO_GOT"))
 		return;
 	if (!GR_CHECK(GR_SH("%s link --base=0x%" PRIx64 " --define=foo=0x%" PRIx64
-			    " --map=ptg.map -o ptg.bin ptg.o", gr_dir, OBJLOAD_BIN, base, foo) == 0,
+			    " --map=ptg.map -o ptg.bin ptg.o", gr_dir, tu_objload_bin(), base, foo) == 0,
 		      "objload link"))
 		return;
 	tab = objload_test_aarch64_map_symbol(map, "tab");
@@ -560,7 +560,7 @@ static void gr_test_all_range_errors(void)
 			    gr_dir) == 0, "llvm-mc assembles far.s"))
 		return;
 	out = tu_capture(tu_fmt("cd '%s' && %s link --base=0x10000000 --strategy=section -o far.bin far.o 2>&1",
-				gr_dir, OBJLOAD_BIN), &status);
+				gr_dir, tu_objload_bin()), &status);
 	GR_CHECK(status == 1 && out && strstr(out, "far_one") && strstr(out, "far_two") &&
 		 strstr(out, "far_three") && strstr(out, "does not fit"),
 		 "all three range errors reported: %d %.800s", status, out ? out : "");

@@ -201,7 +201,7 @@ static const objload_memory_manager lt_spy_manager = {
 /* ---- one load ------------------------------------------------------------- */
 
 typedef int (*lt_sysv_fn)(int);
-typedef int (__attribute__((ms_abi)) *lt_ms_fn)(int);
+typedef int (TU_MS_ABI *lt_ms_fn)(int);
 
 /* Each call in a function of its own: gcc 12 at -O2 merges the two calls
  * of `cond ? ((lt_ms_fn)fn)(5) : ((lt_sysv_fn)fn)(5)` into one System V

@@ -27,6 +27,15 @@
 #include "tests/tests.h"
 #include "tests/util.h"
 
+/* The slice of a universal file objload picks by default: the host's. */
+#if defined(__aarch64__)
+#define MT_HOST_ARCH OBJLOAD_ARCH_AARCH64
+#define MT_HOST_ARCH_NAME "aarch64"
+#else
+#define MT_HOST_ARCH OBJLOAD_ARCH_X86_64
+#define MT_HOST_ARCH_NAME "x86_64"
+#endif
+
 #define MACHO_SRC OBJLOAD_TEST_SRCDIR "/unit/macho-src"
 
 /* The suite's scratch directory (CUnit suites have no context pointer). */
@@ -634,7 +643,7 @@ static void test_macho_names(void)
 
 	/* `objload info` shows the platform and the names with no glibc
 	 * counterpart */
-	snprintf(cmd, sizeof(cmd), "%s info %s 2>&1", OBJLOAD_BIN, obj);
+	snprintf(cmd, sizeof(cmd), "%s info %s 2>&1", tu_objload_bin(), obj);
 	info = tu_capture(cmd, NULL);
 	EXPECT(info && strstr(info, "built for macos 11.0"), "info: platform: %s",
 	       info ? info : "");
@@ -677,7 +686,7 @@ static void test_macho_fat(void)
 	} else {
 		objload_plan_choice ch = { 0 };
 
-		EXPECT(l.img->arch == OBJLOAD_ARCH_X86_64, "the x86_64 slice");
+		EXPECT(l.img->arch == MT_HOST_ARCH, "the host's slice");
 		EXPECT(l.img->format->plan(l.img,
 				&(objload_plan_query){ .forced = OBJLOAD_STRATEGY_AUTO }, &ch) == OBJLOAD_OK &&
 		       ch.strategy == OBJLOAD_STRATEGY_WHOLE &&
@@ -703,17 +712,17 @@ static void test_macho_fat(void)
 		EXPECT(objload_set_arch(as, "sparc") == OBJLOAD_ERR_ARGUMENT, "unknown arch");
 		objload_session_free(as);
 	}
-	snprintf(cmd, sizeof(cmd), "%s info --arch=arm64 %s 2>&1", OBJLOAD_BIN, fat);
+	snprintf(cmd, sizeof(cmd), "%s info --arch=arm64 %s 2>&1", tu_objload_bin(), fat);
 	out = tu_capture(cmd, &status);
 	EXPECT(status == 0 && out && strstr(out, "arch: aarch64"), "info --arch=arm64: %d %s",
 	       status, out ? out : "");
 	free(out);
-	snprintf(cmd, sizeof(cmd), "%s info %s 2>&1", OBJLOAD_BIN, fat);
+	snprintf(cmd, sizeof(cmd), "%s info %s 2>&1", tu_objload_bin(), fat);
 	out = tu_capture(cmd, &status);
-	EXPECT(status == 0 && out && strstr(out, "arch: x86_64"), "info (host slice): %d %s",
+	EXPECT(status == 0 && out && strstr(out, "arch: " MT_HOST_ARCH_NAME), "info (host slice): %d %s",
 	       status, out ? out : "");
 	free(out);
-	snprintf(cmd, sizeof(cmd), "%s info --arch=sparc %s 2>&1", OBJLOAD_BIN, fat);
+	snprintf(cmd, sizeof(cmd), "%s info --arch=sparc %s 2>&1", tu_objload_bin(), fat);
 	out = tu_capture(cmd, &status);
 	EXPECT(status == 2 && out &&
 	       strstr(out, "unknown arch"), "info --arch=sparc: %d %s",
@@ -721,14 +730,15 @@ static void test_macho_fat(void)
 	free(out);
 
 	/* a universal file without the host's slice */
-	snprintf(cmd, sizeof(cmd), "%s -create %s -output %s/armfat.o 2>&1",
-		 lipo, arm, mt_tmp);
+	snprintf(cmd, sizeof(cmd), "%s -create %s -output %s/otherfat.o 2>&1",
+		 lipo, MT_HOST_ARCH == OBJLOAD_ARCH_AARCH64 ? x86 : arm, mt_tmp);
 	free(tu_capture(cmd, &status));
-	snprintf(fat, sizeof(fat), "%s/armfat.o", mt_tmp);
+	snprintf(fat, sizeof(fat), "%s/otherfat.o", mt_tmp);
 	if (status == 0) {
 		tu_load_file(&l, fat, "test.o");
-		EXPECT(l.status == OBJLOAD_ERR_UNSUPPORTED && strstr(l.msg, "arm64"),
-		       "arm64-only universal file: %d %s", l.status, l.msg);
+		EXPECT(l.status == OBJLOAD_ERR_UNSUPPORTED &&
+		       strstr(l.msg, MT_HOST_ARCH == OBJLOAD_ARCH_AARCH64 ? "x86_64" : "arm64"),
+		       "universal file without the host's slice: %d %s", l.status, l.msg);
 		tu_unload(&l);
 	}
 }

@@ -29,7 +29,7 @@
  *     once crashed something, e.g. found by fuzz/run.sh), in process and
  *     through the CLI.
  *
- * Environment: OBJLOAD_TEST_SRCDIR, OBJLOAD_BIN as for the other suites;
+ * Environment: OBJLOAD_TEST_SRCDIR, tu_objload_bin() as for the other suites;
  * OBJLOAD_MALFORMED_MAX (mutants per seed object, default 400) and
  * OBJLOAD_MALFORMED_SEED (the generator's seed) to widen or vary the run;
  * OBJLOAD_MALFORMED_KEEP=1 keeps the corpus directory.
