@@ -295,7 +295,6 @@ objload_status core_default_libs(objload_session *s)
 		st = add_library(s, "-l:libc++.so.1");
 		if (!st)
 			st = add_library(s, "-l:libc++abi.so.1");
-		rt->cxx_abi_from_libs = 1;
 		added = 1;
 	}
 	if (!st && w.libstdcxx) {

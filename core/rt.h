@@ -56,8 +56,6 @@ typedef struct core_runtime {
 	/* core/unwind.c */
 	void *libgcc_s;            /* dlopen handle, NULL when absent */
 	void *libunwind;           /* LLVM libunwind, when loaded (libc++abi) */
-	int cxx_abi_from_libs;     /* libc++abi was added for the images: C++ ABI
-				      names bind to it before the process's */
 	void **unwind;             /* the registered .eh_frame sections,
 				      NULL-terminated */
 	size_t nunwind;

@@ -222,32 +222,10 @@ static objload_status collect_definitions(objload_session *s)
 	return OBJLOAD_OK;
 }
 
-/* Names of the Itanium C++ ABI runtime: the exception machinery, the
- * personality routine, and the typeinfo, vtables and members of the std
- * exception classes.  libstdc++ and libc++abi both define them, and they
- * do not mix: an exception thrown by one is not caught through the
- * other's personality. */
-static int cxx_abi_name(const char *name)
-{
-	return strncmp(name, "__cxa_", 6) == 0 || strncmp(name, "__gxx_personality", 17) == 0 ||
-	       strncmp(name, "_ZTI", 4) == 0 || strncmp(name, "_ZTS", 4) == 0 ||
-	       strncmp(name, "_ZTV", 4) == 0 || strncmp(name, "_ZNSt", 5) == 0 ||
-	       strncmp(name, "_ZNKSt", 6) == 0;
-}
-
 static void *host_lookup(objload_session *s, const char *name)
 {
 	void *p;
 
-	/* Images compiled against libc++ get libc++abi's C++ ABI even when
-	 * the process already has libstdc++'s: a C++ host program, or a
-	 * sanitizer runtime, which brings libstdc++ and intercepts
-	 * __cxa_throw. */
-	if (s->rt && s->rt->cxx_abi_from_libs && cxx_abi_name(name)) {
-		p = core_libs_lookup(s, name);
-		if (p)
-			return p;
-	}
 	p = os_host_symbol(name);
 	if (p)
 		return p;
