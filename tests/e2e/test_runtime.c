@@ -94,6 +94,14 @@ static void rt_compare(const char *dir, const char *cc, const char *srcs,
 	}
 }
 
+/* objload built with --enable-sanitizers: its process then holds the
+ * sanitizer runtime, and with it libstdc++ and ASan's own fatal-signal
+ * handling and allocator. */
+static int rt_sanitized(void)
+{
+	return OBJLOAD_TEST_SANITIZE[0] != 0;
+}
+
 /* ---- C++ ------------------------------------------------------------------- */
 
 static void test_cxx(void)
@@ -110,6 +118,15 @@ static void test_cxx(void)
 	if (!rt_have("g++") || !rt_have("clang++"))
 		return;
 	for (size_t c = 0; c < sizeof(compilers) / sizeof(compilers[0]); c++) {
+		/* Under the sanitizers libstdc++ is already in the process (the
+		 * runtime needs it) and ASan intercepts __cxa_throw: libc++
+		 * objects then mix the two C++ ABIs and their exceptions are
+		 * not caught (docs/limitations.md).  The plain build runs them. */
+		if (rt_sanitized() && strcmp(compilers[c].tag, "libcxx") == 0) {
+			fprintf(stderr, "\n  (sanitizer build: libc++ objects not run, see "
+				"docs/limitations.md)\n");
+			continue;
+		}
 		for (size_t o = 0; o < sizeof(opts) / sizeof(opts[0]); o++) {
 			char dir[64], cc[128], native[256];
 
@@ -253,13 +270,17 @@ static void test_macho_eh_frame_edges(void)
 }
 
 /* Without the default libraries the C++ names are reported demangled,
- * each with its mangled name. */
+ * each with its mangled name.  (A libc++ object: its std::__1 names are
+ * undefined whatever C++ runtime the process has; objload's sanitizer
+ * build has libstdc++'s.) */
 static void test_no_default_libs(void)
 {
-	CU_ASSERT(RT_SH("cd cxx-gxx1 && %s run --no-default-libs inventory.cc.o >/dev/null "
-			"2>ndl.err; test $? = 1 && grep -q \"undefined symbols\" ndl.err && "
-			"grep -q \"'std::cout' (_ZSt4cout, referenced by inventory.cc.o)\" ndl.err",
-			tu_objload_bin()) == 0);
+	CU_ASSERT(RT_SH("mkdir -p ndl && cd ndl && clang++ -stdlib=libc++ -O1 -c "
+			RT_SRC "/cxx/inventory.cc -o inventory.cc.o && "
+			"{ %s run --no-default-libs inventory.cc.o >/dev/null 2>ndl.err; "
+			"test $? = 1; } && grep -q \"undefined symbols\" ndl.err && "
+			"grep -q \"'std::__1::cout' (_ZNSt3__14coutE, referenced by inventory.cc.o)\" "
+			"ndl.err", tu_objload_bin()) == 0);
 }
 
 /* C++ exceptions in COFF objects: refused, saying why. */
@@ -428,10 +449,17 @@ static void test_crash_report(void)
 			CU_ASSERT(r == 0);
 		}
 	}
-	/* (the shell itself may say "Segmentation fault" on that stream) */
-	CU_ASSERT(RT_SH("cd crash-elf && { %s run --no-crash-report crash.o >out 2>err; "
-			"test $? = 139; } && ! grep -q 'fatal signal\\|backtrace' err",
-			tu_objload_bin()) == 0);
+	/* (the shell itself may say "Segmentation fault" on that stream;
+	 * under the sanitizers, ASan's handler reports instead and exits 1) */
+	if (rt_sanitized()) {
+		CU_ASSERT(RT_SH("cd crash-elf && { %s run --no-crash-report crash.o >out 2>err; "
+				"test $? = 1; } && grep -q 'AddressSanitizer: SEGV' err && "
+				"! grep -q 'objload: fatal signal' err", tu_objload_bin()) == 0);
+	} else {
+		CU_ASSERT(RT_SH("cd crash-elf && { %s run --no-crash-report crash.o >out 2>err; "
+				"test $? = 139; } && ! grep -q 'fatal signal\\|backtrace' err",
+				tu_objload_bin()) == 0);
+	}
 }
 
 /* A crash inside the allocator, holding its lock (heapcrash.c): the
@@ -440,13 +468,27 @@ static void test_crash_report(void)
  * still dies of SIGABRT (134 from the shell), with the signal reported. */
 static void test_crash_in_allocator(void)
 {
-	int r = RT_SH("mkdir -p heapcrash && cd heapcrash && "
+	int r;
+
+	if (rt_sanitized()) {
+		/* ASan's allocator reports the overflowing write itself */
+		r = RT_SH("mkdir -p heapcrash && cd heapcrash && "
+			  "gcc -O1 -c " RT_SRC "/heapcrash/heapcrash.c -o heapcrash.o && "
+			  "{ timeout 60 %s run heapcrash.o >out 2>err; test $? != 124; } && "
+			  "grep -q 'about to corrupt the heap' out && "
+			  "grep -q 'AddressSanitizer' err", tu_objload_bin());
+		if (r != 0)
+			RT_SH("cat heapcrash/err >&2");
+		CU_ASSERT(r == 0);
+		return;
+	}
+	r = RT_SH("mkdir -p heapcrash && cd heapcrash && "
 		      "gcc -O1 -c " RT_SRC "/heapcrash/heapcrash.c -o heapcrash.o && "
 		      "{ timeout 60 %s run heapcrash.o >out 2>err; test $? = 134; } && "
 		      "grep -q 'about to corrupt the heap' out && "
 		      "grep -q 'fatal signal 6 (SIGABRT)' err && "
 		      "grep -q 'backtrace abandoned: the stack walk did not return\\| main+0x' err",
-		      OBJLOAD_BIN);
+		      tu_objload_bin());
 
 	if (r != 0)
 		RT_SH("cat heapcrash/err >&2");
