@@ -20,7 +20,7 @@ cd "$build"
 if [ ! -f Makefile ]; then
 	"$src/configure" --quiet CC="$cc" CFLAGS="$tsan" LDFLAGS="-fsanitize=thread"
 fi
-make -j"$(nproc 2>/dev/null || echo 2)" libobjload.la >/dev/null
+make -j"$(nproc 2>/dev/null || echo 2)" objload-paths.h libobjload.la >/dev/null
 $cc -std=gnu11 $tsan -I"$src/include" -I"$src" -o test_threads \
 	"$src/tests/threads/test_threads.c" .libs/libobjload.a -ldl -lpthread -lm
 work=$(mktemp -d "${TMPDIR:-/tmp}/objload-threads-XXXXXX")
