@@ -471,12 +471,13 @@ static void test_crash_in_allocator(void)
 	int r;
 
 	if (rt_sanitized()) {
-		/* ASan's allocator reports the overflowing write itself */
+		/* ASan's allocator keeps its chunks' sizes elsewhere: the
+		 * write corrupts nothing glibc checks, and the program must
+		 * simply end */
 		r = RT_SH("mkdir -p heapcrash && cd heapcrash && "
 			  "gcc -O1 -c " RT_SRC "/heapcrash/heapcrash.c -o heapcrash.o && "
 			  "{ timeout 60 %s run heapcrash.o >out 2>err; test $? != 124; } && "
-			  "grep -q 'about to corrupt the heap' out && "
-			  "grep -q 'AddressSanitizer' err", tu_objload_bin());
+			  "grep -q 'about to corrupt the heap' out", tu_objload_bin());
 		if (r != 0)
 			RT_SH("cat heapcrash/err >&2");
 		CU_ASSERT(r == 0);
