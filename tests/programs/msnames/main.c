@@ -151,7 +151,7 @@ static void more(void)
 	for (tok = strtok_s(words, ", ", &ctx); tok; tok = strtok_s(NULL, ", ", &ctx))
 		printf(" [%s]", tok);
 	printf("\n");
-	p = _aligned_malloc(100, 64);
+	p = _aligned_malloc(128, 64);   /* a multiple: C11 aligned_alloc asks it */
 	printf("aligned_malloc %d\n", p != NULL && ((size_t)p & 63) == 0);
 	_aligned_free(p);
 #ifdef _WIN32
