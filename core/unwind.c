@@ -75,6 +75,7 @@ objload_status core_unwind_prepare_image(objload_session *s, objload_image *img)
 }
 
 typedef void (*frame_fn)(void *);
+typedef void *(*find_fde_fn)(void *pc, void *bases);
 
 objload_status core_unwind_register(objload_session *s)
 {
@@ -124,14 +125,23 @@ objload_status core_unwind_register(objload_session *s)
 	if (!rt->nunwind || !gcc_register)
 		return OBJLOAD_OK;
 	/* one object for every table of the link: libgcc classifies and
-	 * sorts it once, at the first search (an exception or a backtrace),
-	 * where an object per table costs a search of the list of objects for
-	 * each (quadratic in the images).  That first search allocates: a
-	 * crash handler that walks the stack must expect it (the walk of
-	 * objload run's crash report is bounded: os_fatal.walk).  Sorting here instead would cost
-	 * every link the time of a sort that most programs never need. */
+	 * sorts it once, where an object per table costs a search of the
+	 * list of objects for each (quadratic in the images) */
 	gcc_register(rt->unwind);
 	rt->unwind_gcc = 1;
+	/* A crash handler's backtrace must not be the first search: that
+	 * search sorts, and sorting allocates (a crash inside the allocator
+	 * would wait for its lock) and walked through per-section images
+	 * faulted now and then from the handler.  When a handler is in
+	 * place (objload run's crash report), sort now; no FDE covers
+	 * address 0.  Without one, the first exception or backtrace sorts. */
+	if (os_fatal_handler_installed()) {
+		find_fde_fn find = (find_fde_fn)os_lib_symbol(rt->libgcc_s, "_Unwind_Find_FDE");
+		uintptr_t bases[3];
+
+		if (find)
+			find(NULL, bases);
+	}
 	return OBJLOAD_OK;
 }
 

@@ -279,6 +279,9 @@ void os_fatal_handler(void (*report)(const os_fatal *f));
  * whatever handler is in place (a sanitizer's): a crash then ends the
  * process by its signal. */
 void os_fatal_signals_default(void);
+/* Is a handler in place for a fatal signal (objload run's, a sanitizer's,
+ * the embedding program's)?  Then a crash report may walk the stack. */
+int os_fatal_handler_installed(void);
 /* write(2) to standard error, async-signal-safe. */
 void os_write_stderr(const char *buf, size_t len);
 

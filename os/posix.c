@@ -1035,6 +1035,19 @@ void os_stdio_binary(void)
 	/* POSIX streams have no text mode */
 }
 
+int os_fatal_handler_installed(void)
+{
+	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++) {
+		struct sigaction sa;
+
+		if (sigaction(fatal_signals[i].sig, NULL, &sa) == 0 &&
+		    ((sa.sa_flags & SA_SIGINFO) ||
+		     (sa.sa_handler != SIG_DFL && sa.sa_handler != SIG_IGN)))
+			return 1;
+	}
+	return 0;
+}
+
 void os_fatal_signals_default(void)
 {
 	for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)

@@ -908,6 +908,11 @@ void os_stdio_binary(void)
 	_setmode(2, _O_BINARY);
 }
 
+int os_fatal_handler_installed(void)
+{
+	return 0;   /* the report reads the faulting frame only: no walk */
+}
+
 void os_fatal_signals_default(void)
 {
 	static const int sigs[] = { SIGSEGV, SIGFPE, SIGILL, SIGABRT };
